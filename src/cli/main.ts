@@ -1,0 +1,18 @@
+// `halb` command line. Each subcommand lives in its own file and registers itself here.
+import { Command } from 'commander';
+import { registerCheck } from './cmd-check.js';
+import { registerImport } from './cmd-import.js';
+import { registerRun } from './cmd-run.js';
+import { registerDemo } from './cmd-demo.js';
+
+const program = new Command();
+program.name('halb').description('highly available load balancer: HAProxy-style proxying + keepalived-compatible VRRP').version('0.1.0');
+registerCheck(program);
+registerImport(program);
+registerRun(program);
+registerDemo(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`halb: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
