@@ -1,0 +1,23 @@
+// Seam between the VRRP runtime and the network. Real implementation: raw IP protocol 112
+// socket (native addon). In-memory fake: a hub that delivers between instances in one process.
+
+export interface ReceivedVrrp {
+  /** Source address of the IP packet (the router's primary address). */
+  readonly src: string;
+  readonly dst: string;
+  /** IPv4 TTL or IPv6 hop limit as received; must be 255 (RFC 5798 §5.1.1.3). */
+  readonly ttl: number;
+  /** The VRRP message (IP header stripped). */
+  readonly payload: Uint8Array;
+  readonly ifindex?: number;
+}
+
+export interface VrrpTransport {
+  readonly family: 4 | 6;
+  /** Our primary address on the interface (source of adverts). */
+  readonly localAddress: string;
+  /** Send a VRRP payload to the multicast group, or to `dest` (unicast peer). */
+  send(payload: Uint8Array, dest?: string): void;
+  onPacket(listener: (p: ReceivedVrrp) => void): void;
+  close(): void;
+}
