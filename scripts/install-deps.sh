@@ -15,5 +15,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 # Debian starts the packaged daemons on install; tests run their own instances.
 for s in haproxy keepalived; do (systemctl stop "$s" 2>/dev/null || service "$s" stop 2>/dev/null || true) >/dev/null; done
-pkill -x keepalived 2>/dev/null || true
+
 echo "install-deps: ok"
