@@ -107,11 +107,6 @@ const SCOPES = new Set(['site', 'link', 'host', 'nowhere', 'global']);
 /** Keepalived's maximum Ethernet MTU-based VIP count is capped at 255 by the 8-bit count field (vrrp.c). */
 const DEFAULT_MTU = 1500;
 
-export interface MapOptions {
-  /** Accepted for symmetry with other front ends; unused today. */
-  readonly strictUnknown?: boolean;
-}
-
 interface RawInstance {
   readonly name: string;
   readonly stmt: Stmt;
@@ -149,7 +144,7 @@ interface RawInstance {
   garpOverrides: Partial<Mutable<GarpSettings>>;
 }
 
-export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics, _opts: MapOptions = {}): VrrpConfig | undefined {
+export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics): VrrpConfig | undefined {
   const errorsBefore = diags.errors().length;
   const pos = (t: Token): SourcePos => ({ file: t.file, line: t.line, col: t.col });
   const err = (t: Token, msg: string, hint?: string, directive?: string): void =>
