@@ -364,7 +364,7 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics): VrrpC
     let user: ScriptUser | undefined;
     let initFail = false;
     for (const k of needBlock(s)) {
-      noBlock(k);
+      if ((SCRIPT_KEYS as readonly string[]).includes(k.keyword.text)) noBlock(k);
       switch (k.keyword.text) {
         case 'script': {
           const w = commandWords(k);
@@ -443,7 +443,7 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics): VrrpC
     let weightReverse = false;
     let init: { value: number; overwrite: boolean } | undefined;
     for (const k of needBlock(s)) {
-      noBlock(k);
+      if ((TRACK_FILE_KEYS as readonly string[]).includes(k.keyword.text)) noBlock(k);
       switch (k.keyword.text) {
         case 'file':
           if (needArgs(k, 1, 'a file path')) path = k.args[0]!.text;
@@ -631,7 +631,8 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics): VrrpC
     };
     for (const k of needBlock(s)) {
       const kw = k.keyword.text;
-      if (!['unicast_peer', 'authentication', 'virtual_ipaddress', 'virtual_ipaddress_excluded', 'track_script', 'track_interface', 'track_file', 'virtual_routes', 'virtual_rules', 'track_process', 'track_bfd'].includes(kw))
+      const known = ([...INSTANCE_SUPPORTED, ...INSTANCE_NOTE, ...INSTANCE_WARN] as readonly string[]).includes(kw);
+      if (known && !['unicast_peer', 'authentication', 'virtual_ipaddress', 'virtual_ipaddress_excluded', 'track_script', 'track_interface', 'track_file', 'virtual_routes', 'virtual_rules', 'track_process', 'track_bfd'].includes(kw))
         noBlock(k);
       switch (kw) {
         case 'state': {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { Diagnostics, type Diagnostic } from '../../../src/config/diagnostics.js';
 import { loadKeepalived, parseKeepalived, memorySource } from '../../../src/config/keepalived/load.js';
 import type { VrrpConfig } from '../../../src/config/model-vrrp.js';
@@ -497,4 +498,41 @@ test('loadKeepalived reads through injected readFile/listDir and reports an unre
   const d2 = new Diagnostics();
   assert.equal(loadKeepalived('/nope.conf', d2, { readFile: () => { throw new Error('x'); } }), undefined);
   assert.equal(d2.errors()[0]!.file, '/nope.conf');
+});
+
+test('fixture on disk: includes with globs, definitions, a ~SEQ template, positions in the included files', () => {
+  const d = new Diagnostics();
+  const cfg = loadKeepalived(FIXTURES + 'includes/keepalived.conf', d, { configId: 'lb7' });
+  // virtual_server inside a vrrp_instance is not a keyword there: an error with its position.
+  assert.equal(cfg, undefined);
+  const e = find(d, 'error', 'virtual_server');
+  assert.equal(e.file, FIXTURES + 'includes/conf.d/20-extra.conf');
+  assert.equal(e.line, 8);
+  const w = find(d, 'warning', 'matches no file');
+  assert.deepEqual([w.file, w.line], [FIXTURES + 'includes/keepalived.conf', 11]);
+  assert.equal(d.errors().length, 1);
+});
+
+test('fixture on disk, fixed through an injected reader: four instances from the template and the extra file', () => {
+  const d = new Diagnostics();
+  const cfg = loadKeepalived(FIXTURES + 'includes/keepalived.conf', d, {
+    configId: 'lb7',
+    readFile: (p) => {
+      const text = readFileSync(p, 'utf8');
+      return p.endsWith('20-extra.conf') ? text.replace(/ {4}virtual_server[^}]*}\n/, '') : text;
+    },
+  });
+  assert.ok(cfg, JSON.stringify(d.errors()));
+  assert.equal(cfg.globals.routerId, 'lb7');
+  assert.deepEqual(cfg.instances.map((i) => [i.name, i.vrid, i.interface, i.virtualAddresses[0]!.address]), [
+    ['VI_1', 1, 'eth0', '10.20.0.1'],
+    ['VI_2', 2, 'eth0', '10.20.0.2'],
+    ['VI_3', 3, 'eth0', '10.20.0.3'],
+    ['VI_extra', 50, 'eth0', '10.20.0.50'],
+  ]);
+  assert.deepEqual(cfg.instances[3]!.virtualAddresses[0]!.label, 'eth0:50');
+  assert.equal(cfg.instances[0]!.pos?.file, FIXTURES + 'includes/conf.d/10-template.conf');
+  assert.equal(cfg.instances[0]!.pos?.line, 14);
+  assert.deepEqual(cfg.instances[0]!.trackScripts, [{ name: 'chk_haproxy', weight: 10, reverse: false }]);
+  assert.equal(cfg.scripts[0]!.script, '/usr/bin/pgrep -x haproxy');
 });
