@@ -215,12 +215,14 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
   });
 
   await t.test('IPv4 unicast: sent to each peer from unicast_src_ip with TTL 255', async () => {
-    await a.ok({ op: 'open', tid: 'u4', family: 4, ifname: 'eth0', vrid: 54, unicastSrcIp: ip4[A], unicastPeers: [ip4[B], ip4[C]] });
-    await b.ok({ op: 'open', tid: 'u4', family: 4, ifname: 'eth0', vrid: 54, unicastSrcIp: ip4[B], unicastPeers: [ip4[A]] });
+    // A secondary address as unicast_src_ip proves the per-packet source, not the kernel's choice.
+    await lab.exec(A, 'ip', ['addr', 'add', '192.168.77.21/24', 'dev', 'eth0']);
+    await a.ok({ op: 'open', tid: 'u4', family: 4, ifname: 'eth0', vrid: 54, unicastSrcIp: '192.168.77.21', unicastPeers: [ip4[B], ip4[C]] });
+    await b.ok({ op: 'open', tid: 'u4', family: 4, ifname: 'eth0', vrid: 54, unicastSrcIp: ip4[B], unicastPeers: ['192.168.77.21'] });
     const adv = vrrpV2(54, 120, ['192.168.77.54'], 'secret1');
     const r = await a.ok({ op: 'send', tid: 'u4', hex: adv.toString('hex') });
     const p = await b.waitPacket('u4');
-    assert.deepEqual({ src: p.src, dst: p.dst, ttl: p.ttl, hex: p.hex }, { src: ip4[A], dst: ip4[B], ttl: 255, hex: adv.toString('hex') });
+    assert.deepEqual({ src: p.src, dst: p.dst, ttl: p.ttl, hex: p.hex }, { src: '192.168.77.21', dst: ip4[B], ttl: 255, hex: adv.toString('hex') });
     assert.equal((r.stats as { sent: number }).sent >= 2, true, 'one send per peer');
   });
 
@@ -235,15 +237,19 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     assert.deepEqual({ src: p.src, dst: p.dst, ttl: p.ttl, hex: p.hex }, { src, dst: 'ff02::12', ttl: 255, hex: adv.toString('hex') });
   });
 
-  await t.test('a real keepalived (v2, PASS) is heard by our socket', async () => {
+  await t.test('a real keepalived (v2 PASS over IPv4, v3 over IPv6) is heard by our sockets', async () => {
     const conf = join(work, 'keepalived.conf');
     await writeFile(
       conf,
       `global_defs {\n  router_id halb_vio\n  enable_script_security\n}\n` +
         `vrrp_instance VI_T {\n  state MASTER\n  interface eth0\n  virtual_router_id 52\n  priority 150\n  advert_int 1\n` +
-        `  authentication {\n    auth_type PASS\n    auth_pass secret1\n  }\n  virtual_ipaddress {\n    192.168.77.200/24\n  }\n}\n`,
+        `  authentication {\n    auth_type PASS\n    auth_pass secret1\n  }\n  virtual_ipaddress {\n    192.168.77.200/24\n  }\n}\n` +
+        `vrrp_instance VI_6 {\n  version 3\n  state MASTER\n  interface eth0\n  virtual_router_id 55\n  priority 140\n  advert_int 1\n` +
+        `  virtual_ipaddress {\n    fd77::200/64\n  }\n}\n`,
     );
+    const c6 = (JSON.parse(await lab.exec(C, 'ip', ['-j', '-6', 'addr', 'show', 'dev', 'eth0', 'scope', 'link'])) as { addr_info: { local: string }[] }[])[0]!.addr_info[0]!.local;
     await b.ok({ op: 'open', tid: 'ka', family: 4, ifname: 'eth0', vrid: 52 });
+    await b.ok({ op: 'open', tid: 'ka6', family: 6, ifname: 'eth0', vrid: 55 });
     const ka = lab.spawn(C, 'keepalived', ['-n', '-l', '-D', '-P', '-f', conf, '-p', join(work, 'ka.pid'), '-r', join(work, 'ka-vrrp.pid'), '-c', join(work, 'ka-chk.pid')]);
     let kaLog = '';
     ka.stdout!.on('data', (d: Buffer) => (kaLog += d.toString()));
@@ -262,6 +268,16 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
       assert.equal(payload[4], 1, 'auth type PASS');
       assert.equal(payload.subarray(12, 19).toString('latin1'), 'secret1');
       assert.equal(inetChecksum(payload), 0, 'checksum verifies');
+      const p6 = await b.waitPacket('ka6', () => true, ms(15_000));
+      const v3 = Buffer.from(p6.hex, 'hex');
+      assert.deepEqual({ src: p6.src, dst: p6.dst, ttl: p6.ttl }, { src: c6, dst: 'ff02::12', ttl: 255 });
+      assert.deepEqual([v3[0], v3[1], v3[2], v3[3], v3.readUInt16BE(4) & 0xfff], [0x31, 55, 140, 1, 100], 'VRRPv3, VRID 55, prio 140, 1 address, 100 cs');
+      const pseudo = Buffer.alloc(40);
+      pseudo.set(ipv6Bytes(c6), 0);
+      pseudo.set(ipv6Bytes('ff02::12'), 16);
+      pseudo.writeUInt32BE(v3.length, 32);
+      pseudo[39] = 112;
+      assert.equal(inetChecksum(pseudo, v3), 0, 'v3 checksum over the IPv6 pseudo-header verifies');
     } finally {
       ka.kill('SIGTERM');
       await waitFor('keepalived to stop', () => ka.exitCode !== null || ka.signalCode !== null, ms(10_000)).catch(() => ka.kill('SIGKILL'));
@@ -358,7 +374,7 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
       .split('\n')
       .map((l) => l.split(','));
     const vrids = new Set(vrrp.map((f) => f[1]));
-    for (const id of ['51', '52', '53', '54']) assert.ok(vrids.has(id), `VRID ${id} captured and decoded: ${JSON.stringify(vrrp)}`);
+    for (const id of ['51', '52', '53', '54', '55']) assert.ok(vrids.has(id), `VRID ${id} captured and decoded: ${JSON.stringify(vrrp)}`);
     for (const f of vrrp) {
       assert.equal(f[2], '1', `checksum good: ${f.join(',')}`); // 1 = Good in Wireshark's checksum status
       assert.equal(f[3] || f[4], '255', `TTL/hop limit 255: ${f.join(',')}`);
