@@ -79,11 +79,12 @@ static int arg_present(napi_env env, napi_value v) {
   return t != napi_undefined && t != napi_null;
 }
 
-// Copies a JS string into buf (NUL terminated); fails on non-strings or overlong strings.
+// Copies a JS string into buf (NUL terminated); fails on non-strings and on strings that do not
+// fit (rather than silently truncating an interface name or address).
 static int arg_str(napi_env env, napi_value v, char *buf, size_t size) {
   size_t len;
-  if (napi_get_value_string_utf8(env, v, buf, size, &len) != napi_ok) return 0;
-  return len < size - 1;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok || len >= size) return 0;
+  return napi_get_value_string_utf8(env, v, buf, size, &len) == napi_ok;
 }
 
 static int arg_bool(napi_env env, napi_value v, bool *out) {
@@ -476,12 +477,23 @@ static void on_uv_closed(uv_handle_t *h) {
   watcher_maybe_free(w);
 }
 
+static void on_env_cleanup(void *arg);
+
+// Stops and closes the watcher; the struct is freed once the close completes and the JS handle is gone.
 static void watcher_stop(watcher_t *w) {
   if (!w->active || uv_is_closing((uv_handle_t *)&w->poll)) return;
+  napi_remove_env_cleanup_hook(w->env, on_env_cleanup, w);
   uv_poll_stop(&w->poll);
   napi_delete_reference(w->env, w->callback);
   napi_async_destroy(w->env, w->async);
   uv_close((uv_handle_t *)&w->poll, on_uv_closed);
+}
+
+// The environment is going away (a worker thread exiting) with the watcher still running: stop
+// it so the loop can close. If the JS finalizer never runs the struct leaks (a few bytes), which
+// is safer than guessing the order of teardown and freeing it twice.
+static void on_env_cleanup(void *arg) {
+  watcher_stop((watcher_t *)arg);
 }
 
 // Runs on the JS thread when the socket is readable (or errored): call cb(err|null) through
@@ -554,6 +566,7 @@ static napi_value poll_start(napi_env env, napi_callback_info info) {
     uv_close((uv_handle_t *)&w->poll, on_uv_closed);
     return throw_errno(env, "uv_poll_start", -rc);
   }
+  napi_add_env_cleanup_hook(env, on_env_cleanup, w);
   napi_create_external(env, w, on_watcher_finalize, NULL, &handle);
   return handle;
 }

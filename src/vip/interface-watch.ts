@@ -149,3 +149,24 @@ export class LinuxInterfaceWatcher implements InterfaceWatcher {
     for (const l of this.listeners) l(s, prev);
   }
 }
+
+/** In-memory InterfaceWatcher for tests of whatever consumes link state: `set()` plays the kernel. */
+export class FakeInterfaceWatcher implements InterfaceWatcher {
+  private readonly states = new Map<string, LinkState>();
+  private readonly listeners = new Set<LinkListener>();
+  async start(): Promise<void> {}
+  stop(): void {}
+  state(ifname: string): LinkState | undefined {
+    return this.states.get(ifname);
+  }
+  onChange(listener: LinkListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  set(ifname: string, up: boolean): void {
+    const prev = this.states.get(ifname);
+    const s: LinkState = { ifname, up, exists: true, operstate: up ? 'UP' : 'DOWN' };
+    this.states.set(ifname, s);
+    if (prev?.up !== up) for (const l of this.listeners) l(s, prev);
+  }
+}

@@ -91,10 +91,14 @@ function key(ifname: string, address: string, prefix: number): string {
   return `${ifname}|${address}|${prefix}`;
 }
 
-/** Normalises an address the way `ip -j` prints it (IPv6 compressed, lower case). */
+/**
+ * Normalises an address the way `ip -j` prints it (IPv6 compressed, lower case), without a
+ * `/prefix` suffix (VirtualAddress.address may carry one; VirtualAddress.prefix is authoritative).
+ */
 function canonical(address: string, family: 4 | 6): string {
-  if (family === 4) return address;
-  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const bare = address.replace(/\/\d+$/, '');
+  if (family === 4) return bare;
+  return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
 }
 
 export class LinuxVipManager implements VipManager {
@@ -171,8 +175,9 @@ export class LinuxVipManager implements VipManager {
   async announceBurst(vip: VirtualAddress, ifname: string, count: number): Promise<number> {
     const dev = vip.dev ?? ifname;
     const native = this.native();
-    if (vip.family === 4) return native.sendGratuitousArp(dev, vip.address, count);
-    return native.sendUnsolicitedNa(dev, vip.address, count, await this.isRouter(dev));
+    const address = canonical(vip.address, vip.family);
+    if (vip.family === 4) return native.sendGratuitousArp(dev, address, count);
+    return native.sendUnsolicitedNa(dev, address, count, await this.isRouter(dev));
   }
 
   cleanupStale(): Promise<void> {

@@ -415,4 +415,25 @@ test('native addon reports errors as errno-named JS errors', { skip: !isRoot() &
   }
   assert.throws(() => native.close(fd), { code: 'EBADF', errno: -9 });
   assert.throws(() => native.sendGratuitousArp('nosuchdev0', '10.0.0.1', 1), { code: 'ENODEV' });
+  assert.throws(() => native.bindToDevice(0, 'x'.repeat(16)), { code: 'ERR_INVALID_ARG' }, 'overlong name refused, not truncated');
+});
+
+test('a worker thread that exits with a running watcher does not take the process down', { skip: !isRoot() && 'needs root for raw sockets' }, async () => {
+  const { Worker } = await import('node:worker_threads');
+  const code = `
+    const native = require(${JSON.stringify(ADDON)});
+    const fd = native.openRaw(4, 112);
+    native.bindToDevice(fd, 'lo');
+    native.pollStart(fd, () => {});
+    require('node:worker_threads').parentPort.postMessage('polling');
+  `;
+  const w = new Worker(code, { eval: true });
+  const first = await new Promise((resolve, reject) => {
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
+  assert.equal(first, 'polling');
+  // The watcher keeps the worker's loop alive; terminating it runs the env cleanup hook.
+  const exitCode = await w.terminate();
+  assert.equal(typeof exitCode, 'number');
 });

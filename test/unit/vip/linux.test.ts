@@ -58,7 +58,7 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
 }
 
 const v4 = { address: '10.0.0.10', prefix: 24, family: 4 as const, label: 'eth0:vip' };
-const v6 = { address: 'fd00:0:0::10', prefix: 64, family: 6 as const };
+const v6 = { address: 'fd00:0:0::10/64', prefix: 64, family: 6 as const }; // CIDR form accepted too
 
 test('add records ownership before adding; label and nodad; add/remove are idempotent', () =>
   withDir(async (dir) => {
