@@ -649,7 +649,9 @@ static napi_value send_garp(napi_env env, napi_callback_info info) {
 // Neighbour Advertisement (RFC 4861 §4.4, §7.2.6) to all-nodes ff02::1, hop limit 255 (receivers
 // drop anything else), Override set so caches replace the old link-layer address, with the
 // Target Link-Layer Address option. The kernel fills in the ICMPv6 checksum on raw ICMPv6
-// sockets (RFC 3542 §3.1), and picks the link-local source.
+// sockets (RFC 3542 §3.1). Source = the VIP itself, as keepalived sends it (hosts with
+// accept_untracked_na=2 only learn from a source in the target's subnet); if the VIP is not
+// usable as a source (not assigned yet), the kernel's choice (the link-local address) is used.
 static napi_value send_na(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   char ifname[IFNAMSIZ], ipstr[INET6_ADDRSTRLEN];
@@ -688,12 +690,32 @@ static napi_value send_na(napi_env env, napi_callback_info info) {
   to.sin6_family = AF_INET6;
   inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
   to.sin6_scope_id = ifindex;
+  struct iovec iov = {.iov_base = na, .iov_len = sizeof na};
+  union {
+    char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+    struct cmsghdr align;
+  } ctl;
+  memset(&ctl, 0, sizeof ctl);
+  struct in6_pktinfo pi = {.ipi6_addr = target, .ipi6_ifindex = ifindex};
+  struct cmsghdr *cm = (struct cmsghdr *)ctl.buf;
+  cm->cmsg_level = IPPROTO_IPV6;
+  cm->cmsg_type = IPV6_PKTINFO;
+  cm->cmsg_len = CMSG_LEN(sizeof pi);
+  memcpy(CMSG_DATA(cm), &pi, sizeof pi);
+  struct msghdr msg = {.msg_name = &to, .msg_namelen = sizeof to, .msg_iov = &iov, .msg_iovlen = 1,
+                       .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
   int sent = 0;
   for (int i = 0; i < count; i++) {
-    if (sendto(fd, na, sizeof na, 0, (struct sockaddr *)&to, sizeof to) != (ssize_t)sizeof na) {
+    ssize_t n = sendmsg(fd, &msg, 0);
+    if (n < 0 && errno == EINVAL && msg.msg_control) {  // VIP not a usable source: let the kernel pick
+      msg.msg_control = NULL;
+      msg.msg_controllen = 0;
+      n = sendmsg(fd, &msg, 0);
+    }
+    if (n != (ssize_t)sizeof na) {
       int e = errno;
       close(fd);
-      return throw_errno(env, "sendto(NA)", e);
+      return throw_errno(env, "sendmsg(NA)", e);
     }
     sent++;
   }

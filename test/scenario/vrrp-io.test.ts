@@ -318,6 +318,8 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     assert.ok(added, 'IPv6 VIP present');
     await a.ok({ op: 'vip', action: 'announce', vip: vip6('fd77::100'), ifname: 'eth0', runDir: rd, count: 2 });
     await waitFor('B to learn the IPv6 VIP at A', async () => (await neighMac(lab, B, 'fd77::100')) === macA);
+    // An address that is not (yet) assigned cannot be the source: the link-local is used instead.
+    await a.ok({ op: 'vip', action: 'announce', vip: vip6('fd77::999'), ifname: 'eth0', runDir: rd, count: 1 });
   });
 
   await t.test('cleanupStale removes only what a crashed run added', async () => {
@@ -380,17 +382,30 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
       assert.equal(f[3] || f[4], '255', `TTL/hop limit 255: ${f.join(',')}`);
       assert.equal(f[5] ?? '', '', `no expert info: ${f.join(',')}`);
     }
-    const garp = (await run('tshark', ['-r', pcap, '-Y', 'arp.isgratuitous == 1 && arp.opcode == 1', '-T', 'fields', '-e', 'arp.src.hw_mac', '-e', 'arp.dst.proto_ipv4', '-e', 'eth.dst'])).trim().split('\n');
-    assert.ok(garp.some((l) => l === `${macA}\t192.168.77.100\tff:ff:ff:ff:ff:ff`), `GARP request seen: ${garp.join(' | ')}`);
-    const na = (
-      await run('tshark', ['-r', pcap, '-Y', 'icmpv6.type == 136', '-T', 'fields', '-e', 'icmpv6.nd.na.target_address', '-e', 'icmpv6.nd.na.flag.o', '-e', 'icmpv6.nd.na.flag.s', '-e', 'icmpv6.opt.linkaddr', '-e', 'ipv6.hlim', '-e', 'ipv6.dst', '-e', 'icmpv6.checksum.status'])
-    )
+    // GARP and NA: the same form as keepalived's own (captured above from the real daemon).
+    const fields = ['eth.dst', 'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.hw_mac', 'arp.dst.proto_ipv4', 'icmpv6.nd.na.target_address', 'icmpv6.nd.na.flag', 'icmpv6.opt.linkaddr', 'ipv6.src', 'ipv6.dst', 'ipv6.hlim', 'icmpv6.checksum.status'];
+    const rows = (await run('tshark', ['-r', pcap, '-Y', '(arp && arp.isgratuitous == 1) || icmpv6.type == 136', '-T', 'fields', ...fields.flatMap((f) => ['-e', f])]))
       .trim()
-      .split('\n');
-    assert.ok(
-      na.some((l) => /^fd77::100\t(1|True)\t(0|False)\t/.test(l) && l.includes(macA) && l.includes('\t255\tff02::1\t1')),
-      `unsolicited NA with override, lladdr option, hop limit 255, good checksum: ${na.join(' | ')}`,
-    );
+      .split('\n')
+      .map((l) => Object.fromEntries(l.split('\t').map((v, i) => [fields[i], v])) as Record<string, string>);
+    const dump = rows.map((r) => JSON.stringify(r)).join('\n');
+    const garpOurs = rows.find((r) => r['arp.src.proto_ipv4'] === '192.168.77.100');
+    const garpKa = rows.find((r) => r['arp.src.proto_ipv4'] === '192.168.77.200');
+    assert.ok(garpOurs && garpKa, `our and keepalived's GARP captured:\n${dump}`);
+    assert.equal(garpOurs['arp.src.hw_mac'], macA);
+    assert.equal(garpOurs['arp.dst.proto_ipv4'], '192.168.77.100');
+    const form = (r: Record<string, string>) => [r['eth.dst'], r['arp.opcode'], r['arp.dst.hw_mac']];
+    assert.deepEqual(form(garpOurs), form(garpKa), 'same ARP form as keepalived (request, broadcast)');
+    const naOurs = rows.find((r) => r['icmpv6.nd.na.target_address'] === 'fd77::100');
+    const naKa = rows.find((r) => r['icmpv6.nd.na.target_address'] === 'fd77::200');
+    const naFallback = rows.find((r) => r['icmpv6.nd.na.target_address'] === 'fd77::999');
+    assert.ok(naOurs && naKa && naFallback, `our and keepalived's NA captured:\n${dump}`);
+    assert.equal(naOurs['icmpv6.opt.linkaddr'], macA);
+    assert.deepEqual([naOurs['ipv6.dst'], naOurs['ipv6.hlim'], naOurs['icmpv6.checksum.status']], ['ff02::1', '255', '1']);
+    assert.equal(naOurs['icmpv6.nd.na.flag'], naKa['icmpv6.nd.na.flag'], 'same flags as keepalived (Override only)');
+    assert.equal(naOurs['ipv6.src'], 'fd77::100', 'source = the VIP, as keepalived (which sends from fd77::200)');
+    assert.equal(naKa['ipv6.src'], 'fd77::200');
+    assert.match(naFallback['ipv6.src']!, /^fe80:/);
   });
 });
 
