@@ -237,6 +237,17 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     assert.deepEqual({ src: p.src, dst: p.dst, ttl: p.ttl, hex: p.hex }, { src, dst: 'ff02::12', ttl: 255, hex: adv.toString('hex') });
   });
 
+  await t.test('IPv6 unicast: sent to the peer from unicast_src_ip with hop limit 255', async () => {
+    await lab.exec(A, 'ip', ['addr', 'add', 'fd77::1/64', 'dev', 'eth0', 'nodad']);
+    await lab.exec(B, 'ip', ['addr', 'add', 'fd77::2/64', 'dev', 'eth0', 'nodad']);
+    await a.ok({ op: 'open', tid: 'u6', family: 6, ifname: 'eth0', vrid: 56, unicastSrcIp: 'fd77::1', unicastPeers: ['fd77::2'] });
+    await b.ok({ op: 'open', tid: 'u6', family: 6, ifname: 'eth0', vrid: 56, unicastSrcIp: 'fd77::2', unicastPeers: ['fd77::1'] });
+    const adv = vrrpV3v6(56, 100, ['fd77::56'], 'fd77::1', 'fd77::2');
+    await a.ok({ op: 'send', tid: 'u6', hex: adv.toString('hex') });
+    const p = await b.waitPacket('u6');
+    assert.deepEqual({ src: p.src, dst: p.dst, ttl: p.ttl, hex: p.hex }, { src: 'fd77::1', dst: 'fd77::2', ttl: 255, hex: adv.toString('hex') });
+  });
+
   await t.test('a real keepalived (v2 PASS over IPv4, v3 over IPv6) is heard by our sockets', async () => {
     const conf = join(work, 'keepalived.conf');
     await writeFile(
@@ -376,7 +387,7 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
       .split('\n')
       .map((l) => l.split(','));
     const vrids = new Set(vrrp.map((f) => f[1]));
-    for (const id of ['51', '52', '53', '54', '55']) assert.ok(vrids.has(id), `VRID ${id} captured and decoded: ${JSON.stringify(vrrp)}`);
+    for (const id of ['51', '52', '53', '54', '55', '56']) assert.ok(vrids.has(id), `VRID ${id} captured and decoded: ${JSON.stringify(vrrp)}`);
     for (const f of vrrp) {
       assert.equal(f[2], '1', `checksum good: ${f.join(',')}`); // 1 = Good in Wireshark's checksum status
       assert.equal(f[3] || f[4], '255', `TTL/hop limit 255: ${f.join(',')}`);
