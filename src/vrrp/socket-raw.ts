@@ -120,7 +120,11 @@ export class RawVrrpSocket {
     if (this.fd < 0) return;
     if (this.poll) this.native.pollStop(this.poll);
     this.poll = undefined;
-    this.native.close(this.fd);
+    try {
+      this.native.close(this.fd);
+    } catch (err) {
+      this.emitError(err); // nothing to retry: the descriptor is released either way
+    }
     this.fd = -1;
     this.byVrid.clear();
     this.sniffers.clear();
@@ -256,6 +260,7 @@ export class RawVrrpTransport implements VrrpTransport {
     return this.peers.length > 0;
   }
 
+  /** Counters of the underlying socket, shared by every instance on this interface and family. */
   get stats(): Readonly<RawSocketStats> {
     return this.socket.stats;
   }
