@@ -218,3 +218,37 @@ test('history is bounded per server', async () => {
   assert.equal(snap.history.at(-1)!.at, 1000);
   await h.mon.stop();
 });
+
+test('reload carry-over: unchanged servers keep state, health, address and history; changed ones start fresh', async () => {
+  const mk = (check = true) =>
+    makeBackend({
+      name: 'be',
+      servers: [
+        makeServer({ name: 'down', port: 1, rise: 2, fall: 2 }),
+        makeServer({ name: 'up', port: 2, rise: 2, fall: 2 }),
+        makeServer({ name: 'dns', port: 3, address: 'api.test', hostname: 'api.test', check: false, initAddr: [{ ip: '127.0.0.9' }] }),
+        makeServer({ name: 'changed', port: 4, check }),
+      ],
+    });
+  const h = harness({ backends: [mk()] }, (s) => s !== 'down' && s !== 'changed');
+  h.mon.start();
+  await h.mon.ready();
+  await h.timers.advanceTo(500);
+  const snap = h.mon.snapshot();
+  await h.mon.stop();
+  assert.deepEqual(snap.map((s) => s.state), ['DOWN', 'UP', 'UP', 'DOWN']);
+
+  const h2 = harness({ backends: [mk(false)], carryOver: snap }, () => true);
+  // Before any check of the new monitor, the DOWN server is still DOWN: no flap on reload.
+  assert.equal(h2.mon.isUp('be', 'down'), false);
+  assert.equal(h2.mon.isUp('be', 'up'), true);
+  assert.equal(h2.mon.addressOf('be', 'dns'), '127.0.0.9');
+  assert.equal(h2.mon.isUp('be', 'dns'), true);
+  assert.equal(h2.mon.isUp('be', 'changed'), true, 'check setting changed: fresh state (unchecked = UP)');
+  assert.equal(h2.mon.snapshot()[0]!.history.length, 1);
+  h2.mon.start();
+  await h2.mon.ready();
+  assert.equal(h2.mon.addressOf('be', 'dns'), '127.0.0.9');
+  assert.deepEqual(h2.transcript(), [], 'a reload logs no transition and no address change');
+  await h2.mon.stop();
+});
