@@ -213,3 +213,24 @@ test('abort: an in-flight check stops at once when its signal fires', async (t) 
   assert.equal(r.status, 'ABORTED');
   assert.ok(performance.now() - t0 < ms(1000));
 });
+
+test('resetting servers fail every check type with a reason, never an exception', async (t) => {
+  const onConnect = await tcpServer((s) => s.resetAndDestroy());
+  const onData = await tcpServer((s) => s.once('data', () => s.resetAndDestroy()));
+  t.after(() => Promise.all([onConnect.close(), onData.close()]));
+  const specs: HealthCheckSpec[] = [
+    http11,
+    { type: 'ssl-hello' },
+    { type: 'tcp-check', steps: [{ kind: 'send', data: 'PING\r\n' }, { kind: 'expect', match: 'string', pattern: '+PONG', negate: false }] },
+  ];
+  for (const spec of specs) {
+    for (const srv of [onConnect, onData]) {
+      const r = await check(spec, target(srv.port));
+      assert.equal(r.ok, false, `${spec.type} against a resetting server`);
+      assert.match(r.reason, /^Layer[467] /, `${spec.type}: ${r.reason}`);
+    }
+  }
+  // TLS handshake reset.
+  const r = await check(http11, target(onData.port, { ssl: true }));
+  assert.equal(r.reason, 'Layer6 invalid response');
+});
