@@ -351,10 +351,25 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
           arm();
           return;
         }
+        const prevHealth = r.state.health;
         apply(r, applyCheckResult(r.cfg, r.state, res, startedAt, clock.now()));
+        if (r.state.health !== prevHealth) logCheck(r, res);
         arm();
       }),
     );
+  }
+
+  /** HAProxy `option log-health-checks` wording, at debug level: every check that moved health. */
+  function logCheck(r: Rec, res: CheckResult): void {
+    if (!log.isLevelEnabled('debug')) return;
+    const { rise, fall } = r.cfg;
+    const h = r.state.health;
+    const status = h >= rise ? `${h - rise + 1}/${fall} UP` : `${h}/${rise} DOWN`;
+    let msg = `Health check for server ${r.backend.name}/${r.server.name} ${res.ok ? 'succeeded' : 'failed'}, reason: ${res.reason}`;
+    if (res.code !== undefined) msg += `, code: ${res.code}`;
+    if (res.detail !== undefined) msg += `, info: "${res.detail}"`;
+    msg += `, check duration: ${res.durationMs}ms, status: ${status}.`;
+    log.debug({ event: 'health_check', backend: r.backend.name, server: r.server.name, ok: res.ok, reason: res.reason, health: h }, msg);
   }
 
   // ---- addresses ----

@@ -65,6 +65,12 @@ test('spread first checks, DOWN at the first failure, back UP after rise; one ti
   const down = h.logs.lines.find((l) => l.event === 'server_state' && l.to === 'DOWN')!;
   assert.equal(down.level, 40);
   assert.deepEqual([down.backend, down.server, down.reason, down.code, down.checkDurationMs], ['be', 's2', 'Layer7 wrong status', 500, 2]);
+  const checks = h.logs.lines.filter((l) => l.event === 'health_check' && l.server === 's2').map((l) => l.msg);
+  assert.deepEqual(checks, [
+    'Health check for server be/s2 failed, reason: Layer7 wrong status, code: 500, check duration: 2ms, status: 0/2 DOWN.',
+    'Health check for server be/s2 succeeded, reason: Layer7 check passed, code: 200, check duration: 2ms, status: 1/2 DOWN.',
+    'Health check for server be/s2 succeeded, reason: Layer7 check passed, code: 200, check duration: 2ms, status: 2/2 UP.',
+  ]);
   const snap = h.mon.snapshot().find((s) => s.server === 's2')!;
   assert.deepEqual(snap.history.map((t) => `${t.from}->${t.to}`), ['UP->DOWN', 'DOWN->UP']);
   assert.deepEqual(snap.counters, { checks: 4, checkFailures: 2, transitions: 2, passiveFailures: 0, dnsQueries: 0, dnsFailures: 0 });
