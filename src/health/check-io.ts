@@ -58,7 +58,10 @@ function bounded<T>(
       return;
     }
     signal?.addEventListener('abort', onAbort, { once: true });
-    teardown = setup(finish);
+    const td = setup(finish);
+    // setup() may have settled synchronously (data already buffered): clean up now.
+    if (settled) td();
+    else teardown = td;
   });
 }
 
