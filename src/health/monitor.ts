@@ -228,7 +228,8 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     timer = undefined;
     timerAt = at;
     if (at === Infinity) return;
-    timer = timers.set(onTimer, Math.max(0, at - clock.now()));
+    // Capped at Node's timer limit: a longer wait just re-arms when it fires.
+    timer = timers.set(onTimer, Math.min(2 ** 31 - 1, Math.max(0, at - clock.now())));
   }
 
   function onTimer(): void {
