@@ -15,26 +15,17 @@ import { makeBackend, makeResolvers, makeServer } from '../../helpers/health/mod
 function harness(opts: Omit<HealthMonitorOptions, 'logger' | 'clock' | 'timers' | 'checker'>, healthy: (server: string, t: number) => boolean) {
   const clock = new ManualClock(0);
   const timers = new ManualTimers(clock);
-  const logs = captureLogs();
+  const logs = captureLogs('debug', () => clock.now());
   const calls: string[] = [];
-  const checker: Checker = async (_spec, target, o) => {
+  const checker: Checker = async (_spec, target) => {
     const t = clock.now();
-    const name = `${target.host}:${target.port}`;
-    calls.push(`t=${t} ${name}`);
-    void o;
-    const srv = [...opts.backends.flatMap((b) => b.servers)].find((s) => (s.checkPort ?? s.port) === target.port)!;
+    calls.push(`t=${t} ${target.host}:${target.port}`);
+    const srv = opts.backends.flatMap((b) => b.servers).find((s) => (s.checkPort ?? s.port) === target.port)!;
     return healthy(srv.name, t) ? checkResult('L7OK', 2, { code: 200 }) : checkResult('L7STS', 2, { code: 500 });
   };
   const mon = createHealthMonitor({ ...opts, logger: logs.logger, clock, timers, checker });
-  const transcript = () => logs.lines.filter((l) => l.event === 'server_state' || l.event === 'backend_down' || l.event === 'server_address').map((l) => `t=${clockAt(l)} ${l.msg}`);
-  // Log lines carry no manual time; stamp them as they arrive.
-  const stamps: number[] = [];
-  const origPush = logs.lines.push.bind(logs.lines);
-  logs.lines.push = (...items) => {
-    for (let i = 0; i < items.length; i++) stamps.push(clock.now());
-    return origPush(...items);
-  };
-  const clockAt = (l: object) => stamps[logs.lines.indexOf(l as never)];
+  const transcript = () =>
+    logs.lines.filter((l) => l.event === 'server_state' || l.event === 'backend_down' || l.event === 'server_address').map((l) => `t=${l._t} ${l.msg}`);
   return { clock, timers, logs, calls, mon, transcript };
 }
 
