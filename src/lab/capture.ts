@@ -1,0 +1,142 @@
+// Packet captures during a scenario: tcpdump on the lab's bridge writes every VRRP packet
+// (IP protocol 112) to a pcap, and tshark checks each one decodes as valid VRRP.
+import { readFileSync } from 'node:fs';
+import { run } from './run.js';
+import type { Lab } from './topology.js';
+import type { LabProcess } from './process.js';
+import { waitFor } from './wait.js';
+
+export class Capture {
+  private constructor(
+    readonly file: string,
+    private readonly proc: LabProcess,
+  ) {}
+
+  /**
+   * Starts tcpdump in `host`'s namespace ('sw' = the switch, on the bridge: the bridge is put in
+   * promiscuous mode by tcpdump, so it sees unicast between ports as well as multicast).
+   */
+  static async start(lab: Lab, opts: { host?: string; iface?: string; name?: string; filter?: string; timeoutMs?: number } = {}): Promise<Capture> {
+    const host = opts.host ?? 'sw';
+    const iface = opts.iface ?? (host === 'sw' ? 'br0' : 'eth0');
+    const file = lab.path(`${opts.name ?? 'vrrp'}.pcap`);
+    const log = lab.path(`tcpdump-${opts.name ?? 'vrrp'}.log`);
+    // -U: write each packet as it arrives; -Z root: keep permission to write into our work dir.
+    const argv = ['tcpdump', '-n', '-U', '-Z', 'root', '-i', iface, '-w', file, opts.filter ?? 'ip proto 112 or ip6 proto 112'];
+    const proc = lab.spawn(host, argv, { logFile: log });
+    await waitFor(`tcpdump on ${host}/${iface} to listen`, () => {
+      if (!proc.running) throw new Error(`tcpdump exited: ${readSafe(log)}`);
+      return /listening on/.test(readSafe(log));
+    }, { timeoutMs: opts.timeoutMs ?? 10_000, intervalMs: 25 });
+    return new Capture(file, proc);
+  }
+
+  /** Stops tcpdump (SIGINT flushes the file) and returns the pcap path. */
+  async stop(): Promise<string> {
+    if (this.proc.running) {
+      this.proc.signal('SIGINT');
+      const t = setTimeout(() => this.proc.signal('SIGKILL'), 5000);
+      await this.proc.exited;
+      clearTimeout(t);
+    }
+    return this.file;
+  }
+}
+
+function readSafe(p: string): string {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export interface VrrpPacketInfo {
+  readonly frame: number;
+  readonly version?: number;
+  readonly type?: number;
+  readonly vrid?: number;
+  readonly priority?: number;
+  /** tshark checksum status: 0 bad, 1 good, 2 unverified. */
+  readonly checksumStatus?: number;
+  readonly problems: readonly string[];
+}
+
+export interface VrrpPcapReport {
+  readonly skipped?: string;
+  readonly packets: readonly VrrpPacketInfo[];
+  readonly invalid: readonly VrrpPacketInfo[];
+  readonly byVersion: Readonly<Record<string, number>>;
+}
+
+/** Fields asked from tshark, in this order. */
+export const TSHARK_FIELDS = [
+  'frame.number',
+  'ip.proto',
+  'ipv6.nxt',
+  'vrrp.version',
+  'vrrp.type',
+  'vrrp.virt_rtr_id',
+  'vrrp.prio',
+  'vrrp.checksum.status',
+  '_ws.malformed',
+  '_ws.expert.severity',
+] as const;
+
+/**
+ * Judges tshark's field output, pure. A packet is valid VRRP when tshark dissected it as VRRP,
+ * version 2 or 3, type 1 (advertisement, the only type RFC 3768/5798 define), its checksum was
+ * verified good, and tshark flagged nothing malformed.
+ */
+export function judgeTsharkFields(text: string): Omit<VrrpPcapReport, 'skipped'> {
+  const packets: VrrpPacketInfo[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const f = line.split('\t');
+    const num = (i: number): number | undefined => {
+      const v = (f[i] ?? '').split(',')[0]!.trim();
+      return v === '' ? undefined : Number(v);
+    };
+    const problems: string[] = [];
+    const version = num(3);
+    const type = num(4);
+    const checksumStatus = num(7);
+    if (version === undefined) problems.push('not dissected as VRRP');
+    else if (version !== 2 && version !== 3) problems.push(`version ${version}`);
+    if (version !== undefined && type !== 1) problems.push(`type ${type}`);
+    if (version !== undefined && checksumStatus !== 1) problems.push(checksumStatus === 0 ? 'bad checksum' : 'checksum not verified');
+    if ((f[8] ?? '').trim() !== '') problems.push('malformed');
+    // _ws.expert.severity: 8388608 = error (e.g. "Bad checksum"), 6291456 = warning.
+    if ((f[9] ?? '').split(',').some((s) => Number(s) >= 8388608)) problems.push('expert error');
+    const vrid = num(5);
+    const priority = num(6);
+    packets.push({
+      frame: num(0) ?? -1,
+      ...(version !== undefined ? { version } : {}),
+      ...(type !== undefined ? { type } : {}),
+      ...(vrid !== undefined ? { vrid } : {}),
+      ...(priority !== undefined ? { priority } : {}),
+      ...(checksumStatus !== undefined ? { checksumStatus } : {}),
+      problems,
+    });
+  }
+  const byVersion: Record<string, number> = {};
+  for (const p of packets) byVersion[`v${p.version ?? '?'}`] = (byVersion[`v${p.version ?? '?'}`] ?? 0) + 1;
+  return { packets, invalid: packets.filter((p) => p.problems.length > 0), byVersion };
+}
+
+export async function tsharkAvailable(): Promise<boolean> {
+  const r = await run('tshark', ['-v'], { allowFail: true, timeoutMs: 15_000 });
+  return r.code === 0;
+}
+
+/** Runs tshark over every IP-protocol-112 packet in `file`; `skipped` when tshark is missing. */
+export async function checkVrrpPcap(file: string): Promise<VrrpPcapReport> {
+  if (!(await tsharkAvailable())) return { skipped: 'tshark not installed; skipping the VRRP decode check', packets: [], invalid: [], byVersion: {} };
+  const args = ['-r', file, '-n', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,'];
+  for (const f of TSHARK_FIELDS) args.push('-e', f);
+  // VRRPv3 checksums include the IPv4 pseudo-header, as keepalived sends them by default (RFC 5798 §5.2.8).
+  args.push('-o', 'vrrp.v3_checksum_as_in_v2:FALSE', '-Y', 'ip.proto == 112 || ipv6.nxt == 112');
+  const r = await run('tshark', args, { timeoutMs: 60_000 });
+  return judgeTsharkFields(r.stdout);
+}
