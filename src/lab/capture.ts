@@ -140,3 +140,66 @@ export async function checkVrrpPcap(file: string): Promise<VrrpPcapReport> {
   const r = await run('tshark', args, { timeoutMs: 60_000 });
   return judgeTsharkFields(r.stdout);
 }
+
+export interface AdvertSeen {
+  readonly src: string;
+  readonly version: number;
+  readonly vrid: number;
+  readonly priority: number;
+}
+
+/**
+ * Live view of VRRP advertisements on the bridge (tcpdump -l, line-buffered text). Lets a bench
+ * act at a known phase of the advert cycle, e.g. kill the master right after it advertised, so a
+ * measured outage does not depend on where in the interval the death happened to fall.
+ */
+export class AdvertWatcher {
+  private waiters: { src?: string; resolve: (a: AdvertSeen) => void }[] = [];
+
+  private constructor(private readonly proc: LabProcess) {}
+
+  static async start(lab: Lab, timeoutMs = 10_000): Promise<AdvertWatcher> {
+    const log = lab.path('tcpdump-watch.log');
+    const proc = lab.spawn('sw', ['tcpdump', '-l', '-n', '-i', 'br0', 'ip proto 112 or ip6 proto 112'], { pipe: true, logFile: log });
+    const w = new AdvertWatcher(proc);
+    const { createInterface } = await import('node:readline');
+    createInterface({ input: proc.child.stdout! }).on('line', (l) => w.onLine(l));
+    await waitFor('tcpdump advert watcher to listen', () => {
+      if (!proc.running) throw new Error(`tcpdump exited: ${readSafe(log)}`);
+      return /listening on/.test(readSafe(log));
+    }, { timeoutMs, intervalMs: 25 });
+    return w;
+  }
+
+  /** "IP 10.77.0.10 > 224.0.0.18: VRRPv2, Advertisement, vrid 51, prio 150, …" */
+  static parse(line: string): AdvertSeen | undefined {
+    const m = /IP6? ([0-9a-f.:]+) > [0-9a-f.:]+: VRRPv(\d), Advertisement, vrid (\d+), prio (\d+)/.exec(line);
+    return m ? { src: m[1]!, version: Number(m[2]), vrid: Number(m[3]), priority: Number(m[4]) } : undefined;
+  }
+
+  private onLine(line: string): void {
+    const a = AdvertWatcher.parse(line);
+    if (!a) return;
+    const ready = this.waiters.filter((w) => w.src === undefined || w.src === a.src);
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve(a);
+  }
+
+  /** The next advertisement (from `src`, if given) seen after this call. */
+  next(src: string | undefined, timeoutMs: number): Promise<AdvertSeen> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== entry);
+        reject(new Error(`no VRRP advertisement${src ? ` from ${src}` : ''} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const entry = { ...(src ? { src } : {}), resolve: (a: AdvertSeen) => (clearTimeout(t), resolve(a)) };
+      this.waiters.push(entry);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.proc.running) return;
+    this.proc.signal('SIGTERM');
+    await this.proc.exited;
+  }
+}

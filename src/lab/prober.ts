@@ -119,6 +119,13 @@ export class Prober {
     return r;
   }
 
+  /** Drops attempts that ended more than `ms` before the newest one (long-running live views). */
+  prune(ms: number): void {
+    const last = this.attempts.at(-1)?.e ?? 0;
+    const keepFrom = this.attempts.findIndex((a) => a.e >= last - ms);
+    if (keepFrom > 0) this.attempts.splice(0, keepFrom);
+  }
+
   async stop(): Promise<void> {
     if (this.running) this.proc.child.stdin!.end('stop\n');
     const t = setTimeout(() => this.proc.signal('SIGKILL'), 5000);

@@ -132,10 +132,11 @@ export class Lab {
     // VRRP multicast (224.0.0.18, ff02::12) must reach every port like on a plain switch.
     await ip(sw, ['link', 'add', BRIDGE, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0', 'mcast_snooping', '0']);
     await ip(sw, ['link', 'set', BRIDGE, 'up']);
-    await Promise.all(hosts.map((h, i) => this.addHost(h, i)));
+    const built = await Promise.all(hosts.map((h, i) => this.addHost(h, i)));
+    for (const h of built) this.hostMap.set(h.name, h);
   }
 
-  private async addHost(spec: HostSpec, index: number): Promise<void> {
+  private async addHost(spec: HostSpec, index: number): Promise<LabHost> {
     const ns = nsName(this.names, spec.name);
     const port = portName(spec.name);
     const v4Cidr = spec.v4 ?? `${labV4(10 + index)}/24`;
@@ -159,8 +160,8 @@ export class Lab {
       mac,
       ...(v6Cidr ? { v6: v6Cidr.split('/')[0]!, v6Cidr } : {}),
     };
-    this.hostMap.set(spec.name, host);
     this.onStep(`host ${spec.name}: namespace ${ns}, ${HOST_IF} ${mac} ${v4Cidr}${v6Cidr ? ` ${v6Cidr}` : ''}`);
+    return host;
   }
 
   /** Runs `argv` inside the host's namespace and waits for it. */
