@@ -178,7 +178,8 @@ function fmtCase(r: CaseResult | undefined): string {
 
 function cell(s: SoftwareResult | undefined, get: (s: SoftwareResult) => string): string {
   if (!s) return 'not run';
-  if (!s.availability.available) return /VRRP runtime not built|no --keepalived/.test(s.availability.detail) ? 'n/a (not built yet)' : `n/a (${s.availability.detail.slice(0, 40)})`;
+  const d = s.availability.detail;
+  if (!s.availability.available) return /VRRP runtime not built|no --keepalived/.test(d) ? 'n/a (not built yet)' : /need root/.test(d) ? 'n/a (needs root)' : `n/a (${d.slice(0, 40)})`;
   return get(s);
 }
 

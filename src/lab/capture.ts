@@ -21,8 +21,10 @@ export class Capture {
     const iface = opts.iface ?? (host === 'sw' ? 'br0' : 'eth0');
     const file = lab.path(`${opts.name ?? 'vrrp'}.pcap`);
     const log = lab.path(`tcpdump-${opts.name ?? 'vrrp'}.log`);
-    // -U: write each packet as it arrives; -Z root: keep permission to write into our work dir.
-    const argv = ['tcpdump', '-n', '-U', '-Z', 'root', '-i', iface, '-w', file, opts.filter ?? 'ip proto 112 or ip6 proto 112'];
+    // --immediate-mode: no kernel block timeout, so packets are not lost when tcpdump is stopped
+    // right after them; -U: write each packet as it arrives; -Z root: keep permission to write
+    // into our work dir.
+    const argv = ['tcpdump', '-n', '-U', '--immediate-mode', '-Z', 'root', '-i', iface, '-w', file, opts.filter ?? 'ip proto 112 or ip6 proto 112'];
     const proc = lab.spawn(host, argv, { logFile: log });
     await waitFor(`tcpdump on ${host}/${iface} to listen`, () => {
       if (!proc.running) throw new Error(`tcpdump exited: ${readSafe(log)}`);
@@ -160,7 +162,7 @@ export class AdvertWatcher {
 
   static async start(lab: Lab, timeoutMs = 10_000): Promise<AdvertWatcher> {
     const log = lab.path('tcpdump-watch.log');
-    const proc = lab.spawn('sw', ['tcpdump', '-l', '-n', '-i', 'br0', 'ip proto 112 or ip6 proto 112'], { pipe: true, logFile: log });
+    const proc = lab.spawn('sw', ['tcpdump', '-l', '-n', '--immediate-mode', '-i', 'br0', 'ip proto 112 or ip6 proto 112'], { pipe: true, logFile: log });
     const w = new AdvertWatcher(proc);
     const { createInterface } = await import('node:readline');
     createInterface({ input: proc.child.stdout! }).on('line', (l) => w.onLine(l));

@@ -29,7 +29,7 @@ export interface LabDemoOptions {
 export async function runLabDemo(o: LabDemoOptions): Promise<number> {
   const skip = await requireRoot();
   if (skip) {
-    o.out(`halb lab: ${skip.replace('scenario tests need', 'the lab needs')}`);
+    o.out(`halb lab needs root and a working \`ip netns\`${/\((.*)\)$/.exec(skip)?.[0] ? ` ${/\((.*)\)$/.exec(skip)![0]}` : ''}`);
     return 1;
   }
   const avail = await softwareAvailability(o.software);

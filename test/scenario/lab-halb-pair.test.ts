@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { VrrpLab, runScenario } from '../../src/lab/vrrp-lab.js';
 import { Capture } from '../../src/lab/capture.js';
 import type { SoftwareKind } from '../../src/lab/node-software.js';
-import { scenarioSkip, ts, assertCaptureValid } from './lab-helpers.js';
+import { scenarioSkip, ts, assertCaptureValid, checkNoLeftoversAfterAll } from './lab-helpers.js';
 
 const skip = await scenarioSkip('halb', 'keepalived');
+checkNoLeftoversAfterAll();
 
 for (const software of [['halb', 'halb'], ['keepalived', 'halb'], ['halb', 'keepalived']] as SoftwareKind[][]) {
   test(`${software.join('+')} pair: host death moves the VIP, SIGTERM hands it back`, { skip, timeout: ts(60_000) }, async (t) => {

@@ -6,9 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VrrpLab, runScenario } from '../../src/lab/vrrp-lab.js';
 import { Capture } from '../../src/lab/capture.js';
-import { scenarioSkip, ts, assertCaptureValid } from './lab-helpers.js';
+import { scenarioSkip, ts, assertCaptureValid, checkNoLeftoversAfterAll } from './lab-helpers.js';
 
 const skip = await scenarioSkip('keepalived');
+checkNoLeftoversAfterAll();
 
 test('keepalived pair: host death of the master moves the VIP within master_down_interval, revival preempts back', { skip, timeout: ts(90_000) }, async (t) => {
   const vlab = await VrrpLab.create({ software: 'keepalived', version: 2, advertInt: 1, authPass: 'labpass' });

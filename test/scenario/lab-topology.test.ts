@@ -10,9 +10,10 @@ import { run } from '../../src/lab/run.js';
 import { IFNAME_MAX } from '../../src/lab/names.js';
 import { requireRoot } from '../../src/lab/root.js';
 import { waitFor } from '../../src/lab/wait.js';
-import { ts } from './lab-helpers.js';
+import { ts, checkNoLeftoversAfterAll } from './lab-helpers.js';
 
 const skip = await requireRoot();
+checkNoLeftoversAfterAll();
 
 async function netnsList(): Promise<string[]> {
   const r = await run('ip', ['netns', 'list']);
