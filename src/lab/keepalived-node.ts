@@ -45,6 +45,11 @@ export class KeepalivedNode implements VrrpNodeSoftware {
     // Pid files a SIGKILLed run left behind: keepalived would refuse to start ("daemon is already
     // running"), and the readiness wait below would pass too early.
     for (const p of [this.pidPath, this.vrrpPidPath]) rmSync(p, { force: true });
+    // keepalived starts on a config it only half understood, logging a warning; the lab refuses to,
+    // so a scenario never runs on a silently ignored setting.
+    const check = await this.lab.exec(this.host, ['keepalived', '--config-test', '-f', this.confPath], { allowFail: true });
+    if (check.code !== 0 || check.stderr.trim() !== '')
+      throw new Error(`keepalived --config-test rejected ${this.confPath} (exit ${check.code}): ${check.stderr.trim()}`);
     this.starts++;
     // Foreground (-n), log to the console (-l) which is our log file, detailed (-D), no syslog (-G),
     // VRRP only (-P), our own pid files so several keepalived run on one machine.

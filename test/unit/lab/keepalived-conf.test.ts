@@ -13,7 +13,7 @@ const base: VrrpNodeConfig = {
       priority: 150,
       advertInt: 1,
       version: 2,
-      state: 'MASTER',
+      state: 'BACKUP',
       unicast: { src: '10.77.0.10', peers: ['10.77.0.11'] },
       authPass: 'labpass',
       vips: ['10.77.0.100/24'],
@@ -31,7 +31,7 @@ test('renders every directive of the spec', () => {
     'script "/usr/bin/test ! -e /tmp/x"',
     'weight -60',
     'vrrp_instance VI_1 {',
-    'state MASTER',
+    'state BACKUP',
     'interface eth0',
     'virtual_router_id 51',
     'priority 150',
@@ -56,7 +56,9 @@ test('rejects what keepalived would reject or misread', () => {
   assert.match(bad({ vrid: 256 }).join(), /vrid/);
   assert.match(bad({ priority: 0 }).join(), /priority/);
   assert.match(bad({ advertInt: 0.1 }).join(), /version 3/);
-  assert.deepEqual(bad({ advertInt: 0.1, version: 3 }), []);
+  assert.deepEqual(bad({ advertInt: 0.1, version: 3, authPass: undefined }), []);
+  assert.match(bad({ advertInt: 0.1, version: 3 }).join(), /authentication needs version 2/);
+  assert.match(bad({ state: 'MASTER' }).join(), /nopreempt needs state BACKUP/);
   assert.match(bad({ vips: [] }).join(), /virtual_ipaddress/);
   assert.match(bad({ authPass: 'toolongpass' }).join(), /auth_pass/);
   assert.match(bad({ trackScripts: ['nope'] }).join(), /not defined/);
