@@ -213,7 +213,8 @@ export function formatFailoverTable(r: FailoverBenchResult): string {
   const head = [
     `Failover (lab: 2 nodes, priorities 150/100, same keepalived.conf for both programs; client requests the VIP every ${r.settings.intervalMs} ms,`,
     `fresh TCP connection each, ${r.settings.timeoutMs} ms timeout; outage = first failed request after the event → first answer after it;`,
-    `host death happens right after the master's advert (worst phase); failed = failed requests; ${r.settings.repeat > 1 ? `median of ${r.settings.repeat} runs` : '1 run each'}; CPU = utime+stime of the backup's processes over ${r.settings.cpuWindowMs / 1000} s)`,
+    `host death happens right after the master's advert (worst phase); failed = failed requests; ${r.settings.repeat > 1 ? `median of ${r.settings.repeat} runs` : '1 run each'}; CPU = utime+stime of the backup's processes over ${r.settings.cpuWindowMs / 1000} s,`,
+    `resolution one clock tick = ${(1000 / r.settings.cpuWindowMs).toFixed(2)} % of a core at 100 ticks/s)`,
   ];
   if (r.skipped) head.push(`skipped: ${r.skipped}`);
   return [...head, line(rows[0]!), sep, ...rows.slice(1).map(line)].join('\n');

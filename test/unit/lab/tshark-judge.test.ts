@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgeTsharkFields } from '../../../src/lab/capture.js';
+import { judgeTsharkFields } from '../../../src/lab/tshark-judge.js';
 
 // Columns: frame, ip.proto, ipv6.nxt, version, type, vrid, prio, checksum.status, malformed, expert severity.
 test('valid v2 and v3 advertisements pass', () => {
