@@ -42,7 +42,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
           return;
         }
         const code = e ? (typeof e.code === 'number' ? e.code : 1) : 0;
-        const r = { code, stdout: String(stdout), stderr: String(stderr) };
+        const killed = e && (e as { killed?: boolean }).killed ? `\n(killed after the ${opts.timeoutMs ?? 10_000} ms timeout)` : '';
+        const r = { code, stdout: String(stdout), stderr: String(stderr) + killed };
         if (code !== 0 && !opts.allowFail) reject(new LabCommandError([cmd, ...args], r));
         else resolve(r);
       },
