@@ -18,9 +18,9 @@ export const HALB_BIN = fileURLToPath(new URL('../../../bin/halb.js', import.met
  * Whether `halb run --keepalived FILE` exists in this build: asks the CLI itself (`run --help`),
  * so it turns true the day the VRRP runtime lands, with no change here.
  */
-export async function halbAvailability(): Promise<Availability> {
-  if (!existsSync(HALB_BIN)) return { available: false, detail: `${HALB_BIN} missing` };
-  const r = await run(process.execPath, [HALB_BIN, 'run', '--help'], { allowFail: true, timeoutMs: 15_000 });
+export async function halbAvailability(bin = HALB_BIN): Promise<Availability> {
+  if (!existsSync(bin)) return { available: false, detail: `${bin} missing` };
+  const r = await run(process.execPath, [bin, 'run', '--help'], { allowFail: true, timeoutMs: 15_000 });
   const help = r.stdout + r.stderr;
   if (r.code !== 0) return { available: false, detail: `halb run --help failed: ${help.trim().split('\n')[0] ?? `exit ${r.code}`}` };
   if (!/--keepalived\b/.test(help)) return { available: false, detail: 'halb run has no --keepalived option yet (VRRP runtime not built)' };

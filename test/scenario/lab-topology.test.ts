@@ -109,3 +109,32 @@ test('cleanupStale removes leftovers of dead labs with its prefix only', { skip,
   assert.ok(left.includes(other), 'another prefix is untouched');
   await waitFor('sleeper killed', () => sleeper.exitCode !== null || sleeper.signalCode !== null, { timeoutMs: ts(5000) });
 });
+
+test('a lab whose process was SIGKILLed is swept by the next cleanupStale, daemons included', { skip, timeout: ts(30_000) }, async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const topo = fileURLToPath(new URL('../../src/lab/topology.js', import.meta.url));
+  const script = `
+    const { Lab } = await import(${JSON.stringify(topo)});
+    const lab = await Lab.create({ hosts: [{ name: 'a' }, { name: 'b' }] });
+    lab.spawn('a', ['sleep', '300']);
+    console.log('ready');
+    setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => child.kill('SIGKILL'));
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await waitFor('the doomed lab to be built', () => out.includes('ready'), { timeoutMs: ts(15_000) });
+  const tag = `hlab-${child.pid}-`;
+  const mine = (await netnsList()).filter((n) => n.startsWith(tag));
+  assert.equal(mine.length, 3, 'switch + 2 hosts');
+  const sleeper = (await run('ip', ['netns', 'pids', mine.find((n) => n.endsWith('-a'))!])).stdout.trim().split(/\s+/).map(Number);
+  assert.equal(sleeper.length, 1);
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  assert.ok(pidAlive(sleeper[0]!), 'its daemon outlived the crashed lab process');
+  const r = await cleanupStale('hlab');
+  for (const n of mine) assert.ok(r.namespaces.includes(n), `${n} swept`);
+  assert.deepEqual((await netnsList()).filter((n) => n.startsWith(tag)), []);
+  await waitFor('the orphaned daemon to be gone', async () => !/State:\s+[^Z]/.test(await readStatus(sleeper[0]!)), { timeoutMs: ts(5000) });
+});
