@@ -102,10 +102,13 @@ function flattenIssues(issues: readonly Issue[]): Issue[] {
   for (const i of issues) {
     if (i.code === 'invalid_union' && i.errors.length > 0) {
       const branches = i.errors.map((b) => b.map((x) => ({ ...x, path: [...i.path, ...x.path] }) as Issue));
-      // Prefer a branch whose problems are inside the value (the value had the right shape).
-      const deep = branches.find((b) => b.every((x) => x.path.length > i.path.length || x.code !== 'invalid_type'));
-      if (deep) {
-        out.push(...flattenIssues(deep));
+      // Prefer the branch whose problems are deepest inside the value: the value had that
+      // alternative's shape (an object with a typo, not a string), so its issues are the useful ones.
+      const depth = (b: Issue[]): number => Math.min(...b.map((x) => x.path.length - i.path.length));
+      let best = branches[0]!;
+      for (const b of branches) if (depth(b) > depth(best)) best = b;
+      if (depth(best) > 0) {
+        out.push(...flattenIssues(best));
         continue;
       }
     }
