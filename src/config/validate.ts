@@ -55,8 +55,12 @@ export function validateLb(cfg: LbPart, diags: Diagnostics, locate: Locator): vo
       const be = backendByName.get(f.defaultBackend);
       if (!be) {
         report('error', ['frontends', i, 'defaultBackend'], `backend '${f.defaultBackend}' does not exist`, didYouMean(f.defaultBackend, backendByName.keys()));
-      } else if (be.mode !== f.mode) {
-        report('error', ['frontends', i, 'defaultBackend'], `frontend '${f.name}' is mode ${f.mode} but backend '${be.name}' is mode ${be.mode}`);
+      } else if (f.mode === 'http' && be.mode === 'tcp') {
+        // HAProxy refuses this too ("http frontend tries to use incompatible tcp backend").
+        report('error', ['frontends', i, 'defaultBackend'], `frontend '${f.name}' is mode http but backend '${be.name}' is mode tcp`);
+      } else if (f.mode === 'tcp' && be.mode === 'http') {
+        // HAProxy upgrades the stream to HTTP here; halb does not, and guessing would change traffic.
+        report('error', ['frontends', i, 'defaultBackend'], `frontend '${f.name}' is mode tcp but backend '${be.name}' is mode http: halb does not upgrade tcp to http; use the same mode on both`);
       }
     }
     // HAProxy warns the same way: an unset timeout means waiting forever.

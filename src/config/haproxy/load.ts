@@ -570,8 +570,9 @@ class HaproxyLoader {
       ...(params.resolvers !== undefined ? { resolvers: params.resolvers } : {}),
       initAddr: params.initAddr ?? [...DEFAULT_INIT_ADDR],
     };
-    if (server.checkSsl && server.verify === 'required' && server.check) {
-      ctx.warning(0, `server '${name}': halb does not verify certificates of TLS checks yet; add 'verify none' to say so`);
+    if (server.checkSsl && server.verify === 'required') {
+      // HAProxy refuses this as well when no ca-file is given; halb cannot verify check certificates at all yet.
+      ctx.error(0, `server '${name}': check-ssl with certificate verification is not supported yet; add 'verify none' (or 'ssl-server-verify none' in global)`);
     }
     p.servers.push({ server, pos: ctx.pos, ...(params.resolversPos ? { resolversPos: params.resolversPos } : {}) });
   }

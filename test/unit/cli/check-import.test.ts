@@ -25,7 +25,7 @@ test('check: a valid config exits 0 with a summary', () => {
   assert.equal(runCheck({ haproxy: example('haproxy-ingress.cfg') }, x), 0);
   assert.match(x.stdout, /load balancer: 2 frontend\(s\), 2 backend\(s\), 8 server\(s\)/);
   assert.match(x.stdout, /backend ingress-http \(tcp, source\/consistent\) 2 active \+ 2 backup \(allbackups\)/);
-  assert.match(x.stdout, /configuration valid, 1 note\(s\)/);
+  assert.match(x.stdout, /configuration valid, 2 note\(s\) \(--notes shows them\)/);
   assert.equal(x.stderr, '');
   assert.ok(x.stdout.split('\n').length < 25, 'one screen');
 });

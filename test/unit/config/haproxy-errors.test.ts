@@ -94,6 +94,13 @@ backend web
   const db = expectDiag(r.diagnostics, 'error', 8, 'default_backend', /backend 'webb' does not exist/);
   assert.equal(db.hint, "did you mean 'web'?");
   expectDiag(r.diagnostics, 'error', 12, 'default_backend', /mode http but backend 'web' is mode tcp/);
+  const up = haproxyFull(`${BASE_DEFAULTS}frontend fe
+    bind :80
+    default_backend web
+backend web
+    mode http
+`);
+  expectDiag(up.diagnostics, 'error', 8, 'default_backend', /does not upgrade tcp to http/);
 });
 
 test('duplicate sections, listen vs backend names, bind conflicts, resolvers without nameserver', () => {

@@ -329,14 +329,27 @@ backend be
   assert.equal(lb.backends[0]!.servers[0]!.port, 6443);
 });
 
-test('warnings for check-ssl without verify none, missing timeouts, frontend without default_backend', () => {
-  const r = haproxyFull(`frontend fe
-    bind :80
+test('check-ssl without verify none is refused, as HAProxy does without a CA file', () => {
+  const r = haproxyFull(`backend be
+    server s 10.0.0.1:443 check check-ssl
+`);
+  expectDiag(r.diagnostics, 'error', 2, 'server', /verification is not supported yet; add 'verify none'/);
+  const ok = haproxyFull(`global
+    ssl-server-verify none
 backend be
     server s 10.0.0.1:443 check check-ssl
 `);
+  assert.deepEqual(errors(ok.diagnostics), []);
+  assert.equal(ok.config!.backends[0]!.servers[0]!.verify, 'none');
+});
+
+test('warnings for missing timeouts, frontend without default_backend', () => {
+  const r = haproxyFull(`frontend fe
+    bind :80
+backend be
+    server s 10.0.0.1:443 check
+`);
   assert.ok(r.config, 'warnings do not refuse the config');
-  expectDiag(r.diagnostics, 'warning', 4, 'server', /does not verify certificates/);
   expectDiag(r.diagnostics, 'warning', 1, 'frontend', /no default_backend/);
   expectDiag(r.diagnostics, 'warning', 1, 'frontend', /no 'timeout client'/);
   expectDiag(r.diagnostics, 'warning', 3, 'backend', /lacks 'timeout connect' or 'timeout server'/);
