@@ -63,6 +63,7 @@ export function validateLb(cfg: LbPart, diags: Diagnostics, locate: Locator): vo
         report('error', ['frontends', i, 'defaultBackend'], `frontend '${f.name}' is mode tcp but backend '${be.name}' is mode http: halb does not upgrade tcp to http; use the same mode on both`);
       }
     }
+    if (f.mode === 'tcp' && f.forwardFor) report('warning', ['frontends', i, 'forwardFor'], `forwardFor has no effect in mode tcp`);
     // HAProxy warns the same way: an unset timeout means waiting forever.
     if (f.timeouts.client === undefined) report('warning', ['frontends', i], `frontend '${f.name}' has no 'timeout client': idle clients are never closed`);
   });
@@ -74,6 +75,7 @@ export function validateLb(cfg: LbPart, diags: Diagnostics, locate: Locator): vo
 
   cfg.backends.forEach((b, i) => {
     if (b.servers.length === 0) report('warning', ['backends', i], `backend '${b.name}' has no server: every connection will get no usable server`);
+    if (b.mode === 'tcp' && b.forwardFor) report('warning', ['backends', i, 'forwardFor'], `forwardFor has no effect in mode tcp`);
     const seen = new Map<string, number>();
     b.servers.forEach((s, j) => {
       const prev = seen.get(s.name);

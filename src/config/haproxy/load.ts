@@ -966,6 +966,7 @@ class HaproxyLoader {
         p.binds.forEach((b, j) => positions.set(['stats', idx, 'binds', j], { pos: b.pos!, directive: 'bind' }));
         continue;
       }
+      this.modeFixups(p);
       if (p.kind === 'frontend' || (p.kind === 'listen' && p.binds.length > 0)) {
         const idx = frontends.length;
         const defaultBackend = s.defaultBackend ?? (p.kind === 'listen' ? p.name : undefined);
@@ -1028,6 +1029,21 @@ class HaproxyLoader {
       ...(this.global.statsSocket ? { statsSocket: this.global.statsSocket } : {}),
     };
     return { lb: { global, frontends, backends, resolvers, stats }, locate: positions.locate };
+  }
+
+  /** HAProxy drops HTTP-only options in tcp mode with a warning; do the same. */
+  private modeFixups(p: ProxySection): void {
+    const s = p.settings;
+    if ((s.mode ?? 'tcp') !== 'tcp') return;
+    if (s.forwardFor) {
+      this.diags.warning(this.file, p.pos.line, `'option forwardfor' ignored for ${p.kind} '${p.name}': it requires mode http`, { directive: p.kind });
+      s.forwardFor = undefined;
+    }
+    if (s.httplog && p.kind !== 'backend') {
+      this.diags.warning(this.file, p.pos.line, `'option httplog' needs mode http; ${p.kind} '${p.name}' falls back to 'option tcplog'`, { directive: p.kind });
+      s.httplog = false;
+      s.tcplog = true;
+    }
   }
 
   private healthCheck(p: ProxySection): HealthCheckSpec {

@@ -1,0 +1,64 @@
+// Differential check against the real HAProxy (Debian package): configs it accepts, halb
+// accepts; misspellings it refuses, halb refuses at the same line. Skipped when haproxy is
+// not installed. `haproxy -c` only parses; it binds nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../src/config/load.js';
+import { formatDiagnostic } from '../../../src/config/diagnostics.js';
+import { example } from '../../unit/config/helpers.js';
+
+const haproxyBin = ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'].find((p) => spawnSync(p, ['-v']).status === 0);
+const skip = haproxyBin ? false : 'haproxy is not installed (scripts/install-deps.sh installs it)';
+
+function haproxyCheck(file: string): { ok: boolean; alertLines: number[]; output: string } {
+  const r = spawnSync(haproxyBin!, ['-c', '-f', file], { encoding: 'utf8', timeout: 20_000 });
+  const output = `${r.stdout}${r.stderr}`;
+  const alertLines = [...output.matchAll(/\[ALERT\].*?\[[^\]]*?:(\d+)\]/g)].map((m) => Number(m[1]));
+  return { ok: r.status === 0, alertLines, output };
+}
+
+const halb = (file: string) => loadConfig({ haproxy: file }, { readFile: (p) => readFileSync(p, 'utf8'), env: {} });
+
+test('examples are valid for HAProxy and for halb', { skip }, () => {
+  for (const name of ['haproxy-k8s-api.cfg', 'haproxy-ingress.cfg']) {
+    const h = haproxyCheck(example(name));
+    assert.ok(h.ok, h.output);
+    const r = halb(example(name));
+    assert.ok(r.config, r.diagnostics.map(formatDiagnostic).join('\n'));
+  }
+});
+
+const HEAD = `defaults
+    mode tcp
+    timeout connect 1s
+    timeout client 1s
+    timeout server 1s
+backend be
+`;
+const typos: [string, string][] = [
+  ['misspelled keyword', '    balnce roundrobin\n'],
+  ['unknown balance algorithm', '    balance roundrobn\n'],
+  ['unknown server keyword', '    server s1 127.0.0.1:80 chek\n'],
+  ['unknown option', '    option redispach\n'],
+  ['bad time', '    timeout connect 5x\n'],
+  ['unknown timeout', '    timeout conect 5s\n'],
+];
+
+for (const [name, line] of typos) {
+  test(`HAProxy and halb both refuse: ${name}, at line 7`, { skip }, (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'halb-compat-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'h.cfg');
+    writeFileSync(file, HEAD + line);
+    const h = haproxyCheck(file);
+    assert.equal(h.ok, false, `haproxy accepted it:\n${h.output}`);
+    assert.ok(h.alertLines.includes(7), `haproxy alert lines ${h.alertLines}:\n${h.output}`);
+    const r = halb(file);
+    assert.equal(r.config, undefined);
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line), [7], r.diagnostics.map(formatDiagnostic).join('\n'));
+  });
+}
