@@ -690,7 +690,11 @@ class HaproxyLoader {
     }
     if (!this.capOk(p, ctx, `timeout ${which}`, TIMEOUT_CAP[which]!, 0)) return;
     const v = ctx.time(2);
-    if (v !== undefined) p.settings.timeouts[key] = v;
+    if (v === 0) {
+      // HAProxy reads 0 as "no timeout" (TICK_ETERNITY); the model says that with an unset value.
+      ctx.note(2, '0 means no timeout');
+      delete p.settings.timeouts[key];
+    } else if (v !== undefined) p.settings.timeouts[key] = v;
     ctx.noMore(3);
   }
 

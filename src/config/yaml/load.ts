@@ -1,6 +1,6 @@
 // halb.yaml front end: YAML (with node ranges) -> zod -> the model, every problem mapped to
 // the file:line of the offending key or value. Pure module: contents and readFile come in.
-import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean, type Diagnostics } from '../diagnostics.js';
 import { isIp } from '../address.js';
@@ -47,7 +47,24 @@ export function loadYaml(file: string, text: string, diags: Diagnostics, opts: Y
   }
   if (doc.errors.length > 0) return none;
 
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    // Throws on an alias without anchor and on alias bombs (maxAliasCount).
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (e) {
+    let at: SourcePos = { file, line: 1 };
+    visit(doc, {
+      Alias(_k, node) {
+        if (node.resolve(doc) === undefined && node.range) {
+          at = posAt(node.range[0]);
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    diags.error(file, at.line, `invalid YAML: ${e instanceof Error ? e.message : String(e)}`, { ...(at.col !== undefined ? { col: at.col } : {}), directive: 'yaml' });
+    return none;
+  }
   const top = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
   const declares = {
     lb: ['frontends', 'backends', 'resolvers', 'stats', 'global'].some((k) => k in top),

@@ -38,16 +38,18 @@ export const bind = z
     return { address: r.value.address, port: r.value.port };
   });
 
+// A timeout is positive; leaving it out means "no timeout" (HAProxy's 0).
+const timeout = duration.refine((ms) => ms > 0, { error: 'a timeout must be greater than 0 (leave it out for no timeout)' }).optional();
 const timeouts = z
   .strictObject({
-    connect: duration.optional(),
-    client: duration.optional(),
-    server: duration.optional(),
-    check: duration.optional(),
-    httpRequest: duration.optional(),
-    httpKeepAlive: duration.optional(),
-    queue: duration.optional(),
-    tunnel: duration.optional(),
+    connect: timeout,
+    client: timeout,
+    server: timeout,
+    check: timeout,
+    httpRequest: timeout,
+    httpKeepAlive: timeout,
+    queue: timeout,
+    tunnel: timeout,
   })
   .default({});
 

@@ -370,3 +370,9 @@ backend be
     (r.config!.backends[0]!.servers[0] as { weight: number }).weight = 9;
   }, TypeError);
 });
+
+test('timeout 0 means no timeout, as in HAProxy', () => {
+  const { lb, diags } = haproxy('defaults\n    timeout server 0\nbackend be\n');
+  assert.deepEqual(lb.backends[0]!.timeouts, {});
+  expectDiag(diags, 'note', 2, 'timeout server', /no timeout/);
+});

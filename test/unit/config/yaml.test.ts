@@ -230,3 +230,8 @@ test('vrrp cross-reference errors', () => {
   expectDiag(r.diagnostics, 'error', 13, 'vrrp.instances[1].vrid', /vrid 51 on eth0 .* already used by instance 'A'/);
   expectDiag(r.diagnostics, 'error', 16, 'vrrp.syncGroups[0].members[1]', /instance 'C' does not exist/);
 });
+
+test('an alias without anchor is an error at the alias', () => {
+  const r = yamlFull('frontends:\n  - name: a\n    binds: [*nope]\n');
+  expectDiag(r.diagnostics, 'error', 3, 'yaml', /Unresolved alias/);
+});
