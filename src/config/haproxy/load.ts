@@ -128,6 +128,8 @@ class HaproxyLoader {
   private readonly namedDefaults = new Map<string, ProxySection>();
   private lastDefaults: ProxySection | undefined;
   private seenGlobal?: SourcePos;
+  /** For "${.SECTION}". */
+  private sectionName = '';
 
   constructor(
     private readonly file: string,
@@ -142,12 +144,13 @@ class HaproxyLoader {
     let section: Section | undefined;
     for (let i = 0; i < raw.length; i++) {
       const problems: LexProblem[] = [];
-      const words = tokenizeLine(raw[i]!, i + 1, this.env, problems);
+      const words = tokenizeLine(raw[i]!, i + 1, this.env, problems, { file: this.file, section: this.sectionName });
       for (const p of problems) this.diags.add({ severity: p.severity, file: this.file, line: p.line, col: p.col, message: p.message });
       if (words.length === 0) continue;
       const head = words[0]!.text;
       const ctx = new LineContext(this.diags, this.file, i + 1, words, head);
       if (PROXY_SECTIONS.includes(head) || OTHER_SECTIONS.has(head)) {
+        this.sectionName = words[1]?.text ?? head;
         section = this.openSection(ctx);
         continue;
       }

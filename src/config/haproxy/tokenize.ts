@@ -42,15 +42,29 @@ export function tokenize(text: string, env: Readonly<Record<string, string | und
   return { lines, problems };
 }
 
+/** Values for HAProxy's pseudo-variables "${.FILE}", "${.LINE}", "${.SECTION}". */
+export interface PseudoVars {
+  readonly file?: string;
+  readonly section?: string;
+}
+
+const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\v' || c === '\f' || c === '\r';
+
 /** One physical line; the loader calls this line by line so `setenv` in global affects later lines. */
-export function tokenizeLine(src: string, line: number, env: Readonly<Record<string, string | undefined>>, problems: LexProblem[]): Word[] {
+export function tokenizeLine(
+  src: string,
+  line: number,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: LexProblem[],
+  pseudo: PseudoVars = {},
+): Word[] {
   const words: Word[] = [];
-  let i = 0;
   const n = src.length;
+  let i = 0;
   while (i < n) {
-    while (i < n && (src[i] === ' ' || src[i] === '\t')) i++;
+    while (i < n && isSpace(src[i])) i++;
     if (i >= n || src[i] === '#') break;
-    const start = i;
+    let start = i;
     let text = '';
     let quote: '"' | "'" | undefined;
     let quoteCol = 0;
@@ -62,7 +76,7 @@ export function tokenizeLine(src: string, line: number, env: Readonly<Record<str
         continue;
       }
       if (c === '\\') {
-        const esc = unescape(src, i);
+        const esc = unescape(src, i, quote === '"');
         if (esc.error) problems.push({ line, col: i + 1, severity: 'error', message: esc.error });
         text += esc.text;
         i = esc.next - 1;
@@ -71,15 +85,21 @@ export function tokenizeLine(src: string, line: number, env: Readonly<Record<str
       if (quote === '"') {
         if (c === '"') quote = undefined;
         else if (c === '$') {
-          const v = expandVar(src, i, env);
+          const v = expandVar(src, i, env, line, pseudo);
           if (v.problem) problems.push({ line, col: i + 1, ...v.problem });
-          text += v.text;
+          // `${NAME[*]}` splits the value into several words, as HAProxy does.
+          const parts = v.split ? v.text.split(/[ \t]+/) : [v.text];
+          text += parts[0]!;
+          for (const part of parts.slice(1)) {
+            words.push({ text, col: start + 1 });
+            text = part;
+            start = i;
+          }
           i = v.next - 1;
         } else text += c;
         continue;
       }
-      if (c === ' ' || c === '\t') break;
-      if (c === '#') break;
+      if (isSpace(c) || c === '#') break;
       if (c === '"' || c === "'") {
         quote = c;
         quoteCol = i + 1;
@@ -96,23 +116,35 @@ export function tokenizeLine(src: string, line: number, env: Readonly<Record<str
   return words;
 }
 
-function unescape(src: string, i: number): { text: string; next: number; error?: string } {
+/**
+ * HAProxy's escapes: \<space> \\ \# \' \" \t \n \r \xHH everywhere outside single quotes,
+ * \$ only inside double quotes; any other backslash stays a literal backslash (so regexes
+ * like `^\+OK` keep their escape).
+ */
+function unescape(src: string, i: number, inDquote: boolean): { text: string; next: number; error?: string } {
   const c = src[i + 1];
-  if (c === undefined) return { text: '', next: i + 1, error: 'backslash at end of line (HAProxy has no line continuation)' };
   switch (c) {
-    case 'r':
-      return { text: '\r', next: i + 2 };
-    case 'n':
-      return { text: '\n', next: i + 2 };
+    case ' ':
+    case '\\':
+    case '#':
+    case "'":
+    case '"':
+      return { text: c, next: i + 2 };
+    case '$':
+      return inDquote ? { text: '$', next: i + 2 } : { text: '\\', next: i + 1 };
     case 't':
       return { text: '\t', next: i + 2 };
+    case 'n':
+      return { text: '\n', next: i + 2 };
+    case 'r':
+      return { text: '\r', next: i + 2 };
     case 'x': {
       const hex = src.slice(i + 2, i + 4);
       if (!/^[0-9a-fA-F]{2}$/.test(hex)) return { text: '', next: i + 2, error: `invalid '\\x' escape (expected two hex digits)` };
       return { text: String.fromCharCode(parseInt(hex, 16)), next: i + 4 };
     }
     default:
-      return { text: c, next: i + 2 };
+      return { text: '\\', next: i + 1 };
   }
 }
 
@@ -120,28 +152,48 @@ function expandVar(
   src: string,
   i: number,
   env: Readonly<Record<string, string | undefined>>,
-): { text: string; next: number; problem?: { severity: 'error' | 'warning'; message: string } } {
-  let name: string;
-  let next: number;
-  if (src[i + 1] === '{') {
-    const end = src.indexOf('}', i + 2);
-    if (end < 0) return { text: '', next: src.length, problem: { severity: 'error', message: "unterminated '${' variable" } };
-    name = src.slice(i + 2, end);
-    next = end + 1;
-  } else {
-    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i + 1));
-    if (!m) return { text: '$', next: i + 1 };
-    name = m[0];
-    next = i + 1 + name.length;
+  line: number,
+  pseudo: PseudoVars,
+): { text: string; next: number; split?: boolean; problem?: { severity: 'error' | 'warning'; message: string } } {
+  let j = i + 1;
+  const brace = src[j] === '{';
+  if (brace) j++;
+  const nameStart = j;
+  if (!/[A-Za-z_.]/.test(src[j] ?? '')) {
+    return { text: '', next: j, problem: { severity: 'error', message: "invalid environment variable name after '$' (use \\$ for a literal dollar)" } };
   }
-  // `${NAME[,*]}` (word splitting) is out of scope; a default like `${X-def}` is not HAProxy syntax.
-  if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) {
-    return { text: '', next, problem: { severity: 'error', message: `invalid environment variable name '${name}'` } };
+  if (src[j] === '.') j++;
+  while (j < src.length && /[A-Za-z0-9_]/.test(src[j]!)) j++;
+  const name = src.slice(nameStart, j);
+  let value: string | undefined;
+  if (name.startsWith('.')) {
+    if (name === '.LINE') value = String(line);
+    else if (name === '.FILE') value = pseudo.file ?? '';
+    else if (name === '.SECTION') value = pseudo.section ?? '';
+    else return { text: '', next: j, problem: { severity: 'error', message: `unknown pseudo-variable '${name}' (.FILE, .LINE, .SECTION)` } };
+  } else value = env[name];
+  let split = false;
+  let fallback: string | undefined;
+  if (brace) {
+    if (src.startsWith('[*]', j)) {
+      split = true;
+      j += 3;
+    } else if (src[j] === '[') {
+      return { text: '', next: j + 1, problem: { severity: 'error', message: "invalid word expansion (only '[*]' is allowed)" } };
+    }
+    if (src[j] === '-') {
+      const end = src.indexOf('}', j);
+      if (end < 0) return { text: '', next: src.length, problem: { severity: 'error', message: "unmatched '{' in environment variable" } };
+      fallback = src.slice(j + 1, end);
+      j = end;
+    }
+    if (src[j] !== '}') return { text: '', next: j, problem: { severity: 'error', message: "unmatched '{' in environment variable" } };
+    j++;
   }
-  const v = env[name];
-  if (v === undefined) {
-    // HAProxy expands an unset variable to the empty string; say so, it is usually a mistake.
-    return { text: '', next, problem: { severity: 'warning', message: `environment variable '${name}' is not set; expanded to an empty string` } };
+  if (value === undefined) {
+    if (fallback !== undefined) return { text: fallback, next: j, split };
+    // HAProxy expands an unset variable to nothing; say so, it is usually a mistake.
+    return { text: '', next: j, split, problem: { severity: 'warning', message: `environment variable '${name}' is not set; expanded to an empty string` } };
   }
-  return { text: v, next };
+  return { text: value, next: j, split };
 }

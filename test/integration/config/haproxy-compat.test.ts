@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/load.js';
 import { formatDiagnostic } from '../../../src/config/diagnostics.js';
-import { example } from '../../unit/config/helpers.js';
+import { ROOT, example } from '../../unit/config/helpers.js';
 
 const haproxyBin = ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'].find((p) => spawnSync(p, ['-v']).status === 0);
 const skip = haproxyBin ? false : 'haproxy is not installed (scripts/install-deps.sh installs it)';
@@ -29,6 +29,20 @@ test('examples are valid for HAProxy and for halb', { skip }, () => {
     assert.ok(h.ok, h.output);
     const r = halb(example(name));
     assert.ok(r.config, r.diagnostics.map(formatDiagnostic).join('\n'));
+  }
+});
+
+test('the all-directives fixture is valid for HAProxy and loads in halb with the same meaning of every line', { skip }, () => {
+  const dir = join(ROOT, 'test/fixtures/config');
+  const file = join(dir, 'all-directives.cfg');
+  const r = spawnSync(haproxyBin!, ['-c', '-f', file], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, FIXTURES: dir } });
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+  const h = loadConfig({ haproxy: file }, { readFile: (p) => readFileSync(p, 'utf8'), env: { FIXTURES: dir } });
+  assert.ok(h.config, h.diagnostics.map(formatDiagnostic).join('\n'));
+  // HAProxy's own warnings about tcp-mode forwardfor are mirrored by halb.
+  for (const be of ['tc', 'ssl', 'first']) {
+    assert.match(`${r.stdout}${r.stderr}`, new RegExp(`'option forwardfor' ignored for backend '${be}'`));
+    assert.ok(h.diagnostics.some((d) => d.severity === 'warning' && d.message.includes(`'option forwardfor' ignored for backend '${be}'`)));
   }
 });
 

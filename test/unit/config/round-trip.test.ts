@@ -4,14 +4,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../../src/config/load.js';
 import { toYaml } from '../../../src/config/to-yaml.js';
-import { errors, example, haproxyFull, memFs, stripPos } from './helpers.js';
+import { join } from 'node:path';
+import { ROOT, errors, example, haproxyFull, memFs, stripPos } from './helpers.js';
 
 const fsRead = (p: string): string => readFileSync(p, 'utf8');
 
 function roundTrip(result: ReturnType<typeof haproxyFull>, files: Record<string, string> = {}): void {
   assert.deepEqual(errors(result.diagnostics), []);
   const text = toYaml(result.config!);
-  const back = loadConfig({ yaml: 'out.yaml' }, { readFile: memFs({ 'out.yaml': text, ...files }) });
+  const mem = memFs({ 'out.yaml': text, ...files });
+  const back = loadConfig({ yaml: 'out.yaml' }, { readFile: (p) => (p === 'out.yaml' || p in files ? mem(p) : fsRead(p)) });
   assert.deepEqual(errors(back.diagnostics), [], text);
   assert.deepEqual(stripPos(back.config), stripPos(result.config), text);
 }
@@ -22,59 +24,9 @@ for (const name of ['haproxy-k8s-api.cfg', 'haproxy-ingress.cfg']) {
   });
 }
 
-test('round trip of a config using every supported directive', () => {
-  const errorBody = 'HTTP/1.0 503 Service Unavailable\r\n\r\nx';
-  const cfg = `global
-    maxconn 100
-    stats socket /run/h.sock level operator
-resolvers dns
-    nameserver a 10.0.0.53:5353
-    hold nx 5s
-    resolve_retries 2
-    timeout retry 250ms
-defaults
-    mode http
-    timeout connect 1500ms
-    timeout client 30s
-    timeout server 30s
-    timeout http-request 100us
-    timeout tunnel 1d
-    option forwardfor except 10.0.0.0/8 header X-Client
-    option http-server-close
-    option httplog
-frontend web
-    bind 10.0.0.1:80,[fd00::1]:8080
-    maxconn 20
-    errorfile 503 /e/503
-    default_backend web
-backend web
-    balance random
-    option allbackups
-    option redispatch
-    retries 0
-    option httpchk HEAD /h HTTP/1.1\\r\\nHost:\\ x
-    http-check expect ! status 500-599
-    default-server inter 1500 fastinter 500 downinter 7s rise 1 fall 9
-    server a 10.0.0.2:80 check weight 7 maxconn 3 port 81 check-ssl verify none
-    server b b.example:80 check backup disabled resolvers dns init-addr none,10.1.1.1
-backend tc
-    mode tcp
-    option tcp-check
-    tcp-check connect port 99 ssl
-    tcp-check send-binary 00ff
-    tcp-check expect ! binary 0a
-backend ssl
-    mode tcp
-    balance source
-    hash-type consistent
-    option ssl-hello-chk
-listen st
-    bind 127.0.0.1:9999
-    stats uri /s
-    stats auth a:b
-    stats refresh 1m
-`;
-  roundTrip(haproxyFull(cfg, { '/e/503': errorBody }), { '/e/503': errorBody });
+test('round trip of test/fixtures/config/all-directives.cfg (every supported directive)', () => {
+  const dir = join(ROOT, 'test/fixtures/config');
+  roundTrip(loadConfig({ haproxy: join(dir, 'all-directives.cfg') }, { readFile: fsRead, env: { FIXTURES: dir } }), {});
 });
 
 test('examples/halb.yaml is the native twin of examples/haproxy-k8s-api.cfg (load-balancer half)', () => {

@@ -19,6 +19,10 @@ test('HAProxy quoting: double quotes, single quotes, backslash escapes', () => {
   assert.deepEqual(words('x HTTP/1.1\\r\\nHost:\\ a'), ['x', 'HTTP/1.1\r\nHost: a']);
   assert.deepEqual(words('x \\x41\\x42'), ['x', 'AB']);
   assert.deepEqual(words("x '$HOME \\n'"), ['x', '$HOME \\n']);
+  // Other backslash pairs are not escapes: the backslash stays (HAProxy parse_line).
+  assert.deepEqual(words('expect rstring ^\\+OK \\1'), ['expect', 'rstring', '^\\+OK', '\\1']);
+  assert.deepEqual(words('a\\'), ['a\\']);
+  assert.deepEqual(words('"\\$HOME" \\$HOME'), ['$HOME', '\\$HOME']);
 });
 
 test('environment variables expand only inside double quotes', () => {
@@ -26,6 +30,11 @@ test('environment variables expand only inside double quotes', () => {
   assert.deepEqual(words('bind "${ADDR}:${PORT}"', env), ['bind', '10.0.0.1:6443']);
   assert.deepEqual(words('bind "$ADDR:$PORT"', env), ['bind', '10.0.0.1:6443']);
   assert.deepEqual(words('bind ${ADDR}', env), ['bind', '${ADDR}']);
+  assert.deepEqual(words('x "${NOPE-fallback}" "${ADDR-x}"', env), ['x', 'fallback', '10.0.0.1']);
+  assert.deepEqual(words('server "${LIST[*]}" end', { LIST: 'a b  c' }), ['server', 'a', 'b', 'c', 'end']);
+  assert.deepEqual(tokenize('\n  x "${.LINE}"', {}).lines[0]!.words.map((w) => w.text), ['x', '2']);
+  assert.equal(tokenize('x "$1"', {}).problems[0]!.severity, 'error');
+  assert.equal(tokenize('x "${A"', {}).problems[0]!.severity, 'error');
   const r = tokenize('bind "${NOPE}:80"', {});
   assert.deepEqual(r.lines[0]!.words.map((w) => w.text), ['bind', ':80']);
   assert.equal(r.problems.length, 1);
