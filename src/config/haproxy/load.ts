@@ -10,19 +10,22 @@
 //  - server defaults: inter 2000ms, rise 2, fall 3, weight 1; backend retries 3.
 import { Diagnostics, didYouMean } from '../diagnostics.js';
 import type {
-  Backend, BalanceAlgo, Bind, ErrorFile, Frontend, Global, HealthCheckSpec, Nameserver, Resolvers, Server, SourcePos,
-  StatsPage, TcpCheckStep, Timeouts,
+  Backend, BalanceAlgo, Bind, ErrorFile, Frontend, Global, HealthCheckSpec, Resolvers, Server, SourcePos,
+  StatsPage, Timeouts,
 } from '../model.js';
 import { BALANCE_ALGOS } from '../model.js';
 import { isHostname, isIp, parseBindAddress, splitHostPort } from '../address.js';
 import { PathPositions, type Locator } from '../locate.js';
-import { tokenizeLine, type LexProblem, type Word } from './tokenize.js';
+import { tokenizeLine, type LexProblem } from './tokenize.js';
 import { LineContext } from './line-context.js';
+import { globalLine, type GlobalState } from './global-section.js';
+import { RESOLVERS_DEFAULTS, resolversLine, type ResolversDraft } from './resolvers-section.js';
+import { httpCheckLine, tcpCheckLine } from './check-directives.js';
+import { statsLine } from './stats-directives.js';
 import { cloneSettings, emptySettings, type ProxySettings, type ServerParams } from './settings.js';
 import { parseServerParams } from './server-params.js';
 import {
-  BIND_ERROR, BIND_WARN_ARG, BIND_WARN_FLAG, GLOBAL_KNOWN, GLOBAL_NOTE, GLOBAL_NOTE_PREFIX, GLOBAL_WARN,
-  OPTION_ERROR, OPTION_WARN, OPTIONS_IMPLEMENTED, OTHER_SECTIONS, PROXY_ERROR, PROXY_KNOWN, PROXY_NOTE,
+  BIND_ERROR, BIND_WARN_ARG, BIND_WARN_FLAG, OPTION_ERROR, OPTION_WARN, OPTIONS_IMPLEMENTED, OTHER_SECTIONS, PROXY_ERROR, PROXY_KNOWN, PROXY_NOTE,
   PROXY_SECTIONS, PROXY_WARN, TIMEOUT_WARN, TIMEOUTS_IMPLEMENTED,
 } from './keywords.js';
 
@@ -51,12 +54,6 @@ export interface HaproxyLoadResult {
 export const SERVER_DEFAULTS = { inter: 2000, rise: 2, fall: 3, weight: 1 } as const;
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_STATS_URI = '/haproxy?stats';
-/** HAProxy `resolvers` defaults: resolve_retries 3, timeout retry 1s, hold valid 10s, others 30s. */
-export const RESOLVERS_DEFAULTS = {
-  resolveRetries: 3,
-  timeoutRetry: 1000,
-  hold: { valid: 10_000, nx: 30_000, other: 30_000, refused: 30_000, timeout: 30_000 },
-} as const;
 /** HAProxy `init-addr` default is "last,libc". */
 export const DEFAULT_INIT_ADDR = ['last', 'libc'] as const;
 /** Status codes HAProxy accepts in `errorfile`. */
@@ -96,17 +93,8 @@ interface ProxySection {
   settings: ProxySettings;
   binds: Bind[];
   servers: ServerDraft[];
-  statsPos?: SourcePos;
 }
 
-interface ResolversDraft {
-  name: string;
-  pos: SourcePos;
-  nameservers: { ns: Nameserver; pos: SourcePos }[];
-  resolveRetries: number;
-  timeoutRetry: number;
-  hold: { valid: number; nx: number; other: number; refused: number; timeout: number };
-}
 
 type Section =
   | { kind: 'global' }
@@ -119,10 +107,7 @@ export function loadHaproxy(file: string, text: string, diags: Diagnostics, opts
 }
 
 class HaproxyLoader {
-  private readonly env: Record<string, string | undefined>;
-  private readonly global: { maxconn?: number; statsSocket?: { path: string; level?: string; pos?: SourcePos } } = {};
-  /** `ssl-server-verify` in global sets the default `verify` of servers. */
-  private globalVerify: 'none' | 'required' = 'required';
+  private readonly global: GlobalState;
   private readonly proxies: ProxySection[] = [];
   private readonly resolvers: ResolversDraft[] = [];
   private readonly namedDefaults = new Map<string, ProxySection>();
@@ -136,7 +121,7 @@ class HaproxyLoader {
     private readonly diags: Diagnostics,
     private readonly opts: HaproxyLoadOptions,
   ) {
-    this.env = { ...(opts.env ?? {}) };
+    this.global = { env: { ...(opts.env ?? {}) }, verify: 'required' };
   }
 
   load(text: string): HaproxyLoadResult {
@@ -144,7 +129,7 @@ class HaproxyLoader {
     let section: Section | undefined;
     for (let i = 0; i < raw.length; i++) {
       const problems: LexProblem[] = [];
-      const words = tokenizeLine(raw[i]!, i + 1, this.env, problems, { file: this.file, section: this.sectionName });
+      const words = tokenizeLine(raw[i]!, i + 1, this.global.env, problems, { file: this.file, section: this.sectionName });
       for (const p of problems) this.diags.add({ severity: p.severity, file: this.file, line: p.line, col: p.col, message: p.message });
       if (words.length === 0) continue;
       const head = words[0]!.text;
@@ -160,13 +145,13 @@ class HaproxyLoader {
       }
       switch (section.kind) {
         case 'global':
-          this.globalLine(ctx);
+          globalLine(this.global, ctx);
           break;
         case 'proxy':
           this.proxyLine(section.proxy, ctx);
           break;
         case 'resolvers':
-          this.resolversLine(section.r, ctx);
+          resolversLine(section.r, ctx);
           break;
         case 'skip':
           break;
@@ -254,136 +239,7 @@ class HaproxyLoader {
 
   // ---- global ---------------------------------------------------------------------------
 
-  private globalLine(ctx: LineContext): void {
-    const kw = ctx.words[0]!.text;
-    switch (kw) {
-      case 'maxconn': {
-        const v = ctx.uint(1, 'maxconn', 1);
-        if (v !== undefined) this.global.maxconn = v;
-        ctx.noMore(2);
-        return;
-      }
-      case 'stats':
-        this.globalStats(ctx);
-        return;
-      case 'setenv':
-      case 'presetenv': {
-        const name = ctx.need(1, 'variable name');
-        const value = ctx.need(2, 'value');
-        if (name !== undefined && value !== undefined && (kw === 'setenv' || this.env[name] === undefined)) this.env[name] = value;
-        return;
-      }
-      case 'unsetenv':
-        for (const w of ctx.words.slice(1)) delete this.env[w.text];
-        return;
-      case 'resetenv': {
-        const keep = new Set(ctx.words.slice(1).map((w) => w.text));
-        for (const k of Object.keys(this.env)) if (!keep.has(k)) delete this.env[k];
-        return;
-      }
-      case 'ssl-server-verify': {
-        const v = ctx.need(1, "'none' or 'required'");
-        if (v === 'none' || v === 'required') this.globalVerify = v;
-        else if (v !== undefined) ctx.error(1, `expected 'none' or 'required', not '${v}'`);
-        return;
-      }
-    }
-    if (GLOBAL_NOTE.has(kw) || GLOBAL_NOTE_PREFIX.some((p) => kw.startsWith(p))) {
-      ctx.note(0, 'has no effect in halb; accepted');
-    } else if (GLOBAL_WARN.has(kw) || kw.startsWith('tune.') || kw.startsWith('httpclient.')) {
-      ctx.warning(0, 'not supported by halb; ignored');
-    } else {
-      ctx.error(0, `unknown keyword '${kw}' in global section`, didYouMean(kw, [...GLOBAL_KNOWN, ...GLOBAL_NOTE, ...GLOBAL_WARN]));
-    }
-  }
-
-  private globalStats(ctx: LineContext): void {
-    const sub = ctx.need(1, "stats keyword (socket, timeout, maxconn)");
-    if (sub === undefined) return;
-    ctx.directive = `stats ${sub}`;
-    if (sub === 'socket') {
-      const path = ctx.need(2, 'socket path');
-      if (path === undefined) return;
-      let level: string | undefined;
-      for (let i = 3; i < ctx.words.length; i++) {
-        const w = ctx.arg(i)!;
-        if (w === 'level') {
-          const l = ctx.need(i + 1, 'level');
-          if (l !== undefined && !['user', 'operator', 'admin'].includes(l)) ctx.error(i + 1, `level must be user, operator or admin, not '${l}'`);
-          level = l;
-          i++;
-        } else if (['mode', 'uid', 'gid', 'user', 'group'].includes(w)) {
-          i++; // permissions of the socket file: kept by the admin API to come, no effect yet
-        } else if (w === 'expose-fd') {
-          ctx.note(i, "'expose-fd' has no effect in halb (reload does not pass listening sockets)");
-          i++;
-        } else {
-          ctx.warning(i, `stats socket option '${w}' ignored`);
-        }
-      }
-      if (this.global.statsSocket) ctx.warning(0, 'several stats sockets: only the last one is kept');
-      this.global.statsSocket = { path, ...(level !== undefined ? { level } : {}), pos: ctx.pos };
-    } else if (sub === 'timeout' || sub === 'maxconn' || sub === 'bind-process') {
-      ctx.note(1, 'has no effect in halb; accepted');
-    } else {
-      ctx.error(1, `unknown 'stats' keyword '${sub}' in global section`, didYouMean(sub, ['socket', 'timeout', 'maxconn']));
-    }
-  }
-
   // ---- resolvers ------------------------------------------------------------------------
-
-  private resolversLine(r: ResolversDraft, ctx: LineContext): void {
-    const kw = ctx.words[0]!.text;
-    switch (kw) {
-      case 'nameserver': {
-        const name = ctx.need(1, 'nameserver name');
-        const addr = ctx.need(2, 'nameserver address');
-        if (name === undefined || addr === undefined) return;
-        const hp = splitHostPort(addr, { portRequired: false });
-        if (!hp.ok) return ctx.error(2, hp.reason);
-        if (!isIp(hp.value.host)) return ctx.error(2, `nameserver address '${hp.value.host}' must be an IP address`);
-        if (r.nameservers.some((n) => n.ns.name === name)) ctx.error(1, `duplicate nameserver '${name}' in resolvers '${r.name}'`);
-        r.nameservers.push({ ns: { name, address: hp.value.host, port: hp.value.port ?? 53 }, pos: ctx.pos });
-        ctx.noMore(3);
-        return;
-      }
-      case 'resolve_retries': {
-        const v = ctx.uint(1, 'resolve_retries', 1);
-        if (v !== undefined) r.resolveRetries = v;
-        ctx.noMore(2);
-        return;
-      }
-      case 'timeout': {
-        const which = ctx.need(1, "'retry' or 'resolve'");
-        ctx.directive = `timeout ${which ?? ''}`.trim();
-        if (which === 'retry') {
-          const v = ctx.time(2);
-          if (v !== undefined) r.timeoutRetry = v;
-        } else if (which === 'resolve') {
-          ctx.warning(1, "'timeout resolve' ignored: halb re-resolves every 'hold valid' period");
-        } else if (which !== undefined) {
-          ctx.error(1, `unknown resolvers timeout '${which}'`, didYouMean(which, ['retry', 'resolve']));
-        }
-        return;
-      }
-      case 'hold': {
-        const status = ctx.need(1, 'status (valid, nx, other, refused, timeout, obsolete)');
-        ctx.directive = `hold ${status ?? ''}`.trim();
-        if (status === undefined) return;
-        if (status === 'obsolete') return ctx.warning(1, "'hold obsolete' ignored: addresses are replaced as soon as they change");
-        if (!(status in r.hold)) return ctx.error(1, `unknown hold status '${status}'`, didYouMean(status, Object.keys(r.hold)));
-        const v = ctx.time(2);
-        if (v !== undefined) r.hold[status as keyof ResolversDraft['hold']] = v;
-        return;
-      }
-      case 'accepted_payload_size':
-        return ctx.warning(0, "'accepted_payload_size' ignored");
-      case 'parse-resolv-conf':
-        return ctx.error(0, "'parse-resolv-conf' is not supported; list the nameservers with 'nameserver' lines");
-      default:
-        ctx.error(0, `unknown keyword '${kw}' in resolvers section`, didYouMean(kw, ['nameserver', 'resolve_retries', 'timeout', 'hold', 'accepted_payload_size']));
-    }
-  }
 
   // ---- proxies --------------------------------------------------------------------------
 
@@ -403,7 +259,7 @@ class HaproxyLoader {
     if (kw === 'log') return ctx.note(base, 'has no effect: halb writes JSON access logs to stdout');
     if (PROXY_NOTE.has(kw)) return ctx.note(base, 'has no effect in halb; accepted');
     const cap = KEYWORD_CAP[kw];
-    if (cap !== undefined && !this.capOk(p, ctx, kw, cap, base)) return;
+    if (cap !== undefined && !this.capOk(p, ctx, cap, base)) return;
 
     switch (kw) {
       case 'bind':
@@ -459,11 +315,11 @@ class HaproxyLoader {
       case 'errorfile':
         return this.errorfile(p, ctx);
       case 'http-check':
-        return this.httpCheck(p, ctx);
+        return httpCheckLine(p.settings, ctx);
       case 'tcp-check':
-        return this.tcpCheck(p, ctx);
+        return tcpCheckLine(p.settings, ctx);
       case 'stats':
-        return this.stats(p, ctx);
+        return statsLine(p.settings.stats, ctx);
     }
     const two = `${kw} ${ctx.arg(1) ?? ''}`;
     if (two in PROXY_ERROR || two in PROXY_WARN) ctx.directive = two;
@@ -475,7 +331,7 @@ class HaproxyLoader {
   }
 
   /** HAProxy warns and ignores a keyword the section has no capability for. */
-  private capOk(p: ProxySection, ctx: LineContext, what: string, cap: Cap, at: number): boolean {
+  private capOk(p: ProxySection, ctx: LineContext, cap: Cap, at: number): boolean {
     if (p.kind === 'defaults' || p.kind === 'listen') return true;
     const has = p.kind === 'frontend' ? 'F' : 'B';
     if (cap.includes(has)) return true;
@@ -563,7 +419,7 @@ class HaproxyLoader {
       check: params.check ?? false,
       ...(params.checkPort !== undefined ? { checkPort: params.checkPort } : {}),
       checkSsl: params.checkSsl ?? false,
-      verify: params.verify ?? this.globalVerify,
+      verify: params.verify ?? this.global.verify,
       inter: params.inter ?? SERVER_DEFAULTS.inter,
       ...(params.fastinter !== undefined ? { fastinter: params.fastinter } : {}),
       ...(params.downinter !== undefined ? { downinter: params.downinter } : {}),
@@ -585,7 +441,7 @@ class HaproxyLoader {
     if (o === undefined) return;
     ctx.directive = `${negate ? 'no ' : ''}option ${o}`;
     const cap = OPTION_CAP[o];
-    if (cap !== undefined && !this.capOk(p, ctx, `option ${o}`, cap, 0)) return;
+    if (cap !== undefined && !this.capOk(p, ctx, cap, 0)) return;
     const s = p.settings;
     switch (o) {
       case 'allbackups': s.allBackups = !negate; return ctx.noMore(at + 1);
@@ -691,7 +547,7 @@ class HaproxyLoader {
     if (!key) {
       return ctx.error(1, `unknown timeout '${which}'`, didYouMean(which, [...TIMEOUTS_IMPLEMENTED, ...Object.keys(TIMEOUT_WARN)]));
     }
-    if (!this.capOk(p, ctx, `timeout ${which}`, TIMEOUT_CAP[which]!, 0)) return;
+    if (!this.capOk(p, ctx, TIMEOUT_CAP[which]!, 0)) return;
     const v = ctx.time(2);
     if (v === 0) {
       // HAProxy reads 0 as "no timeout" (TICK_ETERNITY); the model says that with an unset value.
@@ -721,228 +577,6 @@ class HaproxyLoader {
     p.settings.errorFiles[code] = ef;
   }
 
-  private httpCheck(p: ProxySection, ctx: LineContext): void {
-    const sub = ctx.need(1, 'http-check keyword (expect, send)');
-    if (sub === undefined) return;
-    ctx.directive = `http-check ${sub}`;
-    const s = p.settings;
-    switch (sub) {
-      case 'expect': {
-        let i = 2;
-        const negate = ctx.arg(i) === '!';
-        if (negate) i++;
-        const kind = ctx.need(i, "'status' or 'rstatus'");
-        if (kind === undefined) return;
-        if (kind === 'status' || kind === 'rstatus') {
-          const value = ctx.need(i + 1, kind === 'status' ? 'status code(s)' : 'regular expression');
-          if (value === undefined) return;
-          if (kind === 'status' && !/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(value)) {
-            return ctx.error(i + 1, `invalid status '${value}' (a code, a range like 200-399, or a comma list)`);
-          }
-          if (kind === 'rstatus') {
-            try {
-              new RegExp(value);
-            } catch {
-              return ctx.error(i + 1, `invalid regular expression '${value}'`);
-            }
-          }
-          s.httpExpect = { negate, kind, value };
-          ctx.noMore(i + 2);
-        } else if (['string', 'rstring', 'hdr', 'fhdr', 'custom'].includes(kind)) {
-          ctx.error(i, `'http-check expect ${kind}' is not supported (status and rstatus only)`);
-        } else {
-          ctx.error(i, `unknown http-check expect type '${kind}'`, didYouMean(kind, ['status', 'rstatus', 'string', 'rstring']));
-        }
-        return;
-      }
-      case 'send': {
-        const send = { ...(s.httpSend ?? {}) };
-        for (let i = 2; i < ctx.words.length; i++) {
-          const w = ctx.arg(i)!;
-          if (w === 'meth' || w === 'uri' || w === 'ver') {
-            const v = ctx.need(i + 1, w);
-            if (v !== undefined) send[w === 'meth' ? 'method' : w === 'uri' ? 'uri' : 'version'] = v;
-            i++;
-          } else if (w === 'hdr') {
-            const n = ctx.need(i + 1, 'header name');
-            const v = ctx.need(i + 2, 'header value');
-            if (n !== undefined && v !== undefined) {
-              if (n.toLowerCase() === 'host') send.host = v;
-              else ctx.warning(i + 1, `check header '${n}' ignored: only Host is sent`);
-            }
-            i += 2;
-          } else if (w === 'body' || w === 'body-lf' || w === 'uri-lf') {
-            ctx.error(i, `'http-check send ${w}' is not supported`);
-            i++;
-          } else {
-            ctx.error(i, `unknown http-check send argument '${w}'`, didYouMean(w, ['meth', 'uri', 'ver', 'hdr']));
-          }
-        }
-        s.httpSend = send;
-        return;
-      }
-      case 'disable-on-404':
-      case 'send-state':
-        return ctx.warning(1, 'ignored: not supported');
-      case 'comment':
-        return;
-      case 'connect':
-        return ctx.error(1, "'http-check connect' is not supported; use the server's 'port' and 'check-ssl'");
-      default:
-        ctx.error(1, `'http-check ${sub}' is not supported`, didYouMean(sub, ['expect', 'send', 'disable-on-404', 'send-state', 'connect', 'comment']));
-    }
-  }
-
-  private tcpCheck(p: ProxySection, ctx: LineContext): void {
-    const sub = ctx.need(1, 'tcp-check keyword (connect, send, send-binary, expect)');
-    if (sub === undefined) return;
-    ctx.directive = `tcp-check ${sub}`;
-    const s = p.settings;
-    let step: TcpCheckStep | undefined;
-    switch (sub) {
-      case 'connect': {
-        let port: number | undefined;
-        let ssl = false;
-        for (let i = 2; i < ctx.words.length; i++) {
-          const w = ctx.arg(i)!;
-          if (w === 'port') {
-            port = ctx.uint(i + 1, 'port', 1, 65535);
-            i++;
-          } else if (w === 'ssl') ssl = true;
-          else if (w === 'comment') i++;
-          else if (w === 'linger') ctx.warning(i, "'linger' ignored");
-          else ctx.error(i, `'tcp-check connect ${w}' is not supported`, didYouMean(w, ['port', 'ssl']));
-        }
-        step = { kind: 'connect', ssl, ...(port !== undefined ? { port } : {}) };
-        break;
-      }
-      case 'send': {
-        const data = ctx.need(2, 'data');
-        if (data === undefined) return;
-        step = { kind: 'send', data };
-        ctx.noMore(3);
-        break;
-      }
-      case 'send-binary': {
-        const hex = ctx.need(2, 'hex data');
-        if (hex === undefined) return;
-        if (!/^([0-9a-fA-F]{2})+$/.test(hex)) return ctx.error(2, `'${hex}' is not an even-length hex string`);
-        step = { kind: 'send-binary', hex: hex.toLowerCase() };
-        ctx.noMore(3);
-        break;
-      }
-      case 'expect': {
-        let i = 2;
-        if (ctx.arg(i) === 'min-recv') {
-          ctx.warning(i, "'min-recv' ignored");
-          i += 2;
-        }
-        const negate = ctx.arg(i) === '!';
-        if (negate) i++;
-        const match = ctx.need(i, "'string', 'rstring' or 'binary'");
-        if (match === undefined) return;
-        if (match !== 'string' && match !== 'rstring' && match !== 'binary') {
-          return ctx.error(i, `'tcp-check expect ${match}' is not supported (string, rstring, binary)`, didYouMean(match, ['string', 'rstring', 'binary']));
-        }
-        const pattern = ctx.need(i + 1, 'pattern');
-        if (pattern === undefined) return;
-        if (match === 'binary' && !/^([0-9a-fA-F]{2})+$/.test(pattern)) return ctx.error(i + 1, `'${pattern}' is not an even-length hex string`);
-        if (match === 'rstring') {
-          try {
-            new RegExp(pattern);
-          } catch {
-            return ctx.error(i + 1, `invalid regular expression '${pattern}'`);
-          }
-        }
-        for (let j = i + 2; j < ctx.words.length; j++) {
-          const w = ctx.arg(j)!;
-          if (['comment', 'error-status', 'ok-status', 'tout-status', 'on-success', 'on-error', 'status-code'].includes(w)) {
-            ctx.warning(j, `'${w}' ignored`);
-            j++;
-          } else ctx.error(j, `unexpected argument '${w}'`);
-        }
-        step = { kind: 'expect', negate, match, pattern: match === 'binary' ? pattern.toLowerCase() : pattern };
-        break;
-      }
-      case 'comment':
-        return;
-      default:
-        return ctx.error(1, `'tcp-check ${sub}' is not supported`, didYouMean(sub, ['connect', 'send', 'send-binary', 'expect', 'comment']));
-    }
-    // A proxy's own rules replace the ones of its defaults section.
-    if (s.tcpStepsInherited) {
-      s.tcpSteps = [];
-      s.tcpStepsInherited = false;
-    }
-    s.tcpSteps.push(step);
-    s.tcpStepsPos ??= ctx.pos;
-  }
-
-  private stats(p: ProxySection, ctx: LineContext): void {
-    const sub = ctx.need(1, 'stats keyword');
-    if (sub === undefined) return;
-    ctx.directive = `stats ${sub}`;
-    const st = p.settings.stats;
-    const mark = (): void => {
-      p.statsPos ??= ctx.pos;
-    };
-    switch (sub) {
-      case 'enable':
-        st.enable = true;
-        mark();
-        return ctx.noMore(2);
-      case 'uri': {
-        const u = ctx.need(2, 'URI prefix');
-        if (u !== undefined) {
-          if (!u.startsWith('/')) ctx.error(2, `stats uri '${u}' must start with '/'`);
-          st.uri = u;
-          st.enable = true;
-        }
-        mark();
-        return ctx.noMore(3);
-      }
-      case 'auth': {
-        const ua = ctx.need(2, 'user:password');
-        if (ua !== undefined) {
-          const idx = ua.indexOf(':');
-          if (idx <= 0) ctx.error(2, `expected 'user:password', got '${ua}'`);
-          else st.auth.push({ user: ua.slice(0, idx), password: ua.slice(idx + 1) });
-          st.enable = true;
-        }
-        mark();
-        return ctx.noMore(3);
-      }
-      case 'refresh': {
-        const v = ctx.time(2);
-        if (v !== undefined) st.refresh = v;
-        st.enable = true;
-        mark();
-        return ctx.noMore(3);
-      }
-      case 'hide-version':
-        st.hideVersion = true;
-        st.enable = true;
-        mark();
-        return ctx.noMore(2);
-      case 'timeout':
-      case 'maxconn':
-        return ctx.note(1, 'has no effect in halb; accepted');
-      case 'realm':
-      case 'show-legends':
-      case 'show-node':
-      case 'show-desc':
-      case 'show-modules':
-      case 'scope':
-        return ctx.warning(1, "ignored: not supported by halb's stats page");
-      case 'admin':
-        return ctx.warning(1, "'stats admin' ignored: halb's stats page is read-only");
-      case 'socket':
-        return ctx.error(1, "'stats socket' belongs in the global section");
-      default:
-        ctx.error(1, `unknown stats keyword '${sub}'`, didYouMean(sub, ['enable', 'uri', 'auth', 'refresh', 'hide-version', 'realm', 'admin']));
-    }
-  }
-
   // ---- model ----------------------------------------------------------------------------
 
   private build(): HaproxyLoadResult {
@@ -957,7 +591,7 @@ class HaproxyLoader {
       const isStats = s.stats.enable === true;
       if (isStats) {
         if (p.kind === 'backend') {
-          this.diags.error(this.file, (p.statsPos ?? p.pos).line, "a stats page in a backend section is not supported; use 'listen stats' with a bind", { directive: 'stats' });
+          this.diags.error(this.file, (s.stats.pos ?? p.pos).line, "a stats page in a backend section is not supported; use 'listen stats' with a bind", { directive: 'stats' });
           continue;
         }
         if (p.servers.length > 0) this.diags.warning(this.file, p.servers[0]!.pos.line, `servers in stats section '${p.name}' are ignored`, { directive: 'server' });
@@ -1094,4 +728,4 @@ function isCidrOrIp(text: string): boolean {
   return /^\d+$/.test(prefix) && Number(prefix) <= max;
 }
 
-export type { Word };
+export { RESOLVERS_DEFAULTS };
