@@ -11,8 +11,18 @@ export interface CheckOptions {
   notes?: boolean;
 }
 
-/** Returns the exit code: 0 valid, 1 invalid. */
+/** Returns the exit code: 0 valid, 1 invalid, 2 usage. */
 export function runCheck(opts: CheckOptions, io: CliIo): number {
+  if (!opts.config && !opts.haproxy && !opts.keepalived) {
+    // Like `halb run`, default to ./halb.yaml.
+    try {
+      io.readFile('halb.yaml');
+      opts = { ...opts, config: 'halb.yaml' };
+    } catch {
+      io.err('halb check: no configuration given (-c halb.yaml, --haproxy FILE, --keepalived FILE) and no ./halb.yaml\n');
+      return 2;
+    }
+  }
   const r = loadConfig(
     { ...(opts.config ? { yaml: opts.config } : {}), ...(opts.haproxy ? { haproxy: opts.haproxy } : {}), ...(opts.keepalived ? { keepalived: opts.keepalived } : {}) },
     { readFile: io.readFile, env: io.env },
@@ -35,7 +45,7 @@ export function registerCheck(program: Command): void {
   program
     .command('check')
     .description('validate a configuration and print a summary, or every problem as file:line: message')
-    .option('-c, --config <file>', 'halb.yaml')
+    .option('-c, --config <file>', 'halb.yaml (default: ./halb.yaml when no other source is given)')
     .option('--haproxy <file>', 'haproxy.cfg (load-balancer half)')
     .option('--keepalived <file>', 'keepalived.conf (VRRP half)')
     .option('--notes', 'also list directives accepted without effect')

@@ -65,3 +65,14 @@ test('import: refuses without input and on errors', () => {
   assert.match(y.stderr, /bad\.cfg:2:5: error: 'use_backend'/);
   assert.equal(y.stdout, '');
 });
+
+test('check: defaults to ./halb.yaml, usage error without any config', () => {
+  const x = io({ 'halb.yaml': 'backends:\n  - { name: b, servers: [{ name: s, address: 127.0.0.1, port: 1 }] }\n' });
+  assert.equal(runCheck({}, x), 0);
+  assert.match(x.stdout, /1 backend\(s\), 1 server\(s\)/);
+  const y: CliIo & { stderr: string } = { ...io(), readFile: () => { throw new Error('ENOENT'); } } as CliIo & { stderr: string };
+  let err = '';
+  y.err = (t) => void (err += t);
+  assert.equal(runCheck({}, y), 2);
+  assert.match(err, /no configuration given/);
+});
