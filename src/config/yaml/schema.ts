@@ -327,5 +327,14 @@ export const halbYamlSchema = z
 export type HalbYaml = z.output<typeof halbYamlSchema>;
 
 export function halbJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(halbYamlSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(halbYamlSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    // Defaults of transformed fields (durations) are dropped by the input view; put them back
+    // so editors show them.
+    override: (ctx) => {
+      const def = (ctx.zodSchema as unknown as { _zod: { def: { type: string; defaultValue?: unknown } } })._zod.def;
+      if (def.type === 'default' && ctx.jsonSchema.default === undefined) ctx.jsonSchema.default = def.defaultValue;
+    },
+  }) as Record<string, unknown>;
 }

@@ -18,4 +18,7 @@ test('the JSON Schema is strict and documents defaults', () => {
   assert.equal(backend.additionalProperties, false);
   assert.equal(backend.properties.retries!.default, 3);
   assert.equal(backend.properties.mode!.default, 'tcp');
+  const server = (backend.properties.servers as unknown as { items: { properties: Record<string, { default?: unknown }> } }).items;
+  assert.equal(server.properties.inter!.default, 2000, 'defaults of duration fields are published too');
+  assert.equal(server.properties.fall!.default, 3);
 });
