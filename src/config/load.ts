@@ -102,9 +102,13 @@ export function loadConfig(sources: ConfigSources, opts: LoadConfigOptions = {})
     stats: lb?.stats ?? [],
     vrrp: vrrp ?? emptyVrrpConfig(),
   };
+  const file = sources.yaml ?? sources.haproxy ?? sources.keepalived!;
+  const listeners = [...config.frontends, ...config.stats].reduce((n, x) => n + x.binds.length, 0);
   if (ok && config.frontends.length === 0 && config.backends.length === 0 && config.stats.length === 0 && config.vrrp.instances.length === 0) {
-    const file = sources.yaml ?? sources.haproxy ?? sources.keepalived!;
     diags.error(file, 1, 'nothing to run: no frontend, no backend, no stats page and no VRRP instance');
+  } else if (ok && listeners === 0 && config.vrrp.instances.length === 0) {
+    // HAProxy refuses to start here ("no listener"); halb would only run health checks.
+    diags.warning(file, 1, 'no bind in any frontend or stats page and no VRRP instance: halb will accept no connection');
   }
   sortByPosition(diags.items);
   if (!ok || diags.hasErrors) return { diagnostics: diags.items };

@@ -47,7 +47,8 @@ export function validateLb(cfg: LbPart, diags: Diagnostics, locate: Locator): vo
   };
 
   cfg.frontends.forEach((f, i) => {
-    if (f.binds.length === 0) report('error', ['frontends', i], `frontend '${f.name}' has no bind (declare it as a backend if that was intended)`);
+    // HAProxy warns the same way and still starts if another proxy listens.
+    if (f.binds.length === 0) report('warning', ['frontends', i], `frontend '${f.name}' has no bind (declare it as a backend if that was intended)`);
     f.binds.forEach((b, j) => seeBind(b, ['frontends', i, 'binds', j], `frontend '${f.name}'`));
     if (f.defaultBackend === undefined) {
       report('warning', ['frontends', i], `frontend '${f.name}' has no default_backend: every connection will be refused`);

@@ -67,7 +67,7 @@ test('import: refuses without input and on errors', () => {
 });
 
 test('check: defaults to ./halb.yaml, usage error without any config', () => {
-  const x = io({ 'halb.yaml': 'backends:\n  - { name: b, servers: [{ name: s, address: 127.0.0.1, port: 1 }] }\n' });
+  const x = io({ 'halb.yaml': 'frontends:\n  - { name: f, binds: ["127.0.0.1:1"], defaultBackend: b }\nbackends:\n  - { name: b, servers: [{ name: s, address: 127.0.0.1, port: 1 }] }\n' });
   assert.equal(runCheck({}, x), 0);
   assert.match(x.stdout, /1 backend\(s\), 1 server\(s\)/);
   const y: CliIo & { stderr: string } = { ...io(), readFile: () => { throw new Error('ENOENT'); } } as CliIo & { stderr: string };

@@ -73,3 +73,10 @@ test('diagnostics come sorted by file then line', () => {
   const lines = r.diagnostics.map((d) => d.line);
   assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
 });
+
+test('no listener at all is a warning (HAProxy would not start); a frontend without bind too', () => {
+  const r = loadConfig({ haproxy: 'h.cfg' }, { readFile: memFs({ 'h.cfg': `${LB_CFG.replace('    bind :80\n', '')}` }), env: {} });
+  assert.ok(r.config);
+  expectDiag(r.diagnostics, 'warning', 5, 'frontend', /frontend 'fe' has no bind/);
+  expectDiag(r.diagnostics, 'warning', 1, undefined, /halb will accept no connection/);
+});
