@@ -75,6 +75,7 @@ export function loadYaml(file: string, text: string, diags: Diagnostics, opts: Y
     for (const issue of flattenIssues(parsed.error.issues)) reportIssue(issue, doc, data, diags, locate, file, posAt);
     return { ...none, declares };
   }
+  warnTinyDurations(parsed.data, data, diags, locate);
   const before = diags.errors().length;
   const config = toModel(parsed.data, diags, locate, opts);
   validateVrrp(config.vrrp, diags, locate);
@@ -236,6 +237,33 @@ function knownKeys(path: Path, data: unknown): string[] {
 function objectShape(x: unknown): Record<string, unknown> | undefined {
   const def = (x as { _zod: { def: Record<string, unknown> } })._zod.def;
   return def.type === 'object' ? (def.shape as Record<string, unknown>) : undefined;
+}
+
+/**
+ * A bare number is milliseconds, but people used to keepalived write `advertInt: 1` meaning a
+ * second; a tiny number where seconds are usual gets a warning with the likely intent.
+ */
+function warnTinyDurations(y: HalbYaml, data: unknown, diags: Diagnostics, locate: Locator): void {
+  const paths: Path[] = [];
+  const TIMEOUTS = ['connect', 'client', 'server', 'check', 'httpRequest', 'httpKeepAlive', 'queue', 'tunnel'];
+  y.frontends.forEach((_f, i) => TIMEOUTS.forEach((k) => paths.push(['frontends', i, 'timeouts', k])));
+  y.backends.forEach((b, i) => {
+    TIMEOUTS.forEach((k) => paths.push(['backends', i, 'timeouts', k]));
+    b.servers.forEach((_s, j) => ['inter', 'fastinter', 'downinter'].forEach((k) => paths.push(['backends', i, 'servers', j, k])));
+  });
+  y.vrrp.instances.forEach((_x, i) => ['advertInt', 'preemptDelay'].forEach((k) => paths.push(['vrrp', 'instances', i, k])));
+  y.vrrp.scripts.forEach((_x, i) => ['interval', 'timeout'].forEach((k) => paths.push(['vrrp', 'scripts', i, k])));
+  for (const path of paths) {
+    const raw = valueAt(data, path);
+    if (typeof raw === 'number' && raw > 0 && raw < 100) {
+      const at = locate(path);
+      diags.warning(at.pos.file, at.pos.line, `${raw} means ${raw} milliseconds here`, {
+        ...(at.pos.col !== undefined ? { col: at.pos.col } : {}),
+        directive: at.directive!,
+        hint: `did you mean "${raw}s"?`,
+      });
+    }
+  }
 }
 
 // ---- model -------------------------------------------------------------------------------

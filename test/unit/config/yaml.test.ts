@@ -235,3 +235,17 @@ test('an alias without anchor is an error at the alias', () => {
   const r = yamlFull('frontends:\n  - name: a\n    binds: [*nope]\n');
   expectDiag(r.diagnostics, 'error', 3, 'yaml', /Unresolved alias/);
 });
+
+test('a bare small number for a duration warns that it is milliseconds', () => {
+  const r = yamlFull(`backends:
+  - name: b
+    timeouts: { connect: 5 }
+    servers:
+      - { name: s, address: 10.0.0.1, port: 80, inter: 2, fastinter: 500 }
+`);
+  assert.ok(r.config);
+  assert.equal(r.config.backends[0]!.servers[0]!.inter, 2);
+  assert.equal(expectDiag(r.diagnostics, 'warning', 5, 'backends[0].servers[0].inter', /2 means 2 milliseconds/).hint, 'did you mean "2s"?');
+  expectDiag(r.diagnostics, 'warning', 3, 'backends[0].timeouts.connect', /5 means 5 milliseconds/);
+  assert.equal(r.diagnostics.filter((d) => /milliseconds/.test(d.message)).length, 2, 'fastinter 500 is plausible');
+});
