@@ -76,3 +76,50 @@ for (const [name, line] of typos) {
     assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line), [7], r.diagnostics.map(formatDiagnostic).join('\n'));
   });
 }
+
+// Lines HAProxy accepts, and how halb classifies them. An 'error' here is a feature halb does
+// not implement (refused because ignoring it would change traffic), not a syntax problem.
+const FRONT = `defaults
+    mode http
+    timeout connect 1s
+    timeout client 1s
+    timeout server 1s
+frontend fe
+    bind 127.0.0.1:18080
+    default_backend be
+backend be
+    server s1 127.0.0.1:18081
+frontend f2
+    bind 127.0.0.1:18082
+`;
+const classified: [string, 'note' | 'warning' | 'error'][] = [
+  ['    log 127.0.0.1:514 local0', 'note'],
+  ['    option http-keep-alive', 'warning'],
+  ['    option log-health-checks', 'warning'],
+  ['    log-format "%ci:%cp"', 'warning'],
+  ['    capture request header Host len 32', 'warning'],
+  ['    timeout client-fin 1s', 'warning'],
+  ['    acl is_api path_beg /api', 'error'],
+  ['    use_backend be if { path_beg /api }', 'error'],
+  ['    http-request set-header X-A b', 'error'],
+  ['    tcp-request content accept', 'error'],
+  ['    stick-table type ip size 1m', 'error'],
+  ['    redirect scheme https', 'error'],
+  ['    compression algo gzip', 'error'],
+  ['    monitor-uri /up', 'error'],
+];
+
+for (const [line, severity] of classified) {
+  test(`HAProxy accepts '${line.trim()}'; halb gives a ${severity} at its line`, { skip }, (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'halb-compat-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'h.cfg');
+    writeFileSync(file, FRONT + line + '\n');
+    const h = haproxyCheck(file);
+    assert.ok(h.ok, h.output);
+    const r = halb(file);
+    const hits = r.diagnostics.filter((d) => d.line === 13);
+    assert.deepEqual(hits.map((d) => d.severity), [severity], r.diagnostics.map(formatDiagnostic).join('\n'));
+    assert.equal(r.config === undefined, severity === 'error');
+  });
+}
