@@ -1,11 +1,12 @@
-// haproxy.cfg lexer: one logical line -> words, each with its column. Pure module.
+// haproxy.cfg lexer: one physical line -> words, each with its column. Pure module.
 //
-// Rules matched (HAProxy configuration.txt §2.2 "Quoting and escaping", §2.3 "Environment
-// variables"): words are split on spaces/tabs; '#' starts a comment unless quoted or
-// escaped; a backslash escapes the next character, and \r \n \t \xHH produce control
-// bytes (used in `option httpchk ... HTTP/1.1\r\nHost:\ x`); double quotes allow spaces,
-// escapes and "$VAR"/"${VAR}" expansion; single quotes take everything literally. Adjacent
-// quoted and unquoted parts join into one word, as in HAProxy.
+// Rules matched (HAProxy configuration.txt §2.2-2.3 and its parse_line()): words are split
+// on blanks; '#' starts a comment unless quoted or escaped; outside single quotes a
+// backslash escapes space, '\\', '#', quotes, and makes \t \n \r \xHH control bytes (used in
+// `option httpchk ... HTTP/1.1\r\nHost:\ x`), any other backslash is kept as is (regexes);
+// double quotes allow blanks and expand "$VAR", "${VAR}", "${VAR-default}", "${VAR[*]}"
+// (split into words) and "${.FILE}"/"${.LINE}"/"${.SECTION}"; single quotes take everything
+// literally. Adjacent quoted and unquoted parts join into one word, as in HAProxy.
 
 export interface Word {
   readonly text: string;

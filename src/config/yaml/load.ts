@@ -3,7 +3,7 @@
 import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean, type Diagnostics } from '../diagnostics.js';
-import { isIp } from '../address.js';
+import { isHostname, isIp } from '../address.js';
 import type { Backend, ErrorFile, Frontend, HalbConfig, Resolvers, SourcePos, StatsPage } from '../model.js';
 import type { GarpSettings, VrrpConfig } from '../model-vrrp.js';
 import { DEFAULT_GARP } from '../model-vrrp.js';
@@ -184,7 +184,6 @@ function reportIssue(
 
 /** Keys the schema accepts at a path, for "did you mean". Walks zod v4 definitions. */
 function knownKeys(path: Path, data: unknown): string[] {
-  let s: unknown = halbYamlSchema;
   const unwrap = (x: unknown, value: unknown): unknown[] => {
     const def = (x as { _zod: { def: Record<string, unknown> } })._zod.def;
     switch (def.type) {
@@ -213,7 +212,7 @@ function knownKeys(path: Path, data: unknown): string[] {
         return [x];
     }
   };
-  let cands: unknown[] = unwrap(s, data);
+  let cands: unknown[] = unwrap(halbYamlSchema, data);
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
     const value = valueAt(data, path.slice(0, i + 1));
@@ -228,7 +227,6 @@ function knownKeys(path: Path, data: unknown): string[] {
     }
     cands = next;
   }
-  s = undefined;
   const keys = new Set<string>();
   for (const c of cands) for (const k of Object.keys(objectShape(c) ?? {})) keys.add(k);
   return [...keys];
@@ -312,7 +310,7 @@ function toModel(y: HalbYaml, diags: Diagnostics, locate: Locator, opts: YamlLoa
         const at = locate(['backends', i, 'servers', j, 'checkSsl']);
         diags.error(at.pos.file, at.pos.line, "checkSsl with certificate verification is not supported yet; add 'verify: none'", { col: at.pos.col!, directive: at.directive! });
       }
-      if (!isIp(s.address) && !/^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\.?$/.test(s.address)) {
+      if (!isIp(s.address) && !isHostname(s.address)) {
         const at = locate(['backends', i, 'servers', j, 'address']);
         diags.error(at.pos.file, at.pos.line, `'${s.address}' is neither an IP address nor a valid host name (give the port in 'port')`, { col: at.pos.col!, directive: at.directive! });
       }

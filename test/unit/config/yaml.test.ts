@@ -249,3 +249,8 @@ test('a bare small number for a duration warns that it is milliseconds', () => {
   expectDiag(r.diagnostics, 'warning', 3, 'backends[0].timeouts.connect', /5 means 5 milliseconds/);
   assert.equal(r.diagnostics.filter((d) => /milliseconds/.test(d.message)).length, 2, 'fastinter 500 is plausible');
 });
+
+test('a server address with a port in it is refused with a hint', () => {
+  const r = yamlFull('backends:\n  - name: b\n    servers:\n      - name: s\n        address: "10.0.0.1:80"\n        port: 80\n');
+  expectDiag(r.diagnostics, 'error', 5, 'backends[0].servers[0].address', /give the port in 'port'/);
+});
