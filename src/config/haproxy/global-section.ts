@@ -4,7 +4,7 @@
 import { didYouMean } from '../diagnostics.js';
 import type { SourcePos } from '../model.js';
 import type { LineContext } from './line-context.js';
-import { GLOBAL_KNOWN, GLOBAL_NOTE, GLOBAL_NOTE_PREFIX, GLOBAL_WARN } from './keywords.js';
+import { GLOBAL_KNOWN, GLOBAL_NOTE, GLOBAL_NOTE_PREFIX, GLOBAL_WARN, PROXY_SECTIONS } from './keywords.js';
 
 export interface GlobalState {
   env: Record<string, string | undefined>;
@@ -54,7 +54,7 @@ export function globalLine(g: GlobalState, ctx: LineContext): void {
   } else if (GLOBAL_WARN.has(kw) || kw.startsWith('tune.') || kw.startsWith('httpclient.')) {
     ctx.warning(0, 'not supported by halb; ignored');
   } else {
-    ctx.error(0, `unknown keyword '${kw}' in global section`, didYouMean(kw, [...GLOBAL_KNOWN, ...GLOBAL_NOTE, ...GLOBAL_WARN]));
+    ctx.error(0, `unknown keyword '${kw}' in global section`, didYouMean(kw, [...GLOBAL_KNOWN, ...GLOBAL_NOTE, ...GLOBAL_WARN, ...PROXY_SECTIONS]));
   }
 }
 

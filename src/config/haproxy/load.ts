@@ -327,7 +327,7 @@ class HaproxyLoader {
     if (two in PROXY_WARN) return ctx.warning(0, `ignored: ${PROXY_WARN[two]}`);
     if (kw in PROXY_ERROR) return ctx.error(0, PROXY_ERROR[kw]!);
     if (kw in PROXY_WARN) return ctx.warning(0, `ignored: ${PROXY_WARN[kw]}`);
-    ctx.error(0, `unknown keyword '${kw}' in ${p.kind} section`, didYouMean(kw, [...PROXY_KNOWN, ...Object.keys(PROXY_WARN), ...Object.keys(PROXY_ERROR)]));
+    ctx.error(0, `unknown keyword '${kw}' in ${p.kind} section`, didYouMean(kw, [...PROXY_KNOWN, ...Object.keys(PROXY_WARN), ...Object.keys(PROXY_ERROR), ...PROXY_SECTIONS]));
   }
 
   /** HAProxy warns and ignores a keyword the section has no capability for. */

@@ -3,6 +3,7 @@ import { didYouMean } from '../diagnostics.js';
 import type { Nameserver, SourcePos } from '../model.js';
 import { isIp, splitHostPort } from '../address.js';
 import type { LineContext } from './line-context.js';
+import { PROXY_SECTIONS } from './keywords.js';
 
 /** HAProxy `resolvers` defaults: resolve_retries 3, timeout retry 1s, hold valid 10s, others 30s. */
 export const RESOLVERS_DEFAULTS = {
@@ -69,6 +70,6 @@ export function resolversLine(r: ResolversDraft, ctx: LineContext): void {
     case 'parse-resolv-conf':
       return ctx.error(0, "'parse-resolv-conf' is not supported; list the nameservers with 'nameserver' lines");
     default:
-      ctx.error(0, `unknown keyword '${kw}' in resolvers section`, didYouMean(kw, ['nameserver', 'resolve_retries', 'timeout', 'hold', 'accepted_payload_size']));
+      ctx.error(0, `unknown keyword '${kw}' in resolvers section`, didYouMean(kw, ['nameserver', 'resolve_retries', 'timeout', 'hold', 'accepted_payload_size', ...PROXY_SECTIONS]));
   }
 }

@@ -27,6 +27,7 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'misspelled keyword', body: '    balnce roundrobin\n', severity: 'error', line: L, directive: 'balnce', message: /unknown keyword 'balnce'/, hint: /did you mean 'balance'/ },
+  { name: 'misspelled section name', body: 'frontedn web\n', severity: 'error', line: L, directive: 'frontedn', message: /unknown keyword 'frontedn'/, hint: /did you mean 'frontend'/ },
   { name: 'unknown balance algorithm', body: '    balance roundrobn\n', severity: 'error', line: L, directive: 'balance', message: /unknown balance algorithm/, hint: /roundrobin/ },
   { name: 'balance uri unsupported', body: '    balance uri\n', severity: 'error', line: L, directive: 'balance', message: /balance 'uri' is not supported/ },
   { name: 'unknown server option', body: '    server s1 10.0.0.1:80 chek\n', severity: 'error', line: L, directive: 'server', message: /unknown server option 'chek'/, hint: /'check'/ },
