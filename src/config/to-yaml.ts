@@ -163,7 +163,9 @@ function garpDiff(g: GarpSettings, base: GarpSettings): Obj | undefined {
 
 function vip(v: VirtualAddress): unknown {
   const addr = v.address.includes('/') ? v.address : `${v.address}/${v.prefix}`;
-  return v.dev === undefined && v.label === undefined ? addr : omit({ address: addr, dev: v.dev, label: v.label });
+  return v.dev === undefined && v.label === undefined && v.broadcast === undefined && v.scope === undefined
+    ? addr
+    : omit({ address: addr, dev: v.dev, label: v.label, broadcast: v.broadcast, scope: v.scope });
 }
 
 function track(t: TrackRef): unknown {
@@ -171,7 +173,8 @@ function track(t: TrackRef): unknown {
 }
 
 function notify(n: VrrpInstance['notify']): Obj | undefined {
-  const o = omit({ ...n });
+  const users = n.users ? Object.fromEntries(Object.entries(n.users).filter(([, u]) => u !== undefined).map(([k, u]) => [k, omit({ ...u })])) : undefined;
+  const o = omit({ ...n, users });
   return Object.keys(o).length ? o : undefined;
 }
 
@@ -190,9 +193,12 @@ function vrrp(v: VrrpConfig): Obj | undefined {
           name: s.name, script: s.script, interval: s.interval === 1000 ? undefined : dur(s.interval), timeout: dur(s.timeout),
           fall: unless(s.fall, 1), rise: unless(s.rise, 1), weight: unless(s.weight, 0), weightReverse: s.weightReverse || undefined,
           user: s.user ? omit({ ...s.user }) : undefined,
+          initFail: s.initFail,
         }))
       : undefined,
-    trackFiles: v.trackFiles.length ? v.trackFiles.map((t) => omit({ name: t.name, path: t.path, weight: unless(t.weight, 1) })) : undefined,
+    trackFiles: v.trackFiles.length
+      ? v.trackFiles.map((t) => omit({ name: t.name, path: t.path, weight: unless(t.weight, 1), weightReverse: t.weightReverse, init: t.init ? { ...t.init } : undefined }))
+      : undefined,
     instances: v.instances.length
       ? v.instances.map((i) => omit({
           name: i.name,
@@ -216,6 +222,7 @@ function vrrp(v: VrrpConfig): Obj | undefined {
           notify: notify(i.notify),
           checksumPseudoHeader: i.checksumPseudoHeader ? undefined : false,
           garp: garpDiff(i.garp, g.garp),
+          dontTrackPrimary: i.dontTrackPrimary,
         }))
       : undefined,
     syncGroups: v.syncGroups.length ? v.syncGroups.map((s) => omit({ name: s.name, members: [...s.members], notify: notify(s.notify) })) : undefined,

@@ -217,6 +217,7 @@ const garpFields = {
   lowerPriorityDelay: duration.optional(),
   lowerPriorityRepeat: z.number().int().min(1).optional(),
   interval: duration.optional(),
+  naInterval: duration.optional().meta({ description: 'Delay between unsolicited neighbour advertisements (keepalived vrrp_gna_interval)' }),
 };
 const garp = z.strictObject(garpFields);
 
@@ -227,7 +228,13 @@ const trackRef = z
 export const virtualAddress = z
   .union([
     z.string().meta({ description: '"10.0.0.10/24" or "fd00::10/64"; prefix defaults to /32 or /128' }),
-    z.strictObject({ address: z.string(), dev: z.string().optional(), label: z.string().optional() }),
+    z.strictObject({
+      address: z.string(),
+      dev: z.string().optional(),
+      label: z.string().optional(),
+      broadcast: z.string().optional().meta({ description: "`brd`: an address, '+' or '-'" }),
+      scope: z.enum(['site', 'link', 'host', 'nowhere', 'global']).optional(),
+    }),
   ])
   .transform((v, ctx) => {
     const o = typeof v === 'string' ? { address: v } : v;
@@ -245,6 +252,8 @@ export const virtualAddress = z
       family,
       ...('dev' in o && o.dev !== undefined ? { dev: o.dev } : {}),
       ...('label' in o && o.label !== undefined ? { label: o.label } : {}),
+      ...('broadcast' in o && o.broadcast !== undefined ? { broadcast: o.broadcast } : {}),
+      ...('scope' in o && o.scope !== undefined ? { scope: o.scope } : {}),
     };
   });
 
@@ -255,6 +264,10 @@ const notify = z
     fault: z.string().optional(),
     stop: z.string().optional(),
     any: z.string().optional(),
+    users: z
+      .strictObject({ master: userGroup.optional(), backup: userGroup.optional(), fault: userGroup.optional(), stop: userGroup.optional(), any: userGroup.optional() })
+      .optional()
+      .meta({ description: 'Who runs each notify script (default: vrrp.globals.scriptUser)' }),
   })
   .default({});
 
@@ -280,6 +293,7 @@ export const vrrpInstanceSchema = z.strictObject({
   notify,
   checksumPseudoHeader: z.boolean().default(true),
   garp: garp.optional().meta({ description: 'Overrides of vrrp.globals.garp for this instance' }),
+  dontTrackPrimary: z.boolean().optional().meta({ description: "keepalived dont_track_primary: the instance's own interface going down is not a FAULT" }),
 });
 
 export const vrrpSchema = z
@@ -304,10 +318,21 @@ export const vrrpSchema = z
           weight: z.number().int().min(-253).max(253).default(0),
           weightReverse: z.boolean().default(false),
           user: userGroup.optional(),
+          initFail: z.boolean().optional().meta({ description: 'keepalived init_fail: start in the failed state' }),
         }),
       )
       .default([]),
-    trackFiles: z.array(z.strictObject({ name, path: z.string().min(1), weight: z.number().int().min(-254).max(254).default(1) })).default([]),
+    trackFiles: z
+      .array(
+        z.strictObject({
+          name,
+          path: z.string().min(1),
+          weight: z.number().int().min(-254).max(254).default(1),
+          weightReverse: z.boolean().optional(),
+          init: z.strictObject({ value: z.number().int(), overwrite: z.boolean().default(false) }).optional().meta({ description: 'keepalived init_file: write value at start if missing (or always with overwrite)' }),
+        }),
+      )
+      .default([]),
     instances: z.array(vrrpInstanceSchema).default([]),
     syncGroups: z.array(z.strictObject({ name, members: z.array(z.string()).min(1), notify })).default([]),
   })

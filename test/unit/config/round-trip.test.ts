@@ -45,11 +45,11 @@ test('round trip of a halb.yaml with every VRRP field', () => {
     routerId: lb1
     enableScriptSecurity: true
     scriptUser: { user: keepalived_script, group: nogroup }
-    garp: { masterDelay: 1s, masterRepeat: 2, masterRefresh: 1m, lowerPriorityDelay: 3s, lowerPriorityRepeat: 4, interval: 10ms }
+    garp: { masterDelay: 1s, masterRepeat: 2, masterRefresh: 1m, lowerPriorityDelay: 3s, lowerPriorityRepeat: 4, interval: 10ms, naInterval: 20ms }
   scripts:
-    - { name: chk, script: /usr/bin/check.sh arg, interval: 3s, timeout: 2s, fall: 5, rise: 2, weight: -2, weightReverse: true, user: { user: nobody } }
+    - { name: chk, script: /usr/bin/check.sh arg, interval: 3s, timeout: 2s, fall: 5, rise: 2, weight: -2, weightReverse: true, user: { user: nobody }, initFail: true }
   trackFiles:
-    - { name: tf, path: /run/prio, weight: -5 }
+    - { name: tf, path: /run/prio, weight: -5, weightReverse: false, init: { value: 0, overwrite: true } }
   instances:
     - name: A
       initialState: MASTER
@@ -62,12 +62,13 @@ test('round trip of a halb.yaml with every VRRP field', () => {
       unicastSrcIp: 10.0.0.1
       unicastPeers: [10.0.0.2, 10.0.0.3]
       auth: { type: PASS, password: secret }
-      virtualAddresses: [10.0.0.10/24, { address: 10.0.1.10, dev: eth1, label: "eth1:0" }]
+      virtualAddresses: [10.0.0.10/24, { address: 10.0.1.10, dev: eth1, label: "eth1:0", broadcast: "+", scope: link }]
       virtualAddressesExcluded: [10.9.9.9/32]
       trackScripts: [chk, { name: chk, weight: 10, reverse: true }]
       trackInterfaces: [eth1, { name: eth2, weight: -10 }]
       trackFiles: [tf]
-      notify: { master: /bin/m, backup: /bin/b, fault: /bin/f, stop: /bin/s, any: /bin/n }
+      notify: { master: /bin/m, backup: /bin/b, fault: /bin/f, stop: /bin/s, any: /bin/n, users: { master: { user: root, group: wheel }, any: { user: nobody } } }
+      dontTrackPrimary: true
       garp: { masterRepeat: 7 }
     - name: B
       interface: eth0
