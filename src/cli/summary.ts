@@ -40,7 +40,7 @@ export function summarize(cfg: HalbConfig): string {
     for (const i of cfg.vrrp.instances) {
       lines.push(
         `  instance ${i.name} ${i.interface} vrid ${i.vrid} prio ${i.priority} v${i.version} advert ${formatDuration(i.advertInt)}${i.unicastPeers.length ? ` unicast -> ${i.unicastPeers.join(', ')}` : ''}: ` +
-          i.virtualAddresses.map((v) => v.address).join(', '),
+          i.virtualAddresses.map((v) => (v.address.includes('/') ? v.address : `${v.address}/${v.prefix}`)).join(', '),
       );
     }
   }

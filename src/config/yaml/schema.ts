@@ -246,8 +246,9 @@ export const virtualAddress = z
       ctx.issues.push({ code: 'custom', message: `'${o.address}' is not an IP address with an optional /prefix`, input: v });
       return z.NEVER;
     }
+    // The model keeps the bare address and the prefix apart (as the keepalived loader does).
     return {
-      address: `${ip}/${prefix}`,
+      address: ip!,
       prefix,
       family,
       ...('dev' in o && o.dev !== undefined ? { dev: o.dev } : {}),

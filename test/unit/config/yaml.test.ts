@@ -197,8 +197,8 @@ test('vrrp section: keepalived defaults, VIP forms, track refs, garp inheritance
   const [i1, i6] = v.instances;
   assert.deepEqual([i1!.initialState, i1!.priority, i1!.advertInt, i1!.version, i1!.family, i1!.nopreempt, i1!.preemptDelay, i1!.checksumPseudoHeader], ['BACKUP', 100, 1000, 2, 4, false, 0, true]);
   assert.deepEqual(i1!.virtualAddresses.map((a) => ({ ...a, pos: undefined })), [
-    { address: '10.0.0.10/24', prefix: 24, family: 4, pos: undefined },
-    { address: '10.0.0.11/32', prefix: 32, family: 4, dev: 'eth1', label: 'eth1:vip', pos: undefined },
+    { address: '10.0.0.10', prefix: 24, family: 4, pos: undefined },
+    { address: '10.0.0.11', prefix: 32, family: 4, dev: 'eth1', label: 'eth1:vip', pos: undefined },
   ]);
   assert.deepEqual(i1!.trackScripts, [{ name: 'chk' }, { name: 'chk', weight: 5 }]);
   assert.deepEqual(i1!.garp, { masterDelay: 2000, masterRepeat: 3, masterRefreshRepeat: 1, interval: 0 });
