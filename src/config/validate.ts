@@ -88,10 +88,6 @@ export function validateLb(cfg: LbPart, diags: Diagnostics, locate: Locator): vo
       if (s.hostname !== undefined && s.resolvers === undefined && !s.initAddr.some((m) => m === 'libc')) {
         report('warning', ['backends', i, 'servers', j], `server '${s.name}' is a host name but neither 'resolvers' nor init-addr 'libc' can resolve it`);
       }
-      if (s.check && s.verify === 'required' && b.healthCheck.type === 'tcp-check' && b.healthCheck.steps.some((st) => st.kind === 'connect' && st.ssl)) {
-        // HAProxy refuses this too without a CA file; halb does not verify check certificates yet.
-        report('error', ['backends', i, 'servers', j], `server '${s.name}': 'tcp-check connect ssl' with certificate verification is not supported yet; set verify none`);
-      }
       if (s.fastinter !== undefined && s.fastinter <= 0) report('error', ['backends', i, 'servers', j], `fastinter must be greater than 0`);
     });
     if (b.timeouts.connect === undefined || b.timeouts.server === undefined) {

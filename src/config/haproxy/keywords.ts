@@ -186,8 +186,7 @@ export const SERVER_WARN_ARG: Record<string, string> = {
   'resolve-net': 'not supported',
   'check-alpn': 'not used by halb',
   alpn: 'not used by halb',
-  'ca-file': 'certificate verification of checks is not implemented yet',
-  'crl-file': 'certificate verification of checks is not implemented yet',
+  'crl-file': 'revocation lists are not checked',
   crt: 'client certificates are not supported',
   'pool-max-conn': 'halb pools idle server connections on its own terms',
   'pool-purge-delay': 'halb pools idle server connections on its own terms',
@@ -228,6 +227,7 @@ export const SERVER_ERROR: Record<string, string> = {
   'proxy-v2-options': 'the PROXY protocol is not supported',
   sni: 'TLS to servers is not supported',
   ws: 'not supported',
+  'ca-file': "CA files are not supported yet: halb verifies check certificates against the system CA store only (use 'verify none', or verify: required in halb.yaml for the system store)",
 };
 
 /** bind options: flags/arg options ignored with a warning, or refused. */

@@ -430,8 +430,9 @@ class HaproxyLoader {
       initAddr: params.initAddr ?? [...DEFAULT_INIT_ADDR],
     };
     if (server.checkSsl && server.verify === 'required') {
-      // HAProxy refuses this as well when no ca-file is given; halb cannot verify check certificates at all yet.
-      ctx.error(0, `server '${name}': check-ssl with certificate verification is not supported yet; add 'verify none' (or 'ssl-server-verify none' in global)`);
+      // HAProxy 2.6 refuses this the same way ("verify is enabled by default but no CA file
+      // specified"); `ca-file` itself is refused in server-params.ts.
+      ctx.error(0, `server '${name}': verify is enabled by default but no CA file is given; add 'verify none' (or 'ssl-server-verify none' in global)`);
     }
     p.servers.push({ server, pos: ctx.pos, ...(params.resolversPos ? { resolversPos: params.resolversPos } : {}) });
   }
@@ -632,6 +633,15 @@ class HaproxyLoader {
       }
       if (p.kind === 'backend' || p.kind === 'listen') {
         const idx = backends.length;
+        const healthCheck = this.healthCheck(p);
+        if (healthCheck.type === 'tcp-check' && healthCheck.steps.some((st) => st.kind === 'connect' && st.ssl)) {
+          // Same rule as check-ssl: HAProxy refuses TLS checks that would verify without a CA file.
+          for (const d of p.servers) {
+            if (d.server.check && d.server.verify === 'required') {
+              this.diags.error(this.file, d.pos.line, `server '${d.server.name}': 'tcp-check connect ssl' verifies certificates but no CA file is given; add 'verify none'`, { col: d.pos.col!, directive: 'server' });
+            }
+          }
+        }
         backends.push({
           name: p.name,
           mode: s.mode ?? 'tcp',
@@ -641,7 +651,7 @@ class HaproxyLoader {
           redispatch: s.redispatch ?? false,
           retries: s.retries ?? DEFAULT_RETRIES,
           timeouts: pick(s.timeouts, BACK_TIMEOUTS),
-          healthCheck: this.healthCheck(p),
+          healthCheck,
           ...(s.forwardFor ? { forwardFor: s.forwardFor } : {}),
           httpServerClose: s.httpServerClose ?? false,
           errorFiles: s.errorFiles,

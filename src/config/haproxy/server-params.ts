@@ -89,7 +89,7 @@ export function parseServerParams(ctx: LineContext, from: number, p: ServerParam
       default: {
         if (kw in SERVER_ERROR) {
           ctx.error(i, `server option '${kw}': ${SERVER_ERROR[kw]}`);
-          if (kw === 'source' || kw === 'addr' || kw === 'track' || kw === 'redir' || kw === 'sni' || kw === 'proxy-v2-options') i++;
+          if (['source', 'addr', 'track', 'redir', 'sni', 'proxy-v2-options', 'ca-file'].includes(kw)) i++;
         } else if (kw in SERVER_WARN_ARG) {
           ctx.warning(i, `server option '${kw}' ignored: ${SERVER_WARN_ARG[kw]}`);
           i++;

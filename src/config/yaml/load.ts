@@ -306,10 +306,6 @@ function toModel(y: HalbYaml, diags: Diagnostics, locate: Locator, opts: YamlLoa
   })) as Backend[];
   y.backends.forEach((b, i) =>
     b.servers.forEach((s, j) => {
-      if (s.checkSsl && s.verify === 'required') {
-        const at = locate(['backends', i, 'servers', j, 'checkSsl']);
-        diags.error(at.pos.file, at.pos.line, "checkSsl with certificate verification is not supported yet; add 'verify: none'", { col: at.pos.col!, directive: at.directive! });
-      }
       if (!isIp(s.address) && !isHostname(s.address)) {
         const at = locate(['backends', i, 'servers', j, 'address']);
         diags.error(at.pos.file, at.pos.line, `'${s.address}' is neither an IP address nor a valid host name (give the port in 'port')`, { col: at.pos.col!, directive: at.directive! });

@@ -102,7 +102,7 @@ export const serverSchema = z.strictObject({
   check: z.boolean().default(false),
   checkPort: port.optional(),
   checkSsl: z.boolean().default(false),
-  verify: z.enum(['none', 'required']).default('required'),
+  verify: z.enum(['none', 'required']).default('required').meta({ description: 'TLS checks: verify the certificate against the system CA store (required) or not (none)' }),
   inter: duration.default(2000),
   fastinter: duration.optional(),
   downinter: duration.optional(),

@@ -60,6 +60,7 @@ const typos: [string, string][] = [
   ['unknown option', '    option redispach\n'],
   ['bad time', '    timeout connect 5x\n'],
   ['unknown timeout', '    timeout conect 5s\n'],
+  ['check-ssl verifying without a CA file', '    server s1 127.0.0.1:443 check check-ssl\n'],
 ];
 
 for (const [name, line] of typos) {

@@ -333,7 +333,17 @@ test('check-ssl without verify none is refused, as HAProxy does without a CA fil
   const r = haproxyFull(`backend be
     server s 10.0.0.1:443 check check-ssl
 `);
-  expectDiag(r.diagnostics, 'error', 2, 'server', /verification is not supported yet; add 'verify none'/);
+  expectDiag(r.diagnostics, 'error', 2, 'server', /verify is enabled by default but no CA file is given; add 'verify none'/);
+  const ca = haproxyFull(`backend be
+    server s 10.0.0.1:443 check check-ssl ca-file /etc/ssl/k8s-ca.pem
+`);
+  expectDiag(ca.diagnostics, 'error', 2, 'server', /CA files are not supported yet/);
+  const tcpSsl = haproxyFull(`backend be
+    option tcp-check
+    tcp-check connect ssl
+    server s 10.0.0.1:443 check
+`);
+  expectDiag(tcpSsl.diagnostics, 'error', 4, 'server', /'tcp-check connect ssl' verifies certificates but no CA file/);
   const ok = haproxyFull(`global
     ssl-server-verify none
 backend be

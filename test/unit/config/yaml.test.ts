@@ -254,3 +254,9 @@ test('a server address with a port in it is refused with a hint', () => {
   const r = yamlFull('backends:\n  - name: b\n    servers:\n      - name: s\n        address: "10.0.0.1:80"\n        port: 80\n');
   expectDiag(r.diagnostics, 'error', 5, 'backends[0].servers[0].address', /give the port in 'port'/);
 });
+
+test('checkSsl keeps HAProxy\'s secure default: verify required (system CA store)', () => {
+  const r = yamlFull('backends:\n  - name: b\n    servers: [{ name: s, address: 10.0.0.1, port: 443, check: true, checkSsl: true }]\n');
+  assert.deepEqual(errors(r.diagnostics), []);
+  assert.equal(r.config!.backends[0]!.servers[0]!.verify, 'required');
+});
