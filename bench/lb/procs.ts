@@ -22,8 +22,8 @@ export interface Child {
   hasExited(): boolean;
   /** Resolves with the first line (from now or already seen) matching `re`, or rejects after `timeoutMs`. */
   waitForLine(re: RegExp, timeoutMs: number, fromIndex?: number): Promise<string>;
-  /** Calls `fn` for every future line. */
-  onLine(fn: (line: string, stream: 'out' | 'err') => void): void;
+  /** Calls `fn` for every future line; returns the unsubscribe function. */
+  onLine(fn: (line: string, stream: 'out' | 'err') => void): () => void;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -77,7 +77,13 @@ export class Procs {
       lines,
       exited,
       hasExited: () => done,
-      onLine: (fn) => void listeners.push(fn),
+      onLine: (fn) => {
+        listeners.push(fn);
+        return () => {
+          const i = listeners.indexOf(fn);
+          if (i >= 0) listeners.splice(i, 1);
+        };
+      },
       waitForLine: (re, timeoutMs, fromIndex = 0) =>
         new Promise<string>((resolve, reject) => {
           for (let i = fromIndex; i < lines.length; i++) if (re.test(lines[i]!)) return resolve(lines[i]!);

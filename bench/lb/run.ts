@@ -230,6 +230,17 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
         }
         const px = started.proxy;
         try {
+          // Idle memory first, on the fresh process: later load runs grow heaps and pools (and a
+          // GC during the idle phase would then hide the connections' cost).
+          if (measures.has('idle') && px.pid !== undefined) {
+            const r = await guarded(notes, `${c.name} idle`, () => idleRss(procs, px, shared, s.idleConns, loadAt));
+            if (r) {
+              put(L.idleKb, c.name, num(r.kbPerConn, 2));
+              put(L.idleMb, c.name, num(r.afterKb / 1024, 1));
+              if (r.open !== s.idleConns) notes.push(`${c.name}: only ${r.open} of ${s.idleConns} idle connections opened`);
+              progress(`${c.name}: idle ${r.kbPerConn.toFixed(2)} KB/conn`);
+            }
+          }
           if (measures.has('http') && hasWrk) {
             const r = await guarded(notes, `${c.name} http`, () => wrkWithCpu(procs, px, 'fe_http', s, loadAt));
             if (r) {
@@ -256,15 +267,6 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
                 put(label, c.name, num(g, 2));
                 progress(`${c.name}: bulk ${op} ${g.toFixed(2)} Gbit/s`);
               }
-            }
-          }
-          if (measures.has('idle') && px.pid !== undefined) {
-            const r = await guarded(notes, `${c.name} idle`, () => idleRss(procs, px, shared, s.idleConns, loadAt));
-            if (r) {
-              put(L.idleKb, c.name, num(r.kbPerConn, 2));
-              put(L.idleMb, c.name, num(r.afterKb / 1024, 1));
-              if (r.open !== s.idleConns) notes.push(`${c.name}: only ${r.open} of ${s.idleConns} idle connections opened`);
-              progress(`${c.name}: idle ${r.kbPerConn.toFixed(2)} KB/conn`);
             }
           }
         } finally {
@@ -309,11 +311,11 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     [L.cpuHttp, true, undefined],
     [L.cpuTcp, true, undefined],
     [L.foFail, false, undefined],
-    [L.foDown, true, undefined],
-    [L.foLast, true, undefined],
+    [L.foDown, false, undefined],
+    [L.foLast, false, undefined],
     [L.foFailR, false, undefined],
-    [L.foDownR, true, undefined],
-    [L.foLastR, true, undefined],
+    [L.foDownR, false, undefined],
+    [L.foLastR, false, undefined],
   ];
   const rows: Row[] = [];
   for (const [label, ratio, target] of order) {
@@ -363,7 +365,7 @@ async function bulk(procs: Procs, port: number, op: 'U' | 'D', bytes: number, lo
 async function idleRss(procs: Procs, px: RunningProxy, shared: Shared, n: number, loadAt: Placement): Promise<{ kbPerConn: number; afterKb: number; open: number }> {
   const pid = px.pid!;
   const countIndex = shared.idleServer.lines.length;
-  await sleep(300);
+  await sleep(1000);
   const before = rssKb(pid);
   const clients = procs.spawn('idle-clients', process.execPath, [TOOLS('idle-clients'), String(px.endpoint('fe_idle').port), String(n)], loadAt);
   try {
@@ -371,23 +373,38 @@ async function idleRss(procs: Procs, px: RunningProxy, shared: Shared, n: number
     if (ready.open === 0) throw new Error('no idle connection could be opened');
     // Wait until the proxy has opened its server side of every connection too.
     const want = ready.open;
-    await new Promise<void>((resolve) => {
-      const deadline = setTimeout(resolve, 10_000);
-      const check = (l: string): void => {
-        if (l.includes('"event":"count"') && (JSON.parse(l) as { open: number }).open >= want) {
-          clearTimeout(deadline);
-          resolve();
-        }
-      };
-      for (const l of shared.idleServer.lines.slice(countIndex)) check(l);
-      shared.idleServer.onLine(check);
-    });
+    await waitIdleCount(shared.idleServer, (n) => n >= want, 10_000, countIndex);
     await sleep(1000);
     const after = rssKb(pid);
     return { kbPerConn: (after - before) / ready.open, afterKb: after, open: ready.open };
   } finally {
     await clients.kill('SIGTERM');
+    // Let the proxy close its server side too before the next measurement starts.
+    await waitIdleCount(shared.idleServer, (n) => n === 0, 10_000);
   }
+}
+
+/** Resolves when the idle server's latest reported open count satisfies `ok`, or after `timeoutMs`. */
+function waitIdleCount(server: Child, ok: (n: number) => boolean, timeoutMs: number, fromIndex = 0): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let done = false;
+    let off = (): void => {};
+    const finish = (): void => {
+      if (!done) {
+        done = true;
+        clearTimeout(deadline);
+        off();
+        resolve();
+      }
+    };
+    const deadline = setTimeout(finish, timeoutMs);
+    const check = (l: string): void => {
+      if (l.includes('"event":"count"') && ok((JSON.parse(l) as { open: number }).open)) finish();
+    };
+    const last = server.lines.slice(fromIndex).filter((l) => l.includes('"event":"count"')).pop();
+    if (last) check(last);
+    if (!done) off = server.onLine(check);
+  });
 }
 
 interface KillResult {
