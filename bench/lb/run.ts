@@ -37,6 +37,8 @@ export interface LbBenchResult {
 }
 
 interface Settings {
+  /** Turns each contender takes at every throughput measurement; the best is kept. */
+  rounds: number;
   wrkSeconds: number;
   warmupSeconds: number;
   wrkConnections: number;
@@ -52,8 +54,8 @@ function settings(quick: boolean, nofileHard: number): Settings {
   // RLIMIT_NOFILE without CAP_SYS_RESOURCE, so the count is capped to what both proxies can hold.
   const fdCap = Math.floor((nofileHard - 256) / 2);
   return quick
-    ? { wrkSeconds: 1, warmupSeconds: 0, wrkConnections: 20, bulkBytes: 64 << 20, idleConns: Math.min(500, fdCap), foRate: 300, foTotal: 600, foKillAtMs: 500 }
-    : { wrkSeconds: 5, warmupSeconds: 1, wrkConnections: 50, bulkBytes: 2 * 2 ** 30, idleConns: Math.min(10_000, fdCap), foRate: 2000, foTotal: 12_000, foKillAtMs: 1500 };
+    ? { rounds: 1, wrkSeconds: 1, warmupSeconds: 0, wrkConnections: 20, bulkBytes: 64 << 20, idleConns: Math.min(500, fdCap), foRate: 300, foTotal: 600, foKillAtMs: 500 }
+    : { rounds: 2, wrkSeconds: 5, warmupSeconds: 1, wrkConnections: 50, bulkBytes: 2 * 2 ** 30, idleConns: Math.min(10_000, fdCap), foRate: 2000, foTotal: 12_000, foKillAtMs: 1500 };
 }
 
 function have(cmd: string): boolean {
@@ -167,21 +169,22 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
   );
   if (!hasWrk) notes.push('wrk not installed: http/tcp request rows skipped');
 
+  const best = s.rounds > 1 ? `, best of ${s.rounds}` : '';
   const L = {
-    httpRps: `http keep-alive req/s (wrk -c${s.wrkConnections}, ${s.wrkSeconds}s)`,
+    httpRps: `http keep-alive req/s (wrk -c${s.wrkConnections}, ${s.wrkSeconds}s${best})`,
     httpP99: 'http p99 latency ms',
     httpErr: 'http non-2xx + socket errors',
-    tcpRps: `tcp-mode req/s (wrk -c${s.wrkConnections}, ${s.wrkSeconds}s)`,
+    tcpRps: `tcp-mode req/s (wrk -c${s.wrkConnections}, ${s.wrkSeconds}s${best})`,
     tcpP99: 'tcp-mode p99 latency ms',
-    bulkUp: `bulk upload Gbit/s (tcp, ${(s.bulkBytes / 2 ** 30).toFixed(2)} GiB)`,
-    bulkDown: `bulk download Gbit/s (tcp, ${(s.bulkBytes / 2 ** 30).toFixed(2)} GiB)`,
+    bulkUp: `bulk upload Gbit/s (tcp, ${(s.bulkBytes / 2 ** 30).toFixed(2)} GiB${best})`,
+    bulkDown: `bulk download Gbit/s (tcp, ${(s.bulkBytes / 2 ** 30).toFixed(2)} GiB${best})`,
     idleKb: `RSS KB per idle conn (${s.idleConns.toLocaleString('en-US')} tcp conns)`,
     idleMb: `RSS MB with ${s.idleConns.toLocaleString('en-US')} idle conns`,
     cpuHttp: 'CPU µs per http request',
     cpuTcp: 'CPU µs per tcp-mode request',
     foFail: `failed reqs, 1 of 3 servers killed (of ${s.foTotal.toLocaleString('en-US')})`,
     foDown: '  killed server marked DOWN after s',
-    foLast: '  last failed request after kill s',
+    foLast: '  last failed request sent, after kill s',
     foFailR: '  same, retries 3 + redispatch: failed',
     foDownR: '  same, retries 3 + redispatch: DOWN after s',
     foLastR: '  same, retries 3 + redispatch: last failure s',
@@ -206,88 +209,108 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     const shared = await startSharedBackends(procs, loadAt, hasHaproxy, cleanup);
     notes.push(`backends: http = ${shared.httpBackend}; bulk = ${shared.bulkPy ? 'python splice/sendfile zero-copy sink/source' : 'node sink/source (python3 splice unavailable: endpoints may cap this row)'}; idle = node accept-and-hold; server-kill = 3 × ${hasHaproxy ? 'haproxy responder' : 'node http server'}, one process each`);
 
-    for (const c of contenders) {
-      if (unavailable.has(c.name)) continue;
-      const lb = ['http', 'tcp', 'bulk', 'idle'].some((m) => measures.has(m as Measure));
-      if (lb) {
-        progress(`${c.name}: starting`);
-        const [pHttp, pTcp, pBulk, pIdle] = (await freePorts(4)) as [number, number, number, number];
-        const topo: BenchTopology = {
-          maxconn: s.idleConns + 50,
-          frontends: [
-            { name: 'fe_http', mode: 'http', port: pHttp, servers: [{ name: 's1', port: shared.httpPort }] },
-            { name: 'fe_tcp', mode: 'tcp', port: pTcp, servers: [{ name: 's1', port: shared.httpPort }] },
-            { name: 'fe_bulk', mode: 'tcp', port: pBulk, servers: [{ name: 's1', port: shared.bulkPort }] },
-            { name: 'fe_idle', mode: 'tcp', port: pIdle, servers: [{ name: 's1', port: shared.idlePort }] },
-          ],
-        };
-        const started = await c.start(topo, proxyAt);
-        if (!started.ok) {
-          unavailable.set(c.name, c.name === 'halb' ? 'n/a (halb run not available)' : `n/a (${c.name} did not start)`);
-          notes.push(`${c.name}: ${started.reason}`);
-          progress(`${c.name}: not available: ${started.reason}`);
-          continue;
-        }
-        const px = started.proxy;
-        try {
-          // Idle memory first, on the fresh process: later load runs grow heaps and pools (and a
-          // GC during the idle phase would then hide the connections' cost).
-          if (measures.has('idle') && px.pid !== undefined) {
-            const r = await guarded(notes, `${c.name} idle`, () => idleRss(procs, px, shared, s.idleConns, loadAt));
-            if (r) {
-              put(L.idleKb, c.name, num(r.kbPerConn, 2));
-              put(L.idleMb, c.name, num(r.afterKb / 1024, 1));
-              if (r.open !== s.idleConns) notes.push(`${c.name}: only ${r.open} of ${s.idleConns} idle connections opened`);
-              progress(`${c.name}: idle ${r.kbPerConn.toFixed(2)} KB/conn`);
-            }
+    // All contenders run side by side and take turns per measurement (round-robin, `rounds` times,
+    // best kept): other load on the machine then hits haproxy and halb alike instead of whichever
+    // happened to run during a noisy minute. Idle proxies cost nothing (haproxy sleeps in epoll).
+    const running: Array<{ c: Contender; px: RunningProxy }> = [];
+    try {
+      if (['http', 'tcp', 'bulk', 'idle'].some((m) => measures.has(m as Measure))) {
+        for (const c of contenders) {
+          if (unavailable.has(c.name)) continue;
+          progress(`${c.name}: starting`);
+          const [pHttp, pTcp, pBulk, pIdle] = (await freePorts(4)) as [number, number, number, number];
+          const topo: BenchTopology = {
+            maxconn: s.idleConns + 50,
+            frontends: [
+              { name: 'fe_http', mode: 'http', port: pHttp, servers: [{ name: 's1', port: shared.httpPort }] },
+              { name: 'fe_tcp', mode: 'tcp', port: pTcp, servers: [{ name: 's1', port: shared.httpPort }] },
+              { name: 'fe_bulk', mode: 'tcp', port: pBulk, servers: [{ name: 's1', port: shared.bulkPort }] },
+              { name: 'fe_idle', mode: 'tcp', port: pIdle, servers: [{ name: 's1', port: shared.idlePort }] },
+            ],
+          };
+          const started = await c.start(topo, proxyAt);
+          if (!started.ok) {
+            unavailable.set(c.name, c.name === 'halb' ? 'n/a (halb run not available)' : `n/a (${c.name} did not start)`);
+            notes.push(`${c.name}: ${started.reason}`);
+            progress(`${c.name}: not available: ${started.reason}`);
+            continue;
           }
-          if (measures.has('http') && hasWrk) {
-            const r = await guarded(notes, `${c.name} http`, () => wrkWithCpu(procs, px, 'fe_http', s, loadAt));
-            if (r) {
-              put(L.httpRps, c.name, num(r.wrk.reqPerSec));
-              put(L.httpP99, c.name, r.wrk.p99Ms === undefined ? text('?') : num(r.wrk.p99Ms, 2));
-              put(L.httpErr, c.name, num(r.wrk.non2xx3xx + Object.values(r.wrk.socketErrors).reduce((a, b) => a + b, 0)));
-              if (r.cpuUsPerReq !== undefined) put(L.cpuHttp, c.name, num(r.cpuUsPerReq, 1));
-              progress(`${c.name}: http ${r.wrk.reqPerSec.toFixed(0)} req/s`);
-            }
-          }
-          if (measures.has('tcp') && hasWrk) {
-            const r = await guarded(notes, `${c.name} tcp`, () => wrkWithCpu(procs, px, 'fe_tcp', s, loadAt));
-            if (r) {
-              put(L.tcpRps, c.name, num(r.wrk.reqPerSec));
-              put(L.tcpP99, c.name, r.wrk.p99Ms === undefined ? text('?') : num(r.wrk.p99Ms, 2));
-              if (r.cpuUsPerReq !== undefined) put(L.cpuTcp, c.name, num(r.cpuUsPerReq, 1));
-              progress(`${c.name}: tcp ${r.wrk.reqPerSec.toFixed(0)} req/s`);
-            }
-          }
-          if (measures.has('bulk')) {
-            for (const [op, label] of [['U', L.bulkUp], ['D', L.bulkDown]] as const) {
-              const g = await guarded(notes, `${c.name} bulk ${op}`, () => bulk(procs, px.endpoint('fe_bulk').port, op, s.bulkBytes, loadAt, shared.bulkPy));
-              if (g !== undefined) {
-                put(label, c.name, num(g, 2));
-                progress(`${c.name}: bulk ${op} ${g.toFixed(2)} Gbit/s`);
-              }
-            }
-          }
-        } finally {
-          await px.stop();
+          running.push({ c, px: started.proxy });
         }
       }
-      if (measures.has('failover') && c.isProxy) {
-        for (const redispatch of [false, true]) {
-          const r = await guarded(notes, `${c.name} server-kill${redispatch ? ' +redispatch' : ''}`, () => serverKill(procs, c, redispatch, s, proxyAt, loadAt, hasHaproxy, cleanup));
-          if (r === undefined) continue;
-          if ('unavailable' in r) {
-            notes.push(`${c.name}: ${r.unavailable}`);
-            unavailable.set(c.name, c.name === 'halb' ? 'n/a (halb run not available)' : `n/a (${c.name} did not start)`);
-            break;
+
+      // Idle memory first, on fresh processes: later load runs grow heaps and pools (and a GC
+      // during the idle phase would then hide the connections' cost).
+      if (measures.has('idle')) {
+        for (const { c, px } of running) {
+          if (px.pid === undefined) continue;
+          const r = await guarded(notes, `${c.name} idle`, () => idleRss(procs, px, shared, s.idleConns, loadAt));
+          if (r) {
+            put(L.idleKb, c.name, num(r.kbPerConn, 2));
+            put(L.idleMb, c.name, num(r.afterKb / 1024, 1));
+            if (r.open !== s.idleConns) notes.push(`${c.name}: only ${r.open} of ${s.idleConns} idle connections opened`);
+            progress(`${c.name}: idle ${r.kbPerConn.toFixed(2)} KB/conn`);
           }
-          put(redispatch ? L.foFailR : L.foFail, c.name, num(r.failed));
-          put(redispatch ? L.foDownR : L.foDown, c.name, r.downAfterS === undefined ? text(`no DOWN log in ${r.windowS.toFixed(1)}s`) : num(r.downAfterS, 2));
-          put(redispatch ? L.foLastR : L.foLast, c.name, r.lastFailureS === undefined ? text('none') : num(r.lastFailureS, 2));
-          notes.push(`${c.name} server-kill${redispatch ? ' +redispatch' : ''}: ${r.detail}`);
-          progress(`${c.name}: server-kill${redispatch ? ' +redispatch' : ''}: ${r.failed} failed, DOWN after ${r.downAfterS ?? '-'} s`);
         }
+      }
+
+      for (const [m, fe, rps, p99, cpu, errs] of [
+        ['http', 'fe_http', L.httpRps, L.httpP99, L.cpuHttp, L.httpErr],
+        ['tcp', 'fe_tcp', L.tcpRps, L.tcpP99, L.cpuTcp, undefined],
+      ] as const) {
+        if (!measures.has(m) || !hasWrk) continue;
+        const best = new Map<ContenderName, { wrk: WrkResult; cpuUsPerReq: number | undefined }>();
+        for (let round = 0; round < s.rounds; round++) {
+          for (const { c, px } of running) {
+            const r = await guarded(notes, `${c.name} ${m}`, () => wrkWithCpu(procs, px, fe, s, loadAt, round === 0));
+            if (!r) continue;
+            progress(`${c.name}: ${m} ${r.wrk.reqPerSec.toFixed(0)} req/s (round ${round + 1}/${s.rounds})`);
+            const prev = best.get(c.name);
+            if (!prev || r.wrk.reqPerSec > prev.wrk.reqPerSec) best.set(c.name, r);
+          }
+        }
+        for (const [name, r] of best) {
+          put(rps, name, num(r.wrk.reqPerSec));
+          put(p99, name, r.wrk.p99Ms === undefined ? text('?') : num(r.wrk.p99Ms, 2));
+          if (errs) put(errs, name, num(r.wrk.non2xx3xx + Object.values(r.wrk.socketErrors).reduce((a, b) => a + b, 0)));
+          if (r.cpuUsPerReq !== undefined) put(cpu, name, num(r.cpuUsPerReq, 1));
+        }
+      }
+
+      if (measures.has('bulk')) {
+        for (const [op, label] of [['U', L.bulkUp], ['D', L.bulkDown]] as const) {
+          const best = new Map<ContenderName, number>();
+          for (let round = 0; round < s.rounds; round++) {
+            for (const { c, px } of running) {
+              const g = await guarded(notes, `${c.name} bulk ${op}`, () => bulk(procs, px.endpoint('fe_bulk').port, op, s.bulkBytes, loadAt, shared.bulkPy));
+              if (g === undefined) continue;
+              progress(`${c.name}: bulk ${op} ${g.toFixed(2)} Gbit/s (round ${round + 1}/${s.rounds})`);
+              best.set(c.name, Math.max(g, best.get(c.name) ?? 0));
+            }
+          }
+          for (const [name, g] of best) put(label, name, num(g, 2));
+        }
+      }
+    } finally {
+      for (const { px } of running) await px.stop();
+    }
+
+    for (const c of contenders) {
+      if (unavailable.has(c.name) || !measures.has('failover') || !c.isProxy) continue;
+      for (const redispatch of [false, true]) {
+        const r = await guarded(notes, `${c.name} server-kill${redispatch ? ' +redispatch' : ''}`, () => serverKill(procs, c, redispatch, s, proxyAt, loadAt, hasHaproxy, cleanup));
+        if (r === undefined) continue;
+        if ('unavailable' in r) {
+          notes.push(`${c.name}: ${r.unavailable}`);
+          unavailable.set(c.name, c.name === 'halb' ? 'n/a (halb run not available)' : `n/a (${c.name} did not start)`);
+          break;
+        }
+        put(redispatch ? L.foFailR : L.foFail, c.name, num(r.failed));
+        put(redispatch ? L.foDownR : L.foDown, c.name, r.downAfterS === undefined ? text(`no DOWN log in ${r.windowS.toFixed(1)}s`) : num(r.downAfterS, 2));
+        put(redispatch ? L.foLastR : L.foLast, c.name, r.lastFailureS === undefined ? text('none') : num(r.lastFailureS, 2));
+        notes.push(`${c.name} server-kill${redispatch ? ' +redispatch' : ''}: ${r.detail}`);
+        if (r.overloaded) notes.push(`${c.name} server-kill${redispatch ? ' +redispatch' : ''}: WARNING: ${r.overloaded}`);
+        progress(`${c.name}: server-kill${redispatch ? ' +redispatch' : ''}: ${r.failed} failed, DOWN after ${r.downAfterS ?? '-'} s`);
       }
     }
   } finally {
@@ -341,11 +364,11 @@ async function guarded<T>(notes: string[], what: string, fn: () => Promise<T>): 
   }
 }
 
-async function wrkWithCpu(procs: Procs, px: RunningProxy, fe: string, s: Settings, loadAt: Placement): Promise<{ wrk: WrkResult; cpuUsPerReq: number | undefined }> {
+async function wrkWithCpu(procs: Procs, px: RunningProxy, fe: string, s: Settings, loadAt: Placement, warmup: boolean): Promise<{ wrk: WrkResult; cpuUsPerReq: number | undefined }> {
   const { port } = px.endpoint(fe);
   const url = `http://${HOST}:${port}/`;
   // Same warm-up for every contender: lets V8 optimise halb's hot path before it is timed.
-  if (s.warmupSeconds > 0) await runWrk(procs, { url, threads: 1, connections: s.wrkConnections, seconds: s.warmupSeconds, where: loadAt });
+  if (warmup && s.warmupSeconds > 0) await runWrk(procs, { url, threads: 1, connections: s.wrkConnections, seconds: s.warmupSeconds, where: loadAt });
   const before = px.pid !== undefined ? cpuSeconds(px.pid) : 0;
   const wrk = await runWrk(procs, { url, threads: 1, connections: s.wrkConnections, seconds: s.wrkSeconds, where: loadAt });
   const cpu = px.pid !== undefined ? cpuSeconds(px.pid) - before : undefined;
@@ -413,6 +436,8 @@ interface KillResult {
   lastFailureS: number | undefined;
   windowS: number;
   detail: string;
+  /** Set when the run did not keep its schedule (machine overloaded): its numbers are unreliable. */
+  overloaded: string | undefined;
 }
 
 async function serverKill(procs: Procs, c: Contender, redispatch: boolean, s: Settings, proxyAt: Placement, loadAt: Placement, useHaproxy: boolean, cleanup: Array<() => void>): Promise<KillResult | { unavailable: string }> {
@@ -483,6 +508,10 @@ async function serverKill(procs: Procs, c: Contender, redispatch: boolean, s: Se
       downAfterS: downAt === undefined ? undefined : (downAt - killedAt) / 1000,
       lastFailureS: r.lastFailureAfterKillMs === undefined ? undefined : r.lastFailureAfterKillMs / 1000,
       windowS,
+      overloaded:
+        r.slowOver200ms > r.completed * 0.05 || r.notSent > 0
+          ? `${r.slowOver200ms} of ${r.completed} successful responses took over 200 ms${r.notSent ? ` and ${r.notSent} requests could not be sent` : ''}: the machine could not keep up with the request schedule, so this run's numbers are unreliable`
+          : undefined,
       detail: `failures ${kinds || 'none'} (${r.failedBeforeKill} before the kill), ${r.notSent} not sent (client saturated), ${r.sent - r.completed} unfinished; served ${served}; ${r.slowOver200ms} ok responses slower than 200 ms; killed s2 at +${(r.killOffsetMs / 1000).toFixed(2)} s`,
     };
   } finally {

@@ -95,7 +95,8 @@ function report(): void {
   const servedBy: Record<string, number> = {};
   for (const o of outcomes) if (o.ok) servedBy[o.server] = (servedBy[o.server] ?? 0) + 1;
   const k = killedAt === undefined ? undefined : killedAt - t0;
-  const lastFailure = failures.length ? Math.max(...failures.map((f) => f.startMs)) : undefined;
+  const after = k === undefined ? [] : failures.filter((f) => f.startMs >= k);
+  const lastFailure = after.length ? Math.max(...after.map((f) => f.startMs)) : undefined;
   const slow = outcomes.filter((o) => o.ok && o.latencyMs > 200).length;
   emit('result', {
     total,
