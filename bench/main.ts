@@ -2,8 +2,7 @@
 // bench/failover.ts exists. Knobs: HALB_BENCH_QUICK=1 (short smoke run), HALB_BENCH_ONLY=lb|failover,
 // and for working on one row: HALB_BENCH_MEASURES=http,tcp,bulk,idle,failover and
 // HALB_BENCH_CONTENDERS=direct,haproxy,halb (comma lists; default all).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { runOptionalFailover } from './optional-failover.js';
 import { runLbBench, ALL_MEASURES, type Measure } from './lb/run.js';
 import type { ContenderName } from './lb/contenders.js';
 
@@ -35,20 +34,11 @@ async function lb(): Promise<void> {
 
 /** bench/failover.ts belongs to the VRRP lab; it may not exist yet on this branch. */
 async function failover(): Promise<void> {
-  const url = new URL('./failover.js', import.meta.url);
-  if (!existsSync(fileURLToPath(url))) {
-    process.stdout.write('\nfailover bench: skipped (bench/failover.ts not present)\n');
-    return;
-  }
-  const mod = (await import(url.href)) as Record<string, unknown>;
-  const fn = ['runFailoverBench', 'default', 'main', 'run'].map((k) => mod[k]).find((f) => typeof f === 'function')
-    ?? Object.values(mod).find((f) => typeof f === 'function');
-  if (typeof fn !== 'function') {
-    process.stdout.write('\nfailover bench: skipped (bench/failover.ts exports no function)\n');
-    return;
-  }
-  const result: unknown = await (fn as (o: { quick: boolean }) => unknown)({ quick });
-  if (typeof result === 'string') process.stdout.write(result + '\n');
+  await runOptionalFailover(new URL('./failover.js', import.meta.url), {
+    quick,
+    out: (t) => process.stdout.write(t),
+    log: (l) => process.stderr.write(`[failover] ${l}\n`),
+  });
 }
 
 try {
