@@ -8,6 +8,8 @@ export interface Placement {
   cpu?: number | undefined;
   /** Soft+hard RLIMIT_NOFILE to set with prlimit before exec (cannot exceed our hard limit). */
   nofile?: number | undefined;
+  /** 'ignore' sends stdout to /dev/null (a proxy's access log under load); default: read it. */
+  stdout?: 'pipe' | 'ignore';
 }
 
 export interface Child {
@@ -48,7 +50,7 @@ export class Procs {
 
   spawn(name: string, cmd: string, args: string[], where: Placement = {}, env?: NodeJS.ProcessEnv): Child {
     const [c, a] = wrapCommand(cmd, args, where);
-    const proc = spawn(c, a, { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
+    const proc = spawn(c, a, { stdio: ['pipe', where.stdout ?? 'pipe', 'pipe'], env: env ?? process.env });
     if (proc.pid === undefined) throw new Error(`${name}: could not spawn ${c}`);
     const lines: string[] = [];
     const listeners: Array<(line: string, stream: 'out' | 'err') => void> = [];
@@ -57,7 +59,7 @@ export class Procs {
       if (lines.length < MAX_LINES) lines.push(line);
       for (const l of listeners) l(line, stream);
     };
-    createInterface({ input: proc.stdout! }).on('line', push('out'));
+    if (proc.stdout) createInterface({ input: proc.stdout }).on('line', push('out'));
     createInterface({ input: proc.stderr! }).on('line', push('err'));
     proc.stdin!.on('error', () => {});
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {

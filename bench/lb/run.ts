@@ -67,6 +67,17 @@ function have(cmd: string): boolean {
   }
 }
 
+/** Sets this process's CPU affinity (all threads) and returns the previous CPU list, e.g. "0,1". */
+function pinSelf(cpus: number | string): string | undefined {
+  try {
+    const prev = /: *(\S+)\s*$/.exec(execFileSync('taskset', ['-pc', String(process.pid)], { encoding: 'utf8' }))?.[1];
+    execFileSync('taskset', ['-apc', String(cpus), String(process.pid)], { stdio: 'ignore' });
+    return prev;
+  } catch {
+    return undefined;
+  }
+}
+
 const TOOLS = (name: string): string => fileURLToPath(new URL(`./tools/${name}.js`, import.meta.url));
 /** Not compiled: resolved in the source tree from dist/bench/lb/. */
 const BULK_PY = fileURLToPath(new URL('../../../bench/lb/tools/bulk-endpoint.py', import.meta.url));
@@ -201,6 +212,8 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
   const onExit = (): void => procs.killAllNow();
   process.once('exit', onExit);
 
+  // The bench process itself joins the load side, off the proxy's CPU; restored at the end.
+  const ownAffinity = pin ? pinSelf(1) : undefined;
   const contenders = makeContenders(procs).filter((c) => wanted.has(c.name));
   const unavailable = new Map<ContenderName, string>();
   if (!hasHaproxy) unavailable.set('haproxy', 'n/a (haproxy not installed)');
@@ -221,6 +234,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
           const [pHttp, pTcp, pBulk, pIdle] = (await freePorts(4)) as [number, number, number, number];
           const topo: BenchTopology = {
             maxconn: s.idleConns + 50,
+            accessLog: true,
             frontends: [
               { name: 'fe_http', mode: 'http', port: pHttp, servers: [{ name: 's1', port: shared.httpPort }] },
               { name: 'fe_tcp', mode: 'tcp', port: pTcp, servers: [{ name: 's1', port: shared.httpPort }] },
@@ -228,7 +242,8 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
               { name: 'fe_idle', mode: 'tcp', port: pIdle, servers: [{ name: 's1', port: shared.idlePort }] },
             ],
           };
-          const started = await c.start(topo, proxyAt);
+          // stdout (the access log) to /dev/null: reading 50k lines/s would load the bench itself.
+          const started = await c.start(topo, { ...proxyAt, stdout: 'ignore' });
           if (!started.ok) {
             unavailable.set(c.name, c.name === 'halb' ? 'n/a (halb run not available)' : `n/a (${c.name} did not start)`);
             notes.push(`${c.name}: ${started.reason}`);
@@ -316,6 +331,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
   } finally {
     await procs.stopAll();
     for (const f of cleanup) f();
+    if (ownAffinity) pinSelf(ownAffinity);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('exit', onExit);
@@ -452,6 +468,7 @@ async function serverKill(procs: Procs, c: Contender, redispatch: boolean, s: Se
   const topo: BenchTopology = {
     maxconn: 4096,
     redispatch,
+    accessLog: true,
     frontends: [
       {
         name: 'fe_fo',

@@ -16,6 +16,22 @@ test('one haproxy.cfg text carries every frontend, its mode, bind and servers', 
   assert.match(cfg, /^frontend fe_http\n    mode http\n    bind 127\.0\.0\.1:4001\n    default_backend fe_http_be$/m);
   assert.match(cfg, /^    server s1 127\.0\.0\.1:5002 check inter 1s fall 3 rise 2\n    server s2 127\.0\.0\.1:5003$/m);
   assert.doesNotMatch(renderHaproxyCfg({ maxconn: 1, frontends: [] }), /redispatch/);
+  assert.doesNotMatch(cfg, /log/);
+});
+
+test('access log: both proxies log one line per request / session to stdout', () => {
+  const cfg = renderHaproxyCfg({
+    maxconn: 10,
+    accessLog: true,
+    frontends: [
+      { name: 'h', mode: 'http', port: 1, servers: [] },
+      { name: 't', mode: 'tcp', port: 2, servers: [] },
+    ],
+  });
+  assert.match(cfg, /^    log stdout format raw local0 info$/m);
+  assert.match(cfg, /^    log global$/m);
+  assert.match(cfg, /^frontend h\n    mode http\n    bind 127\.0\.0\.1:1\n    option httplog$/m);
+  assert.match(cfg, /^frontend t\n    mode tcp\n    bind 127\.0\.0\.1:2\n    option tcplog$/m);
 });
 
 test('responder answers itself and names the server', () => {
