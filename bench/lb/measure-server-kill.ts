@@ -88,9 +88,9 @@ export async function serverKill(procs: Procs, c: Contender, redispatch: boolean
       windowS,
       overloaded:
         r.slowOver200ms > r.completed * 0.05 || r.notSent > 0
-          ? `${r.slowOver200ms} of ${r.completed} successful responses took over 200 ms${r.notSent ? ` and ${r.notSent} requests could not be sent` : ''}: the machine could not keep up with the request schedule, so this run's numbers are unreliable`
+          ? `${r.slowOver200ms} of ${r.completed} successful responses took over 200 ms${r.notSent ? ` and ${r.notSent} requests could not be sent` : ''}: the request schedule was not kept (the proxy under test or the machine was saturated), so this run's failure count and timings are not comparable`
           : undefined,
-      detail: `failures ${kinds || 'none'} (${r.failedBeforeKill} before the kill), ${r.notSent} not sent (client saturated), ${r.sent - r.completed} unfinished; served ${served}; ${r.slowOver200ms} ok responses slower than 200 ms; killed s2 at +${(r.killOffsetMs / 1000).toFixed(2)} s`,
+      detail: `failures ${kinds || 'none'} (${r.failedBeforeKill} of them sent before the kill, e.g. in flight on the dying server), ${r.notSent} not sent (client saturated), ${r.sent - r.completed} unfinished; served ${served}; ${r.slowOver200ms} ok responses slower than 200 ms; killed s2 at +${(r.killOffsetMs / 1000).toFixed(2)} s`,
     };
   } finally {
     await px.stop();
