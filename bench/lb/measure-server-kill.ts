@@ -4,6 +4,7 @@ import type { Child, Placement, Procs } from './procs.js';
 import type { Contender } from './contenders.js';
 import type { Settings } from './settings.js';
 import { freePorts } from './ports.js';
+import { cpuSeconds } from './proc-stats.js';
 import { isDownLine, type BenchTopology } from './topology.js';
 import { TOOLS, sleep, startHttpBackend } from './backends.js';
 
@@ -51,6 +52,8 @@ export async function serverKill(procs: Procs, c: Contender, redispatch: boolean
   });
   try {
     await sleep(300);
+    const cpu0 = cpuSeconds(px.pid!);
+    const t0 = Date.now();
     const victim = servers[1]!;
     const load = procs.spawn(
       'fixed-rate-load',
@@ -61,6 +64,7 @@ export async function serverKill(procs: Procs, c: Contender, redispatch: boolean
     const killedLine = await load.waitForLine(/"event":"killed"/, s.foKillAtMs + 10_000);
     const killedAt = (JSON.parse(killedLine) as { at: number }).at;
     const resLine = await load.waitForLine(/"event":"result"/, (s.foTotal / s.foRate) * 1000 + 20_000);
+    const cpuShare = (cpuSeconds(px.pid!) - cpu0) / ((Date.now() - t0) / 1000);
     const r = JSON.parse(resLine) as {
       failed: number;
       byKind: Record<string, number>;
@@ -90,7 +94,7 @@ export async function serverKill(procs: Procs, c: Contender, redispatch: boolean
         r.slowOver200ms > r.completed * 0.05 || r.notSent > 0
           ? `${r.slowOver200ms} of ${r.completed} successful responses took over 200 ms${r.notSent ? ` and ${r.notSent} requests could not be sent` : ''}: the request schedule was not kept (the proxy under test or the machine was saturated), so this run's failure count and timings are not comparable`
           : undefined,
-      detail: `failures ${kinds || 'none'} (${r.failedBeforeKill} of them sent before the kill, e.g. in flight on the dying server), ${r.notSent} not sent (client saturated), ${r.sent - r.completed} unfinished; served ${served}; ${r.slowOver200ms} ok responses slower than 200 ms; killed s2 at +${(r.killOffsetMs / 1000).toFixed(2)} s`,
+      detail: `failures ${kinds || 'none'} (${r.failedBeforeKill} of them sent before the kill, e.g. in flight on the dying server), ${r.notSent} not sent (client saturated), ${r.sent - r.completed} unfinished; served ${served}; ${r.slowOver200ms} ok responses slower than 200 ms; proxy CPU ${(cpuShare * 100).toFixed(0)}% of a core during the load; killed s2 at +${(r.killOffsetMs / 1000).toFixed(2)} s`,
     };
   } finally {
     await px.stop();
