@@ -5,7 +5,7 @@
 // every backend are pinned to CPU 1. The proxy thus always has one whole core (haproxy runs nbthread 1,
 // halb one Node process), and its competitors for that core are the same for both proxies. `direct`
 // runs clients and backends on CPU 1 only, so it is the ceiling of the load side, not of the machine.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Procs, type Placement } from './procs.js';
 import { freePorts } from './ports.js';
 import { hardNofile } from './proc-stats.js';
@@ -61,7 +61,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
   const loadAt: Placement = { cpu: pin ? 1 : undefined, nofile: canPrlimit ? nofile : undefined };
   notes.push(
     pin
-      ? `placement: proxy under test pinned to CPU 0; wrk, load clients and backends pinned to CPU 1 (taskset); ${availableParallelism()} CPUs`
+      ? `placement: proxy under test pinned to CPU 0; wrk, load clients and backends pinned to CPU 1 (taskset); ${availableParallelism()} CPUs; load average at start ${loadAverage()}`
       : 'placement: not pinned (fewer than 2 CPUs or no taskset): numbers are noisier',
   );
   if (!hasWrk) notes.push('wrk not installed: http/tcp request rows skipped');
@@ -161,15 +161,18 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
       ] as const) {
         if (!measures.has(m) || !hasWrk) continue;
         const best = new Map<ContenderName, { wrk: WrkResult; cpuUsPerReq: number | undefined }>();
+        const all = new Rounds();
         for (let round = 0; round < s.rounds; round++) {
           for (const { c, px } of running) {
             const r = await guarded(notes, `${c.name} ${m}`, () => wrkWithCpu(procs, px, fe, s, loadAt, round === 0));
             if (!r) continue;
             progress(`${c.name}: ${m} ${r.wrk.reqPerSec.toFixed(0)} req/s (round ${round + 1}/${s.rounds})`);
+            all.add(c.name, r.wrk.reqPerSec);
             const prev = best.get(c.name);
             if (!prev || r.wrk.reqPerSec > prev.wrk.reqPerSec) best.set(c.name, r);
           }
         }
+        if (s.rounds > 1) notes.push(`${m} req/s per round: ${all.format(0)}`);
         for (const [name, r] of best) {
           put(rps, name, num(r.wrk.reqPerSec));
           put(p99, name, r.wrk.p99Ms === undefined ? text('?') : num(r.wrk.p99Ms, 2));
@@ -181,14 +184,17 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
       if (measures.has('bulk')) {
         for (const [op, label] of [['U', L.bulkUp], ['D', L.bulkDown]] as const) {
           const best = new Map<ContenderName, number>();
+          const all = new Rounds();
           for (let round = 0; round < s.rounds; round++) {
             for (const { c, px } of running) {
               const g = await guarded(notes, `${c.name} bulk ${op}`, () => bulk(procs, px.endpoint('fe_bulk').port, op, s.bulkBytes, loadAt, shared.bulkPy));
               if (g === undefined) continue;
               progress(`${c.name}: bulk ${op} ${g.toFixed(2)} Gbit/s (round ${round + 1}/${s.rounds})`);
+              all.add(c.name, g);
               best.set(c.name, Math.max(g, best.get(c.name) ?? 0));
             }
           }
+          if (s.rounds > 1) notes.push(`bulk ${op === 'U' ? 'upload' : 'download'} Gbit/s per round: ${all.format(2)}`);
           for (const [name, g] of best) put(label, name, num(g, 2));
         }
       }
@@ -253,9 +259,27 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     // Rows without a proxy in them (RSS, CPU, server kill) have no direct value.
     rows.push({ label, cells: got, ratio, ...(target ? { target } : {}) });
   }
+  notes.push(`load average at end ${loadAverage()} (other work on the machine makes numbers noisy: compare rounds above)`);
   return { rows, table: renderTable(rows), notes };
 }
 
+
+/** Every round's value per contender, for the notes (the table keeps the best). */
+class Rounds {
+  private readonly values = new Map<ContenderName, number[]>();
+  add(c: ContenderName, v: number): void {
+    const l = this.values.get(c) ?? [];
+    l.push(v);
+    this.values.set(c, l);
+  }
+  format(digits: number): string {
+    return [...this.values].map(([c, l]) => `${c} ${l.map((v) => v.toFixed(digits)).join(' / ')}`).join('; ');
+  }
+}
+
+function loadAverage(): string {
+  return loadavg().map((x) => x.toFixed(2)).join(' ');
+}
 
 /** Runs `fn`; on error records a note and returns undefined, so one broken measurement keeps the table. */
 async function guarded<T>(notes: string[], what: string, fn: () => Promise<T>): Promise<T | undefined> {
