@@ -1,5 +1,6 @@
-// The load-balancer bench (issue 2, "Must show"): each contender in turn on the same machine, same
-// backends, same haproxy.cfg text, printed as one table with halb/haproxy ratios and targets.
+// The load-balancer bench (issue 2, "Must show"): the contenders side by side on the same machine,
+// taking turns at each measurement, same backends, same haproxy.cfg text, printed as one table with
+// halb/haproxy ratios and targets.
 //
 // Placement (2+ CPUs): the proxy under test is pinned to CPU 0 alone; wrk, the other load clients and
 // every backend are pinned to CPU 1. The proxy thus always has one whole core (haproxy runs nbthread 1,
