@@ -1,7 +1,6 @@
 // The backends every contender is measured against, started once per bench run on the load CPU.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Child, Placement, Procs } from './procs.js';
@@ -51,11 +50,10 @@ export interface Shared {
  * answers without any server behind it, in C, so the backend costs far less per request than either
  * proxy and is never what limits a proxied run; a Node server is the fallback without haproxy.
  */
-export async function startHttpBackend(procs: Procs, name: string, load: Placement, useHaproxy: boolean, cleanup: Array<() => void>): Promise<{ child: Child; port: number }> {
+export async function startHttpBackend(procs: Procs, name: string, load: Placement, useHaproxy: boolean, workDir: string): Promise<{ child: Child; port: number }> {
   if (!useHaproxy) return startTool(procs, 'ok-server', [name], load);
   const [port] = (await freePorts(1)) as [number];
-  const dir = mkdtempSync(join(tmpdir(), 'halb-bench-responder-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = mkdtempSync(join(workDir, `responder-${name}-`));
   writeFileSync(join(dir, 'responder.cfg'), renderResponderCfg(port, 4096, name));
   const child = procs.spawn(`responder-${name}`, 'haproxy', ['-db', '-f', join(dir, 'responder.cfg')], load);
   await waitForPort(port, 10_000, HOST, () => !child.hasExited()).catch((e: Error) => {
@@ -64,8 +62,8 @@ export async function startHttpBackend(procs: Procs, name: string, load: Placeme
   return { child, port };
 }
 
-export async function startSharedBackends(procs: Procs, load: Placement, useHaproxy: boolean, cleanup: Array<() => void>): Promise<Shared> {
-  const { port: httpPort } = await startHttpBackend(procs, 's1', load, useHaproxy, cleanup);
+export async function startSharedBackends(procs: Procs, load: Placement, useHaproxy: boolean, workDir: string): Promise<Shared> {
+  const { port: httpPort } = await startHttpBackend(procs, 's1', load, useHaproxy, workDir);
   const httpBackend = useHaproxy ? 'haproxy `http-request return` responder (nbthread 1)' : 'node http server';
   // Bulk endpoints: zero-copy (splice/sendfile) when python3 can, so only the proxy copies bytes; a Node
   // sink/source copies as much per byte as the proxy does and, on one CPU, caps every contender alike.

@@ -2,7 +2,6 @@
 // `direct` is no proxy at all (clients hit the first server of each frontend): the ceiling of the
 // load generator and backends on this machine. `haproxy` and `halb` get the same haproxy.cfg text.
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Procs, Placement, Child } from './procs.js';
@@ -55,12 +54,13 @@ function directContender(): Contender {
 /** Writes the cfg, spawns the proxy and waits until every frontend accepts connections. */
 async function startFromCfg(
   procs: Procs,
+  workDir: string,
   name: ContenderName,
   t: BenchTopology,
   where: Placement,
   command: (cfgPath: string) => [string, string[]],
 ): Promise<StartResult> {
-  const dir = mkdtempSync(join(tmpdir(), `halb-bench-${name}-`));
+  const dir = mkdtempSync(join(workDir, `${name}-`));
   const cfgPath = join(dir, 'haproxy.cfg');
   writeFileSync(cfgPath, renderHaproxyCfg(t));
   const [cmd, args] = command(cfgPath);
@@ -91,26 +91,27 @@ async function startFromCfg(
   };
 }
 
-function haproxyContender(procs: Procs): Contender {
+function haproxyContender(procs: Procs, workDir: string): Contender {
   return {
     name: 'haproxy',
     isProxy: true,
     // -db: foreground, no daemon; the pid we spawned is the one worker process (nbthread 1, no master).
-    start: (t, where) => startFromCfg(procs, 'haproxy', t, where, (cfg) => ['haproxy', ['-db', '-f', cfg]]),
+    start: (t, where) => startFromCfg(procs, workDir, 'haproxy', t, where, (cfg) => ['haproxy', ['-db', '-f', cfg]]),
   };
 }
 
 export const HALB_BIN = fileURLToPath(new URL('../../../bin/halb.js', import.meta.url));
 
-function halbContender(procs: Procs): Contender {
+function halbContender(procs: Procs, workDir: string): Contender {
   return {
     name: 'halb',
     isProxy: true,
     start: (t, where) =>
-      startFromCfg(procs, 'halb', t, where, (cfg) => [process.execPath, [HALB_BIN, 'run', '--haproxy', cfg]]),
+      startFromCfg(procs, workDir, 'halb', t, where, (cfg) => [process.execPath, [HALB_BIN, 'run', '--haproxy', cfg]]),
   };
 }
 
-export function makeContenders(procs: Procs): Contender[] {
-  return [directContender(), haproxyContender(procs), halbContender(procs)];
+/** `workDir`: where the generated haproxy.cfg files go (the caller removes it, also on error). */
+export function makeContenders(procs: Procs, workDir: string): Contender[] {
+  return [directContender(), haproxyContender(procs, workDir), halbContender(procs, workDir)];
 }

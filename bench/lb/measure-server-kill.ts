@@ -18,11 +18,11 @@ export interface KillResult {
   overloaded: string | undefined;
 }
 
-export async function serverKill(procs: Procs, c: Contender, redispatch: boolean, s: Settings, proxyAt: Placement, loadAt: Placement, useHaproxy: boolean, cleanup: Array<() => void>): Promise<KillResult | { unavailable: string }> {
+export async function serverKill(procs: Procs, c: Contender, redispatch: boolean, s: Settings, proxyAt: Placement, loadAt: Placement, useHaproxy: boolean, workDir: string): Promise<KillResult | { unavailable: string }> {
   const servers: Child[] = [];
   const ports: number[] = [];
   for (const name of ['s1', 's2', 's3']) {
-    const t = await startHttpBackend(procs, name, loadAt, useHaproxy, cleanup);
+    const t = await startHttpBackend(procs, name, loadAt, useHaproxy, workDir);
     servers.push(t.child);
     ports.push(t.port);
   }

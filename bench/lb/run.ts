@@ -6,7 +6,9 @@
 // every backend are pinned to CPU 1. The proxy thus always has one whole core (haproxy runs nbthread 1,
 // halb one Node process), and its competitors for that core are the same for both proxies. `direct`
 // runs clients and backends on CPU 1 only, so it is the ceiling of the load side, not of the machine.
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Procs, type Placement } from './procs.js';
 import { freePorts } from './ports.js';
 import { hardNofile } from './proc-stats.js';
@@ -89,24 +91,30 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
   };
 
   const procs = new Procs();
-  const cleanup: Array<() => void> = [];
+  // Every generated cfg lives under one directory, removed at the end, on error and on a signal.
+  const workDir = mkdtempSync(join(tmpdir(), `halb-bench-${process.pid}-`));
+  const removeWorkDir = (): void => rmSync(workDir, { recursive: true, force: true });
   const onSignal = (): void => {
     procs.killAllNow();
+    removeWorkDir();
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const onExit = (): void => procs.killAllNow();
+  const onExit = (): void => {
+    procs.killAllNow();
+    removeWorkDir();
+  };
   process.once('exit', onExit);
 
   // The bench process itself joins the load side, off the proxy's CPU; restored at the end.
   const ownAffinity = pin ? pinSelf(1) : undefined;
-  const contenders = makeContenders(procs).filter((c) => wanted.has(c.name));
+  const contenders = makeContenders(procs, workDir).filter((c) => wanted.has(c.name));
   const unavailable = new Map<ContenderName, string>();
   if (!hasHaproxy) unavailable.set('haproxy', 'n/a (haproxy not installed)');
 
   try {
-    const shared = await startSharedBackends(procs, loadAt, hasHaproxy, cleanup);
+    const shared = await startSharedBackends(procs, loadAt, hasHaproxy, workDir);
     notes.push(`backends: http = ${shared.httpBackend}; bulk = ${shared.bulkPy ? 'python splice/sendfile zero-copy sink/source' : 'node sink/source (python3 splice unavailable: endpoints may cap this row)'}; idle = node accept-and-hold; server-kill = 3 × ${hasHaproxy ? 'haproxy responder' : 'node http server'}, one process each`);
 
     // All contenders run side by side and take turns per measurement (round-robin, `rounds` times,
@@ -206,7 +214,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     for (const c of contenders) {
       if (unavailable.has(c.name) || !measures.has('failover') || !c.isProxy) continue;
       for (const redispatch of [false, true]) {
-        const r = await guarded(notes, `${c.name} server-kill${redispatch ? ' +redispatch' : ''}`, () => serverKill(procs, c, redispatch, s, proxyAt, loadAt, hasHaproxy, cleanup));
+        const r = await guarded(notes, `${c.name} server-kill${redispatch ? ' +redispatch' : ''}`, () => serverKill(procs, c, redispatch, s, proxyAt, loadAt, hasHaproxy, workDir));
         if (r === undefined) continue;
         if ('unavailable' in r) {
           notes.push(`${c.name}: ${r.unavailable}`);
@@ -223,7 +231,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     }
   } finally {
     await procs.stopAll();
-    for (const f of cleanup) f();
+    removeWorkDir();
     if (ownAffinity) pinSelf(ownAffinity);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

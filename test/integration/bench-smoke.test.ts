@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { runLbBench } from '../../bench/lb/run.js';
 
 function missing(): string | false {
@@ -47,4 +49,6 @@ test('quick bench: direct and haproxy produce every row', { skip: missing(), tim
   // rows with no proxy in them have no direct value
   assert.equal(cell('RSS KB per idle conn', 'direct'), undefined);
   assert.match(r.table, /^metric +\| direct \| haproxy \| +halb \| halb\/haproxy \| target/);
+  // nothing left behind: the generated cfg directory is gone
+  assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith(`halb-bench-${process.pid}-`)), []);
 });
