@@ -1,0 +1,117 @@
+// The proxies under test, behind one interface: start(cfg) -> {pid, endpoint, stop}.
+// `direct` is no proxy at all (clients hit the first server of each frontend): the ceiling of the
+// load generator and backends on this machine. `haproxy` and `halb` get the same haproxy.cfg text.
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Procs, Placement, Child } from './procs.js';
+import { waitForPort } from './ports.js';
+import { HOST, renderHaproxyCfg, type BenchTopology } from './topology.js';
+
+export type ContenderName = 'direct' | 'haproxy' | 'halb';
+
+export interface RunningProxy {
+  /** pid of the proxy process (for /proc accounting); undefined for `direct`. */
+  pid: number | undefined;
+  /** Output of the proxy process (for DOWN detection); undefined for `direct`. */
+  child: Child | undefined;
+  endpoint(frontend: string): { host: string; port: number };
+  stop(): Promise<void>;
+}
+
+export type StartResult = { ok: true; proxy: RunningProxy } | { ok: false; reason: string };
+
+export interface Contender {
+  name: ContenderName;
+  isProxy: boolean;
+  start(topology: BenchTopology, where: Placement): Promise<StartResult>;
+}
+
+const START_TIMEOUT_MS = 10_000;
+
+function directContender(): Contender {
+  return {
+    name: 'direct',
+    isProxy: false,
+    async start(t) {
+      return {
+        ok: true,
+        proxy: {
+          pid: undefined,
+          child: undefined,
+          endpoint(fe) {
+            const f = t.frontends.find((x) => x.name === fe);
+            if (!f || f.servers.length === 0) throw new Error(`direct: no server for ${fe}`);
+            return { host: HOST, port: f.servers[0]!.port };
+          },
+          stop: async () => {},
+        },
+      };
+    },
+  };
+}
+
+/** Writes the cfg, spawns the proxy and waits until every frontend accepts connections. */
+async function startFromCfg(
+  procs: Procs,
+  workDir: string,
+  name: ContenderName,
+  t: BenchTopology,
+  where: Placement,
+  command: (cfgPath: string) => [string, string[]],
+): Promise<StartResult> {
+  const dir = mkdtempSync(join(workDir, `${name}-`));
+  const cfgPath = join(dir, 'haproxy.cfg');
+  writeFileSync(cfgPath, renderHaproxyCfg(t));
+  const [cmd, args] = command(cfgPath);
+  const child = procs.spawn(name, cmd, args, where);
+  const stop = async (): Promise<void> => {
+    await child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const f of t.frontends) await waitForPort(f.port, START_TIMEOUT_MS, HOST, () => !child.hasExited());
+  } catch (e) {
+    await stop();
+    const out = child.lines.filter((l) => l.trim() !== '').slice(-3).join(' | ');
+    return { ok: false, reason: `${(e as Error).message}${out ? `; output: ${out}` : ''}` };
+  }
+  return {
+    ok: true,
+    proxy: {
+      pid: child.pid,
+      child,
+      endpoint(fe) {
+        const f = t.frontends.find((x) => x.name === fe);
+        if (!f) throw new Error(`${name}: no frontend ${fe}`);
+        return { host: HOST, port: f.port };
+      },
+      stop,
+    },
+  };
+}
+
+function haproxyContender(procs: Procs, workDir: string): Contender {
+  return {
+    name: 'haproxy',
+    isProxy: true,
+    // -db: foreground, no daemon; the pid we spawned is the one worker process (nbthread 1, no master).
+    start: (t, where) => startFromCfg(procs, workDir, 'haproxy', t, where, (cfg) => ['haproxy', ['-db', '-f', cfg]]),
+  };
+}
+
+export const HALB_BIN = fileURLToPath(new URL('../../../bin/halb.js', import.meta.url));
+
+function halbContender(procs: Procs, workDir: string): Contender {
+  return {
+    name: 'halb',
+    isProxy: true,
+    start: (t, where) =>
+      startFromCfg(procs, workDir, 'halb', t, where, (cfg) => [process.execPath, [HALB_BIN, 'run', '--haproxy', cfg]]),
+  };
+}
+
+/** `workDir`: where the generated haproxy.cfg files go (the caller removes it, also on error). */
+export function makeContenders(procs: Procs, workDir: string): Contender[] {
+  return [directContender(), haproxyContender(procs, workDir), halbContender(procs, workDir)];
+}

@@ -1,0 +1,51 @@
+// Proxy RSS cost of idle client connections (tcp mode: each also holds a server-side connection).
+import type { Child, Placement, Procs } from './procs.js';
+import type { RunningProxy } from './contenders.js';
+import { rssKb } from './proc-stats.js';
+import { TOOLS, sleep, type Shared } from './backends.js';
+
+export async function idleRss(procs: Procs, px: RunningProxy, shared: Shared, n: number, loadAt: Placement): Promise<{ kbPerConn: number; afterKb: number; open: number }> {
+  const pid = px.pid!;
+  const countIndex = shared.idleServer.lines.length;
+  await sleep(1000);
+  const before = rssKb(pid);
+  const clients = procs.spawn('idle-clients', process.execPath, [TOOLS('idle-clients'), String(px.endpoint('fe_idle').port), String(n)], loadAt);
+  try {
+    const ready = JSON.parse(await clients.waitForLine(/"event":"ready"/, 40_000)) as { open: number; failed: number };
+    if (ready.open === 0) throw new Error('no idle connection could be opened');
+    // Wait until the proxy has opened its server side of every connection too.
+    const want = ready.open;
+    await waitIdleCount(shared.idleServer, (n) => n >= want, 10_000, countIndex);
+    await sleep(1000);
+    const after = rssKb(pid);
+    return { kbPerConn: (after - before) / ready.open, afterKb: after, open: ready.open };
+  } finally {
+    await clients.kill('SIGTERM');
+    // Let the proxy close its server side too before the next measurement starts.
+    await waitIdleCount(shared.idleServer, (n) => n === 0, 10_000);
+  }
+}
+
+/** Resolves when the idle server's latest reported open count satisfies `ok`, or after `timeoutMs`. */
+function waitIdleCount(server: Child, ok: (n: number) => boolean, timeoutMs: number, fromIndex = 0): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let done = false;
+    let off = (): void => {};
+    const finish = (): void => {
+      if (!done) {
+        done = true;
+        clearTimeout(deadline);
+        off();
+        resolve();
+      }
+    };
+    const deadline = setTimeout(finish, timeoutMs);
+    const check = (l: string): void => {
+      if (l.includes('"event":"count"') && ok((JSON.parse(l) as { open: number }).open)) finish();
+    };
+    const last = server.lines.slice(fromIndex).filter((l) => l.includes('"event":"count"')).pop();
+    if (last) check(last);
+    if (!done) off = server.onLine(check);
+  });
+}
+

@@ -1,0 +1,302 @@
+// The load-balancer bench (issue 2, "Must show"): the contenders side by side on the same machine,
+// taking turns at each measurement, same backends, same haproxy.cfg text, printed as one table with
+// halb/haproxy ratios and targets.
+//
+// Placement (2+ CPUs): the proxy under test is pinned to CPU 0 alone; wrk, the other load clients and
+// every backend are pinned to CPU 1. The proxy thus always has one whole core (haproxy runs nbthread 1,
+// halb one Node process), and its competitors for that core are the same for both proxies. `direct`
+// runs clients and backends on CPU 1 only, so it is the ceiling of the load side, not of the machine.
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Procs, type Placement } from './procs.js';
+import { freePorts } from './ports.js';
+import { hardNofile } from './proc-stats.js';
+import type { WrkResult } from './wrk.js';
+import type { BenchTopology } from './topology.js';
+import { makeContenders, type Contender, type ContenderName, type RunningProxy } from './contenders.js';
+import { num, renderTable, text, type Cell, type Row } from './table.js';
+import { have, pinSelf, settings } from './settings.js';
+import { startSharedBackends } from './backends.js';
+import { wrkWithCpu } from './measure-wrk.js';
+import { bulk } from './measure-bulk.js';
+import { idleRss } from './measure-idle.js';
+import { serverKill } from './measure-server-kill.js';
+
+export type Measure = 'http' | 'tcp' | 'bulk' | 'idle' | 'failover';
+export const ALL_MEASURES: Measure[] = ['http', 'tcp', 'bulk', 'idle', 'failover'];
+
+export interface LbBenchOptions {
+  quick: boolean;
+  contenders?: ContenderName[];
+  measures?: Measure[];
+  /** Progress lines (stderr by default); the table itself is returned. */
+  progress?: (line: string) => void;
+}
+
+export interface LbBenchResult {
+  rows: Row[];
+  table: string;
+  notes: string[];
+}
+
+type Cells = Map<string, Partial<Record<ContenderName, Cell>>>;
+
+export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
+  const progress = opts.progress ?? ((l: string) => process.stderr.write(`[bench] ${l}\n`));
+  const measures = new Set(opts.measures ?? ALL_MEASURES);
+  const wanted = new Set(opts.contenders ?? ['direct', 'haproxy', 'halb']);
+  const nofile = hardNofile();
+  const s = settings(opts.quick, nofile);
+  const notes: string[] = [];
+  const cells: Cells = new Map();
+  const put = (label: string, c: ContenderName, cell: Cell): void => {
+    const m = cells.get(label) ?? {};
+    m[c] = cell;
+    cells.set(label, m);
+  };
+
+  const hasHaproxy = have('haproxy');
+  const hasWrk = have('wrk');
+  const pin = availableParallelism() >= 2 && have('taskset');
+  const canPrlimit = have('prlimit');
+  const proxyAt: Placement = { cpu: pin ? 0 : undefined, nofile: canPrlimit ? nofile : undefined };
+  const loadAt: Placement = { cpu: pin ? 1 : undefined, nofile: canPrlimit ? nofile : undefined };
+  notes.push(
+    pin
+      ? `placement: proxy under test pinned to CPU 0; wrk, load clients and backends pinned to CPU 1 (taskset); ${availableParallelism()} CPUs; load average at start ${loadAverage()}`
+      : 'placement: not pinned (fewer than 2 CPUs or no taskset): numbers are noisier',
+  );
+  if (!hasWrk) notes.push('wrk not installed: http/tcp request rows skipped');
+
+  const best = s.rounds > 1 ? `, best of ${s.rounds}` : '';
+  const L = {
+    httpRps: `http keep-alive req/s (wrk -c${s.wrkConnections}, ${s.wrkSeconds}s${best})`,
+    httpP99: 'http p99 latency ms',
+    httpErr: 'http non-2xx + socket errors',
+    tcpRps: `tcp-mode req/s (wrk -c${s.wrkConnections}, ${s.wrkSeconds}s${best})`,
+    tcpP99: 'tcp-mode p99 latency ms',
+    bulkUp: `bulk upload Gbit/s (tcp, ${(s.bulkBytes / 2 ** 30).toFixed(2)} GiB${best})`,
+    bulkDown: `bulk download Gbit/s (tcp, ${(s.bulkBytes / 2 ** 30).toFixed(2)} GiB${best})`,
+    idleKb: `RSS KB per idle conn (${s.idleConns.toLocaleString('en-US')} tcp conns)`,
+    idleMb: `RSS MB with ${s.idleConns.toLocaleString('en-US')} idle conns`,
+    cpuHttp: 'CPU µs per http request',
+    cpuTcp: 'CPU µs per tcp-mode request',
+    foFail: `failed reqs, 1 of 3 servers killed (of ${s.foTotal.toLocaleString('en-US')})`,
+    foDown: '  killed server marked DOWN after s',
+    foLast: '  last failed request sent, after kill s',
+    foFailR: '  same, retries 3 + redispatch: failed',
+    foDownR: '  same, retries 3 + redispatch: DOWN after s',
+    foLastR: '  same, retries 3 + redispatch: last failure s',
+  };
+
+  const procs = new Procs();
+  // Every generated cfg lives under one directory, removed at the end, on error and on a signal.
+  const workDir = mkdtempSync(join(tmpdir(), `halb-bench-${process.pid}-`));
+  const removeWorkDir = (): void => rmSync(workDir, { recursive: true, force: true });
+  const onSignal = (): void => {
+    procs.killAllNow();
+    removeWorkDir();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const onExit = (): void => {
+    procs.killAllNow();
+    removeWorkDir();
+  };
+  process.once('exit', onExit);
+
+  // The bench process itself joins the load side, off the proxy's CPU; restored at the end.
+  const ownAffinity = pin ? pinSelf(1) : undefined;
+  const contenders = makeContenders(procs, workDir).filter((c) => wanted.has(c.name));
+  const unavailable = new Map<ContenderName, string>();
+  if (!hasHaproxy) unavailable.set('haproxy', 'n/a (haproxy not installed)');
+
+  try {
+    const shared = await startSharedBackends(procs, loadAt, hasHaproxy, workDir);
+    notes.push(`backends: http = ${shared.httpBackend}; bulk = ${shared.bulkPy ? 'python splice/sendfile zero-copy sink/source' : 'node sink/source (python3 splice unavailable: endpoints may cap this row)'}; idle = node accept-and-hold; server-kill = 3 × ${hasHaproxy ? 'haproxy responder' : 'node http server'}, one process each`);
+
+    // All contenders run side by side and take turns per measurement (round-robin, `rounds` times,
+    // best kept): other load on the machine then hits haproxy and halb alike instead of whichever
+    // happened to run during a noisy minute. Idle proxies cost nothing (haproxy sleeps in epoll).
+    const running: Array<{ c: Contender; px: RunningProxy }> = [];
+    try {
+      if (['http', 'tcp', 'bulk', 'idle'].some((m) => measures.has(m as Measure))) {
+        for (const c of contenders) {
+          if (unavailable.has(c.name)) continue;
+          progress(`${c.name}: starting`);
+          const [pHttp, pTcp, pBulk, pIdle] = (await freePorts(4)) as [number, number, number, number];
+          const topo: BenchTopology = {
+            maxconn: s.idleConns + 50,
+            accessLog: true,
+            frontends: [
+              { name: 'fe_http', mode: 'http', port: pHttp, servers: [{ name: 's1', port: shared.httpPort }] },
+              { name: 'fe_tcp', mode: 'tcp', port: pTcp, servers: [{ name: 's1', port: shared.httpPort }] },
+              { name: 'fe_bulk', mode: 'tcp', port: pBulk, servers: [{ name: 's1', port: shared.bulkPort }] },
+              { name: 'fe_idle', mode: 'tcp', port: pIdle, servers: [{ name: 's1', port: shared.idlePort }] },
+            ],
+          };
+          // stdout (the access log) to /dev/null: reading 50k lines/s would load the bench itself.
+          const started = await c.start(topo, { ...proxyAt, stdout: 'ignore' });
+          if (!started.ok) {
+            unavailable.set(c.name, c.name === 'halb' ? 'n/a (halb run not available)' : `n/a (${c.name} did not start)`);
+            notes.push(`${c.name}: ${started.reason}`);
+            progress(`${c.name}: not available: ${started.reason}`);
+            continue;
+          }
+          running.push({ c, px: started.proxy });
+        }
+      }
+
+      // Idle memory first, on fresh processes: later load runs grow heaps and pools (and a GC
+      // during the idle phase would then hide the connections' cost).
+      if (measures.has('idle')) {
+        for (const { c, px } of running) {
+          if (px.pid === undefined) continue;
+          const r = await guarded(notes, `${c.name} idle`, () => idleRss(procs, px, shared, s.idleConns, loadAt));
+          if (r) {
+            put(L.idleKb, c.name, num(r.kbPerConn, 2));
+            put(L.idleMb, c.name, num(r.afterKb / 1024, 1));
+            if (r.open !== s.idleConns) notes.push(`${c.name}: only ${r.open} of ${s.idleConns} idle connections opened`);
+            progress(`${c.name}: idle ${r.kbPerConn.toFixed(2)} KB/conn`);
+          }
+        }
+      }
+
+      for (const [m, fe, rps, p99, cpu, errs] of [
+        ['http', 'fe_http', L.httpRps, L.httpP99, L.cpuHttp, L.httpErr],
+        ['tcp', 'fe_tcp', L.tcpRps, L.tcpP99, L.cpuTcp, undefined],
+      ] as const) {
+        if (!measures.has(m) || !hasWrk) continue;
+        const best = new Map<ContenderName, { wrk: WrkResult; cpuUsPerReq: number | undefined }>();
+        const all = new Rounds();
+        for (let round = 0; round < s.rounds; round++) {
+          for (const { c, px } of running) {
+            const r = await guarded(notes, `${c.name} ${m}`, () => wrkWithCpu(procs, px, fe, s, loadAt, round === 0));
+            if (!r) continue;
+            progress(`${c.name}: ${m} ${r.wrk.reqPerSec.toFixed(0)} req/s (round ${round + 1}/${s.rounds})`);
+            all.add(c.name, r.wrk.reqPerSec);
+            const prev = best.get(c.name);
+            if (!prev || r.wrk.reqPerSec > prev.wrk.reqPerSec) best.set(c.name, r);
+          }
+        }
+        if (s.rounds > 1) notes.push(`${m} req/s per round: ${all.format(0)}`);
+        for (const [name, r] of best) {
+          put(rps, name, num(r.wrk.reqPerSec));
+          put(p99, name, r.wrk.p99Ms === undefined ? text('?') : num(r.wrk.p99Ms, 2));
+          if (errs) put(errs, name, num(r.wrk.non2xx3xx + Object.values(r.wrk.socketErrors).reduce((a, b) => a + b, 0)));
+          if (r.cpuUsPerReq !== undefined) put(cpu, name, num(r.cpuUsPerReq, 1));
+        }
+      }
+
+      if (measures.has('bulk')) {
+        for (const [op, label] of [['U', L.bulkUp], ['D', L.bulkDown]] as const) {
+          const best = new Map<ContenderName, number>();
+          const all = new Rounds();
+          for (let round = 0; round < s.rounds; round++) {
+            for (const { c, px } of running) {
+              const g = await guarded(notes, `${c.name} bulk ${op}`, () => bulk(procs, px.endpoint('fe_bulk').port, op, s.bulkBytes, loadAt, shared.bulkPy));
+              if (g === undefined) continue;
+              progress(`${c.name}: bulk ${op} ${g.toFixed(2)} Gbit/s (round ${round + 1}/${s.rounds})`);
+              all.add(c.name, g);
+              best.set(c.name, Math.max(g, best.get(c.name) ?? 0));
+            }
+          }
+          if (s.rounds > 1) notes.push(`bulk ${op === 'U' ? 'upload' : 'download'} Gbit/s per round: ${all.format(2)}`);
+          for (const [name, g] of best) put(label, name, num(g, 2));
+        }
+      }
+    } finally {
+      for (const { px } of running) await px.stop();
+    }
+
+    for (const c of contenders) {
+      if (unavailable.has(c.name) || !measures.has('failover') || !c.isProxy) continue;
+      for (const redispatch of [false, true]) {
+        const r = await guarded(notes, `${c.name} server-kill${redispatch ? ' +redispatch' : ''}`, () => serverKill(procs, c, redispatch, s, proxyAt, loadAt, hasHaproxy, workDir));
+        if (r === undefined) continue;
+        if ('unavailable' in r) {
+          notes.push(`${c.name}: ${r.unavailable}`);
+          unavailable.set(c.name, c.name === 'halb' ? 'n/a (halb run not available)' : `n/a (${c.name} did not start)`);
+          break;
+        }
+        put(redispatch ? L.foFailR : L.foFail, c.name, num(r.failed));
+        put(redispatch ? L.foDownR : L.foDown, c.name, r.downAfterS === undefined ? text(`no DOWN log in ${r.windowS.toFixed(1)}s`) : num(r.downAfterS, 2));
+        put(redispatch ? L.foLastR : L.foLast, c.name, r.lastFailureS === undefined ? text('none') : num(r.lastFailureS, 2));
+        notes.push(`${c.name} server-kill${redispatch ? ' +redispatch' : ''}: ${r.detail}`);
+        if (r.overloaded) notes.push(`${c.name} server-kill${redispatch ? ' +redispatch' : ''}: WARNING: ${r.overloaded}`);
+        progress(`${c.name}: server-kill${redispatch ? ' +redispatch' : ''}: ${r.failed} failed, DOWN after ${r.downAfterS ?? '-'} s`);
+      }
+    }
+  } finally {
+    await procs.stopAll();
+    removeWorkDir();
+    if (ownAffinity) pinSelf(ownAffinity);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('exit', onExit);
+  }
+
+  const order: Array<[string, boolean, Row['target']]> = [
+    [L.httpRps, true, { cmp: '>=', ratio: 0.8 }],
+    [L.httpP99, true, undefined],
+    [L.httpErr, false, undefined],
+    [L.tcpRps, true, { cmp: '>=', ratio: 1.0 }],
+    [L.tcpP99, true, undefined],
+    [L.bulkUp, true, { cmp: '>=', ratio: 1.0 }],
+    [L.bulkDown, true, { cmp: '>=', ratio: 1.0 }],
+    [L.idleKb, true, { cmp: '<=', ratio: 2.0 }],
+    [L.idleMb, true, undefined],
+    [L.cpuHttp, true, undefined],
+    [L.cpuTcp, true, undefined],
+    [L.foFail, false, undefined],
+    [L.foDown, false, undefined],
+    [L.foLast, false, undefined],
+    [L.foFailR, false, undefined],
+    [L.foDownR, false, undefined],
+    [L.foLastR, false, undefined],
+  ];
+  const rows: Row[] = [];
+  for (const [label, ratio, target] of order) {
+    const got = cells.get(label);
+    if (!got) continue;
+    for (const c of contenders) {
+      const why = unavailable.get(c.name);
+      if (why !== undefined && got[c.name] === undefined) got[c.name] = text(why);
+    }
+    // Rows without a proxy in them (RSS, CPU, server kill) have no direct value.
+    rows.push({ label, cells: got, ratio, ...(target ? { target } : {}) });
+  }
+  notes.push(`load average at end ${loadAverage()} (other work on the machine makes numbers noisy: compare rounds above)`);
+  return { rows, table: renderTable(rows), notes };
+}
+
+
+/** Every round's value per contender, for the notes (the table keeps the best). */
+class Rounds {
+  private readonly values = new Map<ContenderName, number[]>();
+  add(c: ContenderName, v: number): void {
+    const l = this.values.get(c) ?? [];
+    l.push(v);
+    this.values.set(c, l);
+  }
+  format(digits: number): string {
+    return [...this.values].map(([c, l]) => `${c} ${l.map((v) => v.toFixed(digits)).join(' / ')}`).join('; ');
+  }
+}
+
+function loadAverage(): string {
+  return loadavg().map((x) => x.toFixed(2)).join(' ');
+}
+
+/** Runs `fn`; on error records a note and returns undefined, so one broken measurement keeps the table. */
+async function guarded<T>(notes: string[], what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    notes.push(`${what}: error: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+

@@ -1,0 +1,45 @@
+// Environment probes and settings of the load-balancer bench.
+import { execFileSync } from 'node:child_process';
+
+export interface Settings {
+  /** Turns each contender takes at every throughput measurement; the best is kept. */
+  rounds: number;
+  wrkSeconds: number;
+  warmupSeconds: number;
+  wrkConnections: number;
+  bulkBytes: number;
+  idleConns: number;
+  foRate: number;
+  foTotal: number;
+  foKillAtMs: number;
+}
+
+export function settings(quick: boolean, nofileHard: number): Settings {
+  // A tcp-mode idle connection costs the proxy two fds (client + server side); we cannot raise our hard
+  // RLIMIT_NOFILE without CAP_SYS_RESOURCE, so the count is capped to what both proxies can hold.
+  const fdCap = Math.floor((nofileHard - 256) / 2);
+  return quick
+    ? { rounds: 1, wrkSeconds: 1, warmupSeconds: 0, wrkConnections: 20, bulkBytes: 64 << 20, idleConns: Math.min(500, fdCap), foRate: 300, foTotal: 600, foKillAtMs: 500 }
+    : { rounds: 2, wrkSeconds: 5, warmupSeconds: 1, wrkConnections: 50, bulkBytes: 2 * 2 ** 30, idleConns: Math.min(10_000, fdCap), foRate: 2000, foTotal: 12_000, foKillAtMs: 1500 };
+}
+
+export function have(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sets this process's CPU affinity (all threads) and returns the previous CPU list, e.g. "0,1". */
+export function pinSelf(cpus: number | string): string | undefined {
+  try {
+    const prev = /: *(\S+)\s*$/.exec(execFileSync('taskset', ['-pc', String(process.pid)], { encoding: 'utf8' }))?.[1];
+    execFileSync('taskset', ['-apc', String(cpus), String(process.pid)], { stdio: 'ignore' });
+    return prev;
+  } catch {
+    return undefined;
+  }
+}
+
