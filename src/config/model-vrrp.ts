@@ -3,10 +3,16 @@
 
 import type { SourcePos } from './model.js';
 
+/** A user (and optional group) a script runs as. */
+export interface ScriptUser {
+  readonly user: string;
+  readonly group?: string;
+}
+
 export interface VrrpGlobals {
   readonly routerId?: string;
   readonly enableScriptSecurity: boolean;
-  readonly scriptUser?: { readonly user: string; readonly group?: string };
+  readonly scriptUser?: ScriptUser;
   /** Gratuitous ARP / unsolicited NA on becoming master (keepalived: 5 at once, 5 more after 5 s). */
   readonly garp: GarpSettings;
 }
@@ -19,6 +25,8 @@ export interface GarpSettings {
   readonly lowerPriorityDelay?: number;
   readonly lowerPriorityRepeat?: number;
   readonly interval: number;
+  /** Delay between unsolicited neighbour advertisements (keepalived vrrp_gna_interval), ms. */
+  readonly naInterval?: number;
 }
 
 export interface VrrpScript {
@@ -33,7 +41,9 @@ export interface VrrpScript {
   readonly weight: number;
   /** keepalived `weight N reverse`. */
   readonly weightReverse: boolean;
-  readonly user?: { readonly user: string; readonly group?: string };
+  readonly user?: ScriptUser;
+  /** keepalived `init_fail`: the script starts in the failed state instead of "one success is enough". */
+  readonly initFail?: boolean;
   readonly pos?: SourcePos;
 }
 
@@ -44,6 +54,10 @@ export interface VirtualAddress {
   readonly family: 4 | 6;
   readonly dev?: string;
   readonly label?: string;
+  /** `brd ADDR` (or '+' / '-') as written, passed to `ip addr add`. */
+  readonly broadcast?: string;
+  /** `scope site|link|host|nowhere|global`. */
+  readonly scope?: string;
   readonly pos?: SourcePos;
 }
 
@@ -61,7 +75,11 @@ export interface NotifyScripts {
   readonly stop?: string;
   /** Generic notify: called with TYPE NAME STATE PRIORITY. */
   readonly any?: string;
+  /** `notify_* SCRIPT [user [group]]`: who runs each script (default: global script user). */
+  readonly users?: { readonly [K in NotifyKind]?: ScriptUser };
 }
+
+export type NotifyKind = 'master' | 'backup' | 'fault' | 'stop' | 'any';
 
 export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT';
 
@@ -92,6 +110,8 @@ export interface VrrpInstance {
   /** v3 over IPv4: checksum over the pseudo-header (keepalived default) or v2-style. */
   readonly checksumPseudoHeader: boolean;
   readonly garp: GarpSettings;
+  /** keepalived `dont_track_primary`: the instance's own interface going down does not mean FAULT. */
+  readonly dontTrackPrimary?: boolean;
   readonly pos?: SourcePos;
 }
 
@@ -99,6 +119,9 @@ export interface VrrpTrackFile {
   readonly name: string;
   readonly path: string;
   readonly weight: number;
+  readonly weightReverse?: boolean;
+  /** keepalived `init_file [VALUE] [overwrite]`: write VALUE at start if missing (or always). */
+  readonly init?: { readonly value: number; readonly overwrite: boolean };
   readonly pos?: SourcePos;
 }
 

@@ -10,7 +10,12 @@ import type { DnsAnswer, DnsStatus } from './resolution.js';
 export interface AddressResolver {
   /** libc resolution (`init-addr libc`): /etc/hosts, then the system's DNS. */
   lookup(host: string, signal?: AbortSignal): Promise<DnsAnswer>;
-  /** Ask a `resolvers` section's nameservers (A, then AAAA when there is no A record). */
+  /**
+   * Ask a `resolvers` section's nameservers: A, then AAAA when the name has no A record.
+   * (HAProxy's `resolve-prefer` defaults to ipv6; halb prefers IPv4 because the model has
+   * no resolve-prefer yet and its users' control planes are IPv4 — a dual-stack name
+   * therefore resolves to its IPv4 address.)
+   */
   query(section: Resolvers, host: string, signal?: AbortSignal): Promise<DnsAnswer>;
   close(): void;
 }

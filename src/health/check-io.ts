@@ -33,6 +33,9 @@ export function errText(err: unknown): { message: string; code?: string } {
 
 function noop(): void {}
 
+/** Node's timer limit; longer delays would fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Wait for `emitter` to settle, bounded by `deadline` (absolute ms on `now`) and `signal`. */
 function bounded<T>(
   now: () => number,
@@ -52,13 +55,17 @@ function bounded<T>(
       resolve(r);
     };
     const onAbort = (): void => finish({ ok: false, kind: 'aborted' });
-    const timer = setTimeout(() => finish({ ok: false, kind: 'timeout' }), Math.max(0, deadline - now()));
+    // No finite deadline, no timer (setTimeout would turn Infinity into 1 ms).
+    const timer = Number.isFinite(deadline) ? setTimeout(() => finish({ ok: false, kind: 'timeout' }), Math.min(MAX_TIMER_MS, Math.max(0, deadline - now()))) : undefined;
     if (signal?.aborted) {
       finish({ ok: false, kind: 'aborted' });
       return;
     }
     signal?.addEventListener('abort', onAbort, { once: true });
-    teardown = setup(finish);
+    const td = setup(finish);
+    // setup() may have settled synchronously (data already buffered): clean up now.
+    if (settled) td();
+    else teardown = td;
   });
 }
 

@@ -144,7 +144,8 @@ async function httpCheck(spec: Extract<HealthCheckSpec, { type: 'http' }>, targe
     if (line.kind === 'invalid') return checkResult('L7RSP', b.elapsed(), { detail: `invalid HTTP status line '${line.line}'` });
     if (line.kind !== 'status') return checkResult('L7RSP', b.elapsed());
     const passed = statusMatches(line.code, spec.expect);
-    return checkResult(passed ? 'L7OK' : 'L7STS', b.elapsed(), { code: line.code, detail: `HTTP status check returned code <${line.code}> ${line.text}`.trim() });
+    // HAProxy's info for http checks is the status line's reason phrase.
+    return checkResult(passed ? 'L7OK' : 'L7STS', b.elapsed(), { code: line.code, ...(line.text ? { detail: line.text } : {}) });
   } finally {
     o.sock.destroy();
   }
@@ -180,20 +181,23 @@ async function sslHelloCheck(target: CheckTarget, b: Budget): Promise<CheckResul
 }
 
 async function tcpCheckSteps(steps: readonly TcpCheckStep[], target: CheckTarget, b: Budget): Promise<CheckResult> {
-  // HAProxy: a ruleset that does not start with `connect` gets an implicit one to the check port.
-  const rules: TcpCheckStep[] = steps[0]?.kind === 'connect' ? [...steps] : [{ kind: 'connect', ssl: target.ssl }, ...steps];
+  // HAProxy: a ruleset that does not start with `connect` gets an implicit one to the
+  // check port, reported as "the initial connection step"; configured rules count from 1.
+  const implicit = steps[0]?.kind !== 'connect';
+  const rules: TcpCheckStep[] = implicit ? [{ kind: 'connect', ssl: target.ssl }, ...steps] : [...steps];
   let conn: Opened | undefined;
   let sawExchange = false;
   let lastSsl = false;
   try {
     for (let i = 0; i < rules.length; i++) {
       const step = rules[i]!;
-      const at = `at step ${i + 1} of tcp-check`;
+      const n = implicit ? i : i + 1;
+      const at = n === 0 ? 'at initial connection step of tcp-check' : `at step ${n} of tcp-check`;
       switch (step.kind) {
         case 'connect': {
           conn?.sock.destroy();
           const port = step.port ?? target.port;
-          const o = await open(target, port, step.ssl, b, `${at} (connect${step.port ? ` port ${step.port}` : ''})`);
+          const o = await open(target, port, step.ssl, b, n === 0 ? at : `${at} (connect${step.port ? ` port ${step.port}` : ''})`);
           if (isResult(o)) return o;
           conn = o;
           lastSsl = step.ssl;
@@ -226,7 +230,7 @@ async function tcpCheckSteps(steps: readonly TcpCheckStep[], target: CheckTarget
           else if (r.kind === 'closed') verdict = evalExpect(step, c.reader.bytes, true) === 'pass' ? 'pass' : 'fail';
           else return l7Failure(b, r, c.reader, `${at} (${describeExpect(step)})`);
           if (verdict === 'fail') {
-            return checkResult('L7RSP', b.elapsed(), { detail: `TCPCHK did not match content '${step.pattern}' ${at}` });
+            return checkResult('L7RSP', b.elapsed(), { detail: `TCPCHK did not match content '${step.pattern}' at step ${n}` });
           }
           c.reader.reset();
           break;

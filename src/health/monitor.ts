@@ -63,8 +63,14 @@ export interface HealthMonitorOptions {
   readonly historySize?: number;
   /** Spread first checks over inter (default true). */
   readonly spreadChecks?: boolean;
-  /** Addresses known from a previous run (reload), for `init-addr last`; key "backend/server". */
+  /** Addresses known from a previous run, for `init-addr last`; key "backend/server". */
   readonly lastAddresses?: ReadonlyMap<string, string>;
+  /**
+   * The previous monitor's snapshot on reload. Servers that keep their name, `check`
+   * setting and address source carry over their state, health and resolved address,
+   * so a reload never flaps a server (keepalived does the same for its checkers).
+   */
+  readonly carryOver?: readonly ServerSnapshot[];
 }
 
 export interface ServerCounters {
@@ -86,6 +92,7 @@ export interface ServerSnapshot {
   readonly rise: number;
   readonly fall: number;
   readonly address: string | undefined;
+  readonly hostname?: string;
   readonly reason: string;
   readonly lastCheck?: CheckResult;
   readonly lastChangeAt?: number;
@@ -152,6 +159,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
   let readyPromise: Promise<void> = Promise.resolve();
 
   const t0 = clock.now();
+  const carried = new Map((opts.carryOver ?? []).map((p) => [`${p.backend}/${p.server}`, p]));
   for (const backend of opts.backends) {
     const m = new Map<string, Rec>();
     byBackend.set(backend.name, m);
@@ -167,7 +175,9 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
         errorLimit,
       };
       const resolving = needsResolution(server);
-      const address = resolving ? undefined : server.address;
+      const prev = carried.get(`${backend.name}/${server.name}`);
+      const keep = prev !== undefined && !server.disabled && prev.state !== 'MAINT' && prev.checked === server.check && prev.hostname === server.hostname;
+      const address = resolving ? (keep ? prev.address : undefined) : server.address;
       const rec: Rec = {
         backend,
         server,
@@ -181,6 +191,15 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
         history: new TransitionHistory(historySize),
         counters: zeroCounters(),
       };
+      if (keep && (address !== undefined || !resolving)) {
+        // Health is clamped into the new [0, rise+fall-1] while keeping the side of `rise` it was on.
+        const max = cfg.rise + cfg.fall - 1;
+        const health = prev.state === 'UP' ? Math.min(max, Math.max(cfg.rise, prev.health)) : Math.min(cfg.rise - 1, prev.health);
+        rec.state = { ...rec.state, op: prev.state, health, hasAddress: true, reason: prev.reason };
+        if (resolving) rec.dns = { address, lastValidAt: t0, lastStatus: 'valid' };
+        for (const h of prev.history) rec.history.push(h);
+        if (prev.lastCheck) rec.lastCheck = prev.lastCheck;
+      }
       if (server.resolvers !== undefined) {
         const sec = sections.get(server.resolvers);
         if (sec) rec.dnsSection = sec;
@@ -209,7 +228,8 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     timer = undefined;
     timerAt = at;
     if (at === Infinity) return;
-    timer = timers.set(onTimer, Math.max(0, at - clock.now()));
+    // Capped at Node's timer limit: a longer wait just re-arms when it fires.
+    timer = timers.set(onTimer, Math.min(2 ** 31 - 1, Math.max(0, at - clock.now())));
   }
 
   function onTimer(): void {
@@ -224,8 +244,9 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     arm();
   }
 
-  function track<T>(p: Promise<T>): void {
+  function track<T>(p: Promise<T>, waitOnStop = true): void {
     const q = p.catch((err: unknown) => log.error({ event: 'health_internal_error', err }, 'health monitor internal error'));
+    if (!waitOnStop) return;
     pending.add(q);
     void q.finally(() => pending.delete(q));
   }
@@ -331,10 +352,25 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
           arm();
           return;
         }
+        const prevHealth = r.state.health;
         apply(r, applyCheckResult(r.cfg, r.state, res, startedAt, clock.now()));
+        if (r.state.health !== prevHealth) logCheck(r, res);
         arm();
       }),
     );
+  }
+
+  /** HAProxy `option log-health-checks` wording, at debug level: every check that moved health. */
+  function logCheck(r: Rec, res: CheckResult): void {
+    if (!log.isLevelEnabled('debug')) return;
+    const { rise, fall } = r.cfg;
+    const h = r.state.health;
+    const status = h >= rise ? `${h - rise + 1}/${fall} UP` : `${h}/${rise} DOWN`;
+    let msg = `Health check for server ${r.backend.name}/${r.server.name} ${res.ok ? 'succeeded' : 'failed'}, reason: ${res.reason}`;
+    if (res.code !== undefined) msg += `, code: ${res.code}`;
+    if (res.detail !== undefined) msg += `, info: "${res.detail}"`;
+    msg += `, check duration: ${res.durationMs}ms, status: ${status}.`;
+    log.debug({ event: 'health_check', backend: r.backend.name, server: r.server.name, ok: res.ok, reason: res.reason, health: h }, msg);
   }
 
   // ---- addresses ----
@@ -445,8 +481,14 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
       const inits: Promise<void>[] = [];
       for (const r of recs) {
         if (!needsResolution(r.server) || r.cfg.disabled) continue;
+        if (r.address !== undefined) {
+          // Carried over from before a reload: only periodic re-resolution is needed.
+          if (r.dnsSection) r.dnsNextAt = now + resolvePeriod(r.dnsSection);
+          continue;
+        }
         const p = initAddress(r);
-        track(p);
+        // libc lookups cannot be cancelled: stop() does not wait for them.
+        track(p, false);
         inits.push(p.catch(() => undefined));
       }
       readyPromise = Promise.all(inits).then(() => undefined);
@@ -503,6 +545,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
         rise: r.cfg.rise,
         fall: r.cfg.fall,
         address: r.address,
+        ...(r.server.hostname !== undefined ? { hostname: r.server.hostname } : {}),
         reason: r.state.reason,
         ...(r.lastCheck ? { lastCheck: r.lastCheck } : {}),
         ...(r.lastChangeAt !== undefined ? { lastChangeAt: r.lastChangeAt } : {}),

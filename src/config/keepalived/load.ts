@@ -1,15 +1,60 @@
 // keepalived.conf front end: preprocess (include globs, $NAME definitions, comments),
 // parse, and map into the VRRP half of the model. Problems go into `diags` with file:line.
+// The pipeline is pure over a ConfigSource; only the default source touches the disk.
+import { hostname } from 'node:os';
 import type { Diagnostics } from '../diagnostics.js';
 import type { VrrpConfig } from '../model-vrrp.js';
+import { fsSource } from './fs-source.js';
+import { mapKeepalived } from './map.js';
+import { parseStatements } from './parse.js';
+import { preprocess } from './preprocess.js';
+import { type ConfigSource, normalizePath } from './source.js';
+
+export type { ConfigSource } from './source.js';
+export { memorySource } from './source.js';
 
 export interface KeepalivedLoadOptions {
   /** Injected for tests; defaults to node:fs readFileSync in the implementation. */
   readFile?: (path: string) => string;
+  /** Directory listing for include globs; defaults to node:fs readdirSync. */
+  listDir?: (path: string) => readonly string[] | undefined;
+  /** A whole source (takes precedence over readFile/listDir). */
+  source?: ConfigSource;
+  /** keepalived's config-id for `@id` lines (its `-i`); defaults to the host name's first label. */
+  configId?: string;
+  /** Working directory for a relative `path`; defaults to process.cwd(). */
+  cwd?: string;
 }
 
-/** Placeholder until the keepalived loader lands: reports an error, never a silent empty config. */
-export function loadKeepalived(path: string, diags: Diagnostics, _opts: KeepalivedLoadOptions = {}): VrrpConfig | undefined {
-  diags.error(path, 1, 'keepalived.conf support is not built yet');
-  return undefined;
+export function loadKeepalived(path: string, diags: Diagnostics, opts: KeepalivedLoadOptions = {}): VrrpConfig | undefined {
+  const source = opts.source ?? sourceFrom(opts);
+  const abs = path.startsWith('/') ? normalizePath(path) : normalizePath(`${opts.cwd ?? process.cwd()}/${path}`);
+  return parseKeepalived(abs, source, diags, { configId: opts.configId ?? hostname().split('.')[0]! });
+}
+
+/** Pure entry point: everything comes from `source`. */
+export function parseKeepalived(absPath: string, source: ConfigSource, diags: Diagnostics, opts: { configId?: string } = {}): VrrpConfig | undefined {
+  const before = diags.errors().length;
+  const lines = preprocess(absPath, source, diags, opts.configId !== undefined ? { configId: opts.configId } : {});
+  if (!lines) return undefined;
+  const stmts = parseStatements(lines, diags);
+  const cfg = mapKeepalived(stmts, diags);
+  return diags.errors().length > before ? undefined : cfg;
+}
+
+function sourceFrom(opts: KeepalivedLoadOptions): ConfigSource {
+  if (!opts.readFile && !opts.listDir) return fsSource;
+  const readFile = opts.readFile;
+  return {
+    readFile: readFile
+      ? (p) => {
+          try {
+            return readFile(p);
+          } catch {
+            return undefined;
+          }
+        }
+      : fsSource.readFile,
+    listDir: opts.listDir ?? fsSource.listDir,
+  };
 }

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Running {
   readonly port: number;
@@ -67,9 +68,20 @@ export interface TlsMaterial {
   readonly cert: string;
 }
 
-/** Self-signed EC cert made with the openssl CLI; undefined when openssl is missing. */
+const FIXTURE_DIR = join(fileURLToPath(import.meta.url), '../../../../../test/fixtures/tls');
+
+/**
+ * Self-signed EC cert made fresh with the openssl CLI, or the test-only fixture pair in
+ * test/fixtures/tls (CN=localhost, valid 100 years) when the CLI is missing.
+ */
 export function makeSelfSigned(cn = 'localhost'): TlsMaterial | undefined {
-  if (spawnSync('openssl', ['version']).status !== 0) return undefined;
+  if (spawnSync('openssl', ['version']).status !== 0) {
+    try {
+      return { key: readFileSync(join(FIXTURE_DIR, 'key.pem'), 'utf8'), cert: readFileSync(join(FIXTURE_DIR, 'cert.pem'), 'utf8') };
+    } catch {
+      return undefined;
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), 'halb-tls-'));
   try {
     const r = spawnSync('openssl', [

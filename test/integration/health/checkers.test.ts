@@ -182,7 +182,7 @@ test('tcp-check: send/expect string, rstring, binary, negation, port override, s
   assert.deepEqual([r.ok, r.reason], [false, 'Layer7 timeout'], 'mismatch waits for more data until timeout');
   r = await check(steps(send('QUIT\r\n'), expect('string', '-ERR')), target(redis.port));
   assert.deepEqual([r.ok, r.reason], [false, 'Layer7 invalid response']);
-  assert.match(r.detail ?? '', /TCPCHK did not match content '-ERR' at step 3/);
+  assert.equal(r.detail, "TCPCHK did not match content '-ERR' at step 2");
   r = await check(steps(send('QUIT\r\n'), expect('string', '-ERR', true)), target(redis.port));
   assert.equal(r.ok, true, 'negated expect passes when the server closed without sending it');
   r = await check(steps(send('BAD\r\n'), expect('string', '-ERR', true)), target(redis.port));
@@ -193,7 +193,9 @@ test('tcp-check: send/expect string, rstring, binary, negation, port override, s
   assert.equal(r.ok, true);
   r = await check(steps({ kind: 'connect', ssl: false }), target(closed));
   assert.equal(r.reason, 'Layer4 connection problem');
-  assert.match(r.detail ?? '', /at step 1 of tcp-check/);
+  assert.equal(r.detail, 'Connection refused at step 1 of tcp-check (connect)');
+  r = await check(steps(send('PING\r\n')), target(closed));
+  assert.equal(r.detail, 'Connection refused at initial connection step of tcp-check');
   if (tlsMat) {
     const tlsEcho = await tlsServer(tlsMat, (s) => s.on('data', (d) => s.write(d)));
     t.after(() => tlsEcho.close());
@@ -212,4 +214,25 @@ test('abort: an in-flight check stops at once when its signal fires', async (t) 
   const r = await p;
   assert.equal(r.status, 'ABORTED');
   assert.ok(performance.now() - t0 < ms(1000));
+});
+
+test('resetting servers fail every check type with a reason, never an exception', async (t) => {
+  const onConnect = await tcpServer((s) => s.resetAndDestroy());
+  const onData = await tcpServer((s) => s.once('data', () => s.resetAndDestroy()));
+  t.after(() => Promise.all([onConnect.close(), onData.close()]));
+  const specs: HealthCheckSpec[] = [
+    http11,
+    { type: 'ssl-hello' },
+    { type: 'tcp-check', steps: [{ kind: 'send', data: 'PING\r\n' }, { kind: 'expect', match: 'string', pattern: '+PONG', negate: false }] },
+  ];
+  for (const spec of specs) {
+    for (const srv of [onConnect, onData]) {
+      const r = await check(spec, target(srv.port));
+      assert.equal(r.ok, false, `${spec.type} against a resetting server`);
+      assert.match(r.reason, /^Layer[467] /, `${spec.type}: ${r.reason}`);
+    }
+  }
+  // TLS handshake reset.
+  const r = await check(http11, target(onData.port, { ssl: true }));
+  assert.equal(r.reason, 'Layer6 invalid response');
 });

@@ -1,0 +1,12 @@
+# Native addon for VRRP I/O (raw IP protocol 112, gratuitous ARP, unsolicited NA). Linux only.
+# Built by `npm ci` through scripts/build-native.mjs -> node-gyp.
+{
+  "targets": [
+    {
+      "target_name": "halb_native",
+      "sources": ["native/halb_native.c"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-O2"]
+    }
+  ]
+}

@@ -1,0 +1,72 @@
+// Typed loader for our N-API addon (native/halb_native.c, built by `npm ci` via binding.gyp).
+// Loaded lazily so that the load balancer runs on hosts where the addon was not built; VRRP
+// then fails at start with NativeUnavailableError naming the fix.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** What recvFrom returns for one datagram. */
+export interface NativeRecv {
+  /** Source address of the IP packet ("" if the IPv4 header was malformed). */
+  readonly src: string;
+  /** Destination address (IPv4: from the header; IPv6: IPV6_PKTINFO). */
+  readonly dst: string;
+  /** IPv4 TTL from the header / IPv6 hop limit from IPV6_HOPLIMIT; -1 if unknown. */
+  readonly ttl: number;
+  readonly ifindex: number;
+  /** Payload after the IP header (IPv4 header stripped; empty when it was malformed). */
+  readonly payload: Buffer;
+  /** The datagram was larger than the receive buffer. */
+  readonly truncated: boolean;
+}
+
+/** Opaque uv_poll watcher handle. */
+export type PollHandle = { readonly __brand: 'PollHandle' };
+
+/** Errors thrown by the addon carry the errno name as `code` (e.g. "EPERM"), negative `errno`, `syscall`. */
+export interface NativeError extends Error {
+  code: string;
+  errno?: number;
+  syscall?: string;
+}
+
+export interface HalbNative {
+  openRaw(family: 4 | 6, protocol: number): number;
+  bindToDevice(fd: number, ifname: string): void;
+  joinMulticast(fd: number, group: string, ifindex: number): void;
+  leaveMulticast(fd: number, group: string, ifindex: number): void;
+  setMulticastInterface(fd: number, ifindex: number, srcAddr?: string | null): void;
+  setTtl(fd: number, ttl: number): void;
+  setMulticastLoop(fd: number, on: boolean): void;
+  /** Bytes sent, or -1 when the socket buffer is full (EAGAIN). */
+  sendTo(fd: number, dest: string, payload: Uint8Array, src?: string | null, ifindex?: number): number;
+  recvFrom(fd: number): NativeRecv | null;
+  close(fd: number): void;
+  ifNameToIndex(name: string): number;
+  pollStart(fd: number, onReadable: (err: Error | null) => void): PollHandle;
+  pollStop(handle: PollHandle): void;
+  sendGratuitousArp(ifname: string, ipv4: string, count: number): number;
+  sendUnsolicitedNa(ifname: string, ipv6: string, count: number, router?: boolean): number;
+}
+
+export class NativeUnavailableError extends Error {
+  readonly code = 'HALB_NATIVE_UNAVAILABLE';
+  constructor(cause: unknown) {
+    super('the halb native addon (build/Release/halb_native.node) is not available; VRRP needs it. ' +
+      'Build it with `npm ci` (or `npx node-gyp rebuild`) on Linux with python3, make and a C compiler', { cause });
+  }
+}
+
+let cached: HalbNative | undefined;
+
+/** The addon, loaded on first use. Throws NativeUnavailableError when it was not built. */
+export function loadNative(): HalbNative {
+  if (cached) return cached;
+  // dist/src/native/addon.js -> <package root>/build/Release/halb_native.node
+  const path = fileURLToPath(new URL('../../../build/Release/halb_native.node', import.meta.url));
+  try {
+    cached = createRequire(import.meta.url)(path) as HalbNative;
+  } catch (err) {
+    throw new NativeUnavailableError(err);
+  }
+  return cached;
+}

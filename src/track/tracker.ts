@@ -1,0 +1,274 @@
+// Tracking for all VRRP instances of one config: runs the vrrp_scripts that some instance
+// tracks (keepalived runs only those), watches track files, takes interface up/down events
+// from the interface watcher, and tells the VRRP runtime what changed. The runtime asks
+// `verdict(instance)` for the effective priority / FAULT / pending state (priority.ts).
+//
+// One timer for all scripts (conventions §3): it wakes at the earliest due run. Decisions
+// come from the pure core in script-state.ts; this file only performs them.
+
+import { watch, watchFile, unwatchFile, readFileSync, writeFileSync, type FSWatcher } from 'node:fs';
+import type { Logger } from '../log/logger.js';
+import type { Clock } from '../util/clock.js';
+import type { VrrpConfig, VrrpInstance, VrrpScript, VrrpTrackFile } from '../config/model-vrrp.js';
+import { splitCommandLine } from '../config/keepalived/command-line.js';
+import { effectivePriority, type PriorityVerdict } from './priority.js';
+import { runCommandLine, type RunOptions, type RunResult } from './script-runner.js';
+import { checkScriptSecurity, nodeSecurityFs, type SecurityFs } from './script-security.js';
+import { initialScriptState, scriptResult, scriptTick, scriptTimeout, type ScriptState } from './script-state.js';
+import { parseTrackFileValue } from './track-file-value.js';
+import type { TrackChange, TrackedItem, TrackStatus } from './types.js';
+import { etcUserDb, resolveScriptUser, type Ids, type UserDb } from './users.js';
+import { selfIds } from './notify.js';
+
+export interface TrackerOptions {
+  readonly config: VrrpConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly userDb?: UserDb;
+  readonly securityFs?: SecurityFs;
+  readonly self?: Ids;
+  readonly run?: (commandLine: string, opts: RunOptions) => Promise<RunResult>;
+  /** Track-file I/O (defaults to node:fs); `watch` returns a stop function. */
+  readonly files?: TrackFileIo;
+}
+
+export interface TrackFileIo {
+  read(path: string): string | undefined;
+  write(path: string, content: string): void;
+  watch(path: string, onChange: () => void): () => void;
+}
+
+interface ScriptRun {
+  readonly spec: VrrpScript;
+  state: ScriptState;
+  /** Set when the script may not run (user or security refusal): it stays failed. */
+  refused?: string;
+  ids?: Ids;
+}
+
+export class Tracker {
+  private readonly scripts = new Map<string, ScriptRun>();
+  private readonly files = new Map<string, { spec: VrrpTrackFile; value: number; stop?: () => void }>();
+  private readonly ifaces = new Map<string, TrackStatus>();
+  private readonly listeners = new Set<(c: TrackChange) => void>();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private readonly run: (commandLine: string, opts: RunOptions) => Promise<RunResult>;
+  private readonly io: TrackFileIo;
+
+  constructor(private readonly opts: TrackerOptions) {
+    this.run = opts.run ?? runCommandLine;
+    this.io = opts.files ?? nodeTrackFileIo;
+    const used = new Set(opts.config.instances.flatMap((i) => i.trackScripts.map((t) => t.name)));
+    const now = opts.clock.now();
+    for (const s of opts.config.scripts) if (used.has(s.name)) this.scripts.set(s.name, { spec: s, state: initialScriptState(s, now) });
+    const usedFiles = new Set(opts.config.instances.flatMap((i) => i.trackFiles.map((t) => t.name)));
+    for (const f of opts.config.trackFiles) if (usedFiles.has(f.name)) this.files.set(f.name, { spec: f, value: 0 });
+  }
+
+  onChange(cb: (c: TrackChange) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const log = this.opts.logger;
+    const db = this.opts.userDb ?? etcUserDb();
+    const self = this.opts.self ?? selfIds();
+    const g = this.opts.config.globals;
+    let insecureSeen = false;
+    for (const [name, s] of this.scripts) {
+      const who = resolveScriptUser(db, s.spec.user ?? g.scriptUser, self);
+      const argv0 = splitCommandLine(s.spec.script);
+      if (!who.ok) s.refused = who.reason;
+      else if (!argv0.ok || !argv0.argv.length) s.refused = 'cannot split command line';
+      else {
+        s.ids = who.ids;
+        if (who.warning) log.warn({ event: 'track_script_user', script: name, reason: who.warning }, 'track script runs as root');
+        const sec = checkScriptSecurity(this.opts.securityFs ?? nodeSecurityFs, argv0.argv[0]!, who.ids, g.enableScriptSecurity);
+        if (!sec.ok) s.refused = sec.reason;
+        else if (sec.insecure) {
+          insecureSeen = true;
+          log.warn({ event: 'track_script_insecure', script: name, reason: sec.insecure }, 'SECURITY: insecure track script');
+        }
+      }
+      if (s.refused) {
+        // Fail closed: a script we refuse to run counts as failing (keepalived disables it instead).
+        log.error({ event: 'track_script_refused', script: name, reason: s.refused }, 'track script will not run; it counts as failed');
+        s.state = { ...s.state, status: 'failed', result: 0 };
+        this.emit({ kind: 'script', name, ok: false, reason: s.refused });
+      }
+    }
+    if (insecureSeen && !g.enableScriptSecurity)
+      log.warn({ event: 'script_security' }, 'SECURITY VIOLATION - scripts are being executed but script_security not enabled');
+
+    for (const [name, f] of this.files) {
+      const init = f.spec.init;
+      if (init && (init.overwrite || this.io.read(f.spec.path) === undefined)) {
+        try {
+          this.io.write(f.spec.path, `${init.value}\n`);
+        } catch (e) {
+          log.error({ event: 'track_file_init', file: f.spec.path, err: e }, 'cannot initialise track file');
+        }
+      }
+      this.readFile(name, true);
+      f.stop = this.io.watch(f.spec.path, () => this.readFile(name, false));
+    }
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.abort.abort();
+    for (const f of this.files.values()) f.stop?.();
+    while (this.inflight.size) await Promise.all([...this.inflight]);
+  }
+
+  /** Interface watcher input: link/oper state of `name`. */
+  setInterface(name: string, up: boolean, reason?: string): void {
+    const status: TrackStatus = up ? 'ok' : 'failed';
+    if (this.ifaces.get(name) === status) return;
+    this.ifaces.set(name, status);
+    this.emit({ kind: 'interface', name, ok: up, ...(reason ? { reason } : {}) });
+  }
+
+  scriptStatus(name: string): TrackStatus {
+    return this.scripts.get(name)?.state.status ?? 'unknown';
+  }
+
+  fileValue(name: string): number | undefined {
+    return this.files.get(name)?.value;
+  }
+
+  /** The items an instance tracks, with their current statuses. */
+  items(inst: VrrpInstance): TrackedItem[] {
+    const out: TrackedItem[] = [];
+    for (const t of inst.trackScripts)
+      out.push({ kind: 'script', name: t.name, weight: t.weight ?? 0, reverse: t.reverse ?? false, status: this.scriptStatus(t.name) });
+    // The instance's own interface and those of its VIPs mean FAULT when down (keepalived
+    // tracks them unless dont_track_primary), unless listed explicitly with a weight.
+    const listed = new Set(inst.trackInterfaces.map((t) => t.name));
+    const implicit = new Set<string>();
+    if (!inst.dontTrackPrimary) implicit.add(inst.interface);
+    for (const v of [...inst.virtualAddresses, ...inst.virtualAddressesExcluded]) if (v.dev && v.dev !== inst.interface) implicit.add(v.dev);
+    for (const name of implicit)
+      if (!listed.has(name)) out.push({ kind: 'interface', name, weight: 0, reverse: false, status: this.ifaces.get(name) ?? 'unknown' });
+    for (const t of inst.trackInterfaces)
+      out.push({ kind: 'interface', name: t.name, weight: t.weight ?? 0, reverse: t.reverse ?? false, status: this.ifaces.get(t.name) ?? 'unknown' });
+    for (const t of inst.trackFiles)
+      out.push({ kind: 'file', name: t.name, weight: t.weight ?? 1, reverse: t.reverse ?? false, value: this.files.get(t.name)?.value ?? 0 });
+    return out;
+  }
+
+  verdict(inst: VrrpInstance): PriorityVerdict {
+    return effectivePriority(inst.priority, this.items(inst));
+  }
+
+  private emit(c: TrackChange): void {
+    for (const l of this.listeners) {
+      try {
+        l(c);
+      } catch (e) {
+        this.opts.logger.error({ event: 'track_listener_error', err: e }, 'track listener threw');
+      }
+    }
+  }
+
+  private readFile(name: string, initial: boolean): void {
+    const f = this.files.get(name);
+    if (!f) return;
+    const r = parseTrackFileValue(this.io.read(f.spec.path));
+    if (!r.ok) {
+      this.opts.logger.warn({ event: 'track_file_invalid', file: f.spec.path, reason: r.reason }, 'ignoring track file value');
+      return;
+    }
+    if (r.value === f.value && !initial) return;
+    const changed = r.value !== f.value;
+    f.value = r.value;
+    if (changed || initial) this.emit({ kind: 'file', name, ok: r.value === 0, value: r.value, reason: `${f.spec.path} = ${r.value}` });
+  }
+
+  private schedule(): void {
+    if (!this.started) return;
+    if (this.timer) clearTimeout(this.timer);
+    let earliest = Infinity;
+    for (const s of this.scripts.values()) if (!s.refused) earliest = Math.min(earliest, s.state.nextRunAt);
+    if (earliest === Infinity) return;
+    const delay = Math.max(0, earliest - this.opts.clock.now());
+    this.timer = setTimeout(() => this.onTimer(), delay);
+    this.timer.unref?.();
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    const now = this.opts.clock.now();
+    for (const [name, s] of this.scripts) {
+      if (s.refused) continue;
+      const d = scriptTick(s.spec, s.state, now);
+      if (d.state.skipped > s.state.skipped)
+        this.opts.logger.info({ event: 'track_script_skip', script: name }, 'track script still running; skipping this run');
+      s.state = d.state;
+      if (d.run) this.launch(name, s);
+    }
+    this.schedule();
+  }
+
+  private launch(name: string, s: ScriptRun): void {
+    const p = this.run(s.spec.script, {
+      timeoutMs: scriptTimeout(s.spec),
+      ...(s.ids ? { uid: s.ids.uid, gid: s.ids.gid } : {}),
+      signal: this.abort.signal,
+    })
+      .then((r) => {
+        if (!this.started) return;
+        const d = scriptResult(s.spec, s.state, r.ok);
+        s.state = d.state;
+        if (d.change) {
+          this.opts.logger.info({ event: 'track_script', script: name, reason: r.reason, status: d.change }, `VRRP_Script(${name}) ${d.change === 'ok' ? 'succeeded' : r.timedOut ? 'timed_out' : 'failed'}`);
+          this.emit({ kind: 'script', name, ok: d.change === 'ok', reason: r.reason });
+        }
+      })
+      .catch((e: unknown) => this.opts.logger.error({ event: 'track_script_error', script: name, err: e }, 'track script run failed'));
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+  }
+}
+
+function baseName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** node:fs track-file I/O: inotify on the directory (as keepalived), stat polling as fallback. */
+export const nodeTrackFileIo: TrackFileIo = {
+  read(path) {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  write(path, content) {
+    writeFileSync(path, content);
+  },
+  watch(path, onChange) {
+    const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+    let w: FSWatcher | undefined;
+    try {
+      w = watch(dir, { persistent: false }, (_ev, file) => {
+        if (!file || file === baseName(path)) onChange();
+      });
+      w.on('error', () => undefined);
+      return () => w?.close();
+    } catch {
+      const listener = (): void => onChange();
+      watchFile(path, { interval: 1000, persistent: false }, listener);
+      return () => unwatchFile(path, listener);
+    }
+  },
+};

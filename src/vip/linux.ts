@@ -1,0 +1,264 @@
+// VipManager for Linux: addresses through iproute2 (`ip addr add|del`, execFile, no shell),
+// gratuitous ARP / unsolicited NA through the native addon.
+//
+// Ownership ("only remove what a crashed earlier run left behind"): a state file records every
+// address we add, written *before* the `ip addr add` so a crash between the two cannot leak an
+// unrecorded address. On start, cleanupStale() removes recorded addresses that are still
+// present on the recorded interface with the recorded prefix, and nothing else. The record
+// carries the boot id and the writer's pid + start time: records from an earlier boot are
+// dropped without touching addresses (they vanished with the reboot, and an admin may have
+// configured the same address statically since), and a file whose writer is still running is
+// refused (two daemons sharing a run dir would remove each other's VIPs). The file name holds
+// the network namespace inode, so daemons in different namespaces on one host never share one.
+//
+// Why not the kernel's own marker: IFA_PROTO (Linux 6.1) would let `ip addr show proto halb`
+// find our addresses with no state file, but iproute2 6.1 (Debian 12) cannot set it — `ip addr
+// add ... proto` arrived in iproute2 6.2 — and setting it ourselves means an rtnetlink client in
+// the addon. The state file works on every kernel; IFA_PROTO is the upgrade path.
+//
+// IPv6 VIPs are added with `nodad`: duplicate address detection would keep the address
+// tentative (unusable, and not announceable) for about a second after becoming master, which
+// is the failover time we are trying to cut; VRRP itself guarantees a single owner.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { VirtualAddress } from '../config/model-vrrp.js';
+import type { VipManager } from './types.js';
+import { execIp, IpCommandError, listAddresses, type IfAddr, type IpRunner } from './iproute.js';
+import { loadNative, type HalbNative } from '../native/addon.js';
+
+export const DEFAULT_RUN_DIR = '/run/halb';
+
+export interface LinuxVipManagerOptions {
+  /** Directory of the ownership state file (default /run/halb, a tmpfs cleared at boot). */
+  readonly runDir?: string;
+  /** Explicit state file path; default `${runDir}/vips-net<netns inode>.json`. */
+  readonly stateFile?: string;
+  readonly ip?: IpRunner;
+  /** The addon; loaded on first announce() when not given. */
+  readonly native?: HalbNative;
+}
+
+/** One address we added, as recorded in the state file. */
+export interface OwnedAddress {
+  readonly ifname: string;
+  readonly address: string;
+  readonly prefix: number;
+  readonly family: 4 | 6;
+  readonly label?: string;
+}
+
+interface StateFile {
+  readonly version: 1;
+  readonly bootId: string;
+  readonly pid: number;
+  readonly pidStart: string;
+  readonly addresses: OwnedAddress[];
+}
+
+export class VipStateInUseError extends Error {
+  readonly code = 'HALB_VIP_STATE_IN_USE';
+  constructor(readonly path: string, readonly pid: number) {
+    super(`VIP state file ${path} belongs to running process ${pid}; another halb manages addresses in this network namespace`);
+  }
+}
+
+export class VipCleanupError extends AggregateError {
+  readonly code = 'HALB_VIP_CLEANUP';
+}
+
+/** `/proc/PID/stat` field 22 (start time in clock ticks): with the pid, identifies a process across pid reuse. */
+function processStart(pid: number | 'self'): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function bootId(): string {
+  return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+}
+
+function netnsInode(): string {
+  const m = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/net'));
+  return m ? m[1]! : 'unknown';
+}
+
+function key(ifname: string, address: string, prefix: number): string {
+  return `${ifname}|${address}|${prefix}`;
+}
+
+/**
+ * Normalises an address the way `ip -j` prints it (IPv6 compressed, lower case), without a
+ * `/prefix` suffix (VirtualAddress.address may carry one; VirtualAddress.prefix is authoritative).
+ */
+function canonical(address: string, family: 4 | 6): string {
+  const bare = address.replace(/\/\d+$/, '');
+  if (family === 4) return bare;
+  return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
+}
+
+export class LinuxVipManager implements VipManager {
+  readonly stateFile: string;
+  private readonly ip: IpRunner;
+  private nativeAddon: HalbNative | undefined;
+  private owned = new Map<string, OwnedAddress>();
+  /** Serialises state file updates and address changes. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly self = { pid: process.pid, pidStart: processStart('self') ?? '' };
+
+  constructor(opts: LinuxVipManagerOptions = {}) {
+    this.stateFile = opts.stateFile ?? join(opts.runDir ?? DEFAULT_RUN_DIR, `vips-net${netnsInode()}.json`);
+    this.ip = opts.ip ?? execIp();
+    this.nativeAddon = opts.native;
+  }
+
+  /** Addresses this manager currently records as its own. */
+  ownedAddresses(): OwnedAddress[] {
+    return [...this.owned.values()];
+  }
+
+  add(vip: VirtualAddress, ifname: string): Promise<void> {
+    return this.serial(async () => {
+      const dev = vip.dev ?? ifname;
+      const address = canonical(vip.address, vip.family);
+      const k = key(dev, address, vip.prefix);
+      const hadRecord = this.owned.has(k);
+      const entry: OwnedAddress = { ifname: dev, address, prefix: vip.prefix, family: vip.family, ...(vip.label ? { label: vip.label } : {}) };
+      this.owned.set(k, entry);
+      await this.persist();
+      const args = ['addr', 'add', `${address}/${vip.prefix}`, 'dev', dev];
+      if (vip.label) args.push('label', vip.label);
+      if (vip.family === 6) args.push('nodad');
+      try {
+        await this.ip(args);
+      } catch (err) {
+        // Present already (ours from before, or configured by someone else): not an error, but
+        // only a record we held before makes it ours.
+        const present = await this.isPresent(dev, address, vip.prefix).catch(() => false);
+        if (!hadRecord) {
+          this.owned.delete(k);
+          await this.persist();
+        }
+        if (!present) throw err;
+      }
+    });
+  }
+
+  remove(vip: VirtualAddress, ifname: string): Promise<void> {
+    return this.serial(async () => {
+      const dev = vip.dev ?? ifname;
+      const address = canonical(vip.address, vip.family);
+      try {
+        await this.ip(['addr', 'del', `${address}/${vip.prefix}`, 'dev', dev]);
+      } catch (err) {
+        // Gone already (or the interface is gone): the goal is reached.
+        const present = await this.isPresent(dev, address, vip.prefix).catch(() => false);
+        if (present) throw err;
+      }
+      if (this.owned.delete(key(dev, address, vip.prefix))) await this.persist();
+    });
+  }
+
+  /** One gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6). */
+  announce(vip: VirtualAddress, ifname: string): Promise<void> {
+    return this.announceBurst(vip, ifname, 1).then(() => undefined);
+  }
+
+  /**
+   * `count` announcements back to back (keepalived sends vrrp_garp_master_repeat = 5 at once);
+   * the later repeats (vrrp_garp_master_delay) are scheduled by the VRRP core's effects.
+   */
+  async announceBurst(vip: VirtualAddress, ifname: string, count: number): Promise<number> {
+    const dev = vip.dev ?? ifname;
+    const native = this.native();
+    const address = canonical(vip.address, vip.family);
+    if (vip.family === 4) return native.sendGratuitousArp(dev, address, count);
+    return native.sendUnsolicitedNa(dev, address, count, await this.isRouter(dev));
+  }
+
+  cleanupStale(): Promise<void> {
+    return this.serial(async () => {
+      const previous = await this.readState();
+      const errors: Error[] = [];
+      const keep = new Map<string, OwnedAddress>();
+      if (previous && previous.bootId === bootId()) {
+        if (previous.pid !== this.self.pid && processStart(previous.pid) === previous.pidStart) {
+          throw new VipStateInUseError(this.stateFile, previous.pid);
+        }
+        const live = new Set((await listAddresses(this.ip)).map((a: IfAddr) => key(a.ifname, canonical(a.address, a.family), a.prefix)));
+        for (const a of previous.addresses) {
+          const k = key(a.ifname, a.address, a.prefix);
+          if (!live.has(k)) continue;
+          try {
+            await this.ip(['addr', 'del', `${a.address}/${a.prefix}`, 'dev', a.ifname]);
+          } catch (err) {
+            if (await this.isPresent(a.ifname, a.address, a.prefix).catch(() => true)) {
+              errors.push(err instanceof Error ? err : new Error(String(err)));
+              keep.set(k, a); // still ours, still there: try again next start
+            }
+          }
+        }
+      }
+      this.owned = new Map([...keep, ...this.owned]);
+      await this.persist();
+      if (errors.length) throw new VipCleanupError(errors, `could not remove ${errors.length} stale VIP(s) left by an earlier run`);
+    });
+  }
+
+  private native(): HalbNative {
+    return (this.nativeAddon ??= loadNative());
+  }
+
+  /** RFC 4861 §4.4: the Router flag tells neighbours whether we forward. */
+  private async isRouter(dev: string): Promise<boolean> {
+    try {
+      return (await readFile(`/proc/sys/net/ipv6/conf/${dev}/forwarding`, 'utf8')).trim() === '1';
+    } catch {
+      return false;
+    }
+  }
+
+  private async isPresent(dev: string, address: string, prefix: number): Promise<boolean> {
+    const addrs = await listAddresses(this.ip, dev);
+    return addrs.some((a) => canonical(a.address, a.family) === address && a.prefix === prefix);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async readState(): Promise<StateFile | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.stateFile, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    try {
+      const s = JSON.parse(text) as StateFile;
+      if (s.version !== 1 || !Array.isArray(s.addresses)) return undefined;
+      return s;
+    } catch {
+      return undefined; // a torn or foreign file: nothing we can prove is ours
+    }
+  }
+
+  /** Atomic replace (write + rename), so a crash never leaves a torn file. */
+  private async persist(): Promise<void> {
+    const dir = this.stateFile.slice(0, this.stateFile.lastIndexOf('/')) || '/';
+    await mkdir(dir, { recursive: true, mode: 0o755 });
+    const state: StateFile = { version: 1, bootId: bootId(), pid: this.self.pid, pidStart: this.self.pidStart, addresses: [...this.owned.values()] };
+    const tmp = `${this.stateFile}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(state, null, 1) + '\n', { mode: 0o644 });
+    await rename(tmp, this.stateFile);
+  }
+}
+
+export { IpCommandError };
