@@ -4,6 +4,7 @@ import { registerCheck } from './cmd-check.js';
 import { registerImport } from './cmd-import.js';
 import { registerRun } from './cmd-run.js';
 import { registerDemo } from './cmd-demo.js';
+import { registerLab } from './cmd-lab.js';
 
 const program = new Command();
 program.name('halb').description('highly available load balancer: HAProxy-style proxying + keepalived-compatible VRRP').version('0.1.0');
@@ -11,6 +12,7 @@ registerCheck(program);
 registerImport(program);
 registerRun(program);
 registerDemo(program);
+registerLab(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`halb: ${err instanceof Error ? err.message : String(err)}\n`);

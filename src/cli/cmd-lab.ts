@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { runLabDemo } from '../lab/demo.js';
+import type { SoftwareKind } from '../lab/node-software.js';
+
+export function registerLab(program: Command): void {
+  program
+    .command('lab')
+    .description('one-machine lab (root): 2 LB nodes with a VRRP VIP, 3 backends and a client in network namespaces, with a live view')
+    .option('--software <kind>', 'VRRP node software: keepalived or halb', 'keepalived')
+    .option('--duration <s>', 'stop by itself after S seconds')
+    .option('--advert <s>', 'VRRP advert_int in seconds (fractional needs --vrrp-version 3)', '1')
+    .option('--vrrp-version <v>', 'VRRP version 2 or 3 (default: 2, or 3 for a fractional advert)')
+    .option('--unicast', 'unicast_peer instead of multicast')
+    .option('--chaos <s>', "every S seconds the master's host dies (link down + SIGKILL), then comes back")
+    .action(async (opts: { software: string; duration?: string; advert: string; vrrpVersion?: string; unicast?: boolean; chaos?: string }) => {
+      if (opts.software !== 'keepalived' && opts.software !== 'halb') throw new Error(`--software must be keepalived or halb, not ${opts.software}`);
+      const num = (name: string, v: string | undefined): number | undefined => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not ${v}`);
+        return n;
+      };
+      const advertInt = num('--advert', opts.advert)!;
+      const version = opts.vrrpVersion !== undefined ? Number(opts.vrrpVersion) : Number.isInteger(advertInt) ? 2 : 3;
+      if (version !== 2 && version !== 3) throw new Error('--vrrp-version must be 2 or 3');
+      const ac = new AbortController();
+      const onSignal = (): void => ac.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const durationS = num('--duration', opts.duration);
+      const chaosS = num('--chaos', opts.chaos);
+      const code = await runLabDemo({
+        software: opts.software as SoftwareKind,
+        advertInt,
+        version,
+        unicast: opts.unicast ?? false,
+        signal: ac.signal,
+        out: (l) => process.stdout.write(`${l}\n`),
+        ...(durationS !== undefined ? { durationS } : {}),
+        ...(chaosS !== undefined ? { chaosS } : {}),
+      });
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.exitCode = code;
+    });
+}

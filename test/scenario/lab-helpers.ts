@@ -1,0 +1,70 @@
+// Shared by the lab scenario tests: skip detection and the capture check.
+import assert from 'node:assert/strict';
+import { after } from 'node:test';
+import { requireRoot, timescale } from '../../src/lab/root.js';
+import { softwareAvailability } from '../../src/lab/software.js';
+import type { SoftwareKind } from '../../src/lab/node-software.js';
+import { checkVrrpPcap, type VrrpPcapReport } from '../../src/lab/capture.js';
+
+/** Skip reason for a scenario needing root, ip netns and the given node software; undefined = run. */
+export async function scenarioSkip(...kinds: SoftwareKind[]): Promise<string | undefined> {
+  const root = await requireRoot();
+  if (root) return root;
+  for (const k of new Set(kinds)) {
+    const a = await softwareAvailability(k);
+    if (!a.available) return `${k} unavailable: ${a.detail}; skipping`;
+  }
+  return undefined;
+}
+
+/** `ms` scaled by HALB_TEST_TIMESCALE. */
+export function ts(ms: number): number {
+  return ms * timescale();
+}
+
+/**
+ * Every captured IP-protocol-112 packet must decode as valid VRRP in tshark. Returns the report
+ * (undefined when tshark is missing: the check is skipped with a diagnostic, not passed silently).
+ */
+export async function assertCaptureValid(t: { diagnostic(m: string): void }, file: string, minPackets: number): Promise<VrrpPcapReport | undefined> {
+  const rep = await checkVrrpPcap(file);
+  if (rep.skipped) {
+    t.diagnostic(rep.skipped);
+    return undefined;
+  }
+  assert.ok(rep.packets.length >= minPackets, `expected at least ${minPackets} VRRP packets in ${file}, got ${rep.packets.length}`);
+  assert.deepEqual(rep.invalid, [], `invalid VRRP packets in ${file}`);
+  t.diagnostic(`capture: ${rep.packets.length} VRRP packets, all valid in tshark (${JSON.stringify(rep.byVersion)})`);
+  return rep;
+}
+
+/**
+ * What a lab created by process `pid` left behind: its namespaces, and any process whose command
+ * line mentions its id (keepalived's config lives in the lab's work dir, so it counts too).
+ */
+export async function leftovers(pid: number): Promise<{ namespaces: string[]; processes: string[] }> {
+  const { run } = await import('../../src/lab/run.js');
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const tag = `hlab-${pid}-`;
+  const ns = (await run('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(tag));
+  const processes: string[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const state = /State:\s+(\S)/.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1];
+      if (cmd.includes(tag) && state !== 'Z') processes.push(`${d}: ${cmd}`);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return { namespaces: ns, processes };
+}
+
+/** Registers a file-level hook: once every test of the file ran, nothing of ours may be left. */
+export function checkNoLeftoversAfterAll(): void {
+  after(async () => {
+    if (await requireRoot()) return;
+    assert.deepEqual(await leftovers(process.pid), { namespaces: [], processes: [] }, 'lab leftovers after the tests');
+  });
+}
