@@ -7,8 +7,8 @@ import type { Clock } from '../util/clock.js';
 import type { NotifyScripts, VirtualAddress, VrrpInstance, VrrpScript, VrrpSyncGroup, VrrpTrackFile } from '../config/model-vrrp.js';
 import type { VipManager } from '../vip/types.js';
 import type { ReceivedVrrp, VrrpTransport } from './transport.js';
-import { encodeAdvert, VRRP_MULTICAST_V4, VRRP_MULTICAST_V6, type Advert } from './packet.js';
-import { REJECT_REASONS, advertPolicy, validate, type AdvertPolicy, type RejectReason } from './validate.js';
+import { encodeAdvert, VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from './packet.js';
+import { REJECT_REASONS, advertPolicy, ourAdvert, validate, type AdvertPolicy, type RejectReason } from './validate.js';
 import { machineConfig } from './machine-config.js';
 import { canonicalAddress } from './address.js';
 import { TRANSITION_REASONS, type Effect, type MachineEvent, type NotifyState, type Phase, type TransitionReason } from './machine.js';
@@ -90,6 +90,8 @@ export class VrrpRuntime {
   private readonly transitionListeners: Array<(instance: string, from: Phase, to: Phase, reason: TransitionReason) => void> = [];
   private running = false;
   private halted = false;
+  /** Last state notified per sync group (keepalived runs the group's notify once per group move). */
+  private readonly groupStates = new Map<string, NotifyState>();
 
   constructor(
     private readonly opts: VrrpRuntimeOptions,
@@ -222,6 +224,7 @@ export class VrrpRuntime {
     const r = coordinatorStep(this.coord, ev.type === 'tick' ? undefined : name, ev, now);
     this.coord = r.state;
     for (const { instance, effect } of r.effects) this.perform(instance, effect);
+    this.notifyGroups();
     this.arm(r.nextDeadline);
     this.checkStopped();
   }
@@ -234,6 +237,7 @@ export class VrrpRuntime {
     const r = coordinatorStep(this.coord, undefined, { type: 'tick' }, now);
     this.coord = r.state;
     for (const { instance, effect } of r.effects) this.perform(instance, effect);
+    this.notifyGroups();
     this.arm(r.nextDeadline);
     this.checkStopped();
   }
@@ -253,6 +257,23 @@ export class VrrpRuntime {
     const delay = Math.max(1, Math.ceil(deadline - this.deps.clock.now()));
     this.timerAt = deadline;
     this.timer = setTimeout(() => this.tick(), delay);
+  }
+
+  /** vrrp_sync_group notify: once all members agree on a new state. */
+  private notifyGroups(): void {
+    for (const g of this.opts.syncGroups ?? []) {
+      const phases = g.members.map((m) => this.coord.machines[m]?.phase);
+      const first = phases[0];
+      if (first === undefined || !phases.every((p) => p === first)) continue;
+      const state: NotifyState | undefined = first === 'STOPPED' ? 'STOP' : first === 'MASTER' || first === 'BACKUP' || first === 'FAULT' ? first : undefined;
+      if (state === undefined || this.groupStates.get(g.name) === state) continue;
+      this.groupStates.set(g.name, state);
+      const priority = this.coord.machines[g.members[0]!]!.priority;
+      this.deps.logger.info({ event: 'vrrp_group_transition', group: g.name, state }, `group (${g.name}) ${state}`);
+      this.enqueue(async () => {
+        this.deps.notify?.notify({ type: 'GROUP', name: g.name, state, priority, scripts: g.notify });
+      });
+    }
   }
 
   private checkStopped(): void {
@@ -322,17 +343,7 @@ export class VrrpRuntime {
   private async sendAdvert(inst: Inst, priority: number): Promise<void> {
     if (this.halted) return;
     const c = inst.cfg;
-    const advert: Advert = {
-      version: c.version,
-      family: c.family,
-      vrid: c.vrid,
-      priority,
-      advertInt: c.advertInt,
-      addresses: inst.policy.addresses,
-      authType: inst.policy.authType,
-      authData: c.version === 2 ? inst.policy.authData : new Uint8Array(0),
-      reserved: 0,
-    };
+    const advert = ourAdvert(inst.policy, priority);
     const dests = c.unicastPeers.length > 0 ? c.unicastPeers : [undefined];
     for (const dest of dests) {
       try {

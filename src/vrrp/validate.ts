@@ -10,7 +10,7 @@
 import type { VrrpInstance } from '../config/model-vrrp.js';
 import type { ReceivedVrrp } from './transport.js';
 import { canonicalAddress, type Family } from './address.js';
-import { AUTH_NONE, AUTH_PASS, VRRP_TTL, decodeAdvert, passwordAuthData, type DecodedAdvert } from './packet.js';
+import { AUTH_NONE, AUTH_PASS, VRRP_TTL, decodeAdvert, passwordAuthData, type Advert, type DecodedAdvert } from './packet.js';
 
 export const REJECT_REASONS = [
   'short', // fewer bytes than the 8-byte header
@@ -58,6 +58,21 @@ export function advertPolicy(inst: VrrpInstance): AdvertPolicy {
     authData: inst.auth ? passwordAuthData(inst.auth.password) : new Uint8Array(8),
     unicastPeers: inst.unicastPeers.map(canon),
     pseudoHeader: inst.checksumPseudoHeader,
+  };
+}
+
+/** The advert we send for this instance at `priority` (the mirror image of what we accept). */
+export function ourAdvert(policy: AdvertPolicy, priority: number): Advert {
+  return {
+    version: policy.version,
+    family: policy.family,
+    vrid: policy.vrid,
+    priority,
+    advertInt: policy.advertInt,
+    addresses: policy.addresses,
+    authType: policy.authType,
+    authData: policy.version === 2 ? policy.authData : new Uint8Array(0),
+    reserved: 0,
   };
 }
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryHub } from '../../../src/vrrp/transport-memory.js';
 import { MemoryVipManager } from '../../../src/vip/memory.js';
-import { VrrpRuntime } from '../../../src/vrrp/runtime.js';
+import { VrrpRuntime, type NotifyRunner } from '../../../src/vrrp/runtime.js';
 import { monotonicClock } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import type { VirtualAddress, VrrpInstance } from '../../../src/config/model-vrrp.js';
@@ -62,10 +62,17 @@ function lab(t: { after: (f: () => unknown) => void }) {
     for (const r of routers) r.rt.halt();
     hub.close();
   });
-  const router = (name: string, addr: string, insts: VrrpInstance[], extra: Partial<ConstructorParameters<typeof VrrpRuntime>[0]> = {}): Router => {
+  const router = (
+    name: string,
+    addr: string,
+    insts: VrrpInstance[],
+    extra: Partial<ConstructorParameters<typeof VrrpRuntime>[0]> = {},
+    hooks: { notify?: (n: Parameters<NotifyRunner['notify']>[0]) => void } = {},
+  ): Router => {
     const vips = new LoggingVips(name, lan);
     const ep = hub.endpoint(addr);
-    const rt = new VrrpRuntime({ instances: insts, ...extra }, { clock: monotonicClock, logger: silentLogger(), vips, transportFor: () => ep });
+    const notify: NotifyRunner | undefined = hooks.notify ? { notify: hooks.notify } : undefined;
+    const rt = new VrrpRuntime({ instances: insts, ...extra }, { clock: monotonicClock, logger: silentLogger(), vips, transportFor: () => ep, ...(notify ? { notify } : {}) });
     const r: Router = { name, addr, rt, vips, transitions: [] };
     rt.onTransition((instance, from, to, reason) => r.transitions.push({ instance, from, to, reason, at: performance.now() }));
     routers.push(r);
@@ -209,7 +216,8 @@ test('sync group: a fault in one member moves the whole group to the other route
   ];
   const groups = [{ name: 'G', members: ['VI_A', 'VI_B'], notify: {} }];
   const r1 = router('r1', '10.0.0.1', pair(150), { syncGroups: groups });
-  const r2 = router('r2', '10.0.0.2', pair(100), { syncGroups: groups });
+  const notes: string[] = [];
+  const r2 = router('r2', '10.0.0.2', pair(100), { syncGroups: groups }, { notify: (n) => notes.push(`${n.type} ${n.name} ${n.state}`) });
   r1.rt.start();
   r2.rt.start();
   await until('r1 master of both', () => state(r1, 'VI_A') === 'MASTER' && state(r1, 'VI_B') === 'MASTER' && state(r2, 'VI_A') === 'BACKUP' && state(r2, 'VI_B') === 'BACKUP');
@@ -217,6 +225,9 @@ test('sync group: a fault in one member moves the whole group to the other route
   assert.equal(state(r1, 'VI_A'), 'FAULT');
   assert.equal(state(r1, 'VI_B'), 'FAULT');
   await until('r2 master of both', () => state(r2, 'VI_A') === 'MASTER' && state(r2, 'VI_B') === 'MASTER');
+  await until('group notify on r2', () => notes.includes('GROUP G MASTER'));
+  assert.deepEqual(notes.filter((n) => n.startsWith('GROUP')), ['GROUP G BACKUP', 'GROUP G MASTER']);
+  assert.ok(notes.includes('INSTANCE VI_A MASTER') && notes.includes('INSTANCE VI_B MASTER'));
   assert.ok(!r1.vips.mem.has('10.0.1.100'), 'r1 dropped the VIP of the healthy member too');
   r1.rt.setTrack('script:chk', true);
   await until('r1 back as master of both', () => state(r1, 'VI_A') === 'MASTER' && state(r1, 'VI_B') === 'MASTER' && state(r2, 'VI_B') === 'BACKUP');

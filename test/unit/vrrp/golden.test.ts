@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeAdvert, encodeAdvert, passwordAuthData } from '../../../src/vrrp/packet.js';
-import { advertPolicy, validate } from '../../../src/vrrp/validate.js';
+import { advertPolicy, ourAdvert, validate } from '../../../src/vrrp/validate.js';
 import { instance } from '../../helpers/vrrp-instance.js';
 import { fixtureNames, hex, loadFixture, unhex } from '../../helpers/vrrp-fixtures.js';
 import type { VrrpInstance } from '../../../src/config/model-vrrp.js';
@@ -73,6 +73,13 @@ for (const name of Object.keys(EXPECT)) {
       assert.deepEqual(v.ok ? 'ok' : `${v.reason}: ${v.detail}`, 'ok');
     }
     assert.ok(priorities.includes(e.priority), `running advert with priority ${e.priority}`);
+    // Interop in the send direction: the advert halb builds from the equivalent config is
+    // byte-identical to keepalived's (same field layout, auth padding, checksum mode).
+    const policy = advertPolicy(e.inst);
+    for (const p of fx.packets) {
+      const ours = encodeAdvert(ourAdvert(policy, unhex(p.payload)[2]!), { src: p.src, dst: p.dst, pseudoHeader: e.inst.checksumPseudoHeader });
+      assert.equal(hex(ours), p.payload, 'halb encodes what keepalived sends');
+    }
     assert.ok(priorities.includes(0), 'priority-0 advert sent on SIGTERM');
   });
 }
