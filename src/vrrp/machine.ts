@@ -301,6 +301,13 @@ class Step {
     this.emit({ type: 'RunNotify', state: 'FAULT', priority: this.s.priority });
   }
 
+  // Leaving FAULT is a fresh start (RFC 5798 §6.4.1): the owner takes over at once, anyone else
+  // listens for Master_Down_Interval first.
+  private leaveFault(): void {
+    if (this.cfg.priority === PRIORITY_OWNER) this.becomeMaster('fault-cleared');
+    else this.becomeBackup('fault-cleared');
+  }
+
   stopped(reason: TransitionReason): void {
     const wasHolding = this.s.phase === 'STOPPING';
     this.d = {};
@@ -324,7 +331,7 @@ class Step {
       return;
     }
     if (!faulty && phase === 'FAULT') {
-      this.becomeBackup('fault-cleared');
+      this.leaveFault();
       return;
     }
     if (phase === 'MASTER' && this.s.priority !== before) {
@@ -557,7 +564,7 @@ class Step {
         return;
       case 'FAULT-CLEARED':
         this.s.groupFault = false;
-        if (phase === 'FAULT' && !this.faulty()) this.becomeBackup('fault-cleared');
+        if (phase === 'FAULT' && !this.faulty()) this.leaveFault();
         return;
       case 'BACKUP':
         if (phase === 'MASTER') this.becomeBackup('sync-group');

@@ -84,7 +84,11 @@ export class VrrpRuntime {
   private readonly insts = new Map<string, Inst>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt: number | undefined;
-  private queue: Promise<void> = Promise.resolve();
+  /**
+   * One effect queue per instance (one more for group notifies): effects of an instance run in
+   * order, but a slow `ip addr` for one instance never delays another instance's adverts.
+   */
+  private readonly queues = new Map<string, Promise<void>>();
   private readonly garpTimers = new Set<ReturnType<typeof setTimeout>>();
   private readonly stopWaiters: Array<() => void> = [];
   private readonly transitionListeners: Array<(instance: string, from: Phase, to: Phase, reason: TransitionReason) => void> = [];
@@ -144,7 +148,7 @@ export class VrrpRuntime {
     for (const name of this.insts.keys()) this.feed(name, { type: 'stop' });
     this.checkStopped();
     await done;
-    await this.queue;
+    await Promise.all(this.queues.values());
     this.shutdown();
   }
 
@@ -270,7 +274,7 @@ export class VrrpRuntime {
       this.groupStates.set(g.name, state);
       const priority = this.coord.machines[g.members[0]!]!.priority;
       this.deps.logger.info({ event: 'vrrp_group_transition', group: g.name, state }, `group (${g.name}) ${state}`);
-      this.enqueue(async () => {
+      this.enqueue('\u0000groups', async () => {
         this.deps.notify?.notify({ type: 'GROUP', name: g.name, state, priority, scripts: g.notify });
       });
     }
@@ -289,19 +293,19 @@ export class VrrpRuntime {
     const log = this.deps.logger;
     switch (e.type) {
       case 'SendAdvert':
-        this.enqueue(() => this.sendAdvert(inst, e.priority));
+        this.enqueue(name, () => this.sendAdvert(inst, e.priority));
         return;
       case 'AddVips':
-        this.enqueue(() => this.vipOp(inst, 'add'));
+        this.enqueue(name, () => this.vipOp(inst, 'add'));
         return;
       case 'DelVips':
-        this.enqueue(() => this.vipOp(inst, 'remove'));
+        this.enqueue(name, () => this.vipOp(inst, 'remove'));
         return;
       case 'SendGarp':
-        this.enqueue(() => this.garp(inst, e.count));
+        this.enqueue(name, () => this.garp(inst, e.count));
         return;
       case 'RunNotify':
-        this.enqueue(async () => {
+        this.enqueue(name, async () => {
           this.deps.notify?.notify({ type: 'INSTANCE', name, state: e.state, priority: e.priority, scripts: inst.cfg.notify });
         });
         return;
@@ -334,10 +338,11 @@ export class VrrpRuntime {
     }
   }
 
-  private enqueue(f: () => Promise<void>): void {
-    this.queue = this.queue.then(f).catch((err: unknown) => {
-      this.deps.logger.error({ event: 'vrrp_effect_failed', err }, 'effect failed');
+  private enqueue(key: string, f: () => Promise<void>): void {
+    const next = (this.queues.get(key) ?? Promise.resolve()).then(f).catch((err: unknown) => {
+      this.deps.logger.error({ event: 'vrrp_effect_failed', instance: key, err }, 'effect failed');
     });
+    this.queues.set(key, next);
   }
 
   private async sendAdvert(inst: Inst, priority: number): Promise<void> {
