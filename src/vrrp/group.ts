@@ -5,6 +5,9 @@
 // Forced moves (`sync` events) never propagate further, so one input causes one round.
 // Ungrouped instances are simply members of no group: the coordinator drives them unchanged,
 // which lets the runtime keep one timer for every instance. Pure module.
+//
+// State is array-indexed (names resolved once) because the runtime steps the coordinator for
+// every received advert: with 50 instances at 100 ms adverts that is 500 steps a second.
 import { initialState, ownFault, step, type Effect, type MachineEvent, type MachineState } from './machine.js';
 import type { MachineConfig } from './machine-config.js';
 
@@ -14,7 +17,14 @@ export interface SyncGroupDef {
 }
 
 export interface CoordinatorState {
-  readonly machines: Readonly<Record<string, MachineState>>;
+  /** Machines in config order. */
+  readonly machines: readonly MachineState[];
+  /** Each machine's next deadline (cached from its last step). */
+  readonly next: readonly (number | undefined)[];
+  /** Instance name -> index into `machines` (fixed at creation). */
+  readonly index: Readonly<Record<string, number>>;
+  /** Per machine: indexes of the other members of its sync group (empty when ungrouped). */
+  readonly peers: readonly (readonly number[])[];
   readonly groups: readonly SyncGroupDef[];
 }
 
@@ -30,60 +40,71 @@ export interface CoordinatorResult {
 }
 
 export function initialCoordinator(configs: readonly MachineConfig[], groups: readonly SyncGroupDef[] = []): CoordinatorState {
-  const machines: Record<string, MachineState> = {};
-  for (const c of configs) machines[c.name] = initialState(c);
-  return { machines, groups: groups.map((g) => ({ name: g.name, members: g.members.filter((m) => m in machines) })) };
+  const index: Record<string, number> = {};
+  configs.forEach((c, i) => (index[c.name] = i));
+  const known = groups.map((g) => ({ name: g.name, members: g.members.filter((m) => m in index) }));
+  const peers = configs.map((c) => {
+    const g = known.find((x) => x.members.includes(c.name));
+    return g ? g.members.filter((m) => m !== c.name).map((m) => index[m]!) : [];
+  });
+  return { machines: configs.map(initialState), next: configs.map(() => undefined), index, peers, groups: known };
+}
+
+export function machineOf(cs: CoordinatorState, name: string): MachineState | undefined {
+  const i = cs.index[name];
+  return i === undefined ? undefined : cs.machines[i];
 }
 
 export function coordinatorDeadline(cs: CoordinatorState): number | undefined {
   let min: number | undefined;
-  for (const m of Object.values(cs.machines)) {
-    for (const v of Object.values(m.deadlines)) if (v !== undefined && (min === undefined || v < min)) min = v;
-  }
+  for (const v of cs.next) if (v !== undefined && (min === undefined || v < min)) min = v;
   return min;
 }
 
-function groupOf(cs: CoordinatorState, name: string): SyncGroupDef | undefined {
-  return cs.groups.find((g) => g.members.includes(name));
-}
-
-/** Feed one event to one instance (or, for `tick`, to every instance with a due deadline). */
+/** Feed one event to one instance (or, for `tick` without target, to every instance with a due deadline). */
 export function coordinatorStep(cs: CoordinatorState, target: string | undefined, event: MachineEvent, now: number): CoordinatorResult {
-  const machines: Record<string, MachineState> = { ...cs.machines };
+  const machines = cs.machines.slice();
+  const next = cs.next.slice();
   const effects: TaggedEffect[] = [];
-  const run = (name: string, ev: MachineEvent): readonly Effect[] => {
-    const m = machines[name];
-    if (!m) return [];
-    const r = step(m, ev, now);
-    machines[name] = r.state;
+  const run = (i: number, ev: MachineEvent): readonly Effect[] => {
+    const r = step(machines[i]!, ev, now);
+    machines[i] = r.state;
+    next[i] = r.nextDeadline;
+    const name = r.state.cfg.name;
     for (const e of r.effects) effects.push({ instance: name, effect: e });
     return r.effects;
   };
-  const targets =
-    event.type === 'tick' && target === undefined
-      ? Object.keys(machines).filter((n) => Object.values(machines[n]!.deadlines).some((v) => v !== undefined && v <= now))
-      : target !== undefined
-        ? [target]
-        : [];
-  for (const name of targets) {
-    const before = machines[name]?.phase;
-    const out = run(name, event);
-    const group = groupOf(cs, name);
-    if (!group || event.type === 'sync') continue;
-    const others = group.members.filter((m) => m !== name);
+  let targets: number[];
+  if (target !== undefined) {
+    const i = cs.index[target];
+    targets = i === undefined ? [] : [i];
+  } else if (event.type === 'tick') {
+    targets = [];
+    next.forEach((d, i) => {
+      if (d !== undefined && d <= now) targets.push(i);
+    });
+  } else targets = [];
+  for (const i of targets) {
+    const before = machines[i]!.phase;
+    const out = run(i, event);
+    const others = cs.peers[i]!;
+    if (others.length === 0 || event.type === 'sync') continue;
+    const members = [i, ...others];
     // Fault: hold every other member in FAULT while any member is faulty on its own.
-    for (const other of others) {
-      const anyOtherFaulty = group.members.some((m) => m !== other && ownFault(machines[m]!));
-      const held = machines[other]!.groupFault;
-      if (anyOtherFaulty && !held) run(other, { type: 'sync', to: 'FAULT' });
-      else if (!anyOtherFaulty && held) run(other, { type: 'sync', to: 'FAULT-CLEARED' });
+    for (const o of others) {
+      const anyOtherFaulty = members.some((m) => m !== o && ownFault(machines[m]!));
+      const held = machines[o]!.groupFault;
+      if (anyOtherFaulty && !held) run(o, { type: 'sync', to: 'FAULT' });
+      else if (!anyOtherFaulty && held) run(o, { type: 'sync', to: 'FAULT-CLEARED' });
     }
     for (const e of out) {
       if (e.type !== 'LogTransition') continue;
-      if (e.to === 'MASTER') for (const other of others) run(other, { type: 'sync', to: 'MASTER' });
-      else if (e.to === 'BACKUP' && before === 'MASTER') for (const other of others) run(other, { type: 'sync', to: 'BACKUP' });
+      if (e.to === 'MASTER') for (const o of others) run(o, { type: 'sync', to: 'MASTER' });
+      else if (e.to === 'BACKUP' && before === 'MASTER') for (const o of others) run(o, { type: 'sync', to: 'BACKUP' });
     }
   }
-  const state: CoordinatorState = { machines, groups: cs.groups };
-  return { state, effects, nextDeadline: coordinatorDeadline(state) };
+  const state: CoordinatorState = { machines, next, index: cs.index, peers: cs.peers, groups: cs.groups };
+  let nextDeadline: number | undefined;
+  for (const v of next) if (v !== undefined && (nextDeadline === undefined || v < nextDeadline)) nextDeadline = v;
+  return { state, effects, nextDeadline };
 }

@@ -36,6 +36,7 @@ export const AUTH_PASS = 1;
 export const AUTH_DATA_LEN = 8;
 
 const HEADER_LEN = 8;
+const EMPTY = new Uint8Array(0);
 
 export interface Advert {
   readonly version: 2 | 3;
@@ -204,25 +205,38 @@ export function decodeAdvert(msg: Uint8Array, family: Family, ctx: ChecksumConte
     addresses.push(formatAddress(msg.subarray(off, off + alen)));
   }
   const checksum = (msg[6]! << 8) | msg[7]!;
-  const computed = computeChecksum(msg, version, family, ctx);
-  const common = { vrid: msg[1]!, priority: msg[2]!, addresses, family, checksum, checksumOk: computed === checksum };
+  const checksumOk = computeChecksum(msg, version, family, ctx) === checksum;
+  // Object literals with one fixed shape (no spreads): this runs for every received packet.
   if (version === 2) {
     const authOff = HEADER_LEN + count * alen;
-    return {
-      ok: true,
-      advert: {
-        ...common,
-        version: 2,
-        authType: msg[4]!,
-        advertInt: msg[5]! * 1000,
-        authData: msg.slice(authOff, authOff + AUTH_DATA_LEN),
-        reserved: 0,
-      },
+    const advert: DecodedAdvert = {
+      version: 2,
+      family,
+      vrid: msg[1]!,
+      priority: msg[2]!,
+      advertInt: msg[5]! * 1000,
+      addresses,
+      authType: msg[4]!,
+      authData: msg.slice(authOff, authOff + AUTH_DATA_LEN),
+      reserved: 0,
+      checksum,
+      checksumOk,
     };
+    return { ok: true, advert };
   }
   const word = (msg[4]! << 8) | msg[5]!;
-  return {
-    ok: true,
-    advert: { ...common, version: 3, authType: 0, advertInt: (word & 0xfff) * 10, authData: new Uint8Array(0), reserved: word >> 12 },
+  const advert: DecodedAdvert = {
+    version: 3,
+    family,
+    vrid: msg[1]!,
+    priority: msg[2]!,
+    advertInt: (word & 0xfff) * 10,
+    addresses,
+    authType: 0,
+    authData: EMPTY,
+    reserved: word >> 12,
+    checksum,
+    checksumOk,
   };
+  return { ok: true, advert };
 }

@@ -12,7 +12,7 @@ import { REJECT_REASONS, advertPolicy, ourAdvert, validate, type AdvertPolicy, t
 import { machineConfig } from './machine-config.js';
 import { canonicalAddress } from './address.js';
 import { TRANSITION_REASONS, type Effect, type MachineEvent, type NotifyState, type Phase, type TransitionReason } from './machine.js';
-import { coordinatorStep, initialCoordinator, type CoordinatorState } from './group.js';
+import { coordinatorStep, initialCoordinator, machineOf, type CoordinatorState } from './group.js';
 
 /** Runs notify scripts (keepalived: `notify_<state>` then `notify TYPE NAME STATE PRIORITY`). */
 export interface NotifyRunner {
@@ -161,7 +161,7 @@ export class VrrpRuntime {
   /** A tracked item changed: `script:NAME`, `interface:NAME` or `file:NAME`. */
   setTrack(key: string, ok: boolean): void {
     for (const name of this.insts.keys()) {
-      const m = this.coord.machines[name]!;
+      const m = machineOf(this.coord, name)!;
       if (m.cfg.tracks.some((t) => t.key === key)) this.feed(name, { type: 'track', name: key, ok });
     }
   }
@@ -179,7 +179,7 @@ export class VrrpRuntime {
   }
 
   status(): InstanceStatus[] {
-    return Object.values(this.coord.machines).map((m) => ({
+    return this.coord.machines.map((m) => ({
       name: m.cfg.name,
       state: m.phase,
       priority: m.priority,
@@ -266,13 +266,13 @@ export class VrrpRuntime {
   /** vrrp_sync_group notify: once all members agree on a new state. */
   private notifyGroups(): void {
     for (const g of this.opts.syncGroups ?? []) {
-      const phases = g.members.map((m) => this.coord.machines[m]?.phase);
+      const phases = g.members.map((m) => machineOf(this.coord, m)?.phase);
       const first = phases[0];
       if (first === undefined || !phases.every((p) => p === first)) continue;
       const state: NotifyState | undefined = first === 'STOPPED' ? 'STOP' : first === 'MASTER' || first === 'BACKUP' || first === 'FAULT' ? first : undefined;
       if (state === undefined || this.groupStates.get(g.name) === state) continue;
       this.groupStates.set(g.name, state);
-      const priority = this.coord.machines[g.members[0]!]!.priority;
+      const priority = machineOf(this.coord, g.members[0]!)!.priority;
       this.deps.logger.info({ event: 'vrrp_group_transition', group: g.name, state }, `group (${g.name}) ${state}`);
       this.enqueue('\u0000groups', async () => {
         this.deps.notify?.notify({ type: 'GROUP', name: g.name, state, priority, scripts: g.notify });
@@ -282,7 +282,7 @@ export class VrrpRuntime {
 
   private checkStopped(): void {
     if (this.stopWaiters.length === 0) return;
-    if (Object.values(this.coord.machines).every((m) => m.phase === 'STOPPED')) {
+    if (this.coord.machines.every((m) => m.phase === 'STOPPED')) {
       for (const w of this.stopWaiters.splice(0)) w();
     }
   }

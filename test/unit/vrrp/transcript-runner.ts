@@ -185,7 +185,7 @@ export function runTranscript(text: string): string {
         if (rest.length) out.push(`  ${prefix}effects: ${rest.join(', ')}`);
       }
       if (r.effects.length === 0) out.push('  (no effects)');
-      const phases = Object.values(cs.machines).map((s) => (multi ? `${s.cfg.name}=${s.phase}/${s.priority}` : `${s.phase}/${s.priority}`));
+      const phases = cs.machines.map((s) => (multi ? `${s.cfg.name}=${s.phase}/${s.priority}` : `${s.phase}/${s.priority}`));
       out.push(`  state: ${phases.join(' ')}  next: ${r.nextDeadline ?? 'none'}`);
     } catch (err) {
       out.push(`  ERROR: ${(err as Error).message}`);
