@@ -10,7 +10,7 @@
 import type { VrrpInstance } from '../config/model-vrrp.js';
 import type { ReceivedVrrp } from './transport.js';
 import { canonicalAddress, type Family } from './address.js';
-import { AUTH_NONE, AUTH_PASS, VRRP_TTL, decodeAdvert, passwordAuthData, type Advert, type DecodedAdvert } from './packet.js';
+import { AUTH_NONE, AUTH_PASS, VRRP_MULTICAST_V4, VRRP_TTL, decodeAdvert, passwordAuthData, type Advert, type DecodedAdvert } from './packet.js';
 
 export const REJECT_REASONS = [
   'short', // fewer bytes than the 8-byte header
@@ -97,6 +97,18 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
+ * keepalived before 2.0 computed the VRRPv3-over-IPv4 checksum of *unicast* adverts with the
+ * multicast group (224.0.0.18) as pseudo-header destination; current keepalived accepts that
+ * ("Setting unicast VRRPv3 checksum to old version") and so do we, so a group can be migrated
+ * from old keepalived nodes.
+ */
+function oldUnicastChecksum(rx: ReceivedVrrp, policy: AdvertPolicy): boolean {
+  if (policy.version !== 3 || policy.family !== 4 || policy.unicastPeers.length === 0 || !policy.pseudoHeader) return false;
+  const d = decodeAdvert(rx.payload, 4, { src: rx.src, dst: VRRP_MULTICAST_V4, pseudoHeader: true });
+  return d.ok && d.advert.checksumOk;
+}
+
+/**
  * Validate a received packet for one instance. `localAddress` is our own source address
  * (to recognise our adverts looped back by the network or a multicast loop).
  */
@@ -108,9 +120,16 @@ export function validate(rx: ReceivedVrrp, policy: AdvertPolicy, localAddress?: 
   }
   const a = d.advert;
   if (a.version !== policy.version) return { ok: false, reason: 'bad-version', detail: `VRRPv${a.version}, we run v${policy.version}` };
-  if (!a.checksumOk) return { ok: false, reason: 'bad-checksum', detail: `checksum 0x${a.checksum.toString(16).padStart(4, '0')}` };
+  if (!a.checksumOk && !oldUnicastChecksum(rx, policy)) {
+    return { ok: false, reason: 'bad-checksum', detail: `checksum 0x${a.checksum.toString(16).padStart(4, '0')}` };
+  }
   if (a.vrid !== policy.vrid) return { ok: false, reason: 'unknown-vrid', detail: `VRID ${a.vrid}` };
-  if (rx.ttl !== VRRP_TTL) return { ok: false, reason: 'ttl', detail: `${policy.family === 4 ? 'TTL' : 'hop limit'} ${rx.ttl}` };
+  // RFC 5798 §7.1 MUST verify TTL 255 (the advert was not forwarded). keepalived applies this to
+  // multicast only: unicast adverts may legitimately cross routers, and their source is checked
+  // against unicast_peer instead. We do the same.
+  if (policy.unicastPeers.length === 0 && rx.ttl !== VRRP_TTL) {
+    return { ok: false, reason: 'ttl', detail: `${policy.family === 4 ? 'TTL' : 'hop limit'} ${rx.ttl}` };
+  }
   const src = canonicalAddress(rx.src) ?? rx.src;
   if (localAddress !== undefined && src === (canonicalAddress(localAddress) ?? localAddress)) {
     return { ok: false, reason: 'own-advert', detail: `from our own address ${src}` };

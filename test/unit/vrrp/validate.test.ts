@@ -55,6 +55,11 @@ const cases: Array<[string, ReturnType<typeof advertPolicy>, ReceivedVrrp, Rejec
   ['different address', advertPolicy(v3inst), rx({ ...v3advert, addresses: ['10.0.0.200'] }), 'address-list'],
   ['v2 interval differs', advertPolicy(v2inst), rx({ ...v2advert, advertInt: 2000 }), 'advert-interval'],
   ['unicast from a stranger', advertPolicy(uniInst), rx(v3advert, { src: '10.0.0.9', dst: '10.0.0.1' }), 'unicast-peer'],
+  // keepalived: the TTL check applies to multicast only (unicast may be routed)
+  ['unicast with TTL 62', advertPolicy(uniInst), rx(v3advert, { src: '10.0.0.2', dst: '10.0.0.1', ttl: 62 }), 'ok'],
+  // keepalived < 2.0 unicast v3 checksum (pseudo-header with the multicast group as destination)
+  ['old-keepalived unicast checksum', advertPolicy(uniInst), { ...rx(v3advert, { src: '10.0.0.2', dst: '224.0.0.18' }), dst: '10.0.0.1' }, 'ok'],
+  ['old-style checksum is not accepted for multicast', advertPolicy(v3inst), { ...rx(v3advert, { dst: '224.0.0.18' }), dst: '224.0.0.19' }, 'bad-checksum'],
 ];
 
 for (const [name, policy, packet, want, local] of cases) {
