@@ -71,6 +71,9 @@ interface Variant {
   advertSecs: number;
   pass?: string;
   unicast?: boolean;
+  /** 'halb-wins' (default): halb 150 vs keepalived 100. 'keepalived-wins': halb 100 vs keepalived 200,
+   *  then keepalived gets SIGTERM and halb takes over on its priority-0 advert. */
+  mode?: 'halb-wins' | 'keepalived-wins';
 }
 
 async function scenario(t: { after: (f: () => unknown) => void; diagnostic: (m: string) => void }, v: Variant): Promise<void> {
@@ -117,7 +120,7 @@ async function scenario(t: { after: (f: () => unknown) => void; diagnostic: (m: 
       `  interface ${vK}`,
       '  state BACKUP',
       '  virtual_router_id 61',
-      '  priority 100',
+      `  priority ${v.mode === 'keepalived-wins' ? 200 : 100}`,
       `  advert_int ${v.advertSecs}`,
       `  version ${v.version}`,
       ...(v.pass ? ['  authentication {', '    auth_type PASS', `    auth_pass ${v.pass}`, '  }'] : []),
@@ -152,7 +155,7 @@ async function scenario(t: { after: (f: () => unknown) => void; diagnostic: (m: 
   const vips = new MemoryVipManager();
   const inst = instance({
     vrid: 61,
-    priority: 150,
+    priority: v.mode === 'keepalived-wins' ? 100 : 150,
     advertInt: advertMs,
     version: v.version,
     interface: vA,
@@ -166,6 +169,21 @@ async function scenario(t: { after: (f: () => unknown) => void; diagnostic: (m: 
   rt.onTransition((_i, _f, to, reason) => transitions.push({ to, reason }));
   const state = (): Phase => rt!.status()[0]!.state;
   rt.start();
+  if (v.mode === 'keepalived-wins') {
+    await new Promise((r) => setTimeout(r, 6 * advertMs));
+    assert.equal(state(), 'BACKUP', 'halb follows the higher-priority keepalived master');
+    assert.equal(kaCount('BACKUP'), 1, 'keepalived never stepped down');
+    const heard = rt.counters().VI_1!.rxAccepted;
+    assert.ok(heard >= 3, `halb accepted keepalived adverts (${heard})`);
+    const term = performance.now();
+    keepalived.kill('SIGTERM');
+    await until('halb MASTER after keepalived stops', () => state() === 'MASTER', 4 * advertMs + 3000);
+    const took = transitions.at(-1)!;
+    t.diagnostic(`halb took over ${(performance.now() - term).toFixed(0)} ms after SIGTERM (${took.reason})`);
+    // unicast, keepalived is our only peer: we know we are the best remaining candidate
+    assert.equal(took.reason, v.unicast ? 'fast-takeover' : 'master-down');
+    return;
+  }
   await until('halb MASTER', () => state() === 'MASTER', 6 * advertMs + 5000);
   await until('keepalived back to BACKUP', () => kaCount('BACKUP') >= 2, 4 * advertMs + 3000);
   await new Promise((r) => setTimeout(r, 3 * advertMs));
@@ -194,4 +212,12 @@ test('VRRPv2 PASS multicast: keepalived <-> halb core, both directions', { skip 
 
 test('VRRPv3 unicast: keepalived <-> halb core, both directions', { skip }, async (t) => {
   await scenario(t, { version: 3, advertSecs: 0.2, unicast: true });
+});
+
+test('VRRPv3 multicast: halb backs up keepalived and takes over after skew on its SIGTERM', { skip }, async (t) => {
+  await scenario(t, { version: 3, advertSecs: 0.2, mode: 'keepalived-wins' });
+});
+
+test('VRRPv3 unicast: halb takes over at once on keepalived SIGTERM (fast takeover)', { skip }, async (t) => {
+  await scenario(t, { version: 3, advertSecs: 0.2, unicast: true, mode: 'keepalived-wins' });
 });
