@@ -92,6 +92,16 @@ export interface VrrpInstance {
   /** v3 over IPv4: checksum over the pseudo-header (keepalived default) or v2-style. */
   readonly checksumPseudoHeader: boolean;
   readonly garp: GarpSettings;
+  /**
+   * halb: a backup takes over at once on a priority-0 advert when it provably is the best
+   * remaining candidate (unicast peer set known; see src/vrrp/machine.ts). Default true.
+   */
+  readonly fastTakeover?: boolean;
+  /**
+   * halb make-before-break: longest time (ms) a stopping master keeps its VIPs while waiting to
+   * hear the new master. Default: its own Master_Down_Interval.
+   */
+  readonly stopHoldMax?: number;
   readonly pos?: SourcePos;
 }
 

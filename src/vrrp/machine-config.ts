@@ -44,7 +44,9 @@ export interface MachineConfigInputs {
   readonly primaryAddress: string;
   readonly scripts?: readonly VrrpScript[];
   readonly trackFiles?: readonly VrrpTrackFile[];
+  /** Overrides the instance's `fastTakeover` (runtime-wide switch). */
   readonly fastTakeover?: boolean;
+  /** Overrides the instance's `stopHoldMax`. */
   readonly stopHoldMax?: number;
 }
 
@@ -78,7 +80,7 @@ export function machineConfig(inst: VrrpInstance, inputs: MachineConfigInputs): 
     peers: inst.unicastPeers.map((p) => canonicalAddress(p) ?? p),
     tracks,
     garp: inst.garp,
-    fastTakeover: inputs.fastTakeover ?? true,
-    ...(inputs.stopHoldMax !== undefined ? { stopHoldMax: inputs.stopHoldMax } : {}),
+    fastTakeover: inputs.fastTakeover ?? inst.fastTakeover ?? true,
+    ...((inputs.stopHoldMax ?? inst.stopHoldMax) !== undefined ? { stopHoldMax: (inputs.stopHoldMax ?? inst.stopHoldMax)! } : {}),
   };
 }
