@@ -107,3 +107,32 @@ export function httpGet(port: number, path = '/', opts: { agent?: http.Agent; he
     req.end(opts.body);
   });
 }
+
+/**
+ * A blackhole on 127.0.0.1: a listening socket (in a python3 child) that never accepts, with
+ * its accept queue filled, so new SYNs are dropped and connects hang until they time out.
+ */
+export async function startBlackhole(): Promise<{ port: number; close(): Promise<void> }> {
+  const { spawn } = await import('node:child_process');
+  const py = spawn('python3', ['-c', 'import socket,sys,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    py.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    py.once('error', reject);
+  });
+  const fillers: net.Socket[] = [];
+  // Fill the accept queue (backlog 0 allows one or two pending connections).
+  for (let i = 0; i < 4; i++) {
+    const f = net.connect(port, '127.0.0.1');
+    f.on('error', () => {});
+    fillers.push(f);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  return {
+    port,
+    close: async () => {
+      for (const f of fillers) f.destroy();
+      py.stdin.end();
+      py.kill();
+    },
+  };
+}
