@@ -9,6 +9,7 @@
 // it lets us keep the client's first bytes to replay them when the server resets the
 // connection before sending anything (a transparent retry, reported as a passive failure).
 import type { Socket } from 'node:net';
+import type { PassiveFailure } from '../health/types.js';
 import type { BackendRuntime, ServerRuntime } from './backend-runtime.js';
 import { classifyError } from './connect.js';
 import { ms, type AccessLogRecord, type FrontendRuntime, type SessionContext } from './context.js';
@@ -161,33 +162,48 @@ export class TcpSession {
   private serverEnded = false;
 
   private readonly onServerEnd = (): void => {
-    this.serverEnded = true;
-    if (this.replay) {
-      // Clean close before any byte: a legitimate (if odd) server answer; do not replay.
-      this.replay = undefined;
+    if (this.replay && !this.clientEnded) {
+      // Closed before sending anything while the client is still talking: what a server
+      // that dies mid-session (or is shutting down) does. Treated like a reset — retried
+      // elsewhere with the client's bytes replayed (HAProxy's `retry-on empty-response`
+      // idea). Bytes sent before the server's first byte are at most a protocol greeting or
+      // a first request (a TLS ClientHello for kube-apiserver passthrough), bounded by
+      // REPLAY_LIMIT. A close after the client's own FIN is a legitimate answer.
+      this.retryOrFail('reset', 'server closed before first byte');
+      return;
     }
+    this.replay = undefined;
+    this.serverEnded = true;
     this.client.end();
   };
 
   private readonly onServerError = (err: NodeJS.ErrnoException): void => {
-    const ss = this.ss!;
-    if (this.replay && !this.clientClosed && this.be && this.st && this.server) {
+    if (this.replay) {
       // Reset before the server's first byte: retry elsewhere and replay the client's bytes.
-      this.detachServer(ss);
-      ss.destroy();
-      this.server.counters.sessCur--;
-      this.server.conns--;
-      const next = nextAfterFailure(this.be, this.ctx.health, this.st, this.server, classifyError(err), this.clientAddr);
-      if (next) {
-        this.client.pause();
-        this.connect(next);
-        return;
-      }
-      this.fail('S', 'C', `server ${err.code ?? 'error'} before first byte`);
+      this.retryOrFail(classifyError(err), `server ${err.code ?? 'error'} before first byte`);
       return;
     }
     this.fail('S', 'D', err.code ?? 'server error');
   };
+
+  private retryOrFail(kind: PassiveFailure, reason: string): void {
+    const ss = this.ss;
+    if (!ss || this.clientClosed || !this.be || !this.st || !this.server) {
+      this.fail('S', 'D', reason);
+      return;
+    }
+    this.detachServer(ss);
+    ss.destroy();
+    this.server.counters.sessCur--;
+    this.server.conns--;
+    const next = nextAfterFailure(this.be, this.ctx.health, this.st, this.server, kind, this.clientAddr);
+    if (next) {
+      this.client.pause();
+      this.connect(next);
+      return;
+    }
+    this.fail('S', 'C', reason);
+  }
 
   private detachServer(ss: Socket): void {
     ss.removeListener('data', this.onServerData);
