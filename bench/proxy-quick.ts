@@ -1,5 +1,5 @@
 // Quick data-plane comparison: halb vs haproxy (nbthread 1) vs direct, on 127.0.0.1.
-//   node dist/bench/proxy-quick.js [--duration 5] [--conns 50] [--only http|tcp|bulk]
+//   node dist/bench/proxy-quick.js [--duration 5] [--conns 50] [--rounds 3] [--only http|tcp|bulk] [--bulk-mb 1024]
 // Runs a fast raw HTTP backend and halb in child processes (so each has its own event loop,
 // like haproxy), drives them with wrk, and prints req/s and ratios. Bulk: one 1 GiB transfer
 // through tcp mode. This is a developer tool; the full table is bench/main.ts's job.
@@ -76,6 +76,8 @@ async function runHalb(cfgJson: string): Promise<void> {
   const cfg = JSON.parse(cfgJson);
   const proxy = createProxy({ frontends: cfg.frontends, backends: cfg.backends, health: new StaticHealthState(), logger: silentLogger() });
   await proxy.start();
+  // Exit through process.exit so `--cpu-prof` profiles get written.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(0));
   process.send?.('ready');
 }
 
@@ -166,24 +168,45 @@ async function main(): Promise<void> {
     const line = (what: string, direct: number | undefined, h: number, x: number, unit: string): void => {
       rows.push(`${what.padEnd(22)} ${direct === undefined ? '-'.padStart(10) : direct.toFixed(1).padStart(10)} ${h.toFixed(1).padStart(10)} ${x.toFixed(1).padStart(10)} ${(h / x).toFixed(2).padStart(6)}x  ${unit}`);
     };
+    const rounds = Number(opt('rounds', '3'));
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    // halb and haproxy runs alternate and the median of `rounds` is kept: this machine is shared,
+    // so load from elsewhere should hit both sides alike.
+    const compare = (hp: number, xp: number): { h: number; x: number; hp99: string; xp99: string } => {
+      const hs: number[] = [];
+      const xs: number[] = [];
+      let hp99 = '';
+      let xp99 = '';
+      for (let r = 0; r < rounds; r++) {
+        const a = wrk(hp, seconds, conns);
+        const b = wrk(xp, seconds, conns);
+        hs.push(a.rps);
+        xs.push(b.rps);
+        hp99 = a.p99;
+        xp99 = b.p99;
+      }
+      return { h: median(hs), x: median(xs), hp99, xp99 };
+    };
     if (only === 'all' || only === 'http') {
       wrk(hHttp, 1, conns); // warm-up (JIT)
       const d = wrk(be, seconds, conns);
-      const h = wrk(hHttp, seconds, conns);
-      const x = wrk(xHttp, seconds, conns);
-      line('http keep-alive', d.rps, h.rps, x.rps, `req/s (p99 halb ${h.p99}, haproxy ${x.p99})`);
+      const c = compare(hHttp, xHttp);
+      line('http keep-alive', d.rps, c.h, c.x, `req/s (p99 halb ${c.hp99}, haproxy ${c.xp99})`);
     }
     if (only === 'all' || only === 'tcp') {
       wrk(hTcp, 1, conns);
-      const h = wrk(hTcp, seconds, conns);
-      const x = wrk(xTcp, seconds, conns);
-      line('tcp (http over tcp)', undefined, h.rps, x.rps, `req/s (p99 halb ${h.p99}, haproxy ${x.p99})`);
+      const c = compare(hTcp, xTcp);
+      line('tcp (http over tcp)', undefined, c.h, c.x, `req/s (p99 halb ${c.hp99}, haproxy ${c.xp99})`);
     }
     if (only === 'all' || only === 'bulk') {
       await bulk(hBulk);
-      const h = await bulk(hBulk);
-      const x = await bulk(xBulk);
-      line('bulk tcp', await bulk(bulkPort), h, x, 'Gbit/s');
+      const hs: number[] = [];
+      const xs: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        hs.push(await bulk(hBulk));
+        xs.push(await bulk(xBulk));
+      }
+      line('bulk tcp', await bulk(bulkPort), median(hs), median(xs), 'Gbit/s');
     }
     console.log(`${'test'.padEnd(22)} ${'direct'.padStart(10)} ${'halb'.padStart(10)} ${'haproxy'.padStart(10)}  ratio`);
     for (const r of rows) console.log(r);

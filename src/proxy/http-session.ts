@@ -109,6 +109,7 @@ export class HttpSession implements ServerConnOwner {
     client.on('close', this.onClientClose);
     client.on('drain', this.onClientDrain);
     client.on('timeout', this.onClientTimeout);
+    client.resume(); // listeners are created with pauseOnConnect (for tcp mode)
     const t = fe.cfg.timeouts;
     if (t.client) client.setTimeout(t.client);
     // HAProxy: `timeout http-request` bounds the wait for a complete first request head.

@@ -116,6 +116,9 @@ export function createProxy(opts: ProxyOptions): Proxy {
     backendXffExcept: (be) => backendXff.get(be),
   };
 
+  // DNS re-resolution moved a server: pooled connections to the old address must go.
+  const unsubscribeAddress = health.onAddressChange((b, s) => backends.get(b)?.servers.find((x) => x.name === s)?.closeIdle());
+
   function buildBackends(list: readonly Backend[]): void {
     const next = new Map<string, BackendRuntime>();
     for (const b of list) {
@@ -138,8 +141,10 @@ export function createProxy(opts: ProxyOptions): Proxy {
 
   function makeServer(l: { fe: FrontendRuntime }): NetServer {
     // allowHalfOpen: a client FIN must not close our direction (tcp half-close, HTTP requests
-    // sent with shutdown(SHUT_WR)). pauseOnConnect (tcp): read nothing until the server is up.
-    const server = new NetServer({ allowHalfOpen: true, pauseOnConnect: l.fe.cfg.mode === 'tcp', noDelay: true });
+    // sent with shutdown(SHUT_WR)). pauseOnConnect: tcp sessions read nothing until the server
+    // is up; http sessions resume at once. Same options for both so a reload may switch a
+    // bind's mode without closing its socket.
+    const server = new NetServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
     server.on('connection', (sock: Socket) => {
       const fe = l.fe; // read at accept time: update() may have swapped the frontend
       if (fe.cfg.mode === 'tcp') new TcpSession(sock, fe, ctx);
@@ -159,7 +164,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
         for (const bind of f.binds) {
           const key = bindKey(bind);
           const existing = keep.get(key);
-          if (existing && existing.fe.cfg.mode === f.mode) {
+          if (existing) {
             keep.delete(key);
             existing.fe = fe;
             existing.bind = bind;
@@ -197,6 +202,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
     async stop() {
       if (!started) return;
       started = false;
+      unsubscribeAddress();
       const closing = listeners.map((l) => closeServer(l.server));
       listeners = [];
       for (const s of [...live]) s.abort();

@@ -77,3 +77,34 @@ test('stats(): counters per frontend, backend and server', async (t) => {
   assert.equal(be.servers[1]!.status, 'MAINT');
   assert.equal(be.servers[0]!.http2xx, 2);
 });
+
+test('update(): repeated reloads under traffic refuse no connection; a bind can switch tcp <-> http', async (t) => {
+  const a = cleanup(t, await startHttpBackend('a'));
+  const fe = frontend('fe', 'be');
+  const h = await startProxy(t, [fe], [backend('be', [server('a', a.port)])]);
+  const port = h.port();
+  let failures = 0;
+  let done = 0;
+  let stop = false;
+  const load = (async () => {
+    while (!stop) {
+      try {
+        const r = await httpGet(port);
+        if (r.status !== 200) failures++;
+      } catch {
+        failures++;
+      }
+      done++;
+    }
+  })();
+  for (let i = 0; i < 6; i++) {
+    const mode = i % 2 === 0 ? 'tcp' : 'http';
+    await h.proxy.update({ frontends: [{ ...fe, mode }], backends: [backend('be', [server('a', a.port, { weight: i + 1 })], { mode })] });
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  stop = true;
+  await load;
+  assert.equal(h.port(), port);
+  assert.ok(done > 5);
+  assert.equal(failures, 0);
+});
