@@ -25,6 +25,9 @@ export function connectServer(host: string, port: number, timeoutMs: number | un
     socket.once('connect', () => {
       if (timer) clearTimeout(timer);
       socket.removeListener('error', onError);
+      // Never leave a socket without an error listener, even between here and the session
+      // attaching its own: an unhandled 'error' would take the whole process down.
+      socket.on('error', () => {});
       socket.setNoDelay(true);
       resolve({ ok: true, socket });
     });
