@@ -674,7 +674,7 @@ export class HttpSession implements ServerConnOwner {
         sc.destroy();
       }
       // A stale pooled connection closed by the server is not a sign of a dead server.
-      const stalePooled = (sc?.uses ?? 1) > 1 && kind === 'reset' && reason === 'server closed';
+      const stalePooled = (sc?.uses ?? 1) > 1 && kind === 'reset';
       if (replayable) {
         if (stalePooled) {
           this.connectTo(server);
