@@ -388,6 +388,10 @@ export class HttpSession implements ServerConnOwner {
       case St.Tunnel:
         this.end('c', 'D', 'tunnel timeout (client side)');
         return;
+      case St.Closing:
+        // A client that never reads our last response must not pin the session forever.
+        this.client.destroy();
+        return;
       default:
         return;
     }
