@@ -135,3 +135,37 @@ test('a server that resets mid-response never crashes the proxy; the client is c
   assert.equal(l.termination, 'SD');
   assert.equal(h.proxy.stats().backends[0]!.errResp, 1);
 });
+
+test('hostile clients (garbage, huge chunk sizes, early resets) never crash the proxy', async (t) => {
+  const a = cleanup(t, await startHttpBackend('a'));
+  const h = await startProxy(t, [frontend('fe', 'be')], [backend('be', [server('a', a.port)])]);
+  const payloads = [
+    Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03]),
+    'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello',
+    'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n',
+    'GET / HTTP/1.1\r\n' + 'X: y\r\n'.repeat(500) + '\r\n',
+    '\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n',
+  ];
+  await Promise.all(payloads.map((p) => rawExchange(h.port(), p)));
+  // Connections reset mid-request.
+  await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      new Promise<void>((resolve) => {
+        const s = net.connect(h.port(), '127.0.0.1');
+        s.on('connect', () => {
+          s.write(i % 2 ? 'GET / HTTP/1.1\r\nHo' : 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc');
+          setTimeout(() => s.resetAndDestroy(), 10);
+        });
+        s.on('error', () => {});
+        s.on('close', () => resolve());
+      }),
+    ),
+  );
+  const ok = await rawExchange(h.port(), 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.match(ok, /^HTTP\/1\.1 200/);
+  assert.equal(a.requests.filter((r) => r.url === '/smuggled').length, 0, 'the smuggling attempt never reached the server');
+  for (let i = 0; i < 50 && h.proxy.stats().frontends[0]!.sessCur > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(h.proxy.stats().frontends[0]!.sessCur, 0);
+  assert.equal(h.proxy.stats().backends[0]!.sessCur, 0);
+});

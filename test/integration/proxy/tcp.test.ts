@@ -190,3 +190,15 @@ test('tcp: servers that refuse, reset or hang never crash the proxy', async (t) 
   assert.equal(h.proxy.stats().frontends[0]!.sessCur, 0);
   assert.equal(h.proxy.stats().backends[0]!.servers.reduce((a, s) => a + s.sessCur, 0), 0);
 });
+
+test('tcp: dontlognull skips sessions that carried no client data', async (t) => {
+  const echo = cleanup(t, await startTcpBackend());
+  const logOpts = (dontlognull: boolean) => ({ log: { httplog: false, tcplog: true, dontlognull } });
+  const h = await startProxy(t, [tcpFe('quiet', 'be', logOpts(true)), tcpFe('loud', 'be', logOpts(false))], [tcpBe('be', [server('e', echo.port)])]);
+  await roundTrip(h.port('quiet'), '');
+  await roundTrip(h.port('loud'), '');
+  await roundTrip(h.port('quiet'), 'data');
+  await h.log.waitFor((x) => x.frontend === 'loud');
+  await h.log.waitFor((x) => x.frontend === 'quiet' && x.bytesIn === 4);
+  assert.equal(h.log.lines.filter((x) => x.frontend === 'quiet').length, 1);
+});
