@@ -73,7 +73,7 @@ export function rawExchange(port: number, data: string | Buffer, opts: { until?:
     const t = setTimeout(() => {
       s.destroy();
       reject(new Error(`rawExchange timeout, got: ${JSON.stringify(got.slice(0, 300))}`));
-    }, opts.timeoutMs ?? 10000);
+    }, opts.timeoutMs ?? 10000 * (Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1));
     s.on('connect', () => {
       s.write(data);
       if (opts.halfClose) s.end();
