@@ -192,6 +192,16 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
+/** True while the bytes of an unfinished first line could still form "METHOD SP target SP version". */
+function plausibleRequestLineStart(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c === 0x0d || c === 0x0a) return true;
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 /** Extra bytes of leading CRLF tolerated before a request line (RFC 9112 §2.2 robustness). */
 function skipLeadingEmptyLines(buf: Uint8Array, end: number): number {
   let i = 0;
@@ -208,6 +218,9 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HeadLimits = 
   const headEnd = findHeadEnd(buf, end, Math.max(skip, searchFrom - 2));
   if (headEnd < 0) {
     if (end - skip >= limits.maxHeadBytes) return { kind: 'error', status: 431, reason: 'request head too large' };
+    // Fail fast on what cannot become a request line (TLS to a plain port, binary junk)
+    // instead of holding the connection until `timeout http-request`.
+    if (searchFrom <= skip && !plausibleRequestLineStart(buf, skip, end)) return { kind: 'error', status: 400, reason: 'malformed request line' };
     return INCOMPLETE;
   }
   if (headEnd - skip > limits.maxHeadBytes) return { kind: 'error', status: 431, reason: 'request head too large' };

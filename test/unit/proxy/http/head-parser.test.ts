@@ -177,3 +177,10 @@ test('fuzz: random bytes never throw', () => {
     assert.ok(['ok', 'incomplete', 'error'].includes(r2.kind));
   }
 });
+
+test('an unfinished head that cannot be a request line is rejected at once', () => {
+  const tls = Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01]);
+  assert.equal(errStatus(parseRequestHead(tls, tls.length)), 400);
+  const fine = Buffer.from('GET /partial HT');
+  assert.equal(parseRequestHead(fine, fine.length).kind, 'incomplete');
+});
