@@ -1,10 +1,47 @@
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { createLogger } from '../log/logger.js';
+import { Daemon } from '../daemon/daemon.js';
+import { startDemoBackend, type DemoBackend } from '../demo/backends.js';
+
+export const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo.yaml', import.meta.url));
+export const DEMO_BACKEND_PORTS = [18081, 18082, 18083];
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('TODO')
-    .action(() => {
-      throw new Error('demo: not implemented yet');
+    .description('loopback demo: halb on examples/demo.yaml in front of 3 demo backends on 127.0.0.1')
+    .option('--duration <seconds>', 'stop by itself after this many seconds')
+    .option('--log-level <level>', 'log level', 'info')
+    .action(async (flags: { duration?: string; logLevel: string }) => {
+      const logger = createLogger({ level: flags.logLevel });
+      const backends: DemoBackend[] = [];
+      for (const [i, port] of DEMO_BACKEND_PORTS.entries()) backends.push(await startDemoBackend(`backend-${i + 1}`, port));
+      const daemon = new Daemon({ sources: { yaml: DEMO_CONFIG }, logger });
+      try {
+        await daemon.start();
+      } catch (err) {
+        process.stderr.write(`halb demo: ${(err as Error).message}\n`);
+        await Promise.all(backends.map((b) => b.close()));
+        process.exit(1);
+      }
+      process.stderr.write(
+        [
+          '',
+          'halb demo is running (Ctrl-C to stop):',
+          '  http  frontend  http://127.0.0.1:8080/      -> backends 127.0.0.1:18081-18083, checked with GET /healthz',
+          '  tcp   frontend  127.0.0.1:8081              -> same backends, tcp mode',
+          '  try:  curl -s http://127.0.0.1:8080/        (repeat: round robin)',
+          '        curl -s -X POST http://127.0.0.1:18082/sick   (backend-2 fails its checks and leaves the rotation)',
+          '        curl -s -X POST http://127.0.0.1:18082/well   (and comes back after rise checks)',
+          '',
+        ].join('\n'),
+      );
+      const timer = flags.duration ? setTimeout(() => process.kill(process.pid, 'SIGTERM'), Number(flags.duration) * 1000) : undefined;
+      await daemon.runUntilSignalled();
+      if (timer) clearTimeout(timer);
+      await Promise.all(backends.map((b) => b.close()));
+      logger.flush();
+      process.exit(0);
     });
 }

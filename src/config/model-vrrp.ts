@@ -112,6 +112,16 @@ export interface VrrpInstance {
   readonly garp: GarpSettings;
   /** keepalived `dont_track_primary`: the instance's own interface going down does not mean FAULT. */
   readonly dontTrackPrimary?: boolean;
+  /**
+   * halb: a backup takes over at once on a priority-0 advert when it provably is the best
+   * remaining candidate (unicast peer set known; see src/vrrp/machine.ts). Default true.
+   */
+  readonly fastTakeover?: boolean;
+  /**
+   * halb make-before-break: longest time (ms) a stopping master keeps its VIPs while waiting to
+   * hear the new master. Default: its own Master_Down_Interval.
+   */
+  readonly stopHoldMax?: number;
   readonly pos?: SourcePos;
 }
 

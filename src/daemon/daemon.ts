@@ -1,0 +1,122 @@
+// Composition root: config sources -> validated model -> services; signals and reload.
+//   SIGTERM/SIGINT: VRRP hands its VIPs over first (make-before-break), then the proxy drains.
+//   SIGHUP: re-read the same sources; a bad config is logged with every diagnostic and the
+//           running config keeps serving.
+import type { HalbConfig } from '../config/model.js';
+import { loadConfig, type ConfigSources } from '../config/load.js';
+import { formatDiagnostic } from '../config/diagnostics.js';
+import { ConfigError } from '../config/diagnostics.js';
+import type { Logger } from '../log/logger.js';
+import { LbService } from './lb-service.js';
+import { VrrpService } from './vrrp-service.js';
+
+export interface DaemonOptions {
+  readonly sources: ConfigSources;
+  readonly logger: Logger;
+  /** Directory for VIP bookkeeping (stale-address cleanup after a crash). */
+  readonly runDir?: string;
+}
+
+export function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig {
+  const { config, diagnostics } = loadConfig(sources);
+  for (const d of diagnostics) {
+    if (d.severity !== 'error') logger?.warn({ event: 'config-diagnostic', severity: d.severity }, formatDiagnostic(d));
+  }
+  if (!config) throw new ConfigError(diagnostics);
+  return config;
+}
+
+export class Daemon {
+  private lb?: LbService;
+  private vrrp?: VrrpService;
+  private config?: HalbConfig;
+  private stopping?: Promise<void>;
+  private reloading = Promise.resolve();
+
+  constructor(private readonly opts: DaemonOptions) {}
+
+  get current(): HalbConfig | undefined {
+    return this.config;
+  }
+  get lbService(): LbService | undefined {
+    return this.lb;
+  }
+  get vrrpService(): VrrpService | undefined {
+    return this.vrrp;
+  }
+
+  async start(): Promise<void> {
+    const log = this.opts.logger;
+    const config = loadOrThrow(this.opts.sources, log);
+    this.config = config;
+    // Proxy first: a VIP should not move here before something answers on it.
+    if (config.frontends.length > 0) {
+      this.lb = new LbService(config, log);
+      await this.lb.start();
+    }
+    if (config.vrrp.instances.length > 0) {
+      this.vrrp = new VrrpService(config, log, { runDir: this.opts.runDir, health: this.lb?.healthMonitor });
+      try {
+        await this.vrrp.start();
+      } catch (err) {
+        await this.lb?.stop();
+        throw err;
+      }
+    }
+    log.info({ event: 'started', frontends: config.frontends.length, backends: config.backends.length, vrrpInstances: config.vrrp.instances.length }, 'halb started');
+  }
+
+  /** Reload from the same sources. Never throws: a bad config leaves the running one serving. */
+  reload(): Promise<boolean> {
+    const run = async (): Promise<boolean> => {
+      const log = this.opts.logger;
+      let next: HalbConfig;
+      try {
+        next = loadOrThrow(this.opts.sources, log);
+      } catch (err) {
+        const lines = err instanceof ConfigError ? err.diagnostics.map(formatDiagnostic) : [String(err)];
+        log.error({ event: 'reload-rejected', diagnostics: lines }, 'reload rejected, running configuration kept');
+        return false;
+      }
+      try {
+        if (this.lb) await this.lb.reload(next);
+        if (this.vrrp) await this.vrrp.reload(next);
+      } catch (err) {
+        log.error({ event: 'reload-failed', err }, 'reload failed, running configuration kept');
+        return false;
+      }
+      this.config = next;
+      log.info({ event: 'reloaded' }, 'configuration reloaded');
+      return true;
+    };
+    const p = this.reloading.then(run);
+    this.reloading = p.then(() => undefined);
+    return p;
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.vrrp?.stop();
+      await this.lb?.stop();
+      this.opts.logger.info({ event: 'stopped' }, 'halb stopped');
+    })();
+    return this.stopping;
+  }
+
+  /** Install SIGTERM/SIGINT/SIGHUP handlers; resolves when the daemon has stopped. */
+  runUntilSignalled(): Promise<void> {
+    return new Promise((resolve) => {
+      const onStop = (sig: string) => {
+        this.opts.logger.info({ event: 'signal', signal: sig }, `received ${sig}, stopping`);
+        void this.stop().then(() => {
+          process.off('SIGHUP', onHup);
+          resolve();
+        });
+      };
+      const onHup = () => void this.reload();
+      process.once('SIGTERM', () => onStop('SIGTERM'));
+      process.once('SIGINT', () => onStop('SIGINT'));
+      process.on('SIGHUP', onHup);
+    });
+  }
+}

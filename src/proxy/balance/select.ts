@@ -1,0 +1,69 @@
+// Candidate selection shared by all algorithms, matching HAProxy's rules:
+//  - a server is usable when up (health), weight > 0 (except for `first`) and below its maxconn;
+//  - backups are used only when no active server is up (HAProxy: "backup servers are used only
+//    when all other non-backup servers are unavailable"); then all usable backups with
+//    `option allbackups`, otherwise only the first usable backup in declaration order;
+//  - servers in `exclude` (already tried) are left out when that leaves someone; a redispatch
+//    onto the same server only happens when it is the only one left.
+import type { BalancedServer, Candidates, PickView } from './types.js';
+
+class IndexSet implements Candidates {
+  readonly list: number[] = [];
+  private readonly mark: Uint8Array;
+  constructor(n: number) {
+    this.mark = new Uint8Array(n);
+  }
+  add(i: number): void {
+    this.list.push(i);
+    this.mark[i] = 1;
+  }
+  has(i: number): boolean {
+    return this.mark[i] === 1;
+  }
+}
+
+export interface SelectOptions {
+  readonly allBackups: boolean;
+  readonly exclude?: ReadonlySet<number> | undefined;
+  /** Weight 0 servers are skipped unless the algorithm ignores weights (`first`). */
+  readonly ignoreWeight?: boolean;
+}
+
+function usable(s: BalancedServer, i: number, view: PickView, ignoreWeight: boolean): boolean {
+  if (!view.isUp(i)) return false;
+  if (!ignoreWeight && s.weight <= 0) return false;
+  if (s.maxconn !== undefined && s.maxconn > 0 && view.conns(i) >= s.maxconn) return false;
+  return true;
+}
+
+function collect(servers: readonly BalancedServer[], view: PickView, o: SelectOptions, backup: boolean, useExclude: boolean): IndexSet {
+  const set = new IndexSet(servers.length);
+  const ignoreWeight = o.ignoreWeight ?? false;
+  for (let i = 0; i < servers.length; i++) {
+    const s = servers[i]!;
+    if (s.backup !== backup) continue;
+    if (useExclude && o.exclude?.has(i)) continue;
+    if (!usable(s, i, view, ignoreWeight)) continue;
+    set.add(i);
+    if (backup && !o.allBackups) break;
+  }
+  return set;
+}
+
+/** Returns the candidate set, or undefined when no server can take the request (503 / close). */
+export function selectCandidates(servers: readonly BalancedServer[], view: PickView, o: SelectOptions): Candidates | undefined {
+  let anyActiveUp = false;
+  for (let i = 0; i < servers.length; i++) {
+    if (!servers[i]!.backup && view.isUp(i) && (o.ignoreWeight || servers[i]!.weight > 0)) {
+      anyActiveUp = true;
+      break;
+    }
+  }
+  const backup = !anyActiveUp;
+  if (o.exclude && o.exclude.size > 0) {
+    const c = collect(servers, view, o, backup, true);
+    if (c.list.length > 0) return c;
+  }
+  const c = collect(servers, view, o, backup, false);
+  return c.list.length > 0 ? c : undefined;
+}

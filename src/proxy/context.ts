@@ -1,0 +1,55 @@
+// What a session needs from the proxy: looked up at session start so a reload (update())
+// applies to new sessions while running ones finish on the runtime they started with.
+import type { Frontend } from '../config/model.js';
+import type { HealthMonitorApi } from '../health/types.js';
+import type { Logger } from '../log/logger.js';
+import type { Clock } from '../util/clock.js';
+import type { BackendRuntime } from './backend-runtime.js';
+import type { AddressMatcher } from './cidr.js';
+import type { Counters } from './counters.js';
+import type { HeadLimits } from './http/head-parser.js';
+
+export interface FrontendRuntime {
+  cfg: Frontend;
+  readonly counters: Counters;
+  /** Compiled `option forwardfor except` of the frontend. */
+  xffExcept?: AddressMatcher | undefined;
+}
+
+export interface SessionContext {
+  readonly health: HealthMonitorApi;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly limits: HeadLimits;
+  backend(name: string | undefined): BackendRuntime | undefined;
+  /** Live sessions, so stop() can end them. */
+  readonly live: Set<{ abort(): void }>;
+  /** Compiled `except` matchers per backend name (backend-level forwardfor). */
+  backendXffExcept(be: BackendRuntime): AddressMatcher | undefined;
+}
+
+export interface AccessLogRecord {
+  event: 'access';
+  mode: 'tcp' | 'http';
+  frontend: string;
+  backend: string;
+  server: string;
+  client: string;
+  connectMs: number;
+  responseMs: number;
+  totalMs: number;
+  bytesIn: number;
+  bytesOut: number;
+  status?: number;
+  method?: string;
+  uri?: string;
+  termination: string;
+  retries: number;
+  redispatches: number;
+  reason?: string;
+}
+
+/** -1 means "did not happen" (HAProxy logs -1 for timers that never ran). */
+export function ms(from: number, to: number): number {
+  return to < 0 || from < 0 ? -1 : Math.round((to - from) * 1000) / 1000;
+}

@@ -1,0 +1,329 @@
+// A small, strict HTTP/1.1 head parser (RFC 9112) for the proxy's fast path. It finds the end
+// of a request or response head in a byte buffer, validates it and extracts only what the proxy
+// needs to route and frame the message. Bodies are never parsed here (see chunked.ts).
+//
+// Strictness, on purpose (request smuggling defences, RFC 9112 §6.1/§6.3/§11.2):
+//  - obs-fold (continuation lines) rejected; whitespace before ':' rejected;
+//  - CTL characters other than HTAB in values rejected (this also rejects bare CR);
+//  - Content-Length must be digits only; differing duplicates rejected;
+//  - a request with both Transfer-Encoding and Content-Length is rejected; Transfer-Encoding
+//    on a request must be exactly `chunked` (we don't implement other codings);
+//  - HTTP/1.1 requests need exactly one Host (RFC 9112 §3.2).
+// Line ends: CRLF, or a bare LF (RFC 9112 §2.2 allows recipients to accept it).
+//
+// Pure: no node:* import; Buffer is only used through its global type.
+
+export interface HeadLimits {
+  /** Max bytes of the whole head including the blank line (HAProxy: bufsize - maxrewrite ≈ 15 KiB). */
+  readonly maxHeadBytes: number;
+  /** Max number of header fields (HAProxy `tune.http.maxhdr` default 101). */
+  readonly maxHeaders: number;
+}
+
+export const DEFAULT_LIMITS: HeadLimits = { maxHeadBytes: 16384, maxHeaders: 101 };
+
+interface HeadCommon {
+  readonly versionMinor: 0 | 1;
+  /** Flat list [name, value, name, value, ...] as received (value trimmed of OWS). */
+  readonly headers: readonly string[];
+  /** -1 when absent. */
+  readonly contentLength: number;
+  readonly chunked: boolean;
+  /** Connection header tokens present (lowercase). */
+  readonly connClose: boolean;
+  readonly connKeepAlive: boolean;
+  readonly connUpgrade: boolean;
+  readonly hasConnectionHeader: boolean;
+  /** Offset of the first byte of the head (leading empty lines before a request are skipped). */
+  readonly start: number;
+  /** Offset just past the head's terminating empty line: bytes consumed. */
+  readonly length: number;
+}
+
+export interface RequestHead extends HeadCommon {
+  readonly method: string;
+  readonly target: string;
+  readonly upgrade?: string | undefined;
+  readonly expectContinue: boolean;
+}
+
+export interface ResponseHead extends HeadCommon {
+  readonly status: number;
+  readonly reason: string;
+  /** Transfer-Encoding present but not ending in chunked: body runs until close (RFC 9112 §6.3). */
+  readonly teNotChunked: boolean;
+  /** Both TE and CL were present: TE wins and the connection must not be reused. */
+  readonly teAndCl: boolean;
+}
+
+export type ParseResult<T> =
+  | { readonly kind: 'ok'; readonly head: T }
+  | { readonly kind: 'incomplete' }
+  | { readonly kind: 'error'; readonly status: 400 | 431 | 502; readonly reason: string };
+
+const INCOMPLETE = { kind: 'incomplete' } as const;
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e]+) HTTP\/1\.([01])$/;
+const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
+const HEADER_VALUE_OK = /^[^\x00-\x08\x0a-\x1f\x7f]*$/;
+const DIGITS = /^\d{1,15}$/;
+
+/**
+ * Finds the end of a head (index just past the empty line) in buf[0..end), starting the
+ * search at `from` (bytes before it are known not to contain the end). -1 if not found.
+ */
+export function findHeadEnd(buf: Uint8Array, end: number, from = 0): number {
+  for (let i = Math.max(0, from); i < end; i++) {
+    if (buf[i] !== 0x0a) continue;
+    // LF LF, or LF CR LF
+    if (i + 1 < end && buf[i + 1] === 0x0a) return i + 2;
+    if (i + 2 < end && buf[i + 1] === 0x0d && buf[i + 2] === 0x0a) return i + 3;
+  }
+  return -1;
+}
+
+function trimOws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === 0x20 || s.charCodeAt(a) === 0x09)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 0x20 || s.charCodeAt(b - 1) === 0x09)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+interface Fields {
+  headers: string[];
+  contentLength: number;
+  clConflict: boolean;
+  te: string | undefined;
+  connClose: boolean;
+  connKeepAlive: boolean;
+  connUpgrade: boolean;
+  hasConnectionHeader: boolean;
+  hostCount: number;
+  upgrade: string | undefined;
+  expectContinue: boolean;
+}
+
+/** Splits head text into lines (without the final empty line) and parses header fields. */
+function parseFields(lines: string[], limits: HeadLimits): Fields | string {
+  const f: Fields = {
+    headers: [],
+    contentLength: -1,
+    clConflict: false,
+    te: undefined,
+    connClose: false,
+    connKeepAlive: false,
+    connUpgrade: false,
+    hasConnectionHeader: false,
+    hostCount: 0,
+    upgrade: undefined,
+    expectContinue: false,
+  };
+  if (lines.length - 1 > limits.maxHeaders) return 'too many headers';
+  for (let k = 1; k < lines.length; k++) {
+    const line = lines[k]!;
+    const c0 = line.charCodeAt(0);
+    if (c0 === 0x20 || c0 === 0x09) return 'obs-fold line';
+    const colon = line.indexOf(':');
+    if (colon <= 0) return 'header line without name';
+    const name = line.slice(0, colon);
+    if (!TOKEN.test(name)) return 'invalid header name';
+    const raw = line.slice(colon + 1);
+    if (!HEADER_VALUE_OK.test(raw)) return 'invalid character in header value';
+    const value = trimOws(raw);
+    f.headers.push(name, value);
+    // Only a few names matter; compare by length first to stay cheap.
+    switch (name.length) {
+      case 4:
+        if (name.toLowerCase() === 'host') f.hostCount++;
+        break;
+      case 6:
+        if (name.toLowerCase() === 'expect' && value.toLowerCase() === '100-continue') f.expectContinue = true;
+        break;
+      case 7:
+        if (name.toLowerCase() === 'upgrade') f.upgrade = value;
+        break;
+      case 10:
+        if (name.toLowerCase() === 'connection') {
+          f.hasConnectionHeader = true;
+          for (const t of value.split(',')) {
+            const tok = trimOws(t).toLowerCase();
+            if (tok === 'close') f.connClose = true;
+            else if (tok === 'keep-alive') f.connKeepAlive = true;
+            else if (tok === 'upgrade') f.connUpgrade = true;
+          }
+        }
+        break;
+      case 14:
+        if (name.toLowerCase() === 'content-length') {
+          // RFC 9110 §8.6: a list of identical values may be accepted as one.
+          for (const part of value.split(',')) {
+            const v = trimOws(part);
+            if (!DIGITS.test(v)) return 'invalid content-length';
+            const n = Number(v);
+            if (f.contentLength >= 0 && f.contentLength !== n) f.clConflict = true;
+            f.contentLength = n;
+          }
+        }
+        break;
+      case 17:
+        if (name.toLowerCase() === 'transfer-encoding') f.te = f.te === undefined ? value : `${f.te}, ${value}`;
+        break;
+    }
+  }
+  return f;
+}
+
+/** Last coding of a Transfer-Encoding list, lowercase. */
+function lastCoding(te: string): string {
+  const parts = te.split(',');
+  return trimOws(parts[parts.length - 1]!).toLowerCase();
+}
+
+function splitLines(text: string): string[] {
+  // Drop the terminating empty line(s) and any CR before LF.
+  const lines = text.split('\n');
+  lines.length -= 2; // the head ends with "\n\n" or "\n\r\n": the last two pieces are '' / '\r' and ''
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.charCodeAt(l.length - 1) === 0x0d) lines[i] = l.slice(0, -1);
+  }
+  return lines;
+}
+
+/** True while the bytes of an unfinished first line could still form "METHOD SP target SP version". */
+function plausibleRequestLineStart(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c === 0x0d || c === 0x0a) return true;
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+/** Extra bytes of leading CRLF tolerated before a request line (RFC 9112 §2.2 robustness). */
+function skipLeadingEmptyLines(buf: Uint8Array, end: number): number {
+  let i = 0;
+  while (i < end && i < 8 && (buf[i] === 0x0d || buf[i] === 0x0a)) i++;
+  return i;
+}
+
+function headText(buf: Buffer, start: number, stop: number): string {
+  return buf.toString('latin1', start, stop);
+}
+
+export function parseRequestHead(buf: Buffer, end: number, limits: HeadLimits = DEFAULT_LIMITS, searchFrom = 0): ParseResult<RequestHead> {
+  const skip = skipLeadingEmptyLines(buf, end);
+  const headEnd = findHeadEnd(buf, end, Math.max(skip, searchFrom - 2));
+  if (headEnd < 0) {
+    if (end - skip >= limits.maxHeadBytes) return { kind: 'error', status: 431, reason: 'request head too large' };
+    // Fail fast on what cannot become a request line (TLS to a plain port, binary junk)
+    // instead of holding the connection until `timeout http-request`.
+    if (searchFrom <= skip && !plausibleRequestLineStart(buf, skip, end)) return { kind: 'error', status: 400, reason: 'malformed request line' };
+    return INCOMPLETE;
+  }
+  if (headEnd - skip > limits.maxHeadBytes) return { kind: 'error', status: 431, reason: 'request head too large' };
+  const lines = splitLines(headText(buf, skip, headEnd));
+  const m = REQUEST_LINE.exec(lines[0] ?? '');
+  if (!m) return { kind: 'error', status: 400, reason: 'malformed request line' };
+  const f = parseFields(lines, limits);
+  if (typeof f === 'string') return { kind: 'error', status: f === 'too many headers' ? 431 : 400, reason: f };
+  const versionMinor = m[3] === '1' ? 1 : 0;
+  if (f.clConflict) return { kind: 'error', status: 400, reason: 'conflicting content-length' };
+  let chunked = false;
+  if (f.te !== undefined) {
+    if (f.contentLength >= 0) return { kind: 'error', status: 400, reason: 'both transfer-encoding and content-length' };
+    if (versionMinor === 0) return { kind: 'error', status: 400, reason: 'transfer-encoding in HTTP/1.0 request' };
+    if (f.te.toLowerCase().replace(/[ \t]/g, '') !== 'chunked') return { kind: 'error', status: 400, reason: 'unsupported transfer-encoding' };
+    chunked = true;
+  }
+  if (versionMinor === 1 && f.hostCount !== 1) return { kind: 'error', status: 400, reason: f.hostCount === 0 ? 'missing host header' : 'duplicate host header' };
+  if (f.hostCount > 1) return { kind: 'error', status: 400, reason: 'duplicate host header' };
+  return {
+    kind: 'ok',
+    head: {
+      method: m[1]!,
+      target: m[2]!,
+      versionMinor,
+      headers: f.headers,
+      contentLength: f.contentLength,
+      chunked,
+      connClose: f.connClose,
+      connKeepAlive: f.connKeepAlive,
+      connUpgrade: f.connUpgrade,
+      hasConnectionHeader: f.hasConnectionHeader,
+      upgrade: f.upgrade,
+      expectContinue: f.expectContinue,
+      start: skip,
+      length: headEnd,
+    },
+  };
+}
+
+export function parseResponseHead(buf: Buffer, end: number, limits: HeadLimits = DEFAULT_LIMITS, searchFrom = 0): ParseResult<ResponseHead> {
+  const headEnd = findHeadEnd(buf, end, searchFrom - 2);
+  if (headEnd < 0) {
+    if (end >= limits.maxHeadBytes) return { kind: 'error', status: 502, reason: 'response head too large' };
+    // Fail fast on garbage: a response must start with "HTTP/".
+    const n = Math.min(end, 5);
+    for (let i = 0; i < n; i++) if (buf[i] !== 'HTTP/'.charCodeAt(i)) return { kind: 'error', status: 502, reason: 'malformed status line' };
+    return INCOMPLETE;
+  }
+  if (headEnd > limits.maxHeadBytes) return { kind: 'error', status: 502, reason: 'response head too large' };
+  const lines = splitLines(headText(buf, 0, headEnd));
+  const m = STATUS_LINE.exec(lines[0] ?? '');
+  if (!m) return { kind: 'error', status: 502, reason: 'malformed status line' };
+  const f = parseFields(lines, limits);
+  if (typeof f === 'string') return { kind: 'error', status: 502, reason: f };
+  if (f.clConflict) return { kind: 'error', status: 502, reason: 'conflicting content-length' };
+  let chunked = false;
+  let teNotChunked = false;
+  const teAndCl = f.te !== undefined && f.contentLength >= 0;
+  if (f.te !== undefined) {
+    if (lastCoding(f.te) === 'chunked') chunked = true;
+    else teNotChunked = true;
+  }
+  return {
+    kind: 'ok',
+    head: {
+      status: Number(m[2]),
+      reason: m[3] ?? '',
+      versionMinor: m[1] === '1' ? 1 : 0,
+      headers: f.headers,
+      // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length.
+      contentLength: f.te !== undefined ? -1 : f.contentLength,
+      chunked,
+      teNotChunked,
+      teAndCl,
+      connClose: f.connClose,
+      connKeepAlive: f.connKeepAlive,
+      connUpgrade: f.connUpgrade,
+      hasConnectionHeader: f.hasConnectionHeader,
+      start: 0,
+      length: headEnd,
+    },
+  };
+}
+
+/** How a response body is delimited, given the request method (RFC 9112 §6.3). */
+export type BodyKind = { readonly kind: 'none' } | { readonly kind: 'length'; readonly n: number } | { readonly kind: 'chunked' } | { readonly kind: 'close' };
+
+export function responseBodyKind(res: ResponseHead, requestMethod: string): BodyKind {
+  if (requestMethod === 'HEAD' || (res.status >= 100 && res.status < 200) || res.status === 204 || res.status === 304) return { kind: 'none' };
+  if (requestMethod === 'CONNECT' && res.status >= 200 && res.status < 300) return { kind: 'close' };
+  if (res.chunked) return { kind: 'chunked' };
+  if (res.teNotChunked) return { kind: 'close' };
+  if (res.contentLength >= 0) return res.contentLength === 0 ? { kind: 'none' } : { kind: 'length', n: res.contentLength };
+  return { kind: 'close' };
+}
+
+export function requestBodyKind(req: RequestHead): BodyKind {
+  if (req.chunked) return { kind: 'chunked' };
+  if (req.contentLength > 0) return { kind: 'length', n: req.contentLength };
+  return { kind: 'none' };
+}
+
+export function isToken(s: string): boolean {
+  return TOKEN.test(s);
+}

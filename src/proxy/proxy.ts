@@ -1,0 +1,257 @@
+// The data plane's public API for the composition root:
+//
+//   const proxy = createProxy({ frontends, backends, health, logger });
+//   await proxy.start();            // binds every frontend; EADDRINUSE names the bind's file:line
+//   proxy.stats();                  // counters per frontend/backend/server
+//   await proxy.update(next);       // hot swap of backends/servers; unchanged binds keep their socket
+//   await proxy.stop();
+//
+// State the data plane owns is per process (sessions, pools, counters); what it reads from the
+// control plane (config, server up/down, addresses) comes through plain data and the
+// HealthMonitorApi seam, so a worker-per-core layout can feed it by messages (docs/architecture.md).
+import { Server as NetServer, type Socket } from 'node:net';
+import type { Backend, Bind, Frontend } from '../config/model.js';
+import type { HealthMonitorApi } from '../health/types.js';
+import type { Logger } from '../log/logger.js';
+import { monotonicClock, type Clock } from '../util/clock.js';
+import { BackendRuntime } from './backend-runtime.js';
+import { cidrMatcher, type AddressMatcher } from './cidr.js';
+import type { FrontendRuntime, SessionContext } from './context.js';
+import { newCounters, type ProxyStats } from './counters.js';
+import { DEFAULT_LIMITS, type HeadLimits } from './http/head-parser.js';
+import { HttpSession } from './http-session.js';
+import { TcpSession } from './tcp-session.js';
+
+export interface ProxyOptions {
+  readonly frontends: readonly Frontend[];
+  readonly backends: readonly Backend[];
+  readonly health: HealthMonitorApi;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Uniform [0,1) source for `balance random`. */
+  readonly random?: () => number;
+  readonly limits?: HeadLimits;
+}
+
+export interface ProxyConfig {
+  readonly frontends: readonly Frontend[];
+  readonly backends: readonly Backend[];
+}
+
+export interface BoundAddress {
+  readonly frontend: string;
+  readonly address: string;
+  /** The actual port (differs from the configured one when that was 0). */
+  readonly port: number;
+  readonly bind: Bind;
+}
+
+export interface Proxy {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  stats(): ProxyStats;
+  update(next: ProxyConfig): Promise<void>;
+  /** Where each bind actually listens (for tests and the stats page). */
+  addresses(): BoundAddress[];
+}
+
+/** A bind failure, with the config position in the message. */
+export class BindError extends Error {
+  readonly code: string;
+  constructor(
+    readonly bind: Bind,
+    readonly frontend: string,
+    cause: NodeJS.ErrnoException,
+  ) {
+    const where = bind.pos ? `${bind.pos.file}:${bind.pos.line}: ` : '';
+    const what = cause.code === 'EADDRINUSE' ? 'address already in use' : cause.code === 'EACCES' ? 'permission denied' : cause.message;
+    super(`${where}bind ${bind.address}:${bind.port} (frontend ${frontend}): ${what}`, { cause });
+    this.name = 'BindError';
+    this.code = cause.code ?? 'EBIND';
+  }
+}
+
+interface Listener {
+  key: string;
+  bind: Bind;
+  fe: FrontendRuntime;
+  server: NetServer;
+}
+
+const bindKey = (b: Bind): string => `${b.address}|${b.port}`;
+
+function listen(server: NetServer, bind: Bind): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen({ host: bind.address, port: bind.port, backlog: 1024, exclusive: true }, () => {
+      server.removeListener('error', onError);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: NetServer): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export function createProxy(opts: ProxyOptions): Proxy {
+  const clock = opts.clock ?? monotonicClock;
+  const random = opts.random ?? Math.random;
+  const health = opts.health;
+  let backends = new Map<string, BackendRuntime>();
+  const backendXff = new WeakMap<BackendRuntime, AddressMatcher | undefined>();
+  const frontends = new Map<string, FrontendRuntime>();
+  let listeners: Listener[] = [];
+  let started = false;
+  const live = new Set<{ abort(): void }>();
+
+  const ctx: SessionContext = {
+    health,
+    logger: opts.logger,
+    clock,
+    limits: opts.limits ?? DEFAULT_LIMITS,
+    live,
+    backend: (name) => (name === undefined ? undefined : backends.get(name)),
+    backendXffExcept: (be) => backendXff.get(be),
+  };
+
+  // DNS re-resolution moved a server: pooled connections to the old address must go.
+  const unsubscribeAddress = health.onAddressChange((b, s) => backends.get(b)?.servers.find((x) => x.name === s)?.closeIdle());
+
+  function buildBackends(list: readonly Backend[]): void {
+    const next = new Map<string, BackendRuntime>();
+    for (const b of list) {
+      const rt = new BackendRuntime(b, health, random, backends.get(b.name));
+      backendXff.set(rt, b.forwardFor?.except ? cidrMatcher(b.forwardFor.except) : undefined);
+      next.set(b.name, rt);
+    }
+    for (const [name, old] of backends) if (!next.has(name)) old.closeIdle();
+    backends = next;
+  }
+
+  function frontendRuntime(f: Frontend): FrontendRuntime {
+    const prev = frontends.get(f.name);
+    const rt: FrontendRuntime = prev ?? { cfg: f, counters: newCounters() };
+    rt.cfg = f;
+    rt.xffExcept = f.forwardFor?.except ? cidrMatcher(f.forwardFor.except) : undefined;
+    frontends.set(f.name, rt);
+    return rt;
+  }
+
+  function makeServer(l: { fe: FrontendRuntime }): NetServer {
+    // allowHalfOpen: a client FIN must not close our direction (tcp half-close, HTTP requests
+    // sent with shutdown(SHUT_WR)). pauseOnConnect: tcp sessions read nothing until the server
+    // is up; http sessions resume at once. Same options for both so a reload may switch a
+    // bind's mode without closing its socket.
+    const server = new NetServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
+    server.on('connection', (sock: Socket) => {
+      const fe = l.fe; // read at accept time: update() may have swapped the frontend
+      if (fe.cfg.mode === 'tcp') new TcpSession(sock, fe, ctx);
+      else new HttpSession(sock, fe, ctx);
+    });
+    server.on('error', (err) => opts.logger.error({ event: 'listener-error', frontend: l.fe.cfg.name, reason: String(err) }, 'listener error'));
+    if (l.fe.cfg.maxconn) server.maxConnections = l.fe.cfg.maxconn;
+    return server;
+  }
+
+  async function bindAll(fes: readonly Frontend[], keep: Map<string, Listener>): Promise<Listener[]> {
+    const out: Listener[] = [];
+    const fresh: Listener[] = [];
+    try {
+      for (const f of fes) {
+        const fe = frontendRuntime(f);
+        for (const bind of f.binds) {
+          const key = bindKey(bind);
+          const existing = keep.get(key);
+          if (existing) {
+            keep.delete(key);
+            existing.fe = fe;
+            existing.bind = bind;
+            if (f.maxconn) existing.server.maxConnections = f.maxconn;
+            out.push(existing);
+            continue;
+          }
+          const l: Listener = { key, bind, fe, server: undefined as unknown as NetServer };
+          l.server = makeServer(l);
+          try {
+            await listen(l.server, bind);
+          } catch (err) {
+            throw new BindError(bind, f.name, err as NodeJS.ErrnoException);
+          }
+          fresh.push(l);
+          out.push(l);
+        }
+      }
+    } catch (err) {
+      // Never leave a half-bound daemon: undo what this call bound.
+      await Promise.all(fresh.map((l) => closeServer(l.server)));
+      throw err;
+    }
+    return out;
+  }
+
+  return {
+    async start() {
+      if (started) return;
+      buildBackends(opts.backends);
+      listeners = await bindAll(opts.frontends, new Map());
+      started = true;
+    },
+
+    async stop() {
+      if (!started) return;
+      started = false;
+      unsubscribeAddress();
+      const closing = listeners.map((l) => closeServer(l.server));
+      listeners = [];
+      for (const s of [...live]) s.abort();
+      for (const b of backends.values()) b.closeIdle();
+      await Promise.all(closing);
+    },
+
+    async update(next: ProxyConfig) {
+      buildBackends(next.backends);
+      if (!started) return;
+      const old = new Map(listeners.map((l) => [l.key, l]));
+      const keep = new Map(old);
+      listeners = await bindAll(next.frontends, keep);
+      // Whatever was not reused is gone from the config: stop accepting there.
+      await Promise.all([...keep.values()].map((l) => closeServer(l.server)));
+      const names = new Set(next.frontends.map((f) => f.name));
+      for (const n of [...frontends.keys()]) if (!names.has(n)) frontends.delete(n);
+    },
+
+    stats(): ProxyStats {
+      return {
+        frontends: [...frontends.values()].map((f) => ({
+          name: f.cfg.name,
+          ...f.counters,
+          listening: listeners.filter((l) => l.fe === f).map((l) => {
+            const a = l.server.address();
+            return a && typeof a === 'object' ? `${a.address}:${a.port}` : String(a);
+          }),
+        })),
+        backends: [...backends.values()].map((b) => ({
+          name: b.name,
+          ...b.counters,
+          servers: b.servers.map((s) => ({
+            name: s.name,
+            ...s.counters,
+            sessCur: s.conns,
+            status: s.cfg.disabled ? ('MAINT' as const) : health.isUp(b.name, s.name) ? ('UP' as const) : ('DOWN' as const),
+            idleConnections: s.idle.length,
+          })),
+        })),
+      };
+    },
+
+    addresses(): BoundAddress[] {
+      return listeners.map((l) => {
+        const a = l.server.address();
+        const port = a && typeof a === 'object' ? a.port : l.bind.port;
+        return { frontend: l.fe.cfg.name, address: l.bind.address, port, bind: l.bind };
+      });
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// A pooled server-side connection for http mode. Its socket handlers are attached once and
+// forward to whichever session currently owns it, so reusing a connection costs no listener
+// churn. While idle (no owner) any data or close from the server just retires it.
+import type { Socket } from 'node:net';
+import type { ServerRuntime } from './backend-runtime.js';
+
+export interface ServerConnOwner {
+  onServerData(chunk: Buffer): void;
+  onServerEnd(): void;
+  onServerClose(hadError: boolean): void;
+  onServerError(err: NodeJS.ErrnoException): void;
+  onServerTimeout(): void;
+  onServerDrain(): void;
+}
+
+export class ServerConn {
+  owner: ServerConnOwner | undefined;
+  /** Requests served on this connection (0 = fresh: a failure is then a connect-level failure). */
+  uses = 0;
+  closed = false;
+
+  constructor(
+    readonly socket: Socket,
+    readonly server: ServerRuntime,
+    timeoutMs: number | undefined,
+  ) {
+    socket.on('data', (c: Buffer) => {
+      if (this.owner) this.owner.onServerData(c);
+      else this.destroy();
+    });
+    socket.on('end', () => {
+      if (this.owner) this.owner.onServerEnd();
+      else this.destroy();
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (this.owner) this.owner.onServerError(e);
+    });
+    socket.on('close', (hadError: boolean) => {
+      this.closed = true;
+      this.unpool();
+      const o = this.owner;
+      this.owner = undefined;
+      o?.onServerClose(hadError);
+    });
+    socket.on('drain', () => this.owner?.onServerDrain());
+    if (timeoutMs !== undefined && timeoutMs > 0) {
+      // `timeout server` is an inactivity timeout (HAProxy); idle pooled connections expire with it too.
+      socket.setTimeout(timeoutMs);
+      socket.on('timeout', () => {
+        if (this.owner) this.owner.onServerTimeout();
+        else this.destroy();
+      });
+    }
+  }
+
+  private unpool(): void {
+    const idle = this.server.idle;
+    const i = idle.indexOf(this);
+    if (i >= 0) idle.splice(i, 1);
+  }
+
+  destroy(): void {
+    this.owner = undefined;
+    this.unpool();
+    this.closed = true;
+    this.socket.destroy();
+  }
+}

@@ -1,0 +1,316 @@
+// tcp mode: one client connection <-> one server connection, bytes forwarded both ways with
+// backpressure (pause the reader when the writer's buffer is full, resume on drain) and
+// half-close (a FIN from one side is passed on with end(); the other direction keeps flowing,
+// allowHalfOpen on both sockets). Timeouts are inactivity timers: `timeout client`/`server`
+// until the server connection is up, then `timeout tunnel` on both sides when set (HAProxy
+// applies tunnel once a tcp session is established).
+//
+// Manual pumping rather than stream.pipe(): fewer listeners and no per-chunk bookkeeping, and
+// it lets us keep the client's first bytes to replay them when the server resets the
+// connection before sending anything (a transparent retry, reported as a passive failure).
+import type { Socket } from 'node:net';
+import type { PassiveFailure } from '../health/types.js';
+import type { BackendRuntime, ServerRuntime } from './backend-runtime.js';
+import { classifyError } from './connect.js';
+import { ms, type AccessLogRecord, type FrontendRuntime, type SessionContext } from './context.js';
+import { plainAddress } from './cidr.js';
+import { dispatch, newDispatchState, nextAfterFailure, type DispatchState } from './dispatch.js';
+import { termCode, type TermCause, type TermPhase } from './termination.js';
+
+/** Client bytes kept for replay until the server's first byte; beyond this no transparent retry. */
+const REPLAY_LIMIT = 64 * 1024;
+
+export class TcpSession {
+  private readonly t0: number;
+  private tConnect = -1;
+  private tFirstByte = -1;
+  private be: BackendRuntime | undefined;
+  private server: ServerRuntime | undefined;
+  private ss: Socket | undefined;
+  private st: DispatchState | undefined;
+  private bytesIn = 0;
+  private bytesOut = 0;
+  private replay: Buffer[] | undefined = [];
+  private replayBytes = 0;
+  private clientEnded = false;
+  private clientClosed = false;
+  private serverClosed = true;
+  private finished = false;
+  private cause: TermCause = '-';
+  private phase: TermPhase = '-';
+  private reason: string | undefined;
+  private readonly clientAddr: string;
+
+  constructor(
+    private readonly client: Socket,
+    private readonly fe: FrontendRuntime,
+    private readonly ctx: SessionContext,
+  ) {
+    this.t0 = ctx.clock.now();
+    this.clientAddr = plainAddress(client.remoteAddress);
+    fe.counters.sessCur++;
+    fe.counters.sessTotal++;
+    ctx.live.add(this);
+    client.setNoDelay(true);
+    client.on('error', this.onClientError);
+    client.on('close', this.onClientClose);
+    client.on('timeout', this.onClientTimeout);
+    const tc = fe.cfg.timeouts.client;
+    if (tc) client.setTimeout(tc);
+    this.be = ctx.backend(fe.cfg.defaultBackend);
+    if (!this.be) {
+      this.fail('R', 'C', 'no backend');
+      return;
+    }
+    this.be.counters.sessCur++;
+    this.be.counters.sessTotal++;
+    this.st = newDispatchState(this.be);
+    this.connect(undefined);
+  }
+
+  abort(): void {
+    this.fail('R', this.ss ? 'D' : 'C', 'proxy stopping');
+  }
+
+  private connect(first: ServerRuntime | undefined): void {
+    const be = this.be!;
+    this.phase = 'C';
+    dispatch(be, this.ctx.health, this.st!, this.clientAddr, first).then((r) => {
+      if (this.finished || this.clientClosed) {
+        if (r.ok) {
+          r.server.conns--;
+          r.socket.destroy();
+        }
+        if (!this.finished) this.finish();
+        return;
+      }
+      if (!r.ok) {
+        this.server = r.server;
+        this.fail(r.reason === 'timeout' ? 's' : 'S', 'C', r.reason === 'noserver' ? 'no server available' : `connect: ${r.reason}`);
+        return;
+      }
+      this.attach(r.server, r.socket);
+    }, (err: unknown) => this.fail('R', 'C', String(err)));
+  }
+
+  private attach(server: ServerRuntime, ss: Socket): void {
+    const be = this.be!;
+    this.server = server;
+    this.ss = ss;
+    this.serverClosed = false;
+    this.tConnect = this.ctx.clock.now();
+    this.phase = 'D';
+    server.counters.sessCur++;
+    server.counters.sessTotal++;
+    const tunnel = be.cfg.timeouts.tunnel;
+    const tServer = tunnel ?? be.cfg.timeouts.server;
+    if (tServer) ss.setTimeout(tServer, this.onServerTimeout);
+    if (tunnel) this.client.setTimeout(tunnel);
+    ss.on('data', this.onServerData);
+    ss.on('end', this.onServerEnd);
+    ss.on('drain', this.onServerDrain);
+    ss.on('error', this.onServerError);
+    ss.on('close', this.onServerClose);
+    // Replay what the previous (reset) server already got.
+    if (this.replay) for (const b of this.replay) ss.write(b);
+    if (this.clientEnded) ss.end();
+    if (!this.clientListening) {
+      this.clientListening = true;
+      this.client.on('data', this.onClientData);
+      this.client.on('end', this.onClientEnd);
+      this.client.on('drain', this.onClientDrain);
+    }
+    this.client.resume();
+  }
+
+  private clientListening = false;
+
+  private readonly onClientData = (chunk: Buffer): void => {
+    this.bytesIn += chunk.length;
+    if (this.replay) {
+      this.replayBytes += chunk.length;
+      if (this.replayBytes <= REPLAY_LIMIT) this.replay.push(chunk);
+      else this.replay = undefined;
+    }
+    const ss = this.ss;
+    if (ss && !ss.write(chunk)) this.client.pause();
+  };
+
+  private readonly onServerData = (chunk: Buffer): void => {
+    if (this.replay) {
+      this.replay = undefined;
+      this.tFirstByte = this.ctx.clock.now();
+      this.ctx.health.reportSuccess(this.be!.name, this.server!.name);
+    }
+    this.bytesOut += chunk.length;
+    if (!this.client.write(chunk)) this.ss!.pause();
+  };
+
+  private readonly onServerDrain = (): void => {
+    this.client.resume();
+  };
+
+  private readonly onClientDrain = (): void => {
+    this.ss?.resume();
+  };
+
+  private readonly onClientEnd = (): void => {
+    this.clientEnded = true;
+    this.ss?.end();
+  };
+
+  private serverEnded = false;
+
+  private readonly onServerEnd = (): void => {
+    if (this.replay && !this.clientEnded) {
+      // Closed before sending anything while the client is still talking: what a server
+      // that dies mid-session (or is shutting down) does. Treated like a reset — retried
+      // elsewhere with the client's bytes replayed (HAProxy's `retry-on empty-response`
+      // idea). Bytes sent before the server's first byte are at most a protocol greeting or
+      // a first request (a TLS ClientHello for kube-apiserver passthrough), bounded by
+      // REPLAY_LIMIT. A close after the client's own FIN is a legitimate answer.
+      this.retryOrFail('reset', 'server closed before first byte');
+      return;
+    }
+    this.replay = undefined;
+    this.serverEnded = true;
+    this.client.end();
+  };
+
+  private readonly onServerError = (err: NodeJS.ErrnoException): void => {
+    if (this.replay) {
+      // Reset before the server's first byte: retry elsewhere and replay the client's bytes.
+      this.retryOrFail(classifyError(err), `server ${err.code ?? 'error'} before first byte`);
+      return;
+    }
+    this.fail('S', 'D', err.code ?? 'server error');
+  };
+
+  private retryOrFail(kind: PassiveFailure, reason: string): void {
+    const ss = this.ss;
+    if (!ss || this.clientClosed || !this.be || !this.st || !this.server) {
+      this.fail('S', 'D', reason);
+      return;
+    }
+    this.detachServer(ss);
+    ss.destroy();
+    this.server.counters.sessCur--;
+    this.server.conns--;
+    const next = nextAfterFailure(this.be, this.ctx.health, this.st, this.server, kind, this.clientAddr);
+    if (next) {
+      this.client.pause();
+      this.connect(next);
+      return;
+    }
+    this.fail('S', 'C', reason);
+  }
+
+  private detachServer(ss: Socket): void {
+    ss.removeListener('data', this.onServerData);
+    ss.removeListener('end', this.onServerEnd);
+    ss.removeListener('drain', this.onServerDrain);
+    ss.removeListener('error', this.onServerError);
+    ss.removeListener('close', this.onServerClose);
+    ss.on('error', () => {});
+    this.ss = undefined;
+    this.serverClosed = true;
+  }
+
+  private readonly onClientError = (err: NodeJS.ErrnoException): void => {
+    this.fail('C', this.phase === '-' ? 'D' : this.phase, err.code ?? 'client error');
+  };
+
+  private readonly onClientTimeout = (): void => {
+    this.fail('c', this.phase, 'client timeout');
+  };
+
+  private readonly onServerTimeout = (): void => {
+    this.fail('s', this.phase, 'server timeout');
+  };
+
+  private readonly onClientClose = (): void => {
+    this.clientClosed = true;
+    // Client fully gone before both directions ended cleanly: nothing more can be delivered.
+    if (this.ss && !this.serverClosed && !(this.clientEnded && this.serverEnded)) this.ss.destroy();
+    this.maybeFinish();
+  };
+
+  private readonly onServerClose = (): void => {
+    this.serverClosed = true;
+    if (this.server) {
+      this.server.counters.sessCur--;
+      this.server.conns--;
+    }
+    if (!this.clientClosed) {
+      if (this.serverEnded) this.client.end();
+      else this.client.destroy();
+    }
+    this.maybeFinish();
+  };
+
+  private maybeFinish(): void {
+    if (this.clientClosed && this.serverClosed) this.finish();
+  }
+
+  private fail(cause: TermCause, phase: TermPhase, reason: string): void {
+    if (this.finished) return;
+    if (this.cause === '-') {
+      this.cause = cause;
+      this.phase = phase;
+      this.reason = reason;
+      if (cause === 'S' || cause === 's') {
+        if (phase !== 'C') {
+          this.be && this.be.counters.errResp++;
+          this.server && this.server.counters.errResp++;
+        }
+      } else if (cause === 'C' || cause === 'c') {
+        this.fe.counters.errReq++;
+      }
+    }
+    this.ss?.destroy();
+    this.client.destroy();
+    this.maybeFinish();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.ctx.live.delete(this);
+    const now = this.ctx.clock.now();
+    this.fe.counters.sessCur--;
+    this.fe.counters.bytesIn += this.bytesIn;
+    this.fe.counters.bytesOut += this.bytesOut;
+    const be = this.be;
+    if (be) {
+      be.counters.sessCur--;
+      be.counters.bytesIn += this.bytesIn;
+      be.counters.bytesOut += this.bytesOut;
+    }
+    if (this.server) {
+      this.server.counters.bytesIn += this.bytesIn;
+      this.server.counters.bytesOut += this.bytesOut;
+    }
+    const log = this.fe.cfg.log;
+    if (log.dontlognull && this.bytesIn === 0 && this.cause === '-') return;
+    const logger = this.ctx.logger;
+    if (!logger.isLevelEnabled('info')) return;
+    const rec: AccessLogRecord = {
+      event: 'access',
+      mode: 'tcp',
+      frontend: this.fe.cfg.name,
+      backend: be?.name ?? '-',
+      server: this.server?.name ?? '-',
+      client: `${this.clientAddr}:${this.client.remotePort ?? 0}`,
+      connectMs: ms(this.t0, this.tConnect),
+      responseMs: ms(this.t0, this.tFirstByte),
+      totalMs: ms(this.t0, now),
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      termination: termCode(this.cause, this.cause === '-' ? '-' : this.phase),
+      retries: this.st?.retries ?? 0,
+      redispatches: this.st?.redispatches ?? 0,
+    };
+    if (this.reason) rec.reason = this.reason;
+    logger.info(rec);
+  }
+}

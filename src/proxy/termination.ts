@@ -1,0 +1,14 @@
+// HAProxy-style two-character termination state for access logs (HAProxy configuration
+// manual §8.5 "Session state at disconnection"): first char = what ended the session,
+// second = the phase it was in. "--" is a normal end.
+//   C client abort   S server abort/refusal   P proxy decision (bad message)   R resource
+//   c client timeout s server timeout  - normal
+//   R waiting for request  C connecting  H waiting for response headers  D data  L last data
+//   - normal end
+
+export type TermCause = '-' | 'C' | 'S' | 'P' | 'R' | 'c' | 's';
+export type TermPhase = '-' | 'R' | 'C' | 'H' | 'D' | 'L';
+
+export function termCode(cause: TermCause, phase: TermPhase): string {
+  return cause + phase;
+}

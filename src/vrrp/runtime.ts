@@ -1,0 +1,412 @@
+// The thin driver around the pure VRRP core: one timer on the coordinator's next deadline
+// (monotonic clock), packets from VrrpTransports through validate() into the machines, and
+// effects executed in order through the VipManager, the transport and a notify runner.
+// Everything it does is counted in a plain object (`counters()`) for metrics.
+import type { Logger } from '../log/logger.js';
+import type { Clock } from '../util/clock.js';
+import type { NotifyScripts, VirtualAddress, VrrpInstance, VrrpScript, VrrpSyncGroup, VrrpTrackFile } from '../config/model-vrrp.js';
+import type { VipManager } from '../vip/types.js';
+import type { ReceivedVrrp, VrrpTransport } from './transport.js';
+import { encodeAdvert, VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from './packet.js';
+import { REJECT_REASONS, advertPolicy, ourAdvert, validate, type AdvertPolicy, type RejectReason } from './validate.js';
+import { machineConfig } from './machine-config.js';
+import { canonicalAddress } from './address.js';
+import { TRANSITION_REASONS, type Effect, type MachineEvent, type NotifyState, type Phase, type TransitionReason } from './machine.js';
+import { coordinatorStep, initialCoordinator, machineOf, type CoordinatorState } from './group.js';
+
+/** Runs notify scripts (keepalived: `notify_<state>` then `notify TYPE NAME STATE PRIORITY`). */
+export interface NotifyRunner {
+  notify(n: { readonly type: 'INSTANCE' | 'GROUP'; readonly name: string; readonly state: NotifyState; readonly priority: number; readonly scripts: NotifyScripts }): void;
+}
+
+export interface VrrpRuntimeDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly vips: VipManager;
+  /** The transport an instance sends and receives on (may be shared between instances). */
+  readonly transportFor: (inst: VrrpInstance) => VrrpTransport;
+  readonly notify?: NotifyRunner;
+}
+
+export interface VrrpRuntimeOptions {
+  readonly instances: readonly VrrpInstance[];
+  readonly syncGroups?: readonly VrrpSyncGroup[];
+  readonly scripts?: readonly VrrpScript[];
+  readonly trackFiles?: readonly VrrpTrackFile[];
+  /** halb fast takeover on priority-0 adverts (see machine.ts); default on. */
+  readonly fastTakeover?: boolean;
+  /** Bound on how long a stopping master keeps its VIPs (ms); default its Master_Down_Interval. */
+  readonly stopHoldMax?: number;
+}
+
+export interface InstanceCounters {
+  rxAccepted: number;
+  /** One counter per rejection reason (validate.ts), `unknown-vrid` excluded. */
+  rxRejected: Record<Exclude<RejectReason, 'unknown-vrid'>, number>;
+  /** Adverts for VRIDs that are not ours: normal on a shared link, ignored. */
+  rxOtherVrid: number;
+  txAdverts: number;
+  txPriorityZero: number;
+  txErrors: number;
+  garpSent: number;
+  vipErrors: number;
+  conflicts: number;
+  /** Keyed `FROM->TO`. */
+  transitions: Record<string, number>;
+  transitionsByReason: Record<TransitionReason, number>;
+}
+
+export interface InstanceStatus {
+  readonly name: string;
+  readonly state: Phase;
+  readonly priority: number;
+  readonly master?: string;
+  readonly since: number;
+}
+
+function zeroCounters(): InstanceCounters {
+  const rej = Object.fromEntries(REJECT_REASONS.filter((r) => r !== 'unknown-vrid').map((r) => [r, 0])) as InstanceCounters['rxRejected'];
+  const byReason = Object.fromEntries(TRANSITION_REASONS.map((r) => [r, 0])) as InstanceCounters['transitionsByReason'];
+  return { rxAccepted: 0, rxRejected: rej, rxOtherVrid: 0, txAdverts: 0, txPriorityZero: 0, txErrors: 0, garpSent: 0, vipErrors: 0, conflicts: 0, transitions: {}, transitionsByReason: byReason };
+}
+
+interface Inst {
+  readonly cfg: VrrpInstance;
+  readonly policy: AdvertPolicy;
+  readonly transport: VrrpTransport;
+  readonly localAddress: string;
+  readonly vips: readonly VirtualAddress[];
+  readonly counters: InstanceCounters;
+}
+
+export class VrrpRuntime {
+  private coord: CoordinatorState;
+  private readonly insts = new Map<string, Inst>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt: number | undefined;
+  /**
+   * One effect queue per instance (one more for group notifies): effects of an instance run in
+   * order, but a slow `ip addr` for one instance never delays another instance's adverts.
+   */
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly garpTimers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly stopWaiters: Array<() => void> = [];
+  private readonly transitionListeners: Array<(instance: string, from: Phase, to: Phase, reason: TransitionReason) => void> = [];
+  private running = false;
+  private halted = false;
+  /** Last state notified per sync group (keepalived runs the group's notify once per group move). */
+  private readonly groupStates = new Map<string, NotifyState>();
+
+  constructor(
+    private readonly opts: VrrpRuntimeOptions,
+    private readonly deps: VrrpRuntimeDeps,
+  ) {
+    const configs = opts.instances.map((inst) => {
+      const transport = deps.transportFor(inst);
+      const localAddress = inst.unicastSrcIp ?? transport.localAddress;
+      this.insts.set(inst.name, {
+        cfg: inst,
+        policy: advertPolicy(inst),
+        transport,
+        localAddress,
+        vips: [...inst.virtualAddresses, ...inst.virtualAddressesExcluded],
+        counters: zeroCounters(),
+      });
+      return machineConfig(inst, {
+        primaryAddress: localAddress,
+        ...(opts.scripts ? { scripts: opts.scripts } : {}),
+        ...(opts.trackFiles ? { trackFiles: opts.trackFiles } : {}),
+        ...(opts.fastTakeover !== undefined ? { fastTakeover: opts.fastTakeover } : {}),
+        ...(opts.stopHoldMax !== undefined ? { stopHoldMax: opts.stopHoldMax } : {}),
+      });
+    });
+    this.coord = initialCoordinator(configs, (opts.syncGroups ?? []).map((g) => ({ name: g.name, members: g.members })));
+  }
+
+  /** Subscribe to state transitions (for tests, status pages and metrics). */
+  onTransition(l: (instance: string, from: Phase, to: Phase, reason: TransitionReason) => void): void {
+    this.transitionListeners.push(l);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (const [name, inst] of this.insts) {
+      inst.transport.onPacket((p) => this.receive(name, p));
+    }
+    for (const name of this.insts.keys()) this.feed(name, { type: 'start' });
+  }
+
+  /**
+   * Clean stop: every instance gets `stop` (a master sends priority 0 and, make-before-break,
+   * keeps its VIPs until the new master is heard or its hold deadline passes). Resolves when all
+   * instances are STOPPED and every effect has run; then closes the transports.
+   */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    const done = new Promise<void>((resolve) => this.stopWaiters.push(resolve));
+    for (const name of this.insts.keys()) this.feed(name, { type: 'stop' });
+    this.checkStopped();
+    await done;
+    await Promise.all(this.queues.values());
+    this.shutdown();
+  }
+
+  /** Crash simulation: stop everything at once, send nothing, leave VIPs as they are. */
+  halt(): void {
+    this.halted = true;
+    this.shutdown();
+  }
+
+  /** A tracked item changed: `script:NAME`, `interface:NAME` or `file:NAME`. */
+  setTrack(key: string, ok: boolean): void {
+    for (const name of this.insts.keys()) {
+      const m = machineOf(this.coord, name)!;
+      if (m.cfg.tracks.some((t) => t.key === key)) this.feed(name, { type: 'track', name: key, ok });
+    }
+  }
+
+  /** An interface went up or down: the VRRP interface of instances on it, and track_interface. */
+  setInterface(ifname: string, up: boolean): void {
+    for (const [name, inst] of this.insts) {
+      if (inst.cfg.interface === ifname) this.feed(name, { type: 'interface', up });
+    }
+    this.setTrack(`interface:${ifname}`, up);
+  }
+
+  counters(): Record<string, InstanceCounters> {
+    return Object.fromEntries([...this.insts].map(([n, i]) => [n, structuredClone(i.counters)]));
+  }
+
+  status(): InstanceStatus[] {
+    return this.coord.machines.map((m) => ({
+      name: m.cfg.name,
+      state: m.phase,
+      priority: m.priority,
+      since: m.since,
+      ...(m.master ? { master: m.master.address } : {}),
+    }));
+  }
+
+  // ---- internals ----
+
+  private shutdown(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = undefined;
+    for (const t of this.garpTimers) clearTimeout(t);
+    this.garpTimers.clear();
+    const closed = new Set<VrrpTransport>();
+    for (const inst of this.insts.values()) {
+      if (!closed.has(inst.transport)) inst.transport.close();
+      closed.add(inst.transport);
+    }
+  }
+
+  private receive(name: string, p: ReceivedVrrp): void {
+    if (!this.running) return;
+    const inst = this.insts.get(name)!;
+    const v = validate(p, inst.policy, inst.localAddress);
+    if (v.ok) {
+      inst.counters.rxAccepted++;
+      this.feed(name, { type: 'advert', src: canonicalAddress(p.src) ?? p.src, priority: v.advert.priority, advertInt: v.advert.advertInt });
+      return;
+    }
+    if (v.reason === 'unknown-vrid') {
+      inst.counters.rxOtherVrid++;
+      return;
+    }
+    inst.counters.rxRejected[v.reason]++;
+    this.deps.logger.debug({ event: 'vrrp_rx_rejected', instance: name, reason: v.reason, src: p.src, detail: v.detail }, 'advert dropped');
+    if (v.conflict) this.feed(name, { type: 'conflict', src: v.conflict.src, addresses: v.conflict.addresses });
+  }
+
+  private feed(name: string, ev: MachineEvent): void {
+    if (this.halted) return;
+    const now = this.deps.clock.now();
+    const r = coordinatorStep(this.coord, ev.type === 'tick' ? undefined : name, ev, now);
+    this.coord = r.state;
+    for (const { instance, effect } of r.effects) this.perform(instance, effect);
+    this.notifyGroups();
+    this.arm(r.nextDeadline);
+    this.checkStopped();
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    this.timerAt = undefined;
+    if (this.halted) return;
+    const now = this.deps.clock.now();
+    const r = coordinatorStep(this.coord, undefined, { type: 'tick' }, now);
+    this.coord = r.state;
+    for (const { instance, effect } of r.effects) this.perform(instance, effect);
+    this.notifyGroups();
+    this.arm(r.nextDeadline);
+    this.checkStopped();
+  }
+
+  private arm(deadline: number | undefined): void {
+    if (this.halted) return;
+    if (deadline === undefined) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = undefined;
+      return;
+    }
+    if (this.timer && this.timerAt === deadline) return;
+    if (this.timer) clearTimeout(this.timer);
+    // setTimeout may fire a fraction of a ms before the monotonic deadline; the machine then
+    // does nothing and we re-arm, so round up and never arm for 0 to avoid a busy loop.
+    const delay = Math.max(1, Math.ceil(deadline - this.deps.clock.now()));
+    this.timerAt = deadline;
+    this.timer = setTimeout(() => this.tick(), delay);
+  }
+
+  /** vrrp_sync_group notify: once all members agree on a new state. */
+  private notifyGroups(): void {
+    for (const g of this.opts.syncGroups ?? []) {
+      const phases = g.members.map((m) => machineOf(this.coord, m)?.phase);
+      const first = phases[0];
+      if (first === undefined || !phases.every((p) => p === first)) continue;
+      const state: NotifyState | undefined = first === 'STOPPED' ? 'STOP' : first === 'MASTER' || first === 'BACKUP' || first === 'FAULT' ? first : undefined;
+      if (state === undefined || this.groupStates.get(g.name) === state) continue;
+      this.groupStates.set(g.name, state);
+      const priority = machineOf(this.coord, g.members[0]!)!.priority;
+      this.deps.logger.info({ event: 'vrrp_group_transition', group: g.name, state }, `group (${g.name}) ${state}`);
+      this.enqueue('\u0000groups', async () => {
+        this.deps.notify?.notify({ type: 'GROUP', name: g.name, state, priority, scripts: g.notify });
+      });
+    }
+  }
+
+  private checkStopped(): void {
+    if (this.stopWaiters.length === 0) return;
+    if (this.coord.machines.every((m) => m.phase === 'STOPPED')) {
+      for (const w of this.stopWaiters.splice(0)) w();
+    }
+  }
+
+  /** Effects run in order; VIP changes are awaited before the next effect (AddVips before the advert). */
+  private perform(name: string, e: Effect): void {
+    const inst = this.insts.get(name)!;
+    const log = this.deps.logger;
+    switch (e.type) {
+      case 'SendAdvert':
+        this.enqueue(name, () => this.sendAdvert(inst, e.priority));
+        return;
+      case 'AddVips':
+        this.enqueue(name, () => this.vipOp(inst, 'add'));
+        return;
+      case 'DelVips':
+        this.enqueue(name, () => this.vipOp(inst, 'remove'));
+        return;
+      case 'SendGarp':
+        this.enqueue(name, () => this.garp(inst, e.count));
+        return;
+      case 'RunNotify':
+        this.enqueue(name, async () => {
+          this.deps.notify?.notify({ type: 'INSTANCE', name, state: e.state, priority: e.priority, scripts: inst.cfg.notify });
+        });
+        return;
+      case 'LogTransition':
+        inst.counters.transitions[`${e.from}->${e.to}`] = (inst.counters.transitions[`${e.from}->${e.to}`] ?? 0) + 1;
+        inst.counters.transitionsByReason[e.reason]++;
+        log.info({ event: 'vrrp_transition', instance: name, from: e.from, to: e.to, reason: e.reason }, `(${name}) ${e.from} -> ${e.to}`);
+        for (const l of this.transitionListeners) l(name, e.from, e.to, e.reason);
+        return;
+      case 'PriorityChanged':
+        log.info({ event: 'vrrp_priority', instance: name, from: e.from, to: e.to }, `(${name}) effective priority ${e.from} -> ${e.to}`);
+        return;
+      case 'ConflictDetected':
+        inst.counters.conflicts++;
+        log.warn(
+          { event: 'vrrp_vrid_conflict', instance: name, vrid: e.vrid, src: e.src, addresses: e.addresses },
+          `another group uses VRID ${e.vrid} with different addresses (${e.src}: ${e.addresses.join(', ')})`,
+        );
+        return;
+      case 'Warning':
+        log.warn({ event: 'vrrp_config', instance: name }, e.message);
+        return;
+      case 'Stopped':
+        log.info({ event: 'vrrp_stopped', instance: name }, `(${name}) stopped`);
+        return;
+      default: {
+        const never: never = e;
+        log.error({ event: 'vrrp_bug', effect: never }, 'unknown effect');
+      }
+    }
+  }
+
+  private enqueue(key: string, f: () => Promise<void>): void {
+    const next = (this.queues.get(key) ?? Promise.resolve()).then(f).catch((err: unknown) => {
+      this.deps.logger.error({ event: 'vrrp_effect_failed', instance: key, err }, 'effect failed');
+    });
+    this.queues.set(key, next);
+  }
+
+  private async sendAdvert(inst: Inst, priority: number): Promise<void> {
+    if (this.halted) return;
+    const c = inst.cfg;
+    const advert = ourAdvert(inst.policy, priority);
+    const dests = c.unicastPeers.length > 0 ? c.unicastPeers : [undefined];
+    for (const dest of dests) {
+      try {
+        const dst = dest ?? (c.family === 4 ? VRRP_MULTICAST_V4 : VRRP_MULTICAST_V6);
+        // v3 checksums cover the destination (pseudo-header), so unicast encodes once per peer.
+        const payload = encodeAdvert(advert, { src: inst.localAddress, dst, pseudoHeader: c.checksumPseudoHeader });
+        inst.transport.send(payload, dest);
+        inst.counters.txAdverts++;
+        if (priority === 0) inst.counters.txPriorityZero++;
+      } catch (err) {
+        inst.counters.txErrors++;
+        this.deps.logger.warn({ event: 'vrrp_tx_failed', instance: c.name, err }, 'advert not sent');
+      }
+    }
+  }
+
+  private async vipOp(inst: Inst, op: 'add' | 'remove'): Promise<void> {
+    await Promise.all(
+      inst.vips.map(async (vip) => {
+        const ifname = vip.dev ?? inst.cfg.interface;
+        try {
+          if (op === 'add') await this.deps.vips.add(vip, ifname);
+          else await this.deps.vips.remove(vip, ifname);
+        } catch (err) {
+          inst.counters.vipErrors++;
+          this.deps.logger.error({ event: `vrrp_vip_${op}_failed`, instance: inst.cfg.name, vip: vip.address, err }, `cannot ${op} VIP`);
+        }
+      }),
+    );
+  }
+
+  private async garp(inst: Inst, count: number): Promise<void> {
+    const once = async (): Promise<void> => {
+      await Promise.all(
+        inst.vips.map(async (vip) => {
+          try {
+            await this.deps.vips.announce(vip, vip.dev ?? inst.cfg.interface);
+            inst.counters.garpSent++;
+          } catch (err) {
+            inst.counters.vipErrors++;
+            this.deps.logger.warn({ event: 'vrrp_garp_failed', instance: inst.cfg.name, vip: vip.address, err }, 'announce failed');
+          }
+        }),
+      );
+    };
+    const spacing = inst.cfg.garp.interval;
+    if (spacing <= 0) {
+      for (let i = 0; i < count; i++) await once();
+      return;
+    }
+    // keepalived vrrp_garp_interval: space the repeats without holding up later effects.
+    await once();
+    for (let i = 1; i < count; i++) {
+      const t = setTimeout(() => {
+        this.garpTimers.delete(t);
+        if (this.running) void once();
+      }, spacing * i);
+      this.garpTimers.add(t);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// In-memory VrrpTransport: a hub that delivers adverts between several VRRP runtimes in one
+// process, like a LAN segment. Multicast sends reach every other endpoint of the same family;
+// unicast sends reach the endpoint owning the destination address. Delivery is asynchronous
+// (next macrotask), as on a real network, so no runtime re-enters itself.
+// Links can be cut per endpoint to simulate a dead host or a partition.
+import type { ReceivedVrrp, VrrpTransport } from './transport.js';
+import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6, VRRP_TTL } from './packet.js';
+
+export interface HubPacket extends ReceivedVrrp {
+  /** Endpoint that sent it. */
+  readonly from: string;
+}
+
+export interface MemoryHubOptions {
+  /** TTL/hop limit stamped on delivered packets (default 255). */
+  readonly ttl?: number;
+  /** Keep the last N delivered packets for inspection (default 1000). */
+  readonly keep?: number;
+}
+
+export class MemoryHub {
+  private readonly endpoints = new Set<MemoryEndpoint>();
+  private readonly pending = new Set<ReturnType<typeof setTimeout>>();
+  readonly log: HubPacket[] = [];
+
+  constructor(private readonly opts: MemoryHubOptions = {}) {}
+
+  endpoint(localAddress: string, family: 4 | 6 = localAddress.includes(':') ? 6 : 4): MemoryEndpoint {
+    const ep = new MemoryEndpoint(this, localAddress, family);
+    this.endpoints.add(ep);
+    return ep;
+  }
+
+  /** Cut or restore an endpoint's link (both directions). */
+  setLink(localAddress: string, up: boolean): void {
+    for (const ep of this.endpoints) if (ep.localAddress === localAddress) ep.linkUp = up;
+  }
+
+  /** @internal */
+  deliver(from: MemoryEndpoint, payload: Uint8Array, dest?: string): void {
+    if (!from.linkUp || from.closed) return;
+    const dst = dest ?? (from.family === 4 ? VRRP_MULTICAST_V4 : VRRP_MULTICAST_V6);
+    const packet: HubPacket = { from: from.localAddress, src: from.localAddress, dst, ttl: this.opts.ttl ?? VRRP_TTL, payload: payload.slice() };
+    this.log.push(packet);
+    const keep = this.opts.keep ?? 1000;
+    if (this.log.length > keep) this.log.splice(0, this.log.length - keep);
+    const targets = [...this.endpoints].filter(
+      (ep) => ep !== from && ep.family === from.family && (dest === undefined || ep.localAddress === dest),
+    );
+    const t = setTimeout(() => {
+      this.pending.delete(t);
+      for (const ep of targets) if (ep.linkUp && !ep.closed && from.linkUp) ep.receive(packet);
+    }, 0);
+    this.pending.add(t);
+  }
+
+  /** @internal */
+  remove(ep: MemoryEndpoint): void {
+    this.endpoints.delete(ep);
+  }
+
+  close(): void {
+    for (const t of this.pending) clearTimeout(t);
+    this.pending.clear();
+    for (const ep of [...this.endpoints]) ep.close();
+  }
+}
+
+export class MemoryEndpoint implements VrrpTransport {
+  linkUp = true;
+  closed = false;
+  private readonly listeners: Array<(p: ReceivedVrrp) => void> = [];
+
+  constructor(
+    private readonly hub: MemoryHub,
+    readonly localAddress: string,
+    readonly family: 4 | 6,
+  ) {}
+
+  send(payload: Uint8Array, dest?: string): void {
+    this.hub.deliver(this, payload, dest);
+  }
+
+  onPacket(listener: (p: ReceivedVrrp) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** @internal */
+  receive(p: HubPacket): void {
+    const { from: _from, ...rx } = p;
+    for (const l of this.listeners) l(rx);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.listeners.length = 0;
+    this.hub.remove(this);
+  }
+}

@@ -1,0 +1,43 @@
+// Starts a proxy for one test and stops it (and everything registered) afterwards.
+import type { TestContext } from 'node:test';
+import type { Backend, Frontend } from '../../src/config/model.js';
+import { StaticHealthState } from '../../src/health/static-state.js';
+import { createProxy, type Proxy } from '../../src/proxy/proxy.js';
+import { captureLogger, type CapturedLogger } from './log-capture.js';
+
+export interface Harness {
+  readonly proxy: Proxy;
+  readonly health: StaticHealthState;
+  readonly log: CapturedLogger;
+  /** Port of the first bind of the named frontend (or of the first frontend). */
+  port(frontend?: string): number;
+}
+
+export async function startProxy(
+  t: TestContext,
+  frontends: Frontend[],
+  backends: Backend[],
+  opts: { health?: StaticHealthState; random?: () => number } = {},
+): Promise<Harness> {
+  const health = opts.health ?? new StaticHealthState();
+  const log = captureLogger();
+  const proxy = createProxy({ frontends, backends, health, logger: log.logger, random: opts.random });
+  t.after(() => proxy.stop());
+  await proxy.start();
+  return {
+    proxy,
+    health,
+    log,
+    port(name?: string) {
+      const a = proxy.addresses().find((x) => name === undefined || x.frontend === name);
+      if (!a) throw new Error(`no frontend ${name}`);
+      return a.port;
+    },
+  };
+}
+
+/** Registers cleanup for anything with close(). */
+export function cleanup<T extends { close(): Promise<void> }>(t: TestContext, x: T): T {
+  t.after(() => x.close());
+  return x;
+}

@@ -1,0 +1,116 @@
+// The composition root: a good reload changes where traffic goes, a bad reload is rejected
+// with its diagnostics while the running config keeps serving, and a busy port is an error
+// naming the bind line. Real sockets on 127.0.0.1, ports from the OS.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import http from 'node:http';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { Daemon } from '../../../src/daemon/daemon.js';
+import { startDemoBackend } from '../../../src/demo/backends.js';
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+function get(port: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+  });
+}
+
+function captureLogger(): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+  return { logger: pino({ level: 'info' }, sink), lines };
+}
+
+function haproxyCfg(port: number, serverPort: number, extra = ''): string {
+  return `defaults\n  mode http\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n\nfrontend web\n  bind 127.0.0.1:${port}\n  default_backend app\n\nbackend app\n  server s1 127.0.0.1:${serverPort}\n${extra}`;
+}
+
+test('reload: a good config moves traffic, a bad one is rejected and the old config keeps serving', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'halb-daemon-'));
+  const a = await startDemoBackend('alpha', 0);
+  const b = await startDemoBackend('beta', 0);
+  const port = await freePort();
+  const cfg = join(dir, 'haproxy.cfg');
+  writeFileSync(cfg, haproxyCfg(port, a.port));
+  const { logger, lines } = captureLogger();
+  const d = new Daemon({ sources: { haproxy: cfg }, logger });
+  t.after(async () => {
+    await d.stop();
+    await a.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await d.start();
+  assert.match((await get(port)).body, /hello from alpha/);
+
+  writeFileSync(cfg, haproxyCfg(port, b.port));
+  assert.equal(await d.reload(), true);
+  assert.match((await get(port)).body, /hello from beta/);
+
+  // Bad: an unknown balance algorithm; the diagnostics name file and line, traffic unchanged.
+  writeFileSync(cfg, haproxyCfg(port, a.port, '  balance roundrobn\n'));
+  assert.equal(await d.reload(), false);
+  const rejected = lines.find((l) => l.event === 'reload-rejected');
+  assert.ok(rejected, 'reload-rejected logged');
+  assert.match(JSON.stringify(rejected.diagnostics), new RegExp(`haproxy.cfg:13:.*balance`));
+  assert.match((await get(port)).body, /hello from beta/);
+});
+
+test('a port already in use fails start with the bind line, and nothing keeps running', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'halb-daemon-'));
+  const blocker = net.createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+  const port = (blocker.address() as net.AddressInfo).port;
+  t.after(() => {
+    blocker.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const cfg = join(dir, 'haproxy.cfg');
+  writeFileSync(cfg, haproxyCfg(port, 9));
+  const d = new Daemon({ sources: { haproxy: cfg }, logger: captureLogger().logger });
+  await assert.rejects(d.start(), (err: Error) => {
+    assert.match(err.message, /haproxy\.cfg:8: bind 127\.0\.0\.1:\d+ \(frontend web\): address already in use/);
+    return true;
+  });
+  await d.stop();
+});
+
+test('a malformed config never starts: every error is reported with its position', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'halb-daemon-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const cfg = join(dir, 'haproxy.cfg');
+  const port = await freePort();
+  writeFileSync(cfg, haproxyCfg(port, 9, '  balance roundrobn\n  timeout server 10parsecs\n'));
+  const d = new Daemon({ sources: { haproxy: cfg }, logger: captureLogger().logger });
+  await assert.rejects(d.start(), (err: Error) => {
+    assert.match(err.message, /haproxy\.cfg:13:/);
+    assert.match(err.message, /haproxy\.cfg:14:/);
+    return true;
+  });
+  // Nothing listens on the port.
+  await assert.rejects(get(port));
+});
