@@ -12,12 +12,15 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('loopback demo: halb on examples/demo.yaml in front of 3 demo backends on 127.0.0.1')
     .option('--duration <seconds>', 'stop by itself after this many seconds')
+    .option('--config <file>', 'another demo config (its backends must use --backend-ports)', DEMO_CONFIG)
+    .option('--backend-ports <list>', 'comma-separated ports for the demo backends', DEMO_BACKEND_PORTS.join(','))
     .option('--log-level <level>', 'log level', 'info')
-    .action(async (flags: { duration?: string; logLevel: string }) => {
+    .action(async (flags: { duration?: string; logLevel: string; config: string; backendPorts: string }) => {
       const logger = createLogger({ level: flags.logLevel });
       const backends: DemoBackend[] = [];
-      for (const [i, port] of DEMO_BACKEND_PORTS.entries()) backends.push(await startDemoBackend(`backend-${i + 1}`, port));
-      const daemon = new Daemon({ sources: { yaml: DEMO_CONFIG }, logger });
+      const ports = flags.backendPorts.split(',').map(Number);
+      for (const [i, port] of ports.entries()) backends.push(await startDemoBackend(`backend-${i + 1}`, port));
+      const daemon = new Daemon({ sources: { yaml: flags.config }, logger });
       try {
         await daemon.start();
       } catch (err) {
