@@ -410,3 +410,11 @@ export class VrrpRuntime {
     }
   }
 }
+
+/**
+ * Factory (conventions: components built from options + typed dependencies). `opts` accepts a
+ * whole `VrrpConfig` (instances, syncGroups, scripts, trackFiles) as it comes from the loaders.
+ */
+export function createVrrpRuntime(opts: VrrpRuntimeOptions, deps: VrrpRuntimeDeps): VrrpRuntime {
+  return new VrrpRuntime(opts, deps);
+}
