@@ -156,6 +156,8 @@ export class VrrpRuntime {
   halt(): void {
     this.halted = true;
     this.shutdown();
+    // a stop() in progress resolves: there is nothing left to wait for
+    for (const w of this.stopWaiters.splice(0)) w();
   }
 
   /** A tracked item changed: `script:NAME`, `interface:NAME` or `file:NAME`. */

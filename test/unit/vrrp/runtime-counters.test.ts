@@ -76,3 +76,22 @@ test('a whole VrrpConfig can be handed to the runtime factory', (t) => {
   rt.start();
   assert.deepEqual(rt.status().map((s) => `${s.name}=${s.state}`), ['A=BACKUP', 'B=BACKUP']);
 });
+
+test('halt() during a clean stop releases the waiting stop()', async (t) => {
+  const transport = new CaptureTransport();
+  const clock = new ManualClock(0);
+  const rt = createVrrpRuntime(
+    { instances: [instance({ name: 'A', vrid: 1, priority: 255 })] },
+    { clock, logger: silentLogger(), vips: new MemoryVipManager(), transportFor: () => transport },
+  );
+  t.after(() => rt.halt());
+  rt.start();
+  assert.equal(rt.status()[0]!.state, 'MASTER');
+  const stopping = rt.stop();
+  assert.equal(rt.status()[0]!.state, 'STOPPING');
+  await new Promise((r) => setImmediate(r)); // let the queued effects run
+  const zero = transport.sent.filter((s) => s.payload[2] === 0);
+  assert.equal(zero.length, 1, 'the priority-0 advert went out');
+  rt.halt(); // nobody answers (no peer): without halt, stop() would wait for the hold deadline
+  await stopping;
+});
