@@ -111,7 +111,7 @@ export interface MachineState {
   readonly peerPriorities: Readonly<Record<string, number>>;
   /** Sources already reported as using our VRID with other addresses (each logged once). */
   readonly conflicts: readonly string[];
-  /** After the first GARP burst: how many more bursts keepalived's defaults still owe. */
+  /** Which GARP burst the `garp` deadline is for: the delayed repeat, or the periodic refresh. */
   readonly garpPhase: 'none' | 'delayed' | 'refresh';
   readonly deadlines: Deadlines;
   /** Time of the last transition. */
@@ -156,12 +156,12 @@ export function effectivePriority(cfg: MachineConfig, tracks: Readonly<Record<st
   return Math.min(254, Math.max(1, p));
 }
 
-/** A weight-0 tracked item is failing (keepalived: the instance goes FAULT). */
 /** Faulty on its own account (not because of a sync-group peer). */
 export function ownFault(s: MachineState): boolean {
   return !s.interfaceUp || trackFault(s.cfg, s.tracks);
 }
 
+/** A weight-0 tracked item is failing (keepalived: the instance goes FAULT). */
 export function trackFault(cfg: MachineConfig, tracks: Readonly<Record<string, boolean>>): boolean {
   return cfg.tracks.some((t) => t.weight === 0 && (tracks[t.key] ?? true) === t.reverse);
 }

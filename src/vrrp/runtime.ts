@@ -156,6 +156,8 @@ export class VrrpRuntime {
   halt(): void {
     this.halted = true;
     this.shutdown();
+    // a stop() in progress resolves: there is nothing left to wait for
+    for (const w of this.stopWaiters.splice(0)) w();
   }
 
   /** A tracked item changed: `script:NAME`, `interface:NAME` or `file:NAME`. */
@@ -409,4 +411,12 @@ export class VrrpRuntime {
       this.garpTimers.add(t);
     }
   }
+}
+
+/**
+ * Factory (conventions: components built from options + typed dependencies). `opts` accepts a
+ * whole `VrrpConfig` (instances, syncGroups, scripts, trackFiles) as it comes from the loaders.
+ */
+export function createVrrpRuntime(opts: VrrpRuntimeOptions, deps: VrrpRuntimeDeps): VrrpRuntime {
+  return new VrrpRuntime(opts, deps);
 }

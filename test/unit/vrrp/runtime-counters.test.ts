@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { VrrpRuntime } from '../../../src/vrrp/runtime.js';
+import { VrrpRuntime, createVrrpRuntime } from '../../../src/vrrp/runtime.js';
+import { emptyVrrpConfig } from '../../../src/config/model-vrrp.js';
 import { MemoryVipManager } from '../../../src/vip/memory.js';
 import { ManualClock } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/log/logger.js';
@@ -62,4 +63,35 @@ test('runtime counts every received packet exactly once', (t) => {
   assert.equal(c.rxAccepted + c.rxOtherVrid + rejected, n);
   assert.ok(c.rxAccepted > 0, 'unmodified copies were accepted');
   assert.ok(c.rxRejected['bad-checksum'] > 0 && c.rxRejected.ttl > 0 && c.rxRejected.short > 0);
+});
+
+test('a whole VrrpConfig can be handed to the runtime factory', (t) => {
+  const cfg = emptyVrrpConfig();
+  const transport = new CaptureTransport();
+  const rt = createVrrpRuntime(
+    { ...cfg, instances: [instance({ name: 'A', vrid: 1 }), instance({ name: 'B', vrid: 2 })], syncGroups: [{ name: 'G', members: ['A', 'B'], notify: {} }] },
+    { clock: new ManualClock(0), logger: silentLogger(), vips: new MemoryVipManager(), transportFor: () => transport },
+  );
+  t.after(() => rt.halt());
+  rt.start();
+  assert.deepEqual(rt.status().map((s) => `${s.name}=${s.state}`), ['A=BACKUP', 'B=BACKUP']);
+});
+
+test('halt() during a clean stop releases the waiting stop()', async (t) => {
+  const transport = new CaptureTransport();
+  const clock = new ManualClock(0);
+  const rt = createVrrpRuntime(
+    { instances: [instance({ name: 'A', vrid: 1, priority: 255 })] },
+    { clock, logger: silentLogger(), vips: new MemoryVipManager(), transportFor: () => transport },
+  );
+  t.after(() => rt.halt());
+  rt.start();
+  assert.equal(rt.status()[0]!.state, 'MASTER');
+  const stopping = rt.stop();
+  assert.equal(rt.status()[0]!.state, 'STOPPING');
+  await new Promise((r) => setImmediate(r)); // let the queued effects run
+  const zero = transport.sent.filter((s) => s.payload[2] === 0);
+  assert.equal(zero.length, 1, 'the priority-0 advert went out');
+  rt.halt(); // nobody answers (no peer): without halt, stop() would wait for the hold deadline
+  await stopping;
 });
