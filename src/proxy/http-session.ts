@@ -275,11 +275,16 @@ export class HttpSession implements ServerConnOwner {
     this.resBuf = undefined;
     this.resDone = false;
     this.serverTainted = false;
-    sc.socket.write(this.outHead!);
     const pending = this.buf;
     if (!this.reqDone && pending) {
+      // Head + the body bytes already here leave in one writev.
       this.buf = undefined;
+      sc.socket.cork();
+      sc.socket.write(this.outHead!);
       this.feedRequestBody(pending);
+      sc.socket.uncork();
+    } else {
+      sc.socket.write(this.outHead!);
     }
     if (this.st === St.Forward && !this.buf) this.client.resume();
   }
@@ -476,8 +481,8 @@ export class HttpSession implements ServerConnOwner {
         this.writeClient(buf);
         return;
       }
-      this.writeClient(buf.subarray(0, head.length));
-      this.feedResponseBody(rest);
+      // Head and (part of) the body arrived together: forward them in one write (one syscall).
+      this.feedResponseBody(buf, head.length);
       return;
     }
   }
@@ -486,20 +491,23 @@ export class HttpSession implements ServerConnOwner {
     if (!this.client.write(b)) this.sc?.socket.pause();
   }
 
-  private feedResponseBody(chunk: Buffer): void {
+  /** Forwards body bytes chunk[from..]; bytes before `from` (a response head) go in the same write. */
+  private feedResponseBody(chunk: Buffer, from = 0): void {
     if (this.resDone) {
       this.serverTainted = true;
       return;
     }
+    const avail = chunk.length - from;
     let n: number;
     switch (this.resBody) {
       case Body.Length:
-        n = Math.min(this.resLeft, chunk.length);
+        n = Math.min(this.resLeft, avail);
         this.resLeft -= n;
         break;
       case Body.Chunked: {
-        n = this.resChunks!.scan(chunk, 0, chunk.length);
+        n = this.resChunks!.scan(chunk, from, chunk.length);
         if (n < 0) {
+          if (from > 0) this.writeClient(chunk.subarray(0, from));
           this.be!.counters.errResp++;
           this.server!.counters.errResp++;
           this.end('P', 'D', `bad chunked response: ${this.resChunks!.error}`);
@@ -508,14 +516,15 @@ export class HttpSession implements ServerConnOwner {
         break;
       }
       case Body.Close:
-        n = chunk.length;
+        n = avail;
         break;
       default:
         n = 0;
     }
     this.bytesOut += n;
-    if (n > 0) this.writeClient(n === chunk.length ? chunk : chunk.subarray(0, n));
-    if (n < chunk.length) this.serverTainted = true;
+    const upto = from + n;
+    if (upto > 0) this.writeClient(upto === chunk.length ? chunk : chunk.subarray(0, upto));
+    if (n < avail) this.serverTainted = true;
     if ((this.resBody === Body.Length && this.resLeft === 0) || (this.resBody === Body.Chunked && this.resChunks!.done)) this.responseDone();
   }
 
