@@ -104,6 +104,8 @@ export function createProxy(opts: ProxyOptions): Proxy {
   const frontends = new Map<string, FrontendRuntime>();
   let listeners: Listener[] = [];
   let started = false;
+  /** Latest configuration: update() before start() must not be lost. */
+  let current: ProxyConfig = { frontends: opts.frontends, backends: opts.backends };
   const live = new Set<{ abort(): void }>();
 
   const ctx: SessionContext = {
@@ -194,9 +196,13 @@ export function createProxy(opts: ProxyOptions): Proxy {
   return {
     async start() {
       if (started) return;
-      buildBackends(opts.backends);
-      listeners = await bindAll(opts.frontends, new Map());
+      buildBackends(current.backends);
+      listeners = await bindAll(current.frontends, new Map());
       started = true;
+      for (const l of listeners) {
+        const a = l.server.address();
+        opts.logger.info({ event: 'listen', frontend: l.fe.cfg.name, mode: l.fe.cfg.mode, address: a && typeof a === 'object' ? `${a.address}:${a.port}` : String(a) }, 'listening');
+      }
     },
 
     async stop() {
@@ -211,6 +217,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
     },
 
     async update(next: ProxyConfig) {
+      current = next;
       buildBackends(next.backends);
       if (!started) return;
       const old = new Map(listeners.map((l) => [l.key, l]));
