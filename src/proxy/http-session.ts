@@ -127,6 +127,14 @@ export class HttpSession implements ServerConnOwner {
   // ---- client side -------------------------------------------------------------------
 
   private readonly onClientData = (chunk: Buffer): void => {
+    try {
+      this.clientData(chunk);
+    } catch (err) {
+      this.internalError(err);
+    }
+  };
+
+  private clientData(chunk: Buffer): void {
     switch (this.st) {
       case St.Head:
         this.buf = concat(this.buf, chunk);
@@ -152,7 +160,7 @@ export class HttpSession implements ServerConnOwner {
       default:
         return;
     }
-  };
+  }
 
   private parseHead(): void {
     const buf = this.buf!;
@@ -204,7 +212,6 @@ export class HttpSession implements ServerConnOwner {
     be.counters.requests++;
     this.fe.counters.requests++;
     this.outHead = this.buildOutHead(req, buf, be);
-    this.ds = newDispatchState(be);
     const server = be.pick(this.clientAddr);
     if (!server) {
       this.sendError(503, 'S', 'C', 'no server available');
@@ -224,6 +231,26 @@ export class HttpSession implements ServerConnOwner {
     this.connectTo(server);
   }
 
+  /** Retry bookkeeping, created only when a connect or a retry is needed (not on the pooled fast path). */
+  private dispatchState(be: BackendRuntime): DispatchState {
+    return (this.ds ??= newDispatchState(be));
+  }
+
+  /** A bug must cost one connection, never the process: log it and drop this session. */
+  onInternalError(err: unknown): void {
+    this.internalError(err);
+  }
+
+  private internalError(err: unknown): void {
+    this.ctx.logger.error({ event: 'internal-error', frontend: this.fe.cfg.name, reason: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'http session failed');
+    if (this.cause === '-') {
+      this.cause = 'P';
+      this.reason = 'internal error';
+    }
+    this.sc?.destroy();
+    this.client.destroy();
+  }
+
   private buildOutHead(req: RequestHead, buf: Buffer, be: BackendRuntime): Buffer {
     const ff = be.cfg.forwardFor ?? this.fe.cfg.forwardFor;
     const add: string[] = [];
@@ -239,7 +266,7 @@ export class HttpSession implements ServerConnOwner {
     this.st = St.Connecting;
     this.client.pause();
     const be = this.be!;
-    dispatch(be, this.ctx.health, this.ds!, this.clientAddr, server).then(
+    dispatch(be, this.ctx.health, this.dispatchState(be), this.clientAddr, server).then(
       (r) => {
         if (this.st !== St.Connecting) {
           if (r.ok) {
@@ -290,6 +317,8 @@ export class HttpSession implements ServerConnOwner {
   }
 
   private feedRequestBody(chunk: Buffer): void {
+    const conn = this.sc;
+    if (!conn) return;
     let n: number;
     if (this.reqBody === Body.Length) {
       n = Math.min(this.reqLeft, chunk.length);
@@ -306,7 +335,7 @@ export class HttpSession implements ServerConnOwner {
       if (sc.done) this.reqDone = true;
     }
     this.bytesIn += n;
-    const ok = this.sc!.socket.write(n === chunk.length ? chunk : chunk.subarray(0, n));
+    const ok = conn.socket.write(n === chunk.length ? chunk : chunk.subarray(0, n));
     if (n < chunk.length) {
       this.buf = concat(this.buf, chunk.subarray(n));
       this.client.pause();
@@ -416,6 +445,14 @@ export class HttpSession implements ServerConnOwner {
   // ---- server side -------------------------------------------------------------------
 
   onServerData(chunk: Buffer): void {
+    try {
+      this.serverData(chunk);
+    } catch (err) {
+      this.internalError(err);
+    }
+  }
+
+  private serverData(chunk: Buffer): void {
     if (this.st === St.Tunnel) {
       this.bytesOut += chunk.length;
       if (!this.client.write(chunk)) this.sc!.socket.pause();
@@ -672,6 +709,12 @@ export class HttpSession implements ServerConnOwner {
 
   /** Server connection ended/reset without completing the response. */
   private serverGone(kind: PassiveFailure, reason: string): void {
+    if (this.resDone) {
+      // The response is complete (the server answered early, e.g. 413, and closed): the rest of
+      // the request body has nowhere to go; close the client connection cleanly.
+      this.end('-', '-', undefined, true);
+      return;
+    }
     const sc = this.sc;
     if (!this.res && !this.resBuf) {
       // No response byte yet. Replay idempotent, bodiless requests (on a fresh connection).
@@ -693,7 +736,7 @@ export class HttpSession implements ServerConnOwner {
           this.connectTo(server);
           return;
         }
-        const next = nextAfterFailure(be, this.ctx.health, this.ds!, server, kind, this.clientAddr);
+        const next = nextAfterFailure(be, this.ctx.health, this.dispatchState(be), server, kind, this.clientAddr);
         if (next) {
           this.connectTo(next);
           return;
