@@ -481,6 +481,11 @@ export class HttpSession implements ServerConnOwner {
       }
       const head = r.head;
       const rest = head.length < buf.length ? buf.subarray(head.length) : undefined;
+      if (this.req!.method === 'CONNECT' && head.status >= 200 && head.status < 300) {
+        // RFC 9110 §9.3.6: a 2xx to CONNECT turns the connection into a tunnel.
+        this.startTunnel(buf, head, rest);
+        return;
+      }
       if (head.status === 101) {
         if (!this.req!.connUpgrade) {
           this.serverTainted = true;
@@ -782,7 +787,7 @@ export class HttpSession implements ServerConnOwner {
   private startTunnel(buf: Buffer, head: ResponseHead, rest: Buffer | undefined): void {
     this.tResp = this.ctx.clock.now();
     this.res = head;
-    this.status = 101;
+    this.status = head.status;
     this.st = St.Tunnel;
     this.reqDone = true;
     this.bytesOut += buf.length;

@@ -170,7 +170,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
             keep.delete(key);
             existing.fe = fe;
             existing.bind = bind;
-            if (f.maxconn) existing.server.maxConnections = f.maxconn;
+            existing.server.maxConnections = f.maxconn ?? Infinity;
             out.push(existing);
             continue;
           }
