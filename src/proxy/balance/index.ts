@@ -70,7 +70,7 @@ export function createBalancer(servers: readonly BalancedServer[], opts: Balance
       }
       return alg.pick(cand, view, {
         exclude: args.exclude,
-        hashKey: args.clientAddress !== undefined ? hash32(args.clientAddress) : 0,
+        hashKey: opts.algo === 'source' && args.clientAddress !== undefined ? hash32(args.clientAddress) : 0,
         random: opts.random,
       });
     },
