@@ -62,6 +62,7 @@ export class HttpSession implements ServerConnOwner {
   private requestsServed = 0;
   private httpRequestTimer: NodeJS.Timeout | undefined;
   private readonly clientAddr: string;
+  private readonly clientPort: number;
   private clientEnded = false;
 
   // Current exchange
@@ -99,6 +100,8 @@ export class HttpSession implements ServerConnOwner {
     private readonly ctx: SessionContext,
   ) {
     this.clientAddr = plainAddress(client.remoteAddress);
+    // Captured now: a destroyed socket no longer reports its peer.
+    this.clientPort = client.remotePort ?? 0;
     fe.counters.sessCur++;
     fe.counters.sessTotal++;
     ctx.live.add(this);
@@ -483,7 +486,7 @@ export class HttpSession implements ServerConnOwner {
       const rest = head.length < buf.length ? buf.subarray(head.length) : undefined;
       if (this.req!.method === 'CONNECT' && head.status >= 200 && head.status < 300) {
         // RFC 9110 §9.3.6: a 2xx to CONNECT turns the connection into a tunnel.
-        this.startTunnel(buf, head, rest);
+        this.startTunnel(buf, head);
         return;
       }
       if (head.status === 101) {
@@ -492,7 +495,7 @@ export class HttpSession implements ServerConnOwner {
           this.sendError(502, 'P', 'H', 'unexpected 101 response');
           return;
         }
-        this.startTunnel(buf, head, rest);
+        this.startTunnel(buf, head);
         return;
       }
       if (head.status < 200) {
@@ -784,7 +787,8 @@ export class HttpSession implements ServerConnOwner {
     else if (this.st === St.Tunnel) this.client.resume();
   }
 
-  private startTunnel(buf: Buffer, head: ResponseHead, rest: Buffer | undefined): void {
+  /** `buf` is the 101/2xx head plus any tunnel bytes the server sent right after it: all forwarded. */
+  private startTunnel(buf: Buffer, head: ResponseHead): void {
     this.tResp = this.ctx.clock.now();
     this.res = head;
     this.status = head.status;
@@ -792,7 +796,6 @@ export class HttpSession implements ServerConnOwner {
     this.reqDone = true;
     this.bytesOut += buf.length;
     this.client.write(buf);
-    void rest;
     const tunnel = this.be!.cfg.timeouts.tunnel;
     if (tunnel) {
       this.client.setTimeout(tunnel);
@@ -889,7 +892,7 @@ export class HttpSession implements ServerConnOwner {
       frontend: this.fe.cfg.name,
       backend: be?.name ?? '-',
       server: this.server?.name ?? '-',
-      client: `${this.clientAddr}:${this.client.remotePort ?? 0}`,
+      client: `${this.clientAddr}:${this.clientPort}`,
       connectMs: ms(t0, this.tConnect),
       responseMs: ms(t0, this.tResp),
       totalMs: ms(t0, now),

@@ -40,6 +40,7 @@ export class TcpSession {
   private phase: TermPhase = '-';
   private reason: string | undefined;
   private readonly clientAddr: string;
+  private readonly clientPort: number;
 
   constructor(
     private readonly client: Socket,
@@ -48,6 +49,8 @@ export class TcpSession {
   ) {
     this.t0 = ctx.clock.now();
     this.clientAddr = plainAddress(client.remoteAddress);
+    // Captured now: a destroyed socket no longer reports its peer.
+    this.clientPort = client.remotePort ?? 0;
     fe.counters.sessCur++;
     fe.counters.sessTotal++;
     ctx.live.add(this);
@@ -300,7 +303,7 @@ export class TcpSession {
       frontend: this.fe.cfg.name,
       backend: be?.name ?? '-',
       server: this.server?.name ?? '-',
-      client: `${this.clientAddr}:${this.client.remotePort ?? 0}`,
+      client: `${this.clientAddr}:${this.clientPort}`,
       connectMs: ms(this.t0, this.tConnect),
       responseMs: ms(this.t0, this.tFirstByte),
       totalMs: ms(this.t0, now),

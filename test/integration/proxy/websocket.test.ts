@@ -8,7 +8,7 @@ import { cleanup, startProxy } from '../../helpers/proxy-harness.js';
 
 test('WebSocket upgrade end to end, then tunnel timeout closes an idle tunnel', async (t) => {
   const a = cleanup(t, await startHttpBackend('a'));
-  a.server.on('upgrade', (req, sock: net.Socket, head: Buffer) => {
+  a.server.on('upgrade', (_req, sock: net.Socket, head: Buffer) => {
     sock.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n');
     if (head.length) sock.write(head);
     // Echo frames, uppercased, to prove both directions flow through the tunnel.
