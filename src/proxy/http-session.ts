@@ -54,6 +54,40 @@ function concat(a: Buffer | undefined, b: Buffer): Buffer {
   return a && a.length ? Buffer.concat([a, b]) : b;
 }
 
+// Listeners and timer callbacks shared by all sessions (the socket carries its session under a
+// symbol): no per-connection closures, which keeps memory per idle connection down.
+const SESSION = Symbol('halb.httpSession');
+type Tagged = Socket & { [SESSION]?: HttpSession | undefined };
+
+const clientListeners = {
+  data(this: Tagged, chunk: Buffer): void {
+    this[SESSION]?.onClientData(chunk);
+  },
+  end(this: Tagged): void {
+    this[SESSION]?.onClientEnd();
+  },
+  drain(this: Tagged): void {
+    this[SESSION]?.onClientDrain();
+  },
+  error(this: Tagged, err: NodeJS.ErrnoException): void {
+    this[SESSION]?.onClientError(err);
+  },
+  close(this: Tagged): void {
+    this[SESSION]?.onClientClose();
+  },
+  timeout(this: Tagged): void {
+    this[SESSION]?.onClientTimeout();
+  },
+};
+
+function httpRequestTimeout(s: HttpSession): void {
+  s.onHttpRequestTimeout();
+}
+
+function idleTimeout(s: HttpSession): void {
+  s.onIdleTimeout();
+}
+
 export class HttpSession implements ServerConnOwner {
   private st = St.Head;
   /** Client bytes received and not consumed yet (partial head, or pipelined next request). */
@@ -106,18 +140,19 @@ export class HttpSession implements ServerConnOwner {
     fe.counters.sessTotal++;
     ctx.live.add(this);
     client.setNoDelay(true);
-    client.on('data', this.onClientData);
-    client.on('end', this.onClientEnd);
-    client.on('error', this.onClientError);
-    client.on('close', this.onClientClose);
-    client.on('drain', this.onClientDrain);
-    client.on('timeout', this.onClientTimeout);
+    (client as Tagged)[SESSION] = this;
+    client.on('data', clientListeners.data);
+    client.on('end', clientListeners.end);
+    client.on('error', clientListeners.error);
+    client.on('close', clientListeners.close);
+    client.on('drain', clientListeners.drain);
+    client.on('timeout', clientListeners.timeout);
     client.resume(); // listeners are created with pauseOnConnect (for tcp mode)
     const t = fe.cfg.timeouts;
     if (t.client) client.setTimeout(t.client);
     // HAProxy: `timeout http-request` bounds the wait for a complete first request head.
     const hr = t.httpRequest ?? t.client;
-    if (hr) this.httpRequestTimer = setTimeout(this.onHttpRequestTimeout, hr);
+    if (hr) this.httpRequestTimer = setTimeout(httpRequestTimeout, hr, this);
   }
 
   abort(): void {
@@ -129,13 +164,13 @@ export class HttpSession implements ServerConnOwner {
 
   // ---- client side -------------------------------------------------------------------
 
-  private readonly onClientData = (chunk: Buffer): void => {
+  onClientData(chunk: Buffer): void {
     try {
       this.clientData(chunk);
     } catch (err) {
       this.internalError(err);
     }
-  };
+  }
 
   private clientData(chunk: Buffer): void {
     switch (this.st) {
@@ -174,7 +209,7 @@ export class HttpSession implements ServerConnOwner {
       if (!this.httpRequestTimer) {
         const t = this.fe.cfg.timeouts;
         const hr = t.httpRequest ?? t.client;
-        if (hr) this.httpRequestTimer = setTimeout(this.onHttpRequestTimeout, hr);
+        if (hr) this.httpRequestTimer = setTimeout(httpRequestTimeout, hr, this);
       }
       return;
     }
@@ -348,11 +383,11 @@ export class HttpSession implements ServerConnOwner {
     if (this.reqDone && this.resDone) this.complete();
   }
 
-  private readonly onClientDrain = (): void => {
+  onClientDrain(): void {
     this.sc?.socket.resume();
-  };
+  }
 
-  private readonly onClientEnd = (): void => {
+  onClientEnd(): void {
     this.clientEnded = true;
     switch (this.st) {
       case St.Head:
@@ -378,17 +413,17 @@ export class HttpSession implements ServerConnOwner {
       default:
         return;
     }
-  };
+  }
 
-  private readonly onClientError = (err: NodeJS.ErrnoException): void => {
+  onClientError(err: NodeJS.ErrnoException): void {
     if (this.cause === '-') {
       this.cause = 'C';
       this.phase = this.st === St.Head ? 'R' : 'D';
       this.reason = err.code ?? 'client error';
     }
-  };
+  }
 
-  private readonly onClientClose = (): void => {
+  onClientClose(): void {
     if (this.st === St.Closed) return;
     const wasClean = this.st === St.Head || this.st === St.Closing;
     if (!wasClean && this.cause === '-') {
@@ -403,9 +438,9 @@ export class HttpSession implements ServerConnOwner {
     }
     this.st = St.Closed;
     this.cleanup();
-  };
+  }
 
-  private readonly onClientTimeout = (): void => {
+  onClientTimeout(): void {
     switch (this.st) {
       case St.Head:
         if ((this.buf && this.buf.length) || this.requestsServed === 0) {
@@ -432,9 +467,9 @@ export class HttpSession implements ServerConnOwner {
       default:
         return;
     }
-  };
+  }
 
-  private readonly onHttpRequestTimeout = (): void => {
+  onHttpRequestTimeout(): void {
     this.httpRequestTimer = undefined;
     if (this.st !== St.Head) return;
     if (!this.buf?.length && this.requestsServed > 0) {
@@ -443,7 +478,7 @@ export class HttpSession implements ServerConnOwner {
     }
     this.fe.counters.errReq++;
     this.sendError(408, 'c', 'R', 'timeout http-request');
-  };
+  }
 
   // ---- server side -------------------------------------------------------------------
 
@@ -625,12 +660,12 @@ export class HttpSession implements ServerConnOwner {
     // One timer per session, re-armed with refresh() (cheap) rather than re-created per request.
     this.idleServed = this.requestsServed;
     if (this.idleTimer) this.idleTimer.refresh();
-    else this.idleTimer = setTimeout(this.onIdleTimeout, ms);
+    else this.idleTimer = setTimeout(idleTimeout, ms, this);
   }
 
-  private readonly onIdleTimeout = (): void => {
+  onIdleTimeout(): void {
     if (this.st === St.Head && this.requestsServed === this.idleServed && !(this.buf && this.buf.length)) this.end('-', '-', undefined);
-  };
+  }
 
   private resetExchange(): void {
     this.req = undefined;
