@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     );
     const hap = spawn('haproxy', ['-f', hacfg, '-db'], { stdio: ['ignore', 'ignore', 'inherit'] });
     procs.push(hap);
-    await Promise.all([be, bulkPort, hHttp, hTcp, xHttp, xTcp].map(waitPort));
+    await Promise.all([be, bulkPort, hHttp, hTcp, hBulk, xHttp, xTcp, xBulk].map(waitPort));
     const rows: string[] = [];
     const line = (what: string, direct: number | undefined, h: number, x: number, unit: string): void => {
       rows.push(`${what.padEnd(22)} ${direct === undefined ? '-'.padStart(10) : direct.toFixed(1).padStart(10)} ${h.toFixed(1).padStart(10)} ${x.toFixed(1).padStart(10)} ${(h / x).toFixed(2).padStart(6)}x  ${unit}`);

@@ -145,8 +145,10 @@ export function createProxy(opts: ProxyOptions): Proxy {
     // allowHalfOpen: a client FIN must not close our direction (tcp half-close, HTTP requests
     // sent with shutdown(SHUT_WR)). pauseOnConnect: tcp sessions read nothing until the server
     // is up; http sessions resume at once. Same options for both so a reload may switch a
-    // bind's mode without closing its socket.
-    const server = new NetServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
+    // bind's mode without closing its socket. highWaterMark 256 KiB: with Node's default 16 KiB
+    // every 64 KiB read overfilled the writer and bulk transfers ping-ponged pause/resume;
+    // measured 5–7 → 9–10 Gbit/s through tcp mode. It bounds buffering per direction all the same.
+    const server = new NetServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true, highWaterMark: 256 * 1024 } as ConstructorParameters<typeof NetServer>[0]);
     server.on('connection', (sock: Socket) => {
       const fe = l.fe; // read at accept time: update() may have swapped the frontend
       if (fe.cfg.mode === 'tcp') new TcpSession(sock, fe, ctx);
