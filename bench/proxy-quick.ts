@@ -4,7 +4,7 @@
 // like haproxy), drives them with wrk, and prints req/s and ratios. Bulk: one 1 GiB transfer
 // through tcp mode. This is a developer tool; the full table is bench/main.ts's job.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,13 +111,26 @@ function child(role: string, ...rest: string[]): ChildProcess {
   return spawn(process.execPath, [self, '--role', role, ...rest], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
-function wrk(port: number, seconds: number, conns: number): { rps: number; p99: string } {
+/** CPU seconds (user+system) consumed so far by a process, from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(parts[11]) + Number(parts[12])) / 100; // utime + stime in clock ticks (USER_HZ=100)
+  } catch {
+    return 0;
+  }
+}
+
+function wrk(port: number, seconds: number, conns: number): { rps: number; p99: string; requests: number } {
   const r = spawnSync('wrk', ['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', `http://127.0.0.1:${port}/`], { encoding: 'utf8' });
   const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout);
   const p = /99%\s+(\S+)/.exec(r.stdout);
   const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(r.stdout);
   if (errors) console.log(`  wrk: ${errors[0]}`);
-  return { rps: m ? Number(m[1]) : 0, p99: p ? p[1]! : '?' };
+  const total = /(\d+) requests in/.exec(r.stdout);
+  return { rps: m ? Number(m[1]) : 0, p99: p ? p[1]! : '?', requests: total ? Number(total[1]) : 0 };
 }
 
 function bulk(port: number): Promise<number> {
@@ -163,7 +176,7 @@ async function main(): Promise<void> {
     );
     const hap = spawn('haproxy', ['-f', hacfg, '-db'], { stdio: ['ignore', 'ignore', 'inherit'] });
     procs.push(hap);
-    await Promise.all([be, bulkPort, hHttp, hTcp, xHttp, xTcp].map(waitPort));
+    await Promise.all([be, bulkPort, hHttp, hTcp, hBulk, xHttp, xTcp, xBulk].map(waitPort));
     const rows: string[] = [];
     const line = (what: string, direct: number | undefined, h: number, x: number, unit: string): void => {
       rows.push(`${what.padEnd(22)} ${direct === undefined ? '-'.padStart(10) : direct.toFixed(1).padStart(10)} ${h.toFixed(1).padStart(10)} ${x.toFixed(1).padStart(10)} ${(h / x).toFixed(2).padStart(6)}x  ${unit}`);
@@ -172,31 +185,45 @@ async function main(): Promise<void> {
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     // halb and haproxy runs alternate and the median of `rounds` is kept: this machine is shared,
     // so load from elsewhere should hit both sides alike.
-    const compare = (hp: number, xp: number): { h: number; x: number; hp99: string; xp99: string } => {
+    // Also CPU time per request of each proxy: under contention from other work on the machine
+    // it is a steadier efficiency measure than req/s.
+    const compare = (hp: number, xp: number): { h: number; x: number; hp99: string; xp99: string; hcpu: number; xcpu: number } => {
       const hs: number[] = [];
       const xs: number[] = [];
       let hp99 = '';
       let xp99 = '';
+      let hcpu = 0;
+      let xcpu = 0;
+      let hreq = 0;
+      let xreq = 0;
       for (let r = 0; r < rounds; r++) {
+        let c0 = cpuSeconds(halb.pid);
         const a = wrk(hp, seconds, conns);
+        hcpu += cpuSeconds(halb.pid) - c0;
+        hreq += a.requests;
+        c0 = cpuSeconds(hap.pid);
         const b = wrk(xp, seconds, conns);
+        xcpu += cpuSeconds(hap.pid) - c0;
+        xreq += b.requests;
         hs.push(a.rps);
         xs.push(b.rps);
         hp99 = a.p99;
         xp99 = b.p99;
       }
-      return { h: median(hs), x: median(xs), hp99, xp99 };
+      return { h: median(hs), x: median(xs), hp99, xp99, hcpu: (hcpu / Math.max(1, hreq)) * 1e6, xcpu: (xcpu / Math.max(1, xreq)) * 1e6 };
     };
     if (only === 'all' || only === 'http') {
       wrk(hHttp, 1, conns); // warm-up (JIT)
       const d = wrk(be, seconds, conns);
       const c = compare(hHttp, xHttp);
       line('http keep-alive', d.rps, c.h, c.x, `req/s (p99 halb ${c.hp99}, haproxy ${c.xp99})`);
+      line('http CPU/request', undefined, c.hcpu, c.xcpu, 'CPU µs per request (lower is better)');
     }
     if (only === 'all' || only === 'tcp') {
       wrk(hTcp, 1, conns);
       const c = compare(hTcp, xTcp);
       line('tcp (http over tcp)', undefined, c.h, c.x, `req/s (p99 halb ${c.hp99}, haproxy ${c.xp99})`);
+      line('tcp CPU/request', undefined, c.hcpu, c.xcpu, 'CPU µs per request (lower is better)');
     }
     if (only === 'all' || only === 'bulk') {
       await bulk(hBulk);

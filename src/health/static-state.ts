@@ -20,7 +20,8 @@ export interface PassiveReport {
 const key = (b: string, s: string): string => `${b}/${s}`;
 
 export class StaticHealthState implements HealthMonitorApi {
-  private readonly states = new Map<string, ServerOpState>();
+  /** backend -> server -> state; nested maps so the per-pick isUp() builds no key strings. */
+  private readonly states = new Map<string, Map<string, ServerOpState>>();
   private readonly failures = new Map<string, number>();
   private readonly addresses = new Map<string, string | undefined>();
   private readonly transitionListeners = new Set<(t: ServerTransition) => void>();
@@ -35,18 +36,19 @@ export class StaticHealthState implements HealthMonitorApi {
 
   /** Unknown servers are UP: a server without checks is always considered available. */
   isUp(backend: string, server: string): boolean {
-    return (this.states.get(key(backend, server)) ?? 'UP') === 'UP';
+    return (this.states.get(backend)?.get(server) ?? 'UP') === 'UP';
   }
 
   state(backend: string, server: string): ServerOpState {
-    return this.states.get(key(backend, server)) ?? 'UP';
+    return this.states.get(backend)?.get(server) ?? 'UP';
   }
 
   set(backend: string, server: string, to: ServerOpState, reason = 'set by operator'): void {
-    const k = key(backend, server);
     const from = this.state(backend, server);
-    this.states.set(k, to);
-    if (to === 'UP') this.failures.delete(k);
+    let m = this.states.get(backend);
+    if (!m) this.states.set(backend, (m = new Map()));
+    m.set(server, to);
+    if (to === 'UP') this.failures.delete(key(backend, server));
     if (from !== to) {
       const t: ServerTransition = { backend, server, from, to, reason, at: this.opts.now?.() ?? 0 };
       for (const l of this.transitionListeners) l(t);

@@ -54,6 +54,40 @@ function concat(a: Buffer | undefined, b: Buffer): Buffer {
   return a && a.length ? Buffer.concat([a, b]) : b;
 }
 
+// Listeners and timer callbacks shared by all sessions (the socket carries its session under a
+// symbol): no per-connection closures, which keeps memory per idle connection down.
+const SESSION = Symbol('halb.httpSession');
+type Tagged = Socket & { [SESSION]?: HttpSession | undefined };
+
+const clientListeners = {
+  data(this: Tagged, chunk: Buffer): void {
+    this[SESSION]?.onClientData(chunk);
+  },
+  end(this: Tagged): void {
+    this[SESSION]?.onClientEnd();
+  },
+  drain(this: Tagged): void {
+    this[SESSION]?.onClientDrain();
+  },
+  error(this: Tagged, err: NodeJS.ErrnoException): void {
+    this[SESSION]?.onClientError(err);
+  },
+  close(this: Tagged): void {
+    this[SESSION]?.onClientClose();
+  },
+  timeout(this: Tagged): void {
+    this[SESSION]?.onClientTimeout();
+  },
+};
+
+function httpRequestTimeout(s: HttpSession): void {
+  s.onHttpRequestTimeout();
+}
+
+function idleTimeout(s: HttpSession): void {
+  s.onIdleTimeout();
+}
+
 export class HttpSession implements ServerConnOwner {
   private st = St.Head;
   /** Client bytes received and not consumed yet (partial head, or pipelined next request). */
@@ -62,6 +96,7 @@ export class HttpSession implements ServerConnOwner {
   private requestsServed = 0;
   private httpRequestTimer: NodeJS.Timeout | undefined;
   private readonly clientAddr: string;
+  private readonly clientPort: number;
   private clientEnded = false;
 
   // Current exchange
@@ -99,22 +134,25 @@ export class HttpSession implements ServerConnOwner {
     private readonly ctx: SessionContext,
   ) {
     this.clientAddr = plainAddress(client.remoteAddress);
+    // Captured now: a destroyed socket no longer reports its peer.
+    this.clientPort = client.remotePort ?? 0;
     fe.counters.sessCur++;
     fe.counters.sessTotal++;
     ctx.live.add(this);
     client.setNoDelay(true);
-    client.on('data', this.onClientData);
-    client.on('end', this.onClientEnd);
-    client.on('error', this.onClientError);
-    client.on('close', this.onClientClose);
-    client.on('drain', this.onClientDrain);
-    client.on('timeout', this.onClientTimeout);
+    (client as Tagged)[SESSION] = this;
+    client.on('data', clientListeners.data);
+    client.on('end', clientListeners.end);
+    client.on('error', clientListeners.error);
+    client.on('close', clientListeners.close);
+    client.on('drain', clientListeners.drain);
+    client.on('timeout', clientListeners.timeout);
     client.resume(); // listeners are created with pauseOnConnect (for tcp mode)
     const t = fe.cfg.timeouts;
     if (t.client) client.setTimeout(t.client);
     // HAProxy: `timeout http-request` bounds the wait for a complete first request head.
     const hr = t.httpRequest ?? t.client;
-    if (hr) this.httpRequestTimer = setTimeout(this.onHttpRequestTimeout, hr);
+    if (hr) this.httpRequestTimer = setTimeout(httpRequestTimeout, hr, this);
   }
 
   abort(): void {
@@ -126,7 +164,15 @@ export class HttpSession implements ServerConnOwner {
 
   // ---- client side -------------------------------------------------------------------
 
-  private readonly onClientData = (chunk: Buffer): void => {
+  onClientData(chunk: Buffer): void {
+    try {
+      this.clientData(chunk);
+    } catch (err) {
+      this.internalError(err);
+    }
+  }
+
+  private clientData(chunk: Buffer): void {
     switch (this.st) {
       case St.Head:
         this.buf = concat(this.buf, chunk);
@@ -152,7 +198,7 @@ export class HttpSession implements ServerConnOwner {
       default:
         return;
     }
-  };
+  }
 
   private parseHead(): void {
     const buf = this.buf!;
@@ -163,7 +209,7 @@ export class HttpSession implements ServerConnOwner {
       if (!this.httpRequestTimer) {
         const t = this.fe.cfg.timeouts;
         const hr = t.httpRequest ?? t.client;
-        if (hr) this.httpRequestTimer = setTimeout(this.onHttpRequestTimeout, hr);
+        if (hr) this.httpRequestTimer = setTimeout(httpRequestTimeout, hr, this);
       }
       return;
     }
@@ -204,7 +250,6 @@ export class HttpSession implements ServerConnOwner {
     be.counters.requests++;
     this.fe.counters.requests++;
     this.outHead = this.buildOutHead(req, buf, be);
-    this.ds = newDispatchState(be);
     const server = be.pick(this.clientAddr);
     if (!server) {
       this.sendError(503, 'S', 'C', 'no server available');
@@ -224,6 +269,26 @@ export class HttpSession implements ServerConnOwner {
     this.connectTo(server);
   }
 
+  /** Retry bookkeeping, created only when a connect or a retry is needed (not on the pooled fast path). */
+  private dispatchState(be: BackendRuntime): DispatchState {
+    return (this.ds ??= newDispatchState(be));
+  }
+
+  /** A bug must cost one connection, never the process: log it and drop this session. */
+  onInternalError(err: unknown): void {
+    this.internalError(err);
+  }
+
+  private internalError(err: unknown): void {
+    this.ctx.logger.error({ event: 'internal-error', frontend: this.fe.cfg.name, reason: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'http session failed');
+    if (this.cause === '-') {
+      this.cause = 'P';
+      this.reason = 'internal error';
+    }
+    this.sc?.destroy();
+    this.client.destroy();
+  }
+
   private buildOutHead(req: RequestHead, buf: Buffer, be: BackendRuntime): Buffer {
     const ff = be.cfg.forwardFor ?? this.fe.cfg.forwardFor;
     const add: string[] = [];
@@ -239,7 +304,7 @@ export class HttpSession implements ServerConnOwner {
     this.st = St.Connecting;
     this.client.pause();
     const be = this.be!;
-    dispatch(be, this.ctx.health, this.ds!, this.clientAddr, server).then(
+    dispatch(be, this.ctx.health, this.dispatchState(be), this.clientAddr, server).then(
       (r) => {
         if (this.st !== St.Connecting) {
           if (r.ok) {
@@ -275,16 +340,23 @@ export class HttpSession implements ServerConnOwner {
     this.resBuf = undefined;
     this.resDone = false;
     this.serverTainted = false;
-    sc.socket.write(this.outHead!);
     const pending = this.buf;
     if (!this.reqDone && pending) {
+      // Head + the body bytes already here leave in one writev.
       this.buf = undefined;
+      sc.socket.cork();
+      sc.socket.write(this.outHead!);
       this.feedRequestBody(pending);
+      sc.socket.uncork();
+    } else {
+      sc.socket.write(this.outHead!);
     }
     if (this.st === St.Forward && !this.buf) this.client.resume();
   }
 
   private feedRequestBody(chunk: Buffer): void {
+    const conn = this.sc;
+    if (!conn) return;
     let n: number;
     if (this.reqBody === Body.Length) {
       n = Math.min(this.reqLeft, chunk.length);
@@ -301,7 +373,7 @@ export class HttpSession implements ServerConnOwner {
       if (sc.done) this.reqDone = true;
     }
     this.bytesIn += n;
-    const ok = this.sc!.socket.write(n === chunk.length ? chunk : chunk.subarray(0, n));
+    const ok = conn.socket.write(n === chunk.length ? chunk : chunk.subarray(0, n));
     if (n < chunk.length) {
       this.buf = concat(this.buf, chunk.subarray(n));
       this.client.pause();
@@ -311,11 +383,11 @@ export class HttpSession implements ServerConnOwner {
     if (this.reqDone && this.resDone) this.complete();
   }
 
-  private readonly onClientDrain = (): void => {
+  onClientDrain(): void {
     this.sc?.socket.resume();
-  };
+  }
 
-  private readonly onClientEnd = (): void => {
+  onClientEnd(): void {
     this.clientEnded = true;
     switch (this.st) {
       case St.Head:
@@ -341,17 +413,17 @@ export class HttpSession implements ServerConnOwner {
       default:
         return;
     }
-  };
+  }
 
-  private readonly onClientError = (err: NodeJS.ErrnoException): void => {
+  onClientError(err: NodeJS.ErrnoException): void {
     if (this.cause === '-') {
       this.cause = 'C';
       this.phase = this.st === St.Head ? 'R' : 'D';
       this.reason = err.code ?? 'client error';
     }
-  };
+  }
 
-  private readonly onClientClose = (): void => {
+  onClientClose(): void {
     if (this.st === St.Closed) return;
     const wasClean = this.st === St.Head || this.st === St.Closing;
     if (!wasClean && this.cause === '-') {
@@ -366,9 +438,9 @@ export class HttpSession implements ServerConnOwner {
     }
     this.st = St.Closed;
     this.cleanup();
-  };
+  }
 
-  private readonly onClientTimeout = (): void => {
+  onClientTimeout(): void {
     switch (this.st) {
       case St.Head:
         if ((this.buf && this.buf.length) || this.requestsServed === 0) {
@@ -395,9 +467,9 @@ export class HttpSession implements ServerConnOwner {
       default:
         return;
     }
-  };
+  }
 
-  private readonly onHttpRequestTimeout = (): void => {
+  onHttpRequestTimeout(): void {
     this.httpRequestTimer = undefined;
     if (this.st !== St.Head) return;
     if (!this.buf?.length && this.requestsServed > 0) {
@@ -406,11 +478,19 @@ export class HttpSession implements ServerConnOwner {
     }
     this.fe.counters.errReq++;
     this.sendError(408, 'c', 'R', 'timeout http-request');
-  };
+  }
 
   // ---- server side -------------------------------------------------------------------
 
   onServerData(chunk: Buffer): void {
+    try {
+      this.serverData(chunk);
+    } catch (err) {
+      this.internalError(err);
+    }
+  }
+
+  private serverData(chunk: Buffer): void {
     if (this.st === St.Tunnel) {
       this.bytesOut += chunk.length;
       if (!this.client.write(chunk)) this.sc!.socket.pause();
@@ -439,13 +519,18 @@ export class HttpSession implements ServerConnOwner {
       }
       const head = r.head;
       const rest = head.length < buf.length ? buf.subarray(head.length) : undefined;
+      if (this.req!.method === 'CONNECT' && head.status >= 200 && head.status < 300) {
+        // RFC 9110 §9.3.6: a 2xx to CONNECT turns the connection into a tunnel.
+        this.startTunnel(buf, head);
+        return;
+      }
       if (head.status === 101) {
         if (!this.req!.connUpgrade) {
           this.serverTainted = true;
           this.sendError(502, 'P', 'H', 'unexpected 101 response');
           return;
         }
-        this.startTunnel(buf, head, rest);
+        this.startTunnel(buf, head);
         return;
       }
       if (head.status < 200) {
@@ -476,8 +561,8 @@ export class HttpSession implements ServerConnOwner {
         this.writeClient(buf);
         return;
       }
-      this.writeClient(buf.subarray(0, head.length));
-      this.feedResponseBody(rest);
+      // Head and (part of) the body arrived together: forward them in one write (one syscall).
+      this.feedResponseBody(buf, head.length);
       return;
     }
   }
@@ -486,20 +571,23 @@ export class HttpSession implements ServerConnOwner {
     if (!this.client.write(b)) this.sc?.socket.pause();
   }
 
-  private feedResponseBody(chunk: Buffer): void {
+  /** Forwards body bytes chunk[from..]; bytes before `from` (a response head) go in the same write. */
+  private feedResponseBody(chunk: Buffer, from = 0): void {
     if (this.resDone) {
       this.serverTainted = true;
       return;
     }
+    const avail = chunk.length - from;
     let n: number;
     switch (this.resBody) {
       case Body.Length:
-        n = Math.min(this.resLeft, chunk.length);
+        n = Math.min(this.resLeft, avail);
         this.resLeft -= n;
         break;
       case Body.Chunked: {
-        n = this.resChunks!.scan(chunk, 0, chunk.length);
+        n = this.resChunks!.scan(chunk, from, chunk.length);
         if (n < 0) {
+          if (from > 0) this.writeClient(chunk.subarray(0, from));
           this.be!.counters.errResp++;
           this.server!.counters.errResp++;
           this.end('P', 'D', `bad chunked response: ${this.resChunks!.error}`);
@@ -508,14 +596,15 @@ export class HttpSession implements ServerConnOwner {
         break;
       }
       case Body.Close:
-        n = chunk.length;
+        n = avail;
         break;
       default:
         n = 0;
     }
     this.bytesOut += n;
-    if (n > 0) this.writeClient(n === chunk.length ? chunk : chunk.subarray(0, n));
-    if (n < chunk.length) this.serverTainted = true;
+    const upto = from + n;
+    if (upto > 0) this.writeClient(upto === chunk.length ? chunk : chunk.subarray(0, upto));
+    if (n < avail) this.serverTainted = true;
     if ((this.resBody === Body.Length && this.resLeft === 0) || (this.resBody === Body.Chunked && this.resChunks!.done)) this.responseDone();
   }
 
@@ -571,12 +660,12 @@ export class HttpSession implements ServerConnOwner {
     // One timer per session, re-armed with refresh() (cheap) rather than re-created per request.
     this.idleServed = this.requestsServed;
     if (this.idleTimer) this.idleTimer.refresh();
-    else this.idleTimer = setTimeout(this.onIdleTimeout, ms);
+    else this.idleTimer = setTimeout(idleTimeout, ms, this);
   }
 
-  private readonly onIdleTimeout = (): void => {
+  onIdleTimeout(): void {
     if (this.st === St.Head && this.requestsServed === this.idleServed && !(this.buf && this.buf.length)) this.end('-', '-', undefined);
-  };
+  }
 
   private resetExchange(): void {
     this.req = undefined;
@@ -663,6 +752,12 @@ export class HttpSession implements ServerConnOwner {
 
   /** Server connection ended/reset without completing the response. */
   private serverGone(kind: PassiveFailure, reason: string): void {
+    if (this.resDone) {
+      // The response is complete (the server answered early, e.g. 413, and closed): the rest of
+      // the request body has nowhere to go; close the client connection cleanly.
+      this.end('-', '-', undefined, true);
+      return;
+    }
     const sc = this.sc;
     if (!this.res && !this.resBuf) {
       // No response byte yet. Replay idempotent, bodiless requests (on a fresh connection).
@@ -684,7 +779,7 @@ export class HttpSession implements ServerConnOwner {
           this.connectTo(server);
           return;
         }
-        const next = nextAfterFailure(be, this.ctx.health, this.ds!, server, kind, this.clientAddr);
+        const next = nextAfterFailure(be, this.ctx.health, this.dispatchState(be), server, kind, this.clientAddr);
         if (next) {
           this.connectTo(next);
           return;
@@ -727,15 +822,15 @@ export class HttpSession implements ServerConnOwner {
     else if (this.st === St.Tunnel) this.client.resume();
   }
 
-  private startTunnel(buf: Buffer, head: ResponseHead, rest: Buffer | undefined): void {
+  /** `buf` is the 101/2xx head plus any tunnel bytes the server sent right after it: all forwarded. */
+  private startTunnel(buf: Buffer, head: ResponseHead): void {
     this.tResp = this.ctx.clock.now();
     this.res = head;
-    this.status = 101;
+    this.status = head.status;
     this.st = St.Tunnel;
     this.reqDone = true;
     this.bytesOut += buf.length;
     this.client.write(buf);
-    void rest;
     const tunnel = this.be!.cfg.timeouts.tunnel;
     if (tunnel) {
       this.client.setTimeout(tunnel);
@@ -832,7 +927,7 @@ export class HttpSession implements ServerConnOwner {
       frontend: this.fe.cfg.name,
       backend: be?.name ?? '-',
       server: this.server?.name ?? '-',
-      client: `${this.clientAddr}:${this.client.remotePort ?? 0}`,
+      client: `${this.clientAddr}:${this.clientPort}`,
       connectMs: ms(t0, this.tConnect),
       responseMs: ms(t0, this.tResp),
       totalMs: ms(t0, now),

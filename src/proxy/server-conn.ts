@@ -11,6 +11,16 @@ export interface ServerConnOwner {
   onServerError(err: NodeJS.ErrnoException): void;
   onServerTimeout(): void;
   onServerDrain(): void;
+  /** An exception escaped a handler: the owner drops the session (never the process). */
+  onInternalError(err: unknown): void;
+}
+
+function guarded(owner: ServerConnOwner, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    owner.onInternalError(err);
+  }
 }
 
 export class ServerConn {
@@ -29,25 +39,31 @@ export class ServerConn {
       else this.destroy();
     });
     socket.on('end', () => {
-      if (this.owner) this.owner.onServerEnd();
+      const o = this.owner;
+      if (o) guarded(o, () => o.onServerEnd());
       else this.destroy();
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
-      if (this.owner) this.owner.onServerError(e);
+      const o = this.owner;
+      if (o) guarded(o, () => o.onServerError(e));
     });
     socket.on('close', (hadError: boolean) => {
       this.closed = true;
       this.unpool();
       const o = this.owner;
       this.owner = undefined;
-      o?.onServerClose(hadError);
+      if (o) guarded(o, () => o.onServerClose(hadError));
     });
-    socket.on('drain', () => this.owner?.onServerDrain());
+    socket.on('drain', () => {
+      const o = this.owner;
+      if (o) guarded(o, () => o.onServerDrain());
+    });
     if (timeoutMs !== undefined && timeoutMs > 0) {
       // `timeout server` is an inactivity timeout (HAProxy); idle pooled connections expire with it too.
       socket.setTimeout(timeoutMs);
       socket.on('timeout', () => {
-        if (this.owner) this.owner.onServerTimeout();
+        const o = this.owner;
+        if (o) guarded(o, () => o.onServerTimeout());
         else this.destroy();
       });
     }

@@ -20,6 +20,53 @@ import { termCode, type TermCause, type TermPhase } from './termination.js';
 /** Client bytes kept for replay until the server's first byte; beyond this no transparent retry. */
 const REPLAY_LIMIT = 64 * 1024;
 
+// Listeners shared by all sessions: the socket carries its session under a symbol, so a session
+// costs no per-connection closures (memory per idle connection is a measured target).
+const SESSION = Symbol('halb.tcpSession');
+type Tagged = Socket & { [SESSION]?: TcpSession | undefined };
+
+const clientListeners = {
+  data(this: Tagged, chunk: Buffer): void {
+    this[SESSION]?.onClientData(chunk);
+  },
+  end(this: Tagged): void {
+    this[SESSION]?.onClientEnd();
+  },
+  drain(this: Tagged): void {
+    this[SESSION]?.onClientDrain();
+  },
+  error(this: Tagged, err: NodeJS.ErrnoException): void {
+    this[SESSION]?.onClientError(err);
+  },
+  close(this: Tagged): void {
+    this[SESSION]?.onClientClose();
+  },
+  timeout(this: Tagged): void {
+    this[SESSION]?.onClientTimeout();
+  },
+};
+
+const serverListeners = {
+  data(this: Tagged, chunk: Buffer): void {
+    this[SESSION]?.onServerData(chunk);
+  },
+  end(this: Tagged): void {
+    this[SESSION]?.onServerEnd();
+  },
+  drain(this: Tagged): void {
+    this[SESSION]?.onServerDrain();
+  },
+  error(this: Tagged, err: NodeJS.ErrnoException): void {
+    this[SESSION]?.onServerError(err);
+  },
+  close(this: Tagged): void {
+    this[SESSION]?.onServerClose();
+  },
+  timeout(this: Tagged): void {
+    this[SESSION]?.onServerTimeout();
+  },
+};
+
 export class TcpSession {
   private readonly t0: number;
   private tConnect = -1;
@@ -40,6 +87,7 @@ export class TcpSession {
   private phase: TermPhase = '-';
   private reason: string | undefined;
   private readonly clientAddr: string;
+  private readonly clientPort: number;
 
   constructor(
     private readonly client: Socket,
@@ -48,13 +96,16 @@ export class TcpSession {
   ) {
     this.t0 = ctx.clock.now();
     this.clientAddr = plainAddress(client.remoteAddress);
+    // Captured now: a destroyed socket no longer reports its peer.
+    this.clientPort = client.remotePort ?? 0;
     fe.counters.sessCur++;
     fe.counters.sessTotal++;
     ctx.live.add(this);
     client.setNoDelay(true);
-    client.on('error', this.onClientError);
-    client.on('close', this.onClientClose);
-    client.on('timeout', this.onClientTimeout);
+    (client as Tagged)[SESSION] = this;
+    client.on('error', clientListeners.error);
+    client.on('close', clientListeners.close);
+    client.on('timeout', clientListeners.timeout);
     const tc = fe.cfg.timeouts.client;
     if (tc) client.setTimeout(tc);
     this.be = ctx.backend(fe.cfg.defaultBackend);
@@ -104,28 +155,32 @@ export class TcpSession {
     server.counters.sessTotal++;
     const tunnel = be.cfg.timeouts.tunnel;
     const tServer = tunnel ?? be.cfg.timeouts.server;
-    if (tServer) ss.setTimeout(tServer, this.onServerTimeout);
+    (ss as Tagged)[SESSION] = this;
+    if (tServer) {
+      ss.setTimeout(tServer);
+      ss.on('timeout', serverListeners.timeout);
+    }
     if (tunnel) this.client.setTimeout(tunnel);
-    ss.on('data', this.onServerData);
-    ss.on('end', this.onServerEnd);
-    ss.on('drain', this.onServerDrain);
-    ss.on('error', this.onServerError);
-    ss.on('close', this.onServerClose);
+    ss.on('data', serverListeners.data);
+    ss.on('end', serverListeners.end);
+    ss.on('drain', serverListeners.drain);
+    ss.on('error', serverListeners.error);
+    ss.on('close', serverListeners.close);
     // Replay what the previous (reset) server already got.
     if (this.replay) for (const b of this.replay) ss.write(b);
     if (this.clientEnded) ss.end();
     if (!this.clientListening) {
       this.clientListening = true;
-      this.client.on('data', this.onClientData);
-      this.client.on('end', this.onClientEnd);
-      this.client.on('drain', this.onClientDrain);
+      this.client.on('data', clientListeners.data);
+      this.client.on('end', clientListeners.end);
+      this.client.on('drain', clientListeners.drain);
     }
     this.client.resume();
   }
 
   private clientListening = false;
 
-  private readonly onClientData = (chunk: Buffer): void => {
+  onClientData(chunk: Buffer): void {
     this.bytesIn += chunk.length;
     if (this.replay) {
       this.replayBytes += chunk.length;
@@ -134,9 +189,9 @@ export class TcpSession {
     }
     const ss = this.ss;
     if (ss && !ss.write(chunk)) this.client.pause();
-  };
+  }
 
-  private readonly onServerData = (chunk: Buffer): void => {
+  onServerData(chunk: Buffer): void {
     if (this.replay) {
       this.replay = undefined;
       this.tFirstByte = this.ctx.clock.now();
@@ -144,24 +199,24 @@ export class TcpSession {
     }
     this.bytesOut += chunk.length;
     if (!this.client.write(chunk)) this.ss!.pause();
-  };
+  }
 
-  private readonly onServerDrain = (): void => {
+  onServerDrain(): void {
     this.client.resume();
-  };
+  }
 
-  private readonly onClientDrain = (): void => {
+  onClientDrain(): void {
     this.ss?.resume();
-  };
+  }
 
-  private readonly onClientEnd = (): void => {
+  onClientEnd(): void {
     this.clientEnded = true;
     this.ss?.end();
-  };
+  }
 
   private serverEnded = false;
 
-  private readonly onServerEnd = (): void => {
+  onServerEnd(): void {
     if (this.replay && !this.clientEnded) {
       // Closed before sending anything while the client is still talking: what a server
       // that dies mid-session (or is shutting down) does. Treated like a reset — retried
@@ -175,16 +230,16 @@ export class TcpSession {
     this.replay = undefined;
     this.serverEnded = true;
     this.client.end();
-  };
+  }
 
-  private readonly onServerError = (err: NodeJS.ErrnoException): void => {
+  onServerError(err: NodeJS.ErrnoException): void {
     if (this.replay) {
       // Reset before the server's first byte: retry elsewhere and replay the client's bytes.
       this.retryOrFail(classifyError(err), `server ${err.code ?? 'error'} before first byte`);
       return;
     }
     this.fail('S', 'D', err.code ?? 'server error');
-  };
+  }
 
   private retryOrFail(kind: PassiveFailure, reason: string): void {
     const ss = this.ss;
@@ -206,36 +261,38 @@ export class TcpSession {
   }
 
   private detachServer(ss: Socket): void {
-    ss.removeListener('data', this.onServerData);
-    ss.removeListener('end', this.onServerEnd);
-    ss.removeListener('drain', this.onServerDrain);
-    ss.removeListener('error', this.onServerError);
-    ss.removeListener('close', this.onServerClose);
+    (ss as Tagged)[SESSION] = undefined;
+    ss.removeListener('data', serverListeners.data);
+    ss.removeListener('end', serverListeners.end);
+    ss.removeListener('drain', serverListeners.drain);
+    ss.removeListener('error', serverListeners.error);
+    ss.removeListener('close', serverListeners.close);
+    ss.removeListener('timeout', serverListeners.timeout);
     ss.on('error', () => {});
     this.ss = undefined;
     this.serverClosed = true;
   }
 
-  private readonly onClientError = (err: NodeJS.ErrnoException): void => {
+  onClientError(err: NodeJS.ErrnoException): void {
     this.fail('C', this.phase === '-' ? 'D' : this.phase, err.code ?? 'client error');
-  };
+  }
 
-  private readonly onClientTimeout = (): void => {
+  onClientTimeout(): void {
     this.fail('c', this.phase, 'client timeout');
-  };
+  }
 
-  private readonly onServerTimeout = (): void => {
+  onServerTimeout(): void {
     this.fail('s', this.phase, 'server timeout');
-  };
+  }
 
-  private readonly onClientClose = (): void => {
+  onClientClose(): void {
     this.clientClosed = true;
     // Client fully gone before both directions ended cleanly: nothing more can be delivered.
     if (this.ss && !this.serverClosed && !(this.clientEnded && this.serverEnded)) this.ss.destroy();
     this.maybeFinish();
-  };
+  }
 
-  private readonly onServerClose = (): void => {
+  onServerClose(): void {
     this.serverClosed = true;
     if (this.server) {
       this.server.counters.sessCur--;
@@ -246,7 +303,7 @@ export class TcpSession {
       else this.client.destroy();
     }
     this.maybeFinish();
-  };
+  }
 
   private maybeFinish(): void {
     if (this.clientClosed && this.serverClosed) this.finish();
@@ -300,7 +357,7 @@ export class TcpSession {
       frontend: this.fe.cfg.name,
       backend: be?.name ?? '-',
       server: this.server?.name ?? '-',
-      client: `${this.clientAddr}:${this.client.remotePort ?? 0}`,
+      client: `${this.clientAddr}:${this.clientPort}`,
       connectMs: ms(this.t0, this.tConnect),
       responseMs: ms(this.t0, this.tFirstByte),
       totalMs: ms(this.t0, now),

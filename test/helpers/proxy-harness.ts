@@ -8,7 +8,10 @@ import { captureLogger, type CapturedLogger } from './log-capture.js';
 export interface Harness {
   readonly proxy: Proxy;
   readonly health: StaticHealthState;
+  /** Access-log lines only (event: 'access'). */
   readonly log: CapturedLogger;
+  /** Every log line (listen events, errors, access). */
+  readonly allLogs: CapturedLogger;
   /** Port of the first bind of the named frontend (or of the first frontend). */
   port(frontend?: string): number;
 }
@@ -24,10 +27,18 @@ export async function startProxy(
   const proxy = createProxy({ frontends, backends, health, logger: log.logger, random: opts.random });
   t.after(() => proxy.stop());
   await proxy.start();
+  const access: CapturedLogger = {
+    logger: log.logger,
+    get lines() {
+      return log.lines.filter((l) => l.event === 'access');
+    },
+    waitFor: (pred, timeoutMs) => log.waitFor((l) => l.event === 'access' && pred(l), timeoutMs),
+  };
   return {
     proxy,
     health,
-    log,
+    log: access,
+    allLogs: log,
     port(name?: string) {
       const a = proxy.addresses().find((x) => name === undefined || x.frontend === name);
       if (!a) throw new Error(`no frontend ${name}`);

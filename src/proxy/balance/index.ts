@@ -6,7 +6,7 @@ import { hash32 } from './hash.js';
 import { createLeastConn } from './leastconn.js';
 import { createRandom } from './random.js';
 import { createRoundRobin } from './roundrobin.js';
-import { selectCandidates } from './select.js';
+import { IndexSet, selectCandidates } from './select.js';
 import { createSource } from './source.js';
 import { createStaticRr } from './static-rr.js';
 import type { Algorithm, BalancedServer, PickView } from './types.js';
@@ -57,10 +57,11 @@ function makeAlgorithm(algo: BalanceAlgo, servers: readonly BalancedServer[]): A
 export function createBalancer(servers: readonly BalancedServer[], opts: BalancerOptions): Balancer {
   const alg = makeAlgorithm(opts.algo, servers);
   const ignoreWeight = opts.algo === 'first';
+  const scratch = new IndexSet(servers.length);
   return {
     algo: opts.algo,
     pick(view: PickView, args: PickArgs = {}): number {
-      const cand = selectCandidates(servers, view, { allBackups: opts.allBackups, exclude: args.exclude, ignoreWeight });
+      const cand = selectCandidates(servers, view, { allBackups: opts.allBackups, exclude: args.exclude, ignoreWeight }, scratch);
       if (!cand) return -1;
       if (cand.list.length === 1) {
         // Keep algorithm state moving consistently only where it matters (smooth WRR would
@@ -69,7 +70,7 @@ export function createBalancer(servers: readonly BalancedServer[], opts: Balance
       }
       return alg.pick(cand, view, {
         exclude: args.exclude,
-        hashKey: args.clientAddress !== undefined ? hash32(args.clientAddress) : 0,
+        hashKey: opts.algo === 'source' && args.clientAddress !== undefined ? hash32(args.clientAddress) : 0,
         random: opts.random,
       });
     },

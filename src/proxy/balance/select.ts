@@ -7,11 +7,17 @@
 //    onto the same server only happens when it is the only one left.
 import type { BalancedServer, Candidates, PickView } from './types.js';
 
-class IndexSet implements Candidates {
+/** A reusable candidate set (a pick is synchronous, so one scratch set per balancer is enough). */
+export class IndexSet implements Candidates {
   readonly list: number[] = [];
   private readonly mark: Uint8Array;
   constructor(n: number) {
     this.mark = new Uint8Array(n);
+  }
+  clear(): this {
+    for (const i of this.list) this.mark[i] = 0;
+    this.list.length = 0;
+    return this;
   }
   add(i: number): void {
     this.list.push(i);
@@ -36,8 +42,8 @@ function usable(s: BalancedServer, i: number, view: PickView, ignoreWeight: bool
   return true;
 }
 
-function collect(servers: readonly BalancedServer[], view: PickView, o: SelectOptions, backup: boolean, useExclude: boolean): IndexSet {
-  const set = new IndexSet(servers.length);
+function collect(servers: readonly BalancedServer[], view: PickView, o: SelectOptions, backup: boolean, useExclude: boolean, scratch?: IndexSet): IndexSet {
+  const set = scratch ? scratch.clear() : new IndexSet(servers.length);
   const ignoreWeight = o.ignoreWeight ?? false;
   for (let i = 0; i < servers.length; i++) {
     const s = servers[i]!;
@@ -51,7 +57,7 @@ function collect(servers: readonly BalancedServer[], view: PickView, o: SelectOp
 }
 
 /** Returns the candidate set, or undefined when no server can take the request (503 / close). */
-export function selectCandidates(servers: readonly BalancedServer[], view: PickView, o: SelectOptions): Candidates | undefined {
+export function selectCandidates(servers: readonly BalancedServer[], view: PickView, o: SelectOptions, scratch?: IndexSet): Candidates | undefined {
   let anyActiveUp = false;
   for (let i = 0; i < servers.length; i++) {
     if (!servers[i]!.backup && view.isUp(i) && (o.ignoreWeight || servers[i]!.weight > 0)) {
@@ -61,9 +67,9 @@ export function selectCandidates(servers: readonly BalancedServer[], view: PickV
   }
   const backup = !anyActiveUp;
   if (o.exclude && o.exclude.size > 0) {
-    const c = collect(servers, view, o, backup, true);
+    const c = collect(servers, view, o, backup, true, scratch);
     if (c.list.length > 0) return c;
   }
-  const c = collect(servers, view, o, backup, false);
+  const c = collect(servers, view, o, backup, false, scratch);
   return c.list.length > 0 ? c : undefined;
 }

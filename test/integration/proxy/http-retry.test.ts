@@ -92,3 +92,34 @@ test('timeout http-keep-alive closes an idle client connection between requests'
   assert.match(got, /ok$/);
   assert.ok(dt >= scaled(150) && dt < scaled(3000), `closed after ${dt} ms`);
 });
+
+test('a server answering early (413) and closing while the body still uploads: client gets the 413, clean close', async (t) => {
+  const be = cleanup(
+    t,
+    await startTcpBackend((s) => {
+      s.once('data', () => {
+        s.end('HTTP/1.1 413 Payload Too Large\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbig!');
+      });
+    }),
+  );
+  const h = await startProxy(t, [frontend('fe', 'be')], [backend('be', [server('s', be.port)])]);
+  const got = await new Promise<string>((resolve) => {
+    const c = net.connect(h.port(), '127.0.0.1');
+    let out = '';
+    let iv: NodeJS.Timeout | undefined;
+    c.on('connect', () => {
+      c.write('POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n');
+      iv = setInterval(() => c.write(Buffer.alloc(1000, 1)), 5);
+    });
+    c.on('data', (d) => (out += d.toString()));
+    c.on('error', () => {});
+    c.on('close', () => {
+      clearInterval(iv);
+      resolve(out);
+    });
+  });
+  assert.match(got, /^HTTP\/1\.1 413/);
+  assert.ok(got.endsWith('big!'));
+  const l = await h.log.waitFor((x) => x.status === 413);
+  assert.equal(l.termination, '--');
+});

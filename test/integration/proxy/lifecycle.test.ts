@@ -108,3 +108,19 @@ test('update(): repeated reloads under traffic refuse no connection; a bind can 
   assert.ok(done > 5);
   assert.equal(failures, 0);
 });
+
+test('start() logs one listen event per bind; update() before start() is not lost', async (t) => {
+  const a = cleanup(t, await startHttpBackend('a'));
+  const b = cleanup(t, await startHttpBackend('b'));
+  const { captureLogger } = await import('../../helpers/log-capture.js');
+  const log = captureLogger();
+  const fe = frontend('fe', 'be');
+  const proxy = createProxy({ frontends: [fe], backends: [backend('be', [server('a', a.port)])], health: new StaticHealthState(), logger: log.logger });
+  t.after(() => proxy.stop());
+  await proxy.update({ frontends: [fe], backends: [backend('be', [server('b', b.port)])] });
+  await proxy.start();
+  const l = await log.waitFor((x) => x.event === 'listen');
+  assert.equal(l.frontend, 'fe');
+  assert.match(String(l.address), /^127\.0\.0\.1:\d+$/);
+  assert.equal((await httpGet(proxy.addresses()[0]!.port)).body, 'b');
+});

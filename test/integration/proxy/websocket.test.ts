@@ -8,7 +8,7 @@ import { cleanup, startProxy } from '../../helpers/proxy-harness.js';
 
 test('WebSocket upgrade end to end, then tunnel timeout closes an idle tunnel', async (t) => {
   const a = cleanup(t, await startHttpBackend('a'));
-  a.server.on('upgrade', (req, sock: net.Socket, head: Buffer) => {
+  a.server.on('upgrade', (_req, sock: net.Socket, head: Buffer) => {
     sock.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n');
     if (head.length) sock.write(head);
     // Echo frames, uppercased, to prove both directions flow through the tunnel.
@@ -60,4 +60,33 @@ test('upgrade refused by the server (200) stays a normal HTTP exchange', async (
     });
   });
   assert.match(got, /^HTTP\/1\.1 200/);
+});
+
+test('CONNECT answered 2xx becomes a tunnel (RFC 9110 §9.3.6)', async (t) => {
+  const { startTcpBackend } = await import('../../helpers/backends.js');
+  const be = cleanup(
+    t,
+    await startTcpBackend((s) => {
+      s.once('data', () => {
+        s.write('HTTP/1.1 200 Connection established\r\n\r\n');
+        s.on('data', (d) => s.write(`echo:${d.toString()}`));
+      });
+    }),
+  );
+  const h = await startProxy(t, [frontend('fe', 'be')], [backend('be', [server('s', be.port)])]);
+  const got = await new Promise<string>((resolve) => {
+    const c = net.connect(h.port(), '127.0.0.1');
+    let out = '';
+    c.on('connect', () => c.write('CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n'));
+    c.on('data', (d) => {
+      out += d.toString();
+      if (out.endsWith('\r\n\r\n') && !out.includes('echo:')) c.write('raw bytes');
+      if (out.endsWith('echo:raw bytes')) {
+        c.destroy();
+        resolve(out);
+      }
+    });
+    c.on('error', () => {});
+  });
+  assert.match(got, /^HTTP\/1\.1 200 Connection established\r\n\r\necho:raw bytes$/);
 });
