@@ -3,8 +3,11 @@
 // timeout), so passive detection can mark a dead server down before its next check.
 //
 // HAProxy redispatches on every retry when `option redispatch` is set (interval 1, its
-// default since 1.6); without it, retries stay on the same server. The server chosen first is
-// excluded on redispatch unless it is the only one left.
+// default since 1.6); without it, retries stay on the same server — but only while that server
+// is still considered up. halb has no persistence (cookies, stick tables) that staying would
+// honour, so once passive detection has marked the server DOWN, retrying it can only fail the
+// client: the retry then goes elsewhere. The server chosen first is excluded on redispatch
+// unless it is the only one left.
 import type { Socket } from 'node:net';
 import type { HealthMonitorApi, PassiveFailure } from '../health/types.js';
 import type { BackendRuntime, ServerRuntime } from './backend-runtime.js';
@@ -46,7 +49,7 @@ export function nextAfterFailure(
   st.retries++;
   be.counters.retries++;
   server.counters.retries++;
-  if (!be.cfg.redispatch) return server;
+  if (!be.cfg.redispatch && health.isUp(be.name, server.name)) return server;
   const next = be.pick(clientAddress, st.tried);
   if (!next) return undefined;
   if (next !== server) {
