@@ -38,8 +38,16 @@ export class AdminBindError extends Error {
 
 export class AdminServer {
   private readonly servers: http.Server[] = [];
+  private page: StatsPage;
 
-  constructor(private readonly opts: AdminServerOptions) {}
+  constructor(private readonly opts: AdminServerOptions) {
+    this.page = opts.page;
+  }
+
+  /** Reload: new uri/auth/refresh/hide-version apply to the next request; binds stay as they are. */
+  setPage(page: StatsPage): void {
+    this.page = page;
+  }
 
   async start(): Promise<void> {
     try {
@@ -85,7 +93,7 @@ export class AdminServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const page = this.opts.page;
+    const page = this.page;
     try {
       const route = routeAdmin(req.method ?? 'GET', req.url ?? '/', page.uri);
       if (route.kind === 'not-found') return send(res, 404, 'text/plain; charset=utf-8', 'Not Found\n');

@@ -24,7 +24,7 @@ export class AdminService {
   private servers: AdminServer[] = [];
 
   constructor(
-    private readonly stats: HalbConfig['stats'],
+    private stats: HalbConfig['stats'],
     private readonly deps: AdminServiceDeps,
   ) {
     this.registry = createMetricsRegistry({
@@ -50,6 +50,22 @@ export class AdminService {
 
   async stop(): Promise<void> {
     await Promise.all(this.servers.splice(0).map((s) => s.stop()));
+  }
+
+  /**
+   * Reload: a stats entry whose binds did not change takes its new uri, auth, refresh and
+   * hide-version at once. Changed binds or added/removed entries need a restart (logged), so a
+   * reload never drops the listener an operator is scraping.
+   */
+  reload(next: HalbConfig['stats']): void {
+    const bindsOf = (p: HalbConfig['stats'][number]) => p.binds.map((b) => `${b.address}:${b.port}`).join(',');
+    const same = next.length === this.stats.length && next.every((p, i) => bindsOf(p) === bindsOf(this.stats[i]!));
+    if (!same) {
+      this.deps.logger.warn({ event: 'stats-reload-skipped' }, 'stats binds changed: restart halb to apply them; stats listeners kept');
+      return;
+    }
+    next.forEach((p, i) => this.servers[i]?.setPage(p));
+    this.stats = next;
   }
 
   /** Listening addresses per stats entry, in config order (for tests and `halb run` output). */

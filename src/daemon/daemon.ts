@@ -98,6 +98,7 @@ export class Daemon {
       try {
         if (this.lb) await this.lb.reload(next);
         if (this.vrrp) await this.vrrp.reload(next);
+        this.admin?.reload(next.stats);
       } catch (err) {
         log.error({ event: 'reload-failed', err }, 'reload failed, running configuration kept');
         return false;

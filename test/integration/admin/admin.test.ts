@@ -132,7 +132,7 @@ async function startDaemon(t: { after: (fn: () => Promise<void>) => void }, auth
   });
   await d.start();
   assert.deepEqual(d.adminService?.addresses(), [[{ address: '127.0.0.1', port: statsPort }]]);
-  return { d, a, b, fePort, statsPort, dir };
+  return { d, a, b, fePort, statsPort, dir, cfg };
 }
 
 test('metrics and JSON status follow traffic and a server going DOWN', async (t) => {
@@ -206,6 +206,15 @@ test('stats auth: 401 without or with wrong credentials, 200 with them, on every
   }
   assertWellFormed((await get(statsPort, '/metrics', AUTH)).body);
   assert.equal((await get(statsPort, '/elsewhere', AUTH)).status, 404);
+});
+
+test('reload: stats auth added to a running stats listener applies to the next request', async (t) => {
+  const { d, a, b, fePort, statsPort, cfg } = await startDaemon(t, false);
+  assert.equal((await get(statsPort, '/metrics')).status, 200);
+  writeFileSync(cfg, cfgText(fePort, statsPort, a, b, true));
+  assert.equal(await d.reload(), true);
+  assert.equal((await get(statsPort, '/metrics')).status, 401);
+  assert.equal((await get(statsPort, '/metrics', AUTH)).status, 200);
 });
 
 test('a busy stats port fails start with the stats bind line, and nothing keeps running', async (t) => {
