@@ -217,6 +217,45 @@ test('reload: stats auth added to a running stats listener applies to the next r
   assert.equal((await get(statsPort, '/metrics', AUTH)).status, 200);
 });
 
+test('halb.yaml stats entry: hide-version drops the version from the status document', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'halb-admin-'));
+  const a = await startDemoBackend('alpha', 0);
+  const fePort = await freePort();
+  const statsPort = await freePort();
+  const cfg = join(dir, 'halb.yaml');
+  writeFileSync(
+    cfg,
+    [
+      'frontends:',
+      '  - name: web',
+      `    binds: ["127.0.0.1:${fePort}"]`,
+      '    defaultBackend: app',
+      'backends:',
+      '  - name: app',
+      '    servers:',
+      `      - { name: s1, address: 127.0.0.1, port: ${a.port} }`,
+      'stats:',
+      '  - name: ops',
+      `    binds: ["127.0.0.1:${statsPort}"]`,
+      '    uri: /status',
+      '    hideVersion: true',
+      '',
+    ].join('\n'),
+  );
+  const d = new Daemon({ sources: { yaml: cfg }, logger: pino({ level: 'silent' }) });
+  t.after(async () => {
+    await d.stop();
+    await a.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await d.start();
+  const doc = JSON.parse((await get(statsPort, '/status;json')).body) as StatusDocument;
+  assert.equal(doc.version, undefined);
+  assert.equal(doc.backends[0]?.servers[0]?.state, 'UP');
+  assert.equal((await get(statsPort, '/stats')).status, 404, 'only the configured uri');
+  assertWellFormed((await get(statsPort, '/metrics')).body);
+});
+
 test('a busy stats port fails start with the stats bind line, and nothing keeps running', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'halb-admin-'));
   const blocker = net.createServer();
