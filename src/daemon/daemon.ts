@@ -9,6 +9,7 @@ import { ConfigError } from '../config/diagnostics.js';
 import type { Logger } from '../log/logger.js';
 import { LbService } from './lb-service.js';
 import { VrrpService } from './vrrp-service.js';
+import { AdminService } from '../admin/admin-service.js';
 
 export interface DaemonOptions {
   readonly sources: ConfigSources;
@@ -29,6 +30,7 @@ export function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig
 export class Daemon {
   private lb?: LbService;
   private vrrp?: VrrpService;
+  private admin?: AdminService;
   private config?: HalbConfig;
   private stopping?: Promise<void>;
   private reloading = Promise.resolve();
@@ -44,6 +46,9 @@ export class Daemon {
   get vrrpService(): VrrpService | undefined {
     return this.vrrp;
   }
+  get adminService(): AdminService | undefined {
+    return this.admin;
+  }
 
   async start(): Promise<void> {
     const log = this.opts.logger;
@@ -54,11 +59,23 @@ export class Daemon {
       this.lb = new LbService(config, log);
       await this.lb.start();
     }
+    // Stats after the LB service (it reports on it), before VRRP: a stats bind error must not
+    // leave this node having taken VIPs.
+    if (config.stats.length > 0) {
+      this.admin = new AdminService(config.stats, { config: () => this.config, lb: () => this.lb, vrrp: () => this.vrrp, logger: log });
+      try {
+        await this.admin.start();
+      } catch (err) {
+        await this.lb?.stop();
+        throw err;
+      }
+    }
     if (config.vrrp.instances.length > 0) {
       this.vrrp = new VrrpService(config, log, { runDir: this.opts.runDir, health: this.lb?.healthMonitor });
       try {
         await this.vrrp.start();
       } catch (err) {
+        await this.admin?.stop();
         await this.lb?.stop();
         throw err;
       }
@@ -81,6 +98,7 @@ export class Daemon {
       try {
         if (this.lb) await this.lb.reload(next);
         if (this.vrrp) await this.vrrp.reload(next);
+        this.admin?.reload(next.stats);
       } catch (err) {
         log.error({ event: 'reload-failed', err }, 'reload failed, running configuration kept');
         return false;
@@ -97,6 +115,7 @@ export class Daemon {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.vrrp?.stop();
+      await this.admin?.stop();
       await this.lb?.stop();
       this.opts.logger.info({ event: 'stopped' }, 'halb stopped');
     })();
