@@ -10,7 +10,8 @@ import { AdminServer } from './admin-server.js';
 import { createMetricsRegistry } from './metrics.js';
 import { statusDocument } from './status.js';
 
-export const HALB_VERSION = '0.1.0';
+import { HALB_VERSION } from '../version.js';
+export { HALB_VERSION };
 
 export interface AdminServiceDeps {
   readonly config: () => HalbConfig | undefined;

@@ -1,5 +1,6 @@
 // `halb` command line. Each subcommand lives in its own file and registers itself here.
 import { Command } from 'commander';
+import { HALB_VERSION } from '../version.js';
 import { registerCheck } from './cmd-check.js';
 import { registerImport } from './cmd-import.js';
 import { registerRun } from './cmd-run.js';
@@ -7,7 +8,7 @@ import { registerDemo } from './cmd-demo.js';
 import { registerLab } from './cmd-lab.js';
 
 const program = new Command();
-program.name('halb').description('highly available load balancer: HAProxy-style proxying + keepalived-compatible VRRP').version('0.1.0');
+program.name('halb').description('highly available load balancer: HAProxy-style proxying + keepalived-compatible VRRP').version(HALB_VERSION);
 registerCheck(program);
 registerImport(program);
 registerRun(program);
