@@ -26,6 +26,7 @@ import type { VirtualAddress } from '../config/model-vrrp.js';
 import type { VipManager } from './types.js';
 import { execIp, IpCommandError, listAddresses, type IfAddr, type IpRunner } from './iproute.js';
 import { loadNative, type HalbNative } from '../native/addon.js';
+import { AnnounceWorker } from './announce-worker.js';
 
 export const DEFAULT_RUN_DIR = '/run/halb';
 
@@ -37,6 +38,11 @@ export interface LinuxVipManagerOptions {
   readonly ip?: IpRunner;
   /** The addon; loaded on first announce() when not given. */
   readonly native?: HalbNative;
+  /**
+   * Send announcements from a worker thread (announce-worker.ts says why). Default: on, unless
+   * `native` is given (tests with a fake addon run it in-thread).
+   */
+  readonly announceInWorker?: boolean;
 }
 
 /** One address we added, as recorded in the state file. */
@@ -105,6 +111,7 @@ export class LinuxVipManager implements VipManager {
   readonly stateFile: string;
   private readonly ip: IpRunner;
   private nativeAddon: HalbNative | undefined;
+  private readonly announcer: AnnounceWorker | undefined;
   private owned = new Map<string, OwnedAddress>();
   /** Serialises state file updates and address changes. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -114,6 +121,12 @@ export class LinuxVipManager implements VipManager {
     this.stateFile = opts.stateFile ?? join(opts.runDir ?? DEFAULT_RUN_DIR, `vips-net${netnsInode()}.json`);
     this.ip = opts.ip ?? execIp();
     this.nativeAddon = opts.native;
+    if (opts.announceInWorker ?? opts.native === undefined) this.announcer = new AnnounceWorker();
+  }
+
+  /** Stops the announcement worker (addresses are left as they are). */
+  close(): Promise<void> {
+    return this.announcer?.close() ?? Promise.resolve();
   }
 
   /** Addresses this manager currently records as its own. */
@@ -174,8 +187,12 @@ export class LinuxVipManager implements VipManager {
    */
   async announceBurst(vip: VirtualAddress, ifname: string, count: number): Promise<number> {
     const dev = vip.dev ?? ifname;
-    const native = this.native();
     const address = canonical(vip.address, vip.family);
+    if (this.announcer) {
+      const router = vip.family === 6 && (await this.isRouter(dev));
+      return this.announcer.send({ family: vip.family, ifname: dev, address, count, router });
+    }
+    const native = this.native();
     if (vip.family === 4) return native.sendGratuitousArp(dev, address, count);
     return native.sendUnsolicitedNa(dev, address, count, await this.isRouter(dev));
   }
