@@ -198,6 +198,8 @@ export class LinuxVipManager implements VipManager {
   }
 
   cleanupStale(): Promise<void> {
+    // Called once at start: a good moment to have the announcement worker ready (announce-worker.ts).
+    this.announcer?.warm();
     return this.serial(async () => {
       const previous = await this.readState();
       const errors: Error[] = [];
