@@ -271,6 +271,10 @@ export class VrrpRuntime {
       return;
     }
     if (this.timer && this.timerAt === deadline) return;
+    // A backup's Master_Down deadline moves later with every advert (500/s for 50 instances at
+    // 0.1 s): keep an earlier timer instead of re-creating it per packet; when it fires early,
+    // tick() finds nothing due and arms for the real deadline (idle-backup CPU, failover bench).
+    if (this.timer && this.timerAt !== undefined && this.timerAt < deadline && this.timerAt > this.deps.clock.now()) return;
     if (this.timer) clearTimeout(this.timer);
     // setTimeout may fire a fraction of a ms before the monotonic deadline; the machine then
     // does nothing and we re-arm, so round up and never arm for 0 to avoid a busy loop.
