@@ -36,6 +36,7 @@ export class VrrpService {
   private notify?: NotifyRunner;
   private watcher?: LinuxInterfaceWatcher;
   private pool?: RawSocketPool;
+  private vips?: LinuxVipManager;
   private readonly log: Logger;
   private readonly vrrp: VrrpConfig;
 
@@ -55,6 +56,7 @@ export class VrrpService {
   async start(): Promise<void> {
     const cfg = this.vrrp;
     const vips = new LinuxVipManager(this.opts.runDir ? { runDir: this.opts.runDir } : {});
+    this.vips = vips;
     await vips.cleanupStale();
     const pool = new RawSocketPool();
     this.pool = pool;
@@ -145,5 +147,6 @@ export class VrrpService {
     // STOP notifies are queued by the runtime; give them a bounded time to run.
     if (this.notify) await Promise.race([this.notify.stop(), new Promise((r) => setTimeout(r, 5000).unref())]);
     this.pool?.closeAll();
+    await this.vips?.close();
   }
 }

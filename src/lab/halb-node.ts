@@ -31,15 +31,19 @@ export class HalbNode implements VrrpNodeSoftware {
   readonly kind = 'halb' as const;
   readonly confPath: string;
   readonly logPath: string;
+  /** haproxy.cfg for the load-balancer half (only when the lab gives the node a proxy config). */
+  readonly proxyConfPath: string | undefined;
   private proc: LabProcess | undefined;
 
   constructor(
     private readonly lab: Lab,
     readonly host: string,
     private readonly config: VrrpNodeConfig,
+    private readonly haproxyCfg?: string,
   ) {
     this.confPath = lab.path(`halb-${host}.keepalived.conf`);
     this.logPath = lab.path(`halb-${host}.log`);
+    this.proxyConfPath = haproxyCfg !== undefined ? lab.path(`halb-${host}.haproxy.cfg`) : undefined;
   }
 
   get running(): boolean {
@@ -53,7 +57,11 @@ export class HalbNode implements VrrpNodeSoftware {
   async start(settleMs = 300): Promise<void> {
     if (this.running) throw new Error(`halb on ${this.host} already running`);
     writeFileSync(this.confPath, renderKeepalivedConf(this.config), { mode: 0o644 });
-    const argv = [process.execPath, HALB_BIN, 'run', '--keepalived', this.confPath];
+    const argv = [process.execPath, HALB_BIN, 'run', '--keepalived', this.confPath, '--run-dir', this.lab.path(`halb-${this.host}.run`)];
+    if (this.proxyConfPath !== undefined) {
+      writeFileSync(this.proxyConfPath, this.haproxyCfg!, { mode: 0o644 });
+      argv.push('--haproxy', this.proxyConfPath);
+    }
     writeFileSync(this.logPath, `\n===== start: ${argv.join(' ')}\n`, { flag: 'a' });
     const p = this.lab.spawn(this.host, argv, { logFile: this.logPath });
     this.proc = p;

@@ -1,9 +1,11 @@
 // Per-node responder, run inside a lab host's namespace: answers every HTTP request with the
 // host's name, so a client requesting the VIP learns which node actually holds it.
-// Usage: responder-main.js NAME PORT   (binds 0.0.0.0 and ::; prints "ready PORT" when listening)
+// Usage: responder-main.js NAME PORT [via]   (binds 0.0.0.0 and ::; prints "ready PORT" when
+// listening). With `via`, the answer is "NAME via PEER" where PEER is the connecting address: a
+// backend behind the LB nodes' proxy then tells the client which LB node forwarded the request.
 import { createServer } from 'node:http';
 
-const [name, portArg] = process.argv.slice(2);
+const [name, portArg, mode] = process.argv.slice(2);
 if (!name || !portArg) {
   process.stderr.write('usage: responder-main.js NAME PORT\n');
   process.exit(2);
@@ -11,7 +13,8 @@ if (!name || !portArg) {
 const server = createServer((req, res) => {
   req.resume();
   res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
-  res.end(`${name}\n`);
+  const peer = (req.socket.remoteAddress ?? '?').replace(/^::ffff:/, '');
+  res.end(mode === 'via' ? `${name} via ${peer}\n` : `${name}\n`);
 });
 server.keepAliveTimeout = 0;
 server.on('error', (e) => {

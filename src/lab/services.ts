@@ -12,10 +12,11 @@ import { waitFor } from './wait.js';
  */
 export const RESPONDER_PORT = 8080;
 
-export async function startResponder(lab: Lab, host: string, port = RESPONDER_PORT, timeoutMs = 10_000): Promise<LabProcess> {
+/** `via`: answer "NAME via PEER" (backends behind a proxy; see responder-main.ts). */
+export async function startResponder(lab: Lab, host: string, port = RESPONDER_PORT, timeoutMs = 10_000, opts: { via?: boolean } = {}): Promise<LabProcess> {
   const main = fileURLToPath(new URL('./responder-main.js', import.meta.url));
   const log = lab.path(`responder-${host}.log`);
-  const p = lab.spawn(host, [process.execPath, main, host, String(port)], { pipe: true, logFile: log });
+  const p = lab.spawn(host, [process.execPath, main, host, String(port), ...(opts.via ? ['via'] : [])], { pipe: true, logFile: log });
   let ready = false;
   createInterface({ input: p.child.stdout! }).on('line', (l) => {
     if (l.startsWith('ready')) ready = true;

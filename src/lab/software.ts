@@ -5,12 +5,13 @@ import type { Availability, SoftwareKind, VrrpNodeSoftware } from './node-softwa
 import { KeepalivedNode, keepalivedAvailability } from './keepalived-node.js';
 import { HalbNode, halbAvailability } from './halb-node.js';
 
-export function createNodeSoftware(kind: SoftwareKind, lab: Lab, host: string, config: VrrpNodeConfig): VrrpNodeSoftware {
+/** `haproxyCfg`: the load-balancer config for node software that also proxies (halb only). */
+export function createNodeSoftware(kind: SoftwareKind, lab: Lab, host: string, config: VrrpNodeConfig, haproxyCfg?: string): VrrpNodeSoftware {
   switch (kind) {
     case 'keepalived':
       return new KeepalivedNode(lab, host, config);
     case 'halb':
-      return new HalbNode(lab, host, config);
+      return new HalbNode(lab, host, config, haproxyCfg);
     default: {
       const never: never = kind;
       throw new Error(`unknown node software ${String(never)}`);

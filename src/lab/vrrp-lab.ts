@@ -8,6 +8,8 @@ import { masterDownIntervalMs } from './keepalived-conf.js';
 import type { SoftwareKind, VrrpNodeSoftware } from './node-software.js';
 import { createNodeSoftware } from './software.js';
 import { RESPONDER_PORT, startResponder } from './services.js';
+import { renderHaproxyConf } from './haproxy-conf.js';
+import type { LabProcess } from './process.js';
 import { Prober, type ProberOptions } from './prober.js';
 import { dumpState, neighbour, vipHolders } from './observe.js';
 import { waitFor } from './wait.js';
@@ -33,6 +35,12 @@ export interface VrrpLabOptions {
   readonly ipv6?: boolean;
   /** Give every node a track script that fails while `setTrackFailing(node, true)`. */
   readonly trackScript?: boolean;
+  /**
+   * halb's whole job: halb LB nodes also run an HTTP frontend on `port` (all addresses, so the
+   * VIP) proxying to the backend hosts with health checks (haproxy-conf.ts); backends then answer
+   * "bN via LB-ADDRESS". Nodes running keepalived only hold the VIP (keepalived does not proxy).
+   */
+  readonly loadBalancer?: { readonly port: number };
   readonly prefix?: string;
   readonly onStep?: (line: string) => void;
 }
@@ -51,6 +59,7 @@ export class VrrpLab {
   /** VIP addresses without prefix, one per instance; `vip` is the first. */
   readonly vips: readonly string[];
   private readonly probers: Prober[] = [];
+  private readonly responders = new Map<string, LabProcess>();
 
   private constructor(
     readonly lab: Lab,
@@ -131,8 +140,20 @@ export class VrrpLab {
       }));
       const config: VrrpNodeConfig = { routerId: node, scripts, instances };
       this.configs.set(node, config);
-      this.software.set(node, createNodeSoftware(this.kindOf(node), this.lab, node, config));
+      this.software.set(node, createNodeSoftware(this.kindOf(node), this.lab, node, config, this.haproxyCfg()));
     });
+  }
+
+  /** The LB nodes' haproxy.cfg (undefined without `loadBalancer`). */
+  haproxyCfg(): string | undefined {
+    const lb = this.opts.loadBalancer;
+    if (!lb) return undefined;
+    return renderHaproxyConf({ port: lb.port, servers: this.backends.map((b) => ({ name: b, address: this.lab.host(b).v4, port: RESPONDER_PORT })) });
+  }
+
+  /** The host whose address is `addr` (to name the LB node a backend says it was reached via). */
+  hostByAddress(addr: string): string | undefined {
+    return this.lab.hosts.find((h) => h.v4 === addr || h.v6 === addr)?.name;
   }
 
   node(name: string): VrrpNodeSoftware {
@@ -153,8 +174,30 @@ export class VrrpLab {
 
   /** Responders on every node and backend, then the node software on every node. */
   async start(opts: { software?: boolean } = {}): Promise<void> {
-    await Promise.all([...this.nodes, ...this.backends].map((h) => startResponder(this.lab, h)));
+    await Promise.all([...this.nodes, ...this.backends].map((h) => this.startResponderOn(h)));
     if (opts.software !== false) for (const n of this.nodes) await this.node(n).start();
+  }
+
+  private async startResponderOn(host: string): Promise<void> {
+    const via = this.opts.loadBalancer !== undefined && this.backends.includes(host);
+    this.responders.set(host, await startResponder(this.lab, host, RESPONDER_PORT, 10_000, { via }));
+  }
+
+  /** A backend's service dies (its responder is SIGKILLed); health checks should notice. */
+  async stopBackend(name: string): Promise<void> {
+    if (!this.backends.includes(name)) throw new Error(`no backend "${name}"`);
+    await this.responders.get(name)?.kill();
+  }
+
+  /** Restarts a backend's responder. */
+  async startBackend(name: string): Promise<void> {
+    if (!this.backends.includes(name)) throw new Error(`no backend "${name}"`);
+    if (this.responders.get(name)?.running) return;
+    await this.startResponderOn(name);
+  }
+
+  backendRunning(name: string): boolean {
+    return this.responders.get(name)?.running ?? false;
   }
 
   /** master_down_interval of `node` (RFC 3768/5798 §6.1), ms. */

@@ -26,6 +26,8 @@ import type { VirtualAddress } from '../config/model-vrrp.js';
 import type { VipManager } from './types.js';
 import { execIp, IpCommandError, listAddresses, type IfAddr, type IpRunner } from './iproute.js';
 import { loadNative, type HalbNative } from '../native/addon.js';
+import { AnnounceWorker } from './announce-worker.js';
+import { IpBatch } from './ip-batch.js';
 
 export const DEFAULT_RUN_DIR = '/run/halb';
 
@@ -37,6 +39,16 @@ export interface LinuxVipManagerOptions {
   readonly ip?: IpRunner;
   /** The addon; loaded on first announce() when not given. */
   readonly native?: HalbNative;
+  /**
+   * Send announcements from a worker thread (announce-worker.ts says why). Default: on, unless
+   * `native` or `ip` is given (tests with fakes run in-thread, without a worker).
+   */
+  readonly announceInWorker?: boolean;
+  /**
+   * Add and remove addresses through a long-lived `ip -batch` coprocess (ip-batch.ts says why).
+   * Default: on, unless `ip` is given (tests with a fake runner).
+   */
+  readonly ipBatch?: boolean;
 }
 
 /** One address we added, as recorded in the state file. */
@@ -105,6 +117,10 @@ export class LinuxVipManager implements VipManager {
   readonly stateFile: string;
   private readonly ip: IpRunner;
   private nativeAddon: HalbNative | undefined;
+  private readonly announcer: AnnounceWorker | undefined;
+  private readonly batch: IpBatch | undefined;
+  /** Runner for address changes on the takeover path (the batch coprocess when enabled). */
+  private readonly change: IpRunner;
   private owned = new Map<string, OwnedAddress>();
   /** Serialises state file updates and address changes. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -113,7 +129,16 @@ export class LinuxVipManager implements VipManager {
   constructor(opts: LinuxVipManagerOptions = {}) {
     this.stateFile = opts.stateFile ?? join(opts.runDir ?? DEFAULT_RUN_DIR, `vips-net${netnsInode()}.json`);
     this.ip = opts.ip ?? execIp();
+    if (opts.ipBatch ?? opts.ip === undefined) this.batch = new IpBatch(this.ip);
+    this.change = this.batch ? this.batch.runner() : this.ip;
     this.nativeAddon = opts.native;
+    if (opts.announceInWorker ?? (opts.native === undefined && opts.ip === undefined)) this.announcer = new AnnounceWorker();
+  }
+
+  /** Stops the announcement worker (addresses are left as they are). */
+  close(): Promise<void> {
+    this.batch?.close();
+    return this.announcer?.close() ?? Promise.resolve();
   }
 
   /** Addresses this manager currently records as its own. */
@@ -134,7 +159,7 @@ export class LinuxVipManager implements VipManager {
       if (vip.label) args.push('label', vip.label);
       if (vip.family === 6) args.push('nodad');
       try {
-        await this.ip(args);
+        await this.change(args);
       } catch (err) {
         // Present already (ours from before, or configured by someone else): not an error, but
         // only a record we held before makes it ours.
@@ -153,7 +178,7 @@ export class LinuxVipManager implements VipManager {
       const dev = vip.dev ?? ifname;
       const address = canonical(vip.address, vip.family);
       try {
-        await this.ip(['addr', 'del', `${address}/${vip.prefix}`, 'dev', dev]);
+        await this.change(['addr', 'del', `${address}/${vip.prefix}`, 'dev', dev]);
       } catch (err) {
         // Gone already (or the interface is gone): the goal is reached.
         const present = await this.isPresent(dev, address, vip.prefix).catch(() => false);
@@ -174,13 +199,21 @@ export class LinuxVipManager implements VipManager {
    */
   async announceBurst(vip: VirtualAddress, ifname: string, count: number): Promise<number> {
     const dev = vip.dev ?? ifname;
-    const native = this.native();
     const address = canonical(vip.address, vip.family);
+    if (this.announcer) {
+      const router = vip.family === 6 && (await this.isRouter(dev));
+      return this.announcer.send({ family: vip.family, ifname: dev, address, count, router });
+    }
+    const native = this.native();
     if (vip.family === 4) return native.sendGratuitousArp(dev, address, count);
     return native.sendUnsolicitedNa(dev, address, count, await this.isRouter(dev));
   }
 
   cleanupStale(): Promise<void> {
+    // Called once at start: a good moment to have the announcement worker and the ip coprocess
+    // ready (announce-worker.ts, ip-batch.ts).
+    this.announcer?.warm();
+    this.batch?.warm();
     return this.serial(async () => {
       const previous = await this.readState();
       const errors: Error[] = [];
