@@ -77,7 +77,11 @@ export class TcpSession {
   private st: DispatchState | undefined;
   private bytesIn = 0;
   private bytesOut = 0;
-  private replay: Buffer[] | undefined = [];
+  /** Until the server's first byte: the server may still be replaced (transparent retry). */
+  private beforeFirstByte = true;
+  /** Client bytes sent before the server's first byte; made on the first client byte (idle
+   * sessions of server-speaks-first protocols never need it). */
+  private replay: Buffer[] | undefined;
   private replayBytes = 0;
   private clientEnded = false;
   private clientClosed = false;
@@ -182,9 +186,9 @@ export class TcpSession {
 
   onClientData(chunk: Buffer): void {
     this.bytesIn += chunk.length;
-    if (this.replay) {
+    if (this.beforeFirstByte && this.replayBytes <= REPLAY_LIMIT) {
       this.replayBytes += chunk.length;
-      if (this.replayBytes <= REPLAY_LIMIT) this.replay.push(chunk);
+      if (this.replayBytes <= REPLAY_LIMIT) (this.replay ??= []).push(chunk);
       else this.replay = undefined;
     }
     const ss = this.ss;
@@ -192,7 +196,8 @@ export class TcpSession {
   }
 
   onServerData(chunk: Buffer): void {
-    if (this.replay) {
+    if (this.beforeFirstByte) {
+      this.beforeFirstByte = false;
       this.replay = undefined;
       this.tFirstByte = this.ctx.clock.now();
       this.ctx.health.reportSuccess(this.be!.name, this.server!.name);
@@ -217,7 +222,7 @@ export class TcpSession {
   private serverEnded = false;
 
   onServerEnd(): void {
-    if (this.replay && !this.clientEnded) {
+    if (this.replayable() && !this.clientEnded) {
       // Closed before sending anything while the client is still talking: what a server
       // that dies mid-session (or is shutting down) does. Treated like a reset — retried
       // elsewhere with the client's bytes replayed (HAProxy's `retry-on empty-response`
@@ -227,13 +232,19 @@ export class TcpSession {
       this.retryOrFail('reset', 'server closed before first byte');
       return;
     }
+    this.beforeFirstByte = false;
     this.replay = undefined;
     this.serverEnded = true;
     this.client.end();
   }
 
+  /** A reset/close now can be retried on another server with the client's bytes replayed. */
+  private replayable(): boolean {
+    return this.beforeFirstByte && this.replayBytes <= REPLAY_LIMIT;
+  }
+
   onServerError(err: NodeJS.ErrnoException): void {
-    if (this.replay) {
+    if (this.replayable()) {
       // Reset before the server's first byte: retry elsewhere and replay the client's bytes.
       this.retryOrFail(classifyError(err), `server ${err.code ?? 'error'} before first byte`);
       return;
