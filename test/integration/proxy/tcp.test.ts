@@ -226,3 +226,23 @@ test('tcp: a server answering after more than 64 KiB of client bytes still count
   assert.equal(l.termination, '--');
   assert.ok(typeof l.responseMs === 'number' && l.responseMs >= 0, `responseMs ${String(l.responseMs)}`);
 });
+
+test('tcp: timeout client shorter than timeout server closes an idle session as cD', async (t) => {
+  const silent = cleanup(t, await startTcpBackend((s) => s.resume()));
+  const h = await startProxy(
+    t,
+    [tcpFe('fe', 'be', { timeouts: { client: scaled(300) } })],
+    [tcpBe('be', [server('s', silent.port)], { timeouts: { connect: scaled(1000), server: scaled(5000) } })],
+  );
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    const c = net.connect(h.port(), '127.0.0.1');
+    c.on('connect', () => c.write('hi'));
+    c.on('error', () => {});
+    c.on('close', () => resolve());
+  });
+  const dt = performance.now() - t0;
+  assert.ok(dt >= scaled(250) && dt < scaled(3000), `closed after ${dt} ms`);
+  const l = await h.log.waitFor((x) => x.frontend === 'fe');
+  assert.equal(l.termination, 'cD');
+});
