@@ -16,14 +16,27 @@ export interface FrontendRuntime {
   xffExcept?: AddressMatcher | undefined;
 }
 
+export interface LiveSession {
+  abort(): void;
+  /** Called every SWEEP_MS with the clock's now: the session enforces its inactivity timeouts. */
+  sweep?(now: number): void;
+}
+
+/**
+ * Period of the proxy's inactivity sweep. One interval per proxy instead of a Node timer per
+ * socket (a socket timeout is a Timeout + a bound function + a timer-list entry, and is
+ * refreshed on every read and write): inactivity timeouts fire up to this much late.
+ */
+export const SWEEP_MS = 50;
+
 export interface SessionContext {
   readonly health: HealthMonitorApi;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly limits: HeadLimits;
   backend(name: string | undefined): BackendRuntime | undefined;
-  /** Live sessions, so stop() can end them. */
-  readonly live: Set<{ abort(): void }>;
+  /** Live sessions, so stop() can end them and the idle sweep can visit them. */
+  readonly live: Set<LiveSession>;
   /** Compiled `except` matchers per backend name (backend-level forwardfor). */
   backendXffExcept(be: BackendRuntime): AddressMatcher | undefined;
 }

@@ -14,7 +14,8 @@ import type { BackendRuntime, ServerRuntime } from './backend-runtime.js';
 import { connectServer } from './connect.js';
 
 export interface DispatchState {
-  readonly tried: Set<number>;
+  /** Servers that failed in this dispatch; made on the first failure (most sessions never fail). */
+  tried: Set<number> | undefined;
   /** Attempts left including the next one (1 + retries at the start). */
   attemptsLeft: number;
   retries: number;
@@ -23,7 +24,7 @@ export interface DispatchState {
 }
 
 export function newDispatchState(be: BackendRuntime): DispatchState {
-  return { tried: new Set(), attemptsLeft: 1 + Math.max(0, be.cfg.retries), retries: 0, redispatches: 0 };
+  return { tried: undefined, attemptsLeft: 1 + Math.max(0, be.cfg.retries), retries: 0, redispatches: 0 };
 }
 
 export type DispatchResult =
@@ -44,7 +45,7 @@ export function nextAfterFailure(
   be.counters.errConn++;
   st.lastFailure = kind;
   health.reportPassive(be.name, server.name, kind);
-  st.tried.add(server.index);
+  (st.tried ??= new Set()).add(server.index);
   if (st.attemptsLeft <= 0) return undefined;
   st.retries++;
   be.counters.retries++;
@@ -72,7 +73,7 @@ export async function dispatch(
   clientAddress: string | undefined,
   first?: ServerRuntime,
 ): Promise<DispatchResult> {
-  let server = first ?? be.pick(clientAddress, st.tried.size ? st.tried : undefined);
+  let server = first ?? be.pick(clientAddress, st.tried);
   if (!server) return { ok: false, reason: 'noserver' };
   for (;;) {
     st.attemptsLeft--;

@@ -16,7 +16,7 @@ import type { Logger } from '../log/logger.js';
 import { monotonicClock, type Clock } from '../util/clock.js';
 import { BackendRuntime } from './backend-runtime.js';
 import { cidrMatcher, type AddressMatcher } from './cidr.js';
-import type { FrontendRuntime, SessionContext } from './context.js';
+import { SWEEP_MS, type FrontendRuntime, type LiveSession, type SessionContext } from './context.js';
 import { newCounters, type ProxyStats } from './counters.js';
 import { DEFAULT_LIMITS, type HeadLimits } from './http/head-parser.js';
 import { HttpSession } from './http-session.js';
@@ -106,7 +106,13 @@ export function createProxy(opts: ProxyOptions): Proxy {
   let started = false;
   /** Latest configuration: update() before start() must not be lost. */
   let current: ProxyConfig = { frontends: opts.frontends, backends: opts.backends };
-  const live = new Set<{ abort(): void }>();
+  const live = new Set<LiveSession>();
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = (): void => {
+    if (live.size === 0) return;
+    const now = clock.now();
+    for (const s of live) s.sweep?.(now);
+  };
 
   const ctx: SessionContext = {
     health,
@@ -201,6 +207,8 @@ export function createProxy(opts: ProxyOptions): Proxy {
       buildBackends(current.backends);
       listeners = await bindAll(current.frontends, new Map());
       started = true;
+      sweeper = setInterval(sweep, SWEEP_MS);
+      sweeper.unref();
       for (const l of listeners) {
         const a = l.server.address();
         opts.logger.info({ event: 'listen', frontend: l.fe.cfg.name, mode: l.fe.cfg.mode, address: a && typeof a === 'object' ? `${a.address}:${a.port}` : String(a) }, 'listening');
@@ -210,6 +218,8 @@ export function createProxy(opts: ProxyOptions): Proxy {
     async stop() {
       if (!started) return;
       started = false;
+      clearInterval(sweeper);
+      sweeper = undefined;
       unsubscribeAddress();
       const closing = listeners.map((l) => closeServer(l.server));
       listeners = [];

@@ -1,9 +1,11 @@
 // tcp mode: one client connection <-> one server connection, bytes forwarded both ways with
 // backpressure (pause the reader when the writer's buffer is full, resume on drain) and
 // half-close (a FIN from one side is passed on with end(); the other direction keeps flowing,
-// allowHalfOpen on both sockets). Timeouts are inactivity timers: `timeout client`/`server`
-// until the server connection is up, then `timeout tunnel` on both sides when set (HAProxy
-// applies tunnel once a tcp session is established).
+// allowHalfOpen on both sockets). Timeouts are inactivity timeouts: `timeout client` until the
+// server connection is up, then `timeout client`/`server`, or `timeout tunnel` for both when
+// set (HAProxy applies tunnel once a tcp session is established). They are checked by the
+// proxy's periodic sweep against one activity stamp (every forwarded chunk is a read on one
+// socket and a write on the other, so both sockets share it), not by socket timers.
 //
 // Manual pumping rather than stream.pipe(): fewer listeners and no per-chunk bookkeeping, and
 // it lets us keep the client's first bytes to replay them when the server resets the
@@ -41,9 +43,6 @@ const clientListeners = {
   close(this: Tagged): void {
     this[SESSION]?.onClientClose();
   },
-  timeout(this: Tagged): void {
-    this[SESSION]?.onClientTimeout();
-  },
 };
 
 const serverListeners = {
@@ -62,13 +61,12 @@ const serverListeners = {
   close(this: Tagged): void {
     this[SESSION]?.onServerClose();
   },
-  timeout(this: Tagged): void {
-    this[SESSION]?.onServerTimeout();
-  },
 };
 
 export class TcpSession {
   private readonly t0: number;
+  /** Last forwarded byte (either way), or accept / server connection time. */
+  private lastActive: number;
   private tConnect = -1;
   private tFirstByte = -1;
   private be: BackendRuntime | undefined;
@@ -77,7 +75,11 @@ export class TcpSession {
   private st: DispatchState | undefined;
   private bytesIn = 0;
   private bytesOut = 0;
-  private replay: Buffer[] | undefined = [];
+  /** Until the server's first byte: the server may still be replaced (transparent retry). */
+  private beforeFirstByte = true;
+  /** Client bytes sent before the server's first byte; made on the first client byte (idle
+   * sessions of server-speaks-first protocols never need it). */
+  private replay: Buffer[] | undefined;
   private replayBytes = 0;
   private clientEnded = false;
   private clientClosed = false;
@@ -94,7 +96,7 @@ export class TcpSession {
     private readonly fe: FrontendRuntime,
     private readonly ctx: SessionContext,
   ) {
-    this.t0 = ctx.clock.now();
+    this.t0 = this.lastActive = ctx.clock.now();
     this.clientAddr = plainAddress(client.remoteAddress);
     // Captured now: a destroyed socket no longer reports its peer.
     this.clientPort = client.remotePort ?? 0;
@@ -105,9 +107,6 @@ export class TcpSession {
     (client as Tagged)[SESSION] = this;
     client.on('error', clientListeners.error);
     client.on('close', clientListeners.close);
-    client.on('timeout', clientListeners.timeout);
-    const tc = fe.cfg.timeouts.client;
-    if (tc) client.setTimeout(tc);
     this.be = ctx.backend(fe.cfg.defaultBackend);
     if (!this.be) {
       this.fail('R', 'C', 'no backend');
@@ -149,18 +148,11 @@ export class TcpSession {
     this.server = server;
     this.ss = ss;
     this.serverClosed = false;
-    this.tConnect = this.ctx.clock.now();
+    this.tConnect = this.lastActive = this.ctx.clock.now();
     this.phase = 'D';
     server.counters.sessCur++;
     server.counters.sessTotal++;
-    const tunnel = be.cfg.timeouts.tunnel;
-    const tServer = tunnel ?? be.cfg.timeouts.server;
     (ss as Tagged)[SESSION] = this;
-    if (tServer) {
-      ss.setTimeout(tServer);
-      ss.on('timeout', serverListeners.timeout);
-    }
-    if (tunnel) this.client.setTimeout(tunnel);
     ss.on('data', serverListeners.data);
     ss.on('end', serverListeners.end);
     ss.on('drain', serverListeners.drain);
@@ -181,10 +173,11 @@ export class TcpSession {
   private clientListening = false;
 
   onClientData(chunk: Buffer): void {
+    this.lastActive = this.ctx.clock.now();
     this.bytesIn += chunk.length;
-    if (this.replay) {
+    if (this.beforeFirstByte && this.replayBytes <= REPLAY_LIMIT) {
       this.replayBytes += chunk.length;
-      if (this.replayBytes <= REPLAY_LIMIT) this.replay.push(chunk);
+      if (this.replayBytes <= REPLAY_LIMIT) (this.replay ??= []).push(chunk);
       else this.replay = undefined;
     }
     const ss = this.ss;
@@ -192,7 +185,9 @@ export class TcpSession {
   }
 
   onServerData(chunk: Buffer): void {
-    if (this.replay) {
+    this.lastActive = this.ctx.clock.now();
+    if (this.beforeFirstByte) {
+      this.beforeFirstByte = false;
       this.replay = undefined;
       this.tFirstByte = this.ctx.clock.now();
       this.ctx.health.reportSuccess(this.be!.name, this.server!.name);
@@ -217,7 +212,7 @@ export class TcpSession {
   private serverEnded = false;
 
   onServerEnd(): void {
-    if (this.replay && !this.clientEnded) {
+    if (this.replayable() && !this.clientEnded) {
       // Closed before sending anything while the client is still talking: what a server
       // that dies mid-session (or is shutting down) does. Treated like a reset — retried
       // elsewhere with the client's bytes replayed (HAProxy's `retry-on empty-response`
@@ -227,13 +222,19 @@ export class TcpSession {
       this.retryOrFail('reset', 'server closed before first byte');
       return;
     }
+    this.beforeFirstByte = false;
     this.replay = undefined;
     this.serverEnded = true;
     this.client.end();
   }
 
+  /** A reset/close now can be retried on another server with the client's bytes replayed. */
+  private replayable(): boolean {
+    return this.beforeFirstByte && this.replayBytes <= REPLAY_LIMIT;
+  }
+
   onServerError(err: NodeJS.ErrnoException): void {
-    if (this.replay) {
+    if (this.replayable()) {
       // Reset before the server's first byte: retry elsewhere and replay the client's bytes.
       this.retryOrFail(classifyError(err), `server ${err.code ?? 'error'} before first byte`);
       return;
@@ -267,7 +268,6 @@ export class TcpSession {
     ss.removeListener('drain', serverListeners.drain);
     ss.removeListener('error', serverListeners.error);
     ss.removeListener('close', serverListeners.close);
-    ss.removeListener('timeout', serverListeners.timeout);
     ss.on('error', () => {});
     this.ss = undefined;
     this.serverClosed = true;
@@ -277,12 +277,21 @@ export class TcpSession {
     this.fail('C', this.phase === '-' ? 'D' : this.phase, err.code ?? 'client error');
   }
 
-  onClientTimeout(): void {
-    this.fail('c', this.phase, 'client timeout');
-  }
-
-  onServerTimeout(): void {
-    this.fail('s', this.phase, 'server timeout');
+  /** Inactivity timeouts, from the proxy's sweep. With equal limits the server side fires. */
+  sweep(now: number): void {
+    if (this.finished || this.cause !== '-') return;
+    const idle = now - this.lastActive;
+    const tClient = this.fe.cfg.timeouts.client;
+    if (!this.ss) {
+      // Connecting: `timeout connect` is dispatch's; the client side is already timed.
+      if (tClient && idle >= tClient) this.fail('c', this.phase, 'client timeout');
+      return;
+    }
+    const t = this.be!.cfg.timeouts;
+    const tS = t.tunnel ?? t.server;
+    const tC = t.tunnel ?? tClient;
+    if (tS && idle >= tS && (!tC || tS <= tC)) this.fail('s', this.phase, 'server timeout');
+    else if (tC && idle >= tC) this.fail('c', this.phase, 'client timeout');
   }
 
   onClientClose(): void {

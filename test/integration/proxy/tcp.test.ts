@@ -202,3 +202,47 @@ test('tcp: dontlognull skips sessions that carried no client data', async (t) =>
   await h.log.waitFor((x) => x.frontend === 'quiet' && x.bytesIn === 4);
   assert.equal(h.log.lines.filter((x) => x.frontend === 'quiet').length, 1);
 });
+
+test('tcp: a server answering after more than 64 KiB of client bytes still counts as a first byte', async (t) => {
+  // The replay buffer gives up beyond 64 KiB; the server's first byte must still be recorded
+  // (responseMs in the access log), which it was not when "awaiting the first byte" and "still
+  // holding replay bytes" were one field.
+  const size = 200 * 1024;
+  const srv = cleanup(
+    t,
+    await startTcpBackend((s) => {
+      let n = 0;
+      s.on('data', (d) => {
+        n += d.length;
+        if (n >= size) s.end('ok');
+      });
+    }),
+  );
+  const h = await startProxy(t, [tcpFe('fe', 'be')], [tcpBe('be', [server('s', srv.port)])]);
+  const r = await roundTrip(h.port(), Buffer.alloc(size, 3));
+  assert.equal(r.got.toString(), 'ok');
+  const l = await h.log.waitFor((x) => x.mode === 'tcp');
+  assert.equal(l.bytesIn, size);
+  assert.equal(l.termination, '--');
+  assert.ok(typeof l.responseMs === 'number' && l.responseMs >= 0, `responseMs ${String(l.responseMs)}`);
+});
+
+test('tcp: timeout client shorter than timeout server closes an idle session as cD', async (t) => {
+  const silent = cleanup(t, await startTcpBackend((s) => s.resume()));
+  const h = await startProxy(
+    t,
+    [tcpFe('fe', 'be', { timeouts: { client: scaled(300) } })],
+    [tcpBe('be', [server('s', silent.port)], { timeouts: { connect: scaled(1000), server: scaled(5000) } })],
+  );
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    const c = net.connect(h.port(), '127.0.0.1');
+    c.on('connect', () => c.write('hi'));
+    c.on('error', () => {});
+    c.on('close', () => resolve());
+  });
+  const dt = performance.now() - t0;
+  assert.ok(dt >= scaled(250) && dt < scaled(3000), `closed after ${dt} ms`);
+  const l = await h.log.waitFor((x) => x.frontend === 'fe');
+  assert.equal(l.termination, 'cD');
+});
