@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { VrrpLab, runScenario } from '../../src/lab/vrrp-lab.js';
 import { Capture } from '../../src/lab/capture.js';
 import { sleep } from '../../src/lab/wait.js';
-import { scenarioSkip, ts, assertCaptureValid, checkNoLeftoversAfterAll } from './lab-helpers.js';
+import { scenarioSkip, ts, assertCaptureValid, checkNoLeftoversAfterAll, startWithN1Master, killN1AwaitN2 } from './lab-helpers.js';
 
 import type { SoftwareKind } from '../../src/lab/node-software.js';
 
@@ -29,18 +29,9 @@ for (const { software, nopreempt } of CASES) {
     t.after(() => vlab.destroy());
     await runScenario(vlab, async (v) => {
       const cap = await Capture.start(v.lab);
-      await v.start();
-      const masterDown = v.masterDownMs('n2');
-      await v.waitHolder('n1', ts(masterDown + 5000));
-      const prober = v.startProber({ maxDurationMs: ts(40_000) });
-      await prober.waitSteady('n1', 20, ts(5000));
-      await v.waitArp('n1', ts(2000));
+      const { masterDown, prober } = await startWithN1Master(v, { maxDurationMs: ts(40_000) });
 
-      await prober.mark('death');
-      await v.hostDeath('n1');
-      await prober.waitSteady('n2', 20, ts(masterDown + 5000));
-      await v.waitArp('n2', ts(2000));
-      const death = prober.analyze('death');
+      const death = await killN1AwaitN2(v, prober, ts(masterDown + 5000));
       t.diagnostic(`host death: ${JSON.stringify(death)}`);
       assert.notEqual(death.outageMs, undefined, 'the client recovered');
       assert.ok(death.outageMs! <= masterDown + ts(1000), `outage ${death.outageMs} ms exceeds master_down_interval ${masterDown} ms + margin`);

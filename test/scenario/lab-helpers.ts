@@ -5,6 +5,9 @@ import { requireRoot, timescale } from '../../src/lab/root.js';
 import { softwareAvailability } from '../../src/lab/software.js';
 import type { SoftwareKind } from '../../src/lab/node-software.js';
 import { checkVrrpPcap, type VrrpPcapReport } from '../../src/lab/capture.js';
+import type { VrrpLab } from '../../src/lab/vrrp-lab.js';
+import type { Prober, ProberOptions } from '../../src/lab/prober.js';
+import type { OutageReport } from '../../src/lab/outage.js';
 
 /** Skip reason for a scenario needing root, ip netns and the given node software; undefined = run. */
 export async function scenarioSkip(...kinds: SoftwareKind[]): Promise<string | undefined> {
@@ -67,4 +70,27 @@ export function checkNoLeftoversAfterAll(): void {
     if (await requireRoot()) return;
     assert.deepEqual(await leftovers(process.pid), { namespaces: [], processes: [] }, 'lab leftovers after the tests');
   });
+}
+
+/**
+ * Starts the lab's VRRP nodes and waits until n1 holds the VIP as the client sees it: configured
+ * on n1, answering the prober steadily, and the client's ARP/NDP entry pointing at n1.
+ */
+export async function startWithN1Master(v: VrrpLab, prober: Omit<ProberOptions, 'port'> = {}): Promise<{ masterDown: number; prober: Prober }> {
+  await v.start();
+  const masterDown = v.masterDownMs('n2');
+  await v.waitHolder('n1', ts(masterDown + 5000));
+  const p = v.startProber(prober);
+  await p.waitSteady('n1', 20, ts(5000));
+  await v.waitArp('n1', ts(2000));
+  return { masterDown, prober: p };
+}
+
+/** Host death of n1 (link down + SIGKILL); waits until the client is answered by n2; the outage seen. */
+export async function killN1AwaitN2(v: VrrpLab, prober: Prober, waitMs: number): Promise<OutageReport> {
+  await prober.mark('death');
+  await v.hostDeath('n1');
+  await prober.waitSteady('n2', 20, waitMs);
+  await v.waitArp('n2', ts(2000));
+  return prober.analyze('death');
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VrrpLab, runScenario } from '../../src/lab/vrrp-lab.js';
 import { Capture } from '../../src/lab/capture.js';
-import { scenarioSkip, ts, assertCaptureValid, checkNoLeftoversAfterAll } from './lab-helpers.js';
+import { scenarioSkip, ts, assertCaptureValid, checkNoLeftoversAfterAll, startWithN1Master, killN1AwaitN2 } from './lab-helpers.js';
 
 const skip = await scenarioSkip('keepalived');
 checkNoLeftoversAfterAll();
@@ -16,19 +16,11 @@ test('keepalived pair: host death of the master moves the VIP within master_down
   t.after(() => vlab.destroy());
   await runScenario(vlab, async (v) => {
     const cap = await Capture.start(v.lab);
-    await v.start();
-    const masterDown = v.masterDownMs('n2'); // 3 × 1 s + (256 − 100)/256 s ≈ 3609 ms
-    await v.waitHolder('n1', ts(masterDown + 5000));
-    const prober = v.startProber({ intervalMs: 10, maxDurationMs: ts(60_000) });
-    await prober.waitSteady('n1', 20, ts(5000));
-    await v.waitArp('n1', ts(2000));
+    // masterDown = 3 × 1 s + (256 − 100)/256 s ≈ 3609 ms
+    const { masterDown, prober } = await startWithN1Master(v, { intervalMs: 10, maxDurationMs: ts(60_000) });
 
-    await prober.mark('death');
-    await v.hostDeath('n1');
-    await prober.waitSteady('n2', 20, ts(masterDown + 5000));
-    await v.waitArp('n2', ts(2000));
+    const death = await killN1AwaitN2(v, prober, ts(masterDown + 5000));
     assert.ok((await v.holders()).includes('n2'), 'n2 has the VIP configured');
-    const death = prober.analyze('death');
     t.diagnostic(`host death: ${JSON.stringify(death)}`);
     assert.notEqual(death.outageMs, undefined, 'client recovered');
     // The backup may only take over once master_down_interval has passed since the last advert it

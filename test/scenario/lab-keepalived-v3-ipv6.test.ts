@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VrrpLab, runScenario } from '../../src/lab/vrrp-lab.js';
 import { Capture } from '../../src/lab/capture.js';
-import { scenarioSkip, ts, assertCaptureValid, checkNoLeftoversAfterAll } from './lab-helpers.js';
+import { scenarioSkip, ts, assertCaptureValid, checkNoLeftoversAfterAll, startWithN1Master, killN1AwaitN2 } from './lab-helpers.js';
 
 const skip = await scenarioSkip('keepalived');
 checkNoLeftoversAfterAll();
@@ -15,19 +15,11 @@ test('keepalived pair, VRRPv3 IPv6 0.1 s: host death moves the VIP within master
   t.after(() => vlab.destroy());
   await runScenario(vlab, async (v) => {
     const cap = await Capture.start(v.lab);
-    await v.start();
-    const masterDown = v.masterDownMs('n2'); // 0.3 s + 0.061 s
-    await v.waitHolder('n1', ts(masterDown + 5000));
-    const prober = v.startProber({ intervalMs: 10, maxDurationMs: ts(30_000) });
-    await prober.waitSteady('n1', 20, ts(5000));
-    await v.waitArp('n1', ts(2000));
+    // masterDown = 0.3 s + 0.061 s
+    const { masterDown, prober } = await startWithN1Master(v, { intervalMs: 10, maxDurationMs: ts(30_000) });
 
-    await prober.mark('death');
-    await v.hostDeath('n1');
-    await prober.waitSteady('n2', 20, ts(5000));
-    await v.waitArp('n2', ts(2000));
+    const r = await killN1AwaitN2(v, prober, ts(5000));
     await prober.stop();
-    const r = prober.analyze('death');
     t.diagnostic(`host death v3/IPv6: ${JSON.stringify(r)}`);
     assert.notEqual(r.outageMs, undefined);
     assert.ok(r.failedAfterEvent > 0, 'the client noticed the death');
