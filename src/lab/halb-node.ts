@@ -72,15 +72,7 @@ export class HalbNode implements VrrpNodeSoftware {
   }
 
   stop(graceMs = 5000): Promise<ExitInfo> {
-    const p = this.proc;
-    if (!p?.running) return Promise.resolve(p?.exit ?? { code: null, signal: null });
-    try {
-      process.kill(p.pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-    const t = setTimeout(() => p.signal('SIGKILL'), graceMs);
-    return p.exited.finally(() => clearTimeout(t));
+    return this.proc ? this.proc.stop(graceMs, { leaderOnly: true }) : Promise.resolve({ code: null, signal: null });
   }
 
   kill(): Promise<ExitInfo> {

@@ -67,17 +67,9 @@ export class KeepalivedNode implements VrrpNodeSoftware {
   }
 
   stop(graceMs = 5000): Promise<ExitInfo> {
-    const p = this.proc;
-    if (!p?.running) return Promise.resolve(p?.exit ?? { code: null, signal: null });
-    // SIGTERM to the parent only, as `kill PID` would: it stops its VRRP child itself (which sends
-    // the priority-0 adverts and removes the VIPs).
-    try {
-      process.kill(p.pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-    const t = setTimeout(() => p.signal('SIGKILL'), graceMs);
-    return p.exited.finally(() => clearTimeout(t));
+    // SIGTERM to the parent only: it stops its VRRP child itself (which sends the priority-0
+    // adverts and removes the VIPs).
+    return this.proc ? this.proc.stop(graceMs, { leaderOnly: true }) : Promise.resolve({ code: null, signal: null });
   }
 
   kill(): Promise<ExitInfo> {

@@ -56,10 +56,21 @@ export class LabProcess {
     }
   }
 
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the leader has exited. */
-  async stop(graceMs = 5000): Promise<ExitInfo> {
+  /**
+   * SIGTERM, then SIGKILL to the group after `graceMs`; resolves when the leader has exited.
+   * `leaderOnly` sends the SIGTERM to the leader alone, as `kill PID` would, so a daemon stops
+   * its own children in its own order (keepalived's VRRP child, halb's clean hand-over).
+   */
+  async stop(graceMs = 5000, opts: { leaderOnly?: boolean } = {}): Promise<ExitInfo> {
     if (!this.running) return this.exitInfo!;
-    this.signal('SIGTERM');
+    if (!opts.leaderOnly) this.signal('SIGTERM');
+    else {
+      try {
+        process.kill(this.pid, 'SIGTERM');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+      }
+    }
     const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
     try {
       return await this.exited;
