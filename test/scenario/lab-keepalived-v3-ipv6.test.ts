@@ -18,8 +18,9 @@ test('keepalived pair, VRRPv3 IPv6 0.1 s: host death moves the VIP within master
     // masterDown = 0.3 s + 0.061 s
     const { masterDown, prober } = await startWithN1Master(v, { intervalMs: 10, maxDurationMs: ts(30_000) });
 
-    const r = await killN1AwaitN2(v, prober, ts(5000));
+    await killN1AwaitN2(v, prober, ts(5000));
     await prober.stop();
+    const r = prober.analyze('death');
     t.diagnostic(`host death v3/IPv6: ${JSON.stringify(r)}`);
     assert.notEqual(r.outageMs, undefined);
     assert.ok(r.failedAfterEvent > 0, 'the client noticed the death');
