@@ -10,6 +10,7 @@ import type { Logger } from '../log/logger.js';
 import { LbService } from './lb-service.js';
 import { VrrpService } from './vrrp-service.js';
 import { AdminService } from '../admin/admin-service.js';
+import { keepFreedHeapForReuse } from '../native/allocator.js';
 
 export interface DaemonOptions {
   readonly sources: ConfigSources;
@@ -56,6 +57,7 @@ export class Daemon {
     this.config = config;
     // Proxy first: a VIP should not move here before something answers on it.
     if (config.frontends.length > 0) {
+      keepFreedHeapForReuse(log);
       this.lb = new LbService(config, log);
       await this.lb.start();
     }

@@ -46,6 +46,8 @@ export interface HalbNative {
   pollStop(handle: PollHandle): void;
   sendGratuitousArp(ifname: string, ipv4: string, count: number): number;
   sendUnsolicitedNa(ifname: string, ipv6: string, count: number, router?: boolean): number;
+  /** glibc mallopt(M_TRIM_THRESHOLD); false where it does not apply. */
+  setMallocTrimThreshold?(bytes: number): boolean;
 }
 
 export class NativeUnavailableError extends Error {

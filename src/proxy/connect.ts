@@ -20,7 +20,7 @@ function ignoreError(): void {}
 export function connectServer(host: string, port: number, timeoutMs: number | undefined): Promise<ConnectResult> {
   return new Promise((resolve) => {
     // Same write buffer bound as client sockets (see proxy.ts makeServer): fewer pause/resume cycles.
-    const socket = new Socket({ allowHalfOpen: true, writableHighWaterMark: 256 * 1024 } as ConstructorParameters<typeof Socket>[0]);
+    const socket = new Socket({ allowHalfOpen: true, writableHighWaterMark: Number(process.env.HALB_HWM ?? 262144) } as ConstructorParameters<typeof Socket>[0]);
     let timer: NodeJS.Timeout | undefined;
     const onError = (err: NodeJS.ErrnoException): void => {
       if (timer) clearTimeout(timer);

@@ -27,6 +27,7 @@ import { parseRequestHead, parseResponseHead, requestBodyKind, responseBodyKind,
 import { isIdempotent, rewriteRequestHead } from './http/rewrite.js';
 import { ServerConn, type ServerConnOwner } from './server-conn.js';
 import type { PassiveFailure } from '../health/types.js';
+import { writeAccess } from '../log/access-line.js';
 import { termCode, type TermCause, type TermPhase } from './termination.js';
 
 const enum St {
@@ -943,7 +944,7 @@ export class HttpSession implements ServerConnOwner {
       rec.uri = req.target;
     }
     if (this.reason) rec.reason = this.reason;
-    logger.info(rec);
+    writeAccess(logger, rec);
   }
 
   private cleanup(): void {

@@ -17,6 +17,7 @@ import { classifyError } from './connect.js';
 import { ms, type AccessLogRecord, type FrontendRuntime, type SessionContext } from './context.js';
 import { plainAddress } from './cidr.js';
 import { dispatch, newDispatchState, nextAfterFailure, type DispatchState } from './dispatch.js';
+import { writeAccess } from '../log/access-line.js';
 import { termCode, type TermCause, type TermPhase } from './termination.js';
 
 /** Client bytes kept for replay until the server's first byte; beyond this no transparent retry. */
@@ -377,6 +378,6 @@ export class TcpSession {
       redispatches: this.st?.redispatches ?? 0,
     };
     if (this.reason) rec.reason = this.reason;
-    logger.info(rec);
+    writeAccess(logger, rec);
   }
 }
