@@ -154,7 +154,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
     // bind's mode without closing its socket. highWaterMark 256 KiB: with Node's default 16 KiB
     // every 64 KiB read overfilled the writer and bulk transfers ping-ponged pause/resume;
     // measured 5–7 → 9–10 Gbit/s through tcp mode. It bounds buffering per direction all the same.
-    const server = new NetServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true, highWaterMark: Number(process.env.HALB_HWM ?? 262144) } as ConstructorParameters<typeof NetServer>[0]);
+    const server = new NetServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true, highWaterMark: 256 * 1024 } as ConstructorParameters<typeof NetServer>[0]);
     server.on('connection', (sock: Socket) => {
       const fe = l.fe; // read at accept time: update() may have swapped the frontend
       if (fe.cfg.mode === 'tcp') new TcpSession(sock, fe, ctx);
