@@ -1,6 +1,7 @@
 // Opening server connections with `timeout connect`, classifying failures for retries and
 // passive health reports. A failure is a value, never an exception.
 import { Socket } from 'node:net';
+import { fastReadOptions } from './fast-read.js';
 import type { PassiveFailure } from '../health/types.js';
 
 export type ConnectResult = { readonly ok: true; readonly socket: Socket } | { readonly ok: false; readonly kind: PassiveFailure; readonly code: string };
@@ -20,7 +21,7 @@ function ignoreError(): void {}
 export function connectServer(host: string, port: number, timeoutMs: number | undefined): Promise<ConnectResult> {
   return new Promise((resolve) => {
     // Same write buffer bound as client sockets (see proxy.ts makeServer): fewer pause/resume cycles.
-    const socket = new Socket({ allowHalfOpen: true, writableHighWaterMark: Number(process.env.HALB_HWM ?? 262144) } as ConstructorParameters<typeof Socket>[0]);
+    const socket = new Socket({ allowHalfOpen: true, writableHighWaterMark: 256 * 1024, ...fastReadOptions() } as ConstructorParameters<typeof Socket>[0]);
     let timer: NodeJS.Timeout | undefined;
     const onError = (err: NodeJS.ErrnoException): void => {
       if (timer) clearTimeout(timer);

@@ -27,6 +27,7 @@ import { parseRequestHead, parseResponseHead, requestBodyKind, responseBodyKind,
 import { isIdempotent, rewriteRequestHead } from './http/rewrite.js';
 import { ServerConn, type ServerConnOwner } from './server-conn.js';
 import type { PassiveFailure } from '../health/types.js';
+import { enableFastRead, onData } from './fast-read.js';
 import { writeAccess } from '../log/access-line.js';
 import { termCode, type TermCause, type TermPhase } from './termination.js';
 
@@ -142,7 +143,8 @@ export class HttpSession implements ServerConnOwner {
     ctx.live.add(this);
     client.setNoDelay(true);
     (client as Tagged)[SESSION] = this;
-    client.on('data', clientListeners.data);
+    enableFastRead(client);
+    onData(client, clientListeners.data);
     client.on('end', clientListeners.end);
     client.on('error', clientListeners.error);
     client.on('close', clientListeners.close);

@@ -3,6 +3,7 @@
 // churn. While idle (no owner) any data or close from the server just retires it.
 import type { Socket } from 'node:net';
 import type { ServerRuntime } from './backend-runtime.js';
+import { onData } from './fast-read.js';
 
 export interface ServerConnOwner {
   onServerData(chunk: Buffer): void;
@@ -34,7 +35,7 @@ export class ServerConn {
     readonly server: ServerRuntime,
     timeoutMs: number | undefined,
   ) {
-    socket.on('data', (c: Buffer) => {
+    onData(socket, (c: Buffer) => {
       if (this.owner) this.owner.onServerData(c);
       else this.destroy();
     });

@@ -17,6 +17,7 @@ import { classifyError } from './connect.js';
 import { ms, type AccessLogRecord, type FrontendRuntime, type SessionContext } from './context.js';
 import { plainAddress } from './cidr.js';
 import { dispatch, newDispatchState, nextAfterFailure, type DispatchState } from './dispatch.js';
+import { enableFastRead, offData, onData } from './fast-read.js';
 import { writeAccess } from '../log/access-line.js';
 import { termCode, type TermCause, type TermPhase } from './termination.js';
 
@@ -105,6 +106,7 @@ export class TcpSession {
     fe.counters.sessTotal++;
     ctx.live.add(this);
     client.setNoDelay(true);
+    enableFastRead(client);
     (client as Tagged)[SESSION] = this;
     client.on('error', clientListeners.error);
     client.on('close', clientListeners.close);
@@ -154,7 +156,7 @@ export class TcpSession {
     server.counters.sessCur++;
     server.counters.sessTotal++;
     (ss as Tagged)[SESSION] = this;
-    ss.on('data', serverListeners.data);
+    onData(ss, serverListeners.data);
     ss.on('end', serverListeners.end);
     ss.on('drain', serverListeners.drain);
     ss.on('error', serverListeners.error);
@@ -164,7 +166,7 @@ export class TcpSession {
     if (this.clientEnded) ss.end();
     if (!this.clientListening) {
       this.clientListening = true;
-      this.client.on('data', clientListeners.data);
+      onData(this.client, clientListeners.data);
       this.client.on('end', clientListeners.end);
       this.client.on('drain', clientListeners.drain);
     }
@@ -264,7 +266,7 @@ export class TcpSession {
 
   private detachServer(ss: Socket): void {
     (ss as Tagged)[SESSION] = undefined;
-    ss.removeListener('data', serverListeners.data);
+    offData(ss, serverListeners.data);
     ss.removeListener('end', serverListeners.end);
     ss.removeListener('drain', serverListeners.drain);
     ss.removeListener('error', serverListeners.error);
