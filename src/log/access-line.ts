@@ -14,8 +14,8 @@ const INFO = 30;
 interface FastPath {
   readonly stream: { write(line: string): unknown };
   readonly prefix: string;
-  /** Lines of this event-loop turn, written as one string by a setImmediate (see writeAccess). */
-  pending: string;
+  /** Lines of this event-loop turn, joined and written by a setImmediate (see writeAccess). */
+  pending: string[];
   scheduled: boolean;
 }
 
@@ -38,7 +38,7 @@ function fastPathOf(logger: Logger): FastPath | null {
     l[S.timeSym] === pino.stdTimeFunctions.isoTime &&
     typeof l[S.chindingsSym] === 'string' &&
     formatters !== undefined && isDefaultFormatters(formatters);
-  if (plain) fp = { stream: stream as FastPath['stream'], prefix: `{"level":${INFO}`, pending: '', scheduled: false };
+  if (plain) fp = { stream: stream as FastPath['stream'], prefix: `{"level":${INFO}`, pending: [], scheduled: false };
   cache.set(logger, fp);
   return fp;
 }
@@ -67,13 +67,23 @@ function isoNow(): string {
 // characters, lone surrogates); strings without any of those are quoted as they are.
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 const q = (v: string): string => (NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`);
+// Frontend, backend and server names repeat on every line: quoted once.
+const quotedNames = new Map<string, string>();
+function qn(v: string): string {
+  let out = quotedNames.get(v);
+  if (out === undefined) {
+    out = q(v);
+    if (quotedNames.size < 10_000) quotedNames.set(v, out);
+  }
+  return out;
+}
 /** As pino: a non-finite number is written as null. */
 const n = (v: number): number | string => (Number.isFinite(v) ? v : 'null');
 
 /** The record's fields as a JSON fragment, in the order pino writes them (insertion order). */
 export function accessFields(r: AccessLogRecord): string {
   let s =
-    `"event":"access","mode":${q(r.mode)},"frontend":${q(r.frontend)},"backend":${q(r.backend)},"server":${q(r.server)},` +
+    `"event":"access","mode":${q(r.mode)},"frontend":${qn(r.frontend)},"backend":${qn(r.backend)},"server":${qn(r.server)},` +
     `"client":${q(r.client)},"connectMs":${n(r.connectMs)},"responseMs":${n(r.responseMs)},"totalMs":${n(r.totalMs)},` +
     `"bytesIn":${n(r.bytesIn)},"bytesOut":${n(r.bytesOut)}`;
   if (r.status !== undefined) s += `,"status":${n(r.status)}`;
@@ -92,7 +102,7 @@ export function writeAccess(logger: Logger, rec: AccessLogRecord): void {
     return;
   }
   const chindings = (logger as unknown as Record<symbol, string>)[S.chindingsSym];
-  fp.pending += `${fp.prefix},"time":"${isoNow()}"${chindings},${accessFields(rec)}}\n`;
+  fp.pending.push(`${fp.prefix},"time":"${isoNow()}"${chindings},${accessFields(rec)}}\n`);
   if (!fp.scheduled) {
     fp.scheduled = true;
     setImmediate(flush, fp);
@@ -104,9 +114,11 @@ export function writeAccess(logger: Logger, rec: AccessLogRecord): void {
 // lines quadratic. Lines may follow other log lines of the same turn; their times stay exact.
 function flush(fp: FastPath): void {
   fp.scheduled = false;
-  const out = fp.pending;
-  fp.pending = '';
-  if (out) fp.stream.write(out);
+  const lines = fp.pending;
+  if (lines.length === 0) return;
+  fp.pending = [];
+  // join() makes one flat string: the destination measures its byte length.
+  fp.stream.write(lines.join(''));
 }
 
 /** Writes what is pending now (tests, shutdown). */
