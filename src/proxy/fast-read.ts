@@ -8,6 +8,15 @@
 // the small reads of request/response traffic), so what the sessions receive is theirs to keep
 // and to hand to write(), exactly as a 'data' chunk.
 //
+// Bulk flows would pay a 64 KiB copy per read that way. A read of BULK_READ bytes or more gives
+// that socket a private buffer for its next read (Node asks `onread.buffer` for the next buffer
+// after every read when it is a function); a read into a private buffer is handed out as is,
+// without a copy, and the socket gets a new private buffer or, after a small read, the shared
+// one again. Idle sockets therefore hold no buffer of their own. A session that knows a chunk
+// is no longer referenced (tcp mode: written through synchronously, not kept for replay) gives
+// it back with releaseChunk(), and the next bulk read reuses it while it is still in the CPU
+// cache — what HAProxy gets from its per-session buffers.
+//
 // `onread` only exists as a constructor option, and net.Server creates accepted sockets itself:
 // for those the same three fields the constructor sets are set after accept (the symbols are
 // found on a socket built with `onread`), before the socket starts reading (the proxy listens
@@ -26,11 +35,47 @@ const HANDLER = Symbol('halb.dataHandler');
 const PENDING = Symbol('halb.pendingData');
 type FastSocket = Socket & { [HANDLER]?: DataHandler | undefined; [PENDING]?: Buffer[] | undefined } & Record<symbol, unknown>;
 
+const READ_SIZE = 64 * 1024;
 /** Shared by every socket: read callbacks run one at a time on the event loop. */
-const SHARED = Buffer.allocUnsafeSlow(64 * 1024);
+const SHARED = Buffer.allocUnsafeSlow(READ_SIZE);
+/** A read this large means a bulk flow: the next read goes to a private buffer (no copy). */
+export const BULK_READ = 32 * 1024;
+
+/** Private read buffers we allocated (only those are ever reused). */
+const ours = new WeakSet<ArrayBufferLike>();
+const free: Buffer[] = [];
+const FREE_MAX = 16;
+
+function privateBuffer(): Buffer {
+  const b = free.pop();
+  if (b) return b;
+  const fresh = Buffer.allocUnsafeSlow(READ_SIZE);
+  ours.add(fresh.buffer);
+  return fresh;
+}
+
+/**
+ * The caller guarantees nothing references `chunk` (nor its bytes) any more: a private read
+ * buffer behind it may be read into again. Other chunks are ignored.
+ */
+export function releaseChunk(chunk: Buffer): void {
+  const ab = chunk.buffer;
+  if (free.length < FREE_MAX && chunk.byteOffset === 0 && ours.has(ab)) free.push(Buffer.from(ab, 0, READ_SIZE));
+}
+
+// Node calls onread.buffer right after onread.callback for the same socket (as a plain
+// function, without the socket): the callback leaves its choice here.
+let upcoming: Buffer = SHARED;
+function nextBuffer(): Buffer {
+  const b = upcoming;
+  upcoming = SHARED;
+  return b;
+}
 
 function onRead(this: FastSocket, n: number, buf: Buffer): boolean {
-  const chunk = Buffer.from(buf.subarray(0, n));
+  // Read into the shared buffer: copy out now. Into a private one: ours to hand out.
+  const chunk = buf === SHARED ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n);
+  upcoming = n >= BULK_READ ? privateBuffer() : SHARED;
   const h = this[HANDLER];
   if (h) {
     h.call(this, chunk);
@@ -62,8 +107,8 @@ function discover(): Syms | null {
 }
 
 /** Constructor options for sockets we create (server side): reads go through onRead. */
-export function fastReadOptions(): { onread?: { buffer: Buffer; callback: (n: number, buf: Buffer) => boolean } } {
-  return discover() ? { onread: { buffer: SHARED, callback: onRead } } : {};
+export function fastReadOptions(): { onread?: { buffer: () => Buffer; callback: (n: number, buf: Buffer) => boolean } } {
+  return discover() ? { onread: { buffer: nextBuffer, callback: onRead } } : {};
 }
 
 /**
@@ -79,7 +124,7 @@ export function enableFastRead(socket: Socket): boolean {
   handle.useUserBuffer(SHARED);
   fs[s.buffer] = SHARED;
   fs[s.callback] = onRead;
-  fs[s.gen] = null;
+  fs[s.gen] = nextBuffer;
   return true;
 }
 

@@ -17,7 +17,7 @@ import { classifyError } from './connect.js';
 import { ms, type AccessLogRecord, type FrontendRuntime, type SessionContext } from './context.js';
 import { plainAddress } from './cidr.js';
 import { dispatch, newDispatchState, nextAfterFailure, type DispatchState } from './dispatch.js';
-import { enableFastRead, offData, onData } from './fast-read.js';
+import { enableFastRead, offData, onData, releaseChunk } from './fast-read.js';
 import { writeAccess } from '../log/access-line.js';
 import { termCode, type TermCause, type TermPhase } from './termination.js';
 
@@ -178,13 +178,19 @@ export class TcpSession {
   onClientData(chunk: Buffer): void {
     this.lastActive = this.ctx.clock.now();
     this.bytesIn += chunk.length;
+    let kept = false;
     if (this.beforeFirstByte && this.replayBytes <= REPLAY_LIMIT) {
       this.replayBytes += chunk.length;
-      if (this.replayBytes <= REPLAY_LIMIT) (this.replay ??= []).push(chunk);
-      else this.replay = undefined;
+      if (this.replayBytes <= REPLAY_LIMIT) {
+        (this.replay ??= []).push(chunk);
+        kept = true;
+      } else this.replay = undefined;
     }
     const ss = this.ss;
-    if (ss && !ss.write(chunk)) this.client.pause();
+    if (!ss) return;
+    if (!ss.write(chunk)) this.client.pause();
+    // Nothing left in the writer: the kernel has the bytes and the chunk can be read into again.
+    else if (!kept && ss.writableLength === 0) releaseChunk(chunk);
   }
 
   onServerData(chunk: Buffer): void {
@@ -197,6 +203,7 @@ export class TcpSession {
     }
     this.bytesOut += chunk.length;
     if (!this.client.write(chunk)) this.ss!.pause();
+    else if (this.client.writableLength === 0) releaseChunk(chunk);
   }
 
   onServerDrain(): void {

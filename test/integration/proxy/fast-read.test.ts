@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { connectServer } from '../../../src/proxy/connect.js';
-import { enableFastRead, offData, onData } from '../../../src/proxy/fast-read.js';
+import { BULK_READ, enableFastRead, offData, onData, releaseChunk } from '../../../src/proxy/fast-read.js';
 
 async function listen(onConn: (s: Socket) => void, opts: net.ServerOpts = {}): Promise<{ server: net.Server; port: number }> {
   const server = net.createServer(opts, onConn);
@@ -86,4 +86,30 @@ test('accepted sockets: enableFastRead before reading, pause() stops reads and r
   const h = (): void => {};
   onData(s, h);
   offData(s, h);
+});
+
+test('bulk reads go to private buffers; a released one is read into again (so release only what is unreferenced)', async (t) => {
+  const payload = randomBytes(4 * 1024 * 1024);
+  const { server, port } = await listen((s) => s.end(payload));
+  t.after(() => server.close());
+  const r = await connectServer('127.0.0.1', port, 2000);
+  assert.ok(r.ok);
+  const sock = r.socket;
+  t.after(() => sock.destroy());
+  await new Promise((res) => setTimeout(res, 100)); // let the kernel queue fill: 64 KiB reads
+  const copies: Buffer[] = [];
+  const originals: Buffer[] = [];
+  await new Promise<void>((res) => {
+    onData(sock, (c) => {
+      copies.push(Buffer.from(c));
+      originals.push(c);
+      releaseChunk(c);
+    });
+    sock.once('end', () => res());
+  });
+  assert.equal(createHash('sha256').update(Buffer.concat(copies)).digest('hex'), createHash('sha256').update(payload).digest('hex'));
+  const big = originals.filter((c) => c.length >= BULK_READ).length;
+  assert.ok(big >= 4, `expected bulk-sized reads, got ${big}`);
+  const overwritten = originals.filter((c, i) => !c.equals(copies[i]!)).length;
+  assert.ok(overwritten > 0, 'released private buffers were reused for later reads');
 });
