@@ -128,3 +128,26 @@ test('a fake ip runner without fastPath keeps the ip path (existing tests and to
     assert.equal(f.requests.length, 0);
     assert.deepEqual(ip.log, ['addr add 10.0.0.10/24 dev eth0']);
   }));
+
+test('state file: replaced atomically once, then updated in place; always parses; a replaced file is noticed', () =>
+  withDir(async (dir) => {
+    const { statSync, writeFileSync: wf } = await import('node:fs');
+    const stateFile = join(dir, 'vips.json');
+    const f = fakeNative(stateFile);
+    const m = new LinuxVipManager({ stateFile, ip: recordingIp().runner, native: f.native, fastPath: true });
+    const read = () => JSON.parse(readFileSync(stateFile, 'utf8')) as { addresses: { address: string }[] };
+    await m.add(vip, 'eth0');
+    const ino = statSync(stateFile).ino;
+    await m.add({ address: '10.0.0.11', prefix: 24, family: 4 }, 'eth0');
+    await m.remove(vip, 'eth0');
+    await m.remove({ address: '10.0.0.11', prefix: 24, family: 4 }, 'eth0');
+    assert.equal(statSync(stateFile).ino, ino, 'same file, written in place');
+    assert.deepEqual(read().addresses, [], 'shorter content padded with whitespace still parses');
+    // Someone replaces the file: the next write must land in the file at the path, not the old inode.
+    wf(join(dir, 'other'), '{}');
+    const { renameSync: rn } = await import('node:fs');
+    rn(join(dir, 'other'), stateFile);
+    await m.add(vip, 'eth0');
+    assert.deepEqual(read().addresses.map((a) => a.address), ['10.0.0.10']);
+    await m.close();
+  }));
