@@ -1,15 +1,15 @@
 // Investigation helper for the SIGTERM hand-over between halb nodes: runs the hand-over N times
 // with a capture of the client's TCP, ARP and VRRP, and for every failed request prints what the
 // wire shows around it (which MAC the client's segments went to, who answered, any RST).
-// `node dist/bench/sigterm-probe.js [--runs N] [--advert 1] [--version 2] [--unicast]`
+// `node dist/bench/sigterm-probe.js [--runs N] [--advert 1] [--version 2] [--unicast] [--out DIR]`
 import { pathToFileURL } from 'node:url';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { VrrpLab } from '../src/lab/vrrp-lab.js';
 import { requireRoot } from '../src/lab/root.js';
 import { Capture } from '../src/lab/capture.js';
 import { run } from '../src/lab/run.js';
 
-async function once(i: number, version: 2 | 3, advertInt: number, unicast: boolean): Promise<void> {
+async function once(i: number, version: 2 | 3, advertInt: number, unicast: boolean, outDir: string): Promise<void> {
   const v = await VrrpLab.create({ software: 'halb', version, advertInt, unicast, ...(version === 2 ? { authPass: 'labpass' } : {}) });
   try {
     await v.start();
@@ -29,10 +29,11 @@ async function once(i: number, version: 2 | 3, advertInt: number, unicast: boole
     const failed = prober.attempts.filter((a) => !a.ok);
     process.stdout.write(`run ${i}: failedAfterEvent ${r.failedAfterEvent} ${failed.map((a) => JSON.stringify(a)).join(' ')}\n`);
     if (r.failedAfterEvent > 0) {
-      copyFileSync(file, `/tmp/tk-sig/fail-${i}.pcap`);
+      mkdirSync(outDir, { recursive: true });
+      copyFileSync(file, `${outDir}/fail-${i}.pcap`);
       const macs = v.nodes.map((n) => `${n}=${v.lab.host(n).mac}`).join(' ');
       const t = await run('tshark', ['-r', file, '-n', '-t', 'r'], { timeoutMs: 60_000 });
-      process.stdout.write(`  ${macs}; pcap /tmp/tk-sig/fail-${i}.pcap (${t.stdout.split('\n').length} lines)\n`);
+      process.stdout.write(`  ${macs}; pcap ${outDir}/fail-${i}.pcap (${t.stdout.split('\n').length} lines)\n`);
     }
   } finally {
     await v.destroy();
@@ -53,5 +54,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const runs = Number(opt('--runs') ?? '6');
   const advert = Number(opt('--advert') ?? '1');
   const version = Number(opt('--version') ?? '2') as 2 | 3;
-  for (let i = 1; i <= runs; i++) await once(i, version, advert, args.includes('--unicast'));
+  const outDir = opt('--out') ?? '/tmp/halb-sigterm-probe';
+  for (let i = 1; i <= runs; i++) await once(i, version, advert, args.includes('--unicast'), outDir);
 }
