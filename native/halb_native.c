@@ -35,6 +35,8 @@
 #include <malloc.h>
 #endif
 
+#include "takeover.h"
+
 #define RECV_BUF 65536  // largest IP datagram; VRRP fits in far less, truncation is reported
 
 // ---------------------------------------------------------------- errors and argument helpers
@@ -770,6 +772,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sendGratuitousArp", NULL, send_garp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendUnsolicitedNa", NULL, send_na, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setMallocTrimThreshold", NULL, set_malloc_trim_threshold, NULL, NULL, NULL, napi_enumerable, NULL},
+      // takeover.h: netlink.c, packet_socket.c
+      {"netlinkRouteRequest", NULL, halb_netlink_route_request, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"openPacketSocket", NULL, halb_open_packet_socket, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sendGratuitousArpOn", NULL, halb_send_garp_on, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -48,6 +48,18 @@ export interface HalbNative {
   sendUnsolicitedNa(ifname: string, ipv6: string, count: number, router?: boolean): number;
   /** glibc mallopt(M_TRIM_THRESHOLD); false where it does not apply. */
   setMallocTrimThreshold?(bytes: number): boolean;
+  // The takeover fast path (native/takeover.h). Optional: an addon built before them lacks them,
+  // and callers then fall back to `ip` and the announcement worker.
+  /**
+   * Sends one rtnetlink request (bytes from src/vip/netlink-addr.ts) and waits for its ack.
+   * Throws a NativeError with `syscall` "rtnetlink" and the kernel's errno (plus `detail`, the
+   * extended-ack text, when the kernel gave one) if the kernel refused it.
+   */
+  netlinkRouteRequest?(msg: Uint8Array): void;
+  /** A send-only AF_PACKET socket (protocol 0: receives nothing), kept open for GARPs. */
+  openPacketSocket?(): number;
+  /** Gratuitous ARPs on a socket from openPacketSocket(); the number sent. */
+  sendGratuitousArpOn?(fd: number, ifname: string, ipv4: string, count: number): number;
 }
 
 export class NativeUnavailableError extends Error {

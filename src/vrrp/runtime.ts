@@ -52,6 +52,16 @@ export interface VrrpRuntimeOptions {
  */
 export const RELEASE_GRACE_MS = 500;
 
+/**
+ * A backup's Master_Down timer is armed this much early and the rest is slept exactly
+ * (Atomics.wait, sub-millisecond). Why: setTimeout is millisecond-granular and we round up so it
+ * never fires early, which made the takeover advert leave 1-2 ms after the deadline, on top of
+ * the wake-up; keepalived's timer fires within ~0.3 ms (bench/failover-timeline.ts). Only
+ * Master_Down deadlines get this (they fire only when the master is really gone); advert timers
+ * keep the plain timer, so a master of many instances never sleeps on its event loop.
+ */
+export const TAKEOVER_LEAD_MS = 2;
+
 export interface InstanceCounters {
   rxAccepted: number;
   /** One counter per rejection reason (validate.ts), `unknown-vrid` excluded. */
@@ -99,6 +109,8 @@ export class VrrpRuntime {
   private readonly insts = new Map<string, Inst>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt: number | undefined;
+  /** For the exact sleep before a Master_Down deadline (TAKEOVER_LEAD_MS). */
+  private readonly sleepCell = new Int32Array(new SharedArrayBuffer(4));
   /**
    * One effect queue per instance (one more for group notifies): effects of an instance run in
    * order, but a slow `ip addr` for one instance never delays another instance's adverts.
@@ -151,6 +163,23 @@ export class VrrpRuntime {
       inst.transport.onPacket((p) => this.receive(name, p));
     }
     for (const name of this.insts.keys()) this.feed(name, { type: 'start' });
+    this.warmTakeoverPath();
+  }
+
+  /**
+   * V8 compiles a function on its first call; the takeover path (the core's becomeMaster, the
+   * advert encoder at our priority) otherwise runs cold exactly when a master dies, which cost
+   * a few ms before the takeover advert in the failover lab. The core is pure, so one step with
+   * a clock far in the future is a free rehearsal: its state and effects are discarded.
+   */
+  private warmTakeoverPath(): void {
+    const later = this.deps.clock.now() + 3_600_000;
+    coordinatorStep(this.coord, undefined, { type: 'tick' }, later);
+    for (const inst of this.insts.values()) {
+      const c = inst.cfg;
+      const dst = c.unicastPeers[0] ?? (c.family === 4 ? VRRP_MULTICAST_V4 : VRRP_MULTICAST_V6);
+      encodeAdvert(ourAdvert(inst.policy, machineOf(this.coord, c.name)?.priority ?? c.priority), { src: inst.localAddress, dst, pseudoHeader: c.checksumPseudoHeader });
+    }
   }
 
   /**
@@ -255,6 +284,13 @@ export class VrrpRuntime {
     this.timer = undefined;
     this.timerAt = undefined;
     if (this.halted) return;
+    // Woken early for a Master_Down deadline (arm()): sleep the last fraction of a millisecond.
+    // The deadline is re-read: an advert heard meanwhile has moved it, and then nothing is slept.
+    const down = this.nextMasterDown();
+    if (down !== undefined) {
+      const wait = down - this.deps.clock.now();
+      if (wait > 0 && wait <= TAKEOVER_LEAD_MS + 1) Atomics.wait(this.sleepCell, 0, 0, wait + 0.05);
+    }
     const now = this.deps.clock.now();
     const r = coordinatorStep(this.coord, undefined, { type: 'tick' }, now);
     this.coord = r.state;
@@ -278,11 +314,23 @@ export class VrrpRuntime {
     // tick() finds nothing due and arms for the real deadline (idle-backup CPU, failover bench).
     if (this.timer && this.timerAt !== undefined && this.timerAt < deadline && this.timerAt > this.deps.clock.now()) return;
     if (this.timer) clearTimeout(this.timer);
-    // setTimeout may fire a fraction of a ms before the monotonic deadline; the machine then
-    // does nothing and we re-arm, so round up and never arm for 0 to avoid a busy loop.
-    const delay = Math.max(1, Math.ceil(deadline - this.deps.clock.now()));
+    const left = deadline - this.deps.clock.now();
+    // A Master_Down deadline: wake TAKEOVER_LEAD_MS early, tick() sleeps the rest exactly.
+    // Otherwise setTimeout may fire a fraction of a ms before the monotonic deadline; the machine
+    // then does nothing and we re-arm, so round up and never arm for 0 to avoid a busy loop.
+    const delay = deadline === this.nextMasterDown() ? Math.max(0, Math.floor(left - TAKEOVER_LEAD_MS)) : Math.max(1, Math.ceil(left));
     this.timerAt = deadline;
     this.timer = setTimeout(() => this.tick(), delay);
+  }
+
+  /** The earliest Master_Down deadline among backups (undefined when no machine waits on one). */
+  private nextMasterDown(): number | undefined {
+    let min: number | undefined;
+    for (const m of this.coord.machines) {
+      const d = m.phase === 'BACKUP' ? m.deadlines.masterDown : undefined;
+      if (d !== undefined && (min === undefined || d < min)) min = d;
+    }
+    return min;
   }
 
   /** vrrp_sync_group notify: once all members agree on a new state. */

@@ -309,7 +309,9 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     assert.equal((await addrs(lab, A)).some((x) => x.local === '192.168.77.100'), false);
     const bad = await a.call({ op: 'vip', action: 'add', vip: vip4('192.168.77.101'), ifname: 'nosuchdev0', runDir: rd });
     assert.equal(bad.ok, false);
-    assert.equal(bad.code, 'HALB_IP_COMMAND');
+    // rtnetlink from the addon (src/vip/netlink.ts); `ip` (HALB_IP_COMMAND) only with an addon built without it
+    assert.equal(bad.code, 'HALB_VIP_NETLINK');
+    assert.match(String(bad.message), /nosuchdev0/);
   });
 
   await t.test('gratuitous ARP updates the peer neighbour entry', async () => {
