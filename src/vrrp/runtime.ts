@@ -12,7 +12,7 @@ import { REJECT_REASONS, advertPolicy, ourAdvert, validate, type AdvertPolicy, t
 import { machineConfig } from './machine-config.js';
 import { canonicalAddress } from './address.js';
 import { TRANSITION_REASONS, type Effect, type MachineEvent, type NotifyState, type Phase, type TransitionReason } from './machine.js';
-import { coordinatorStep, coordinatorSteps, initialCoordinator, machineOf, type CoordinatorInput, type CoordinatorState, type TaggedEffect } from './group.js';
+import { coordinatorStep, coordinatorSteps, initialCoordinator, machineOf, type CoordinatorInput, type CoordinatorResult, type CoordinatorState, type TaggedEffect } from './group.js';
 import { repeatAbsorbable } from './repeat.js';
 
 /** Runs notify scripts (keepalived: `notify_<state>` then `notify TYPE NAME STATE PRIORITY`). */
@@ -244,7 +244,7 @@ export class VrrpRuntime {
       this.replayRepeats();
       const i = this.coord.index[name]!;
       const before = this.coord.machines[i]!.phase;
-      const effects = this.apply(name, ev, this.deps.clock.now());
+      const effects = this.apply(coordinatorStep(this.coord, name, ev, this.deps.clock.now()));
       let mine = 0;
       for (const e of effects) if (e.instance === name) mine++;
       // Repeat-advert fast path (repeat.ts): from here on the transport may count identical
@@ -267,7 +267,7 @@ export class VrrpRuntime {
   private feed(name: string, ev: MachineEvent): void {
     if (this.halted) return;
     this.replayRepeats();
-    this.apply(ev.type === 'tick' ? undefined : name, ev, this.deps.clock.now());
+    this.apply(coordinatorStep(this.coord, ev.type === 'tick' ? undefined : name, ev, this.deps.clock.now()));
   }
 
   private tick(): void {
@@ -276,12 +276,11 @@ export class VrrpRuntime {
     if (this.halted) return;
     // Absorbed repeats first: the deadline that fired may have been pushed out meanwhile.
     this.replayRepeats();
-    this.apply(undefined, { type: 'tick' }, this.deps.clock.now());
+    this.apply(coordinatorStep(this.coord, undefined, { type: 'tick' }, this.deps.clock.now()));
   }
 
-  /** One coordinator step (or a batch, for replays) and its effects. */
-  private apply(target: string | undefined, ev: MachineEvent, now: number, batch?: readonly CoordinatorInput[]): readonly TaggedEffect[] {
-    const r = batch ? coordinatorSteps(this.coord, batch) : coordinatorStep(this.coord, target, ev, now);
+  /** Adopts a coordinator result (computed from `this.coord` just before) and performs its effects. */
+  private apply(r: CoordinatorResult): readonly TaggedEffect[] {
     this.coord = r.state;
     if (r.effects.length > 0) {
       for (const { instance, effect } of r.effects) {
@@ -324,7 +323,7 @@ export class VrrpRuntime {
     }
     // One batch (one coordinator copy, one timer update) for all instances: replays happen at
     // every Master_Down check, for every instance (50 in the idle-CPU bench).
-    if (batch) this.apply(undefined, { type: 'tick' }, 0, batch);
+    if (batch) this.apply(coordinatorSteps(this.coord, batch));
   }
 
   private disarm(inst: Inst): void {
