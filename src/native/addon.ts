@@ -44,6 +44,15 @@ export interface HalbNative {
   ifNameToIndex(name: string): number;
   pollStart(fd: number, onReadable: (err: Error | null) => void): PollHandle;
   pollStop(handle: PollHandle): void;
+  /**
+   * Repeat-advert fast path (native/halb_native.c): packets for `vrid` identical to this one
+   * (source, destination, TTL / hop limit, VRRP bytes) are consumed and counted by the poll
+   * watcher instead of waking JS. Replaces an earlier packet armed for the VRID.
+   */
+  repeatArm(handle: PollHandle, vrid: number, src: string, dst: string, ttl: number, payload: Uint8Array): void;
+  repeatDisarm(handle: PollHandle, vrid: number): void;
+  /** Fills `out` (Float64Array(512)): [2*vrid] = count since the last call, [2*vrid+1] = ms since the latest; returns how many VRIDs had any. */
+  repeatTake(handle: PollHandle, out: Float64Array): number;
   sendGratuitousArp(ifname: string, ipv4: string, count: number): number;
   sendUnsolicitedNa(ifname: string, ipv6: string, count: number, router?: boolean): number;
   /** glibc mallopt(M_TRIM_THRESHOLD); false where it does not apply. */

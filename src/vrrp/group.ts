@@ -63,9 +63,39 @@ export function coordinatorDeadline(cs: CoordinatorState): number | undefined {
 
 /** Feed one event to one instance (or, for `tick` without target, to every instance with a due deadline). */
 export function coordinatorStep(cs: CoordinatorState, target: string | undefined, event: MachineEvent, now: number): CoordinatorResult {
+  return coordinatorSteps(cs, [{ target, event, now }]);
+}
+
+export interface CoordinatorInput {
+  readonly target: string | undefined;
+  readonly event: MachineEvent;
+  readonly now: number;
+}
+
+/**
+ * Several inputs in order: the same result as chaining `coordinatorStep` over them, with the
+ * arrays copied once (the runtime replays absorbed repeat adverts of every instance in one batch).
+ */
+export function coordinatorSteps(cs: CoordinatorState, inputs: readonly CoordinatorInput[]): CoordinatorResult {
   const machines = cs.machines.slice();
   const next = cs.next.slice();
   const effects: TaggedEffect[] = [];
+  for (const { target, event, now } of inputs) stepInto(cs, machines, next, effects, target, event, now);
+  const state: CoordinatorState = { machines, next, index: cs.index, peers: cs.peers, groups: cs.groups };
+  let nextDeadline: number | undefined;
+  for (const v of next) if (v !== undefined && (nextDeadline === undefined || v < nextDeadline)) nextDeadline = v;
+  return { state, effects, nextDeadline };
+}
+
+function stepInto(
+  cs: CoordinatorState,
+  machines: MachineState[],
+  next: (number | undefined)[],
+  effects: TaggedEffect[],
+  target: string | undefined,
+  event: MachineEvent,
+  now: number,
+): void {
   const run = (i: number, ev: MachineEvent): readonly Effect[] => {
     const r = step(machines[i]!, ev, now);
     machines[i] = r.state;
@@ -103,8 +133,4 @@ export function coordinatorStep(cs: CoordinatorState, target: string | undefined
       else if (e.to === 'BACKUP' && before === 'MASTER') for (const o of others) run(o, { type: 'sync', to: 'BACKUP' });
     }
   }
-  const state: CoordinatorState = { machines, next, index: cs.index, peers: cs.peers, groups: cs.groups };
-  let nextDeadline: number | undefined;
-  for (const v of next) if (v !== undefined && (nextDeadline === undefined || v < nextDeadline)) nextDeadline = v;
-  return { state, effects, nextDeadline };
 }

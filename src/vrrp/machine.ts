@@ -192,9 +192,14 @@ export function preemptDisabled(cfg: MachineConfig): boolean {
 
 function nextDeadlineOf(d: Deadlines): number | undefined {
   let min: number | undefined;
-  for (const v of [d.masterDown, d.advert, d.preempt, d.garp, d.stopHold]) {
+  const take = (v: number | undefined): void => {
     if (v !== undefined && (min === undefined || v < min)) min = v;
-  }
+  };
+  take(d.masterDown);
+  take(d.advert);
+  take(d.preempt);
+  take(d.garp);
+  take(d.stopHold);
   return min;
 }
 
@@ -219,7 +224,14 @@ class Step {
     this.effects.push(e);
   }
   result(): StepResult {
-    const deadlines: Deadlines = Object.fromEntries(Object.entries(this.d).filter(([, v]) => v !== undefined));
+    // Field by field rather than Object.fromEntries: a backup steps for every advert it hears.
+    const d = this.d;
+    const deadlines: { -readonly [K in keyof Deadlines]: Deadlines[K] } = {};
+    if (d.masterDown !== undefined) deadlines.masterDown = d.masterDown;
+    if (d.advert !== undefined) deadlines.advert = d.advert;
+    if (d.preempt !== undefined) deadlines.preempt = d.preempt;
+    if (d.garp !== undefined) deadlines.garp = d.garp;
+    if (d.stopHold !== undefined) deadlines.stopHold = d.stopHold;
     const state: MachineState = { ...this.s, deadlines };
     return { state, effects: this.effects, nextDeadline: nextDeadlineOf(deadlines) };
   }
@@ -405,7 +417,8 @@ class Step {
       if (this.d.preempt === undefined) this.d.preempt = this.now + cfg.preemptDelay;
       follow = true;
     }
-    if (theyWin) delete this.d.preempt;
+    // Guarded: `delete` turns the object into a slow dictionary, and this runs for every advert.
+    if (theyWin && this.d.preempt !== undefined) delete this.d.preempt;
     if (!follow) {
       // RFC 5798 §6.4.2: preempt mode and the advert is lower: discard it; our Master_Down_Timer
       // keeps running and we take over when it fires.

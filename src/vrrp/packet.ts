@@ -121,7 +121,9 @@ function pseudoHeader(family: Family, src: string, dst: string, length: number):
  * pseudo-header address is not a valid address of the family.
  */
 export function computeChecksum(msg: Uint8Array, version: 2 | 3, family: Family, ctx: ChecksumContext): number | undefined {
-  const zeroed = msg.slice();
+  // A copy: `msg` may be a node Buffer, whose slice() is a view; zeroing through it would alter
+  // the received packet (which the repeat fast path compares byte for byte later).
+  const zeroed = new Uint8Array(msg);
   if (zeroed.length >= HEADER_LEN) {
     zeroed[6] = 0;
     zeroed[7] = 0;

@@ -12,7 +12,8 @@ import { REJECT_REASONS, advertPolicy, ourAdvert, validate, type AdvertPolicy, t
 import { machineConfig } from './machine-config.js';
 import { canonicalAddress } from './address.js';
 import { TRANSITION_REASONS, type Effect, type MachineEvent, type NotifyState, type Phase, type TransitionReason } from './machine.js';
-import { coordinatorStep, initialCoordinator, machineOf, type CoordinatorState } from './group.js';
+import { coordinatorStep, coordinatorSteps, initialCoordinator, machineOf, type CoordinatorInput, type CoordinatorResult, type CoordinatorState, type TaggedEffect } from './group.js';
+import { repeatAbsorbable } from './repeat.js';
 
 /** Runs notify scripts (keepalived: `notify_<state>` then `notify TYPE NAME STATE PRIORITY`). */
 export interface NotifyRunner {
@@ -102,7 +103,13 @@ interface Inst {
   readonly counters: InstanceCounters;
   /** The next DelVips is a hand-over (set by its LogTransition): release after the grace. */
   releaseAfterGrace: boolean;
+  /** The advert whose repeats the transport absorbs (repeat.ts), as the machine event to replay. */
+  armed: AdvertEvent | undefined;
+  /** Absorbed repeats collected but not yet replayed: the arrival time of the latest. */
+  replayAt: number | undefined;
 }
+
+type AdvertEvent = Extract<MachineEvent, { type: 'advert' }>;
 
 export class VrrpRuntime {
   private coord: CoordinatorState;
@@ -139,6 +146,8 @@ export class VrrpRuntime {
         vips: [...inst.virtualAddresses, ...inst.virtualAddressesExcluded],
         counters: zeroCounters(),
         releaseAfterGrace: false,
+        armed: undefined,
+        replayAt: undefined,
       });
       return machineConfig(inst, {
         primaryAddress: localAddress,
@@ -222,6 +231,7 @@ export class VrrpRuntime {
   }
 
   counters(): Record<string, InstanceCounters> {
+    for (const inst of this.insts.values()) this.collectRepeats(inst);
     return Object.fromEntries([...this.insts].map(([n, i]) => [n, structuredClone(i.counters)]));
   }
 
@@ -239,6 +249,7 @@ export class VrrpRuntime {
 
   private shutdown(): void {
     this.running = false;
+    for (const inst of this.insts.values()) this.disarm(inst);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = undefined;
@@ -257,7 +268,20 @@ export class VrrpRuntime {
     const v = validate(p, inst.policy, inst.localAddress);
     if (v.ok) {
       inst.counters.rxAccepted++;
-      this.feed(name, { type: 'advert', src: canonicalAddress(p.src) ?? p.src, priority: v.advert.priority, advertInt: v.advert.advertInt });
+      const ev: AdvertEvent = { type: 'advert', src: canonicalAddress(p.src) ?? p.src, priority: v.advert.priority, advertInt: v.advert.advertInt };
+      if (this.halted) return;
+      this.replayRepeats();
+      const i = this.coord.index[name]!;
+      const before = this.coord.machines[i]!.phase;
+      const effects = this.apply(coordinatorStep(this.coord, name, ev, this.deps.clock.now()));
+      let mine = 0;
+      for (const e of effects) if (e.instance === name) mine++;
+      // Repeat-advert fast path (repeat.ts): from here on the transport may count identical
+      // copies of this packet instead of delivering each (idle-backup CPU, failover bench).
+      if (this.running && inst.transport.repeats && repeatAbsorbable(ev.priority, before, this.coord.machines[i]!.phase, mine)) {
+        if (inst.transport.repeats.arm(p)) inst.armed = ev;
+        else this.disarm(inst);
+      } else this.disarm(inst);
       return;
     }
     if (v.reason === 'unknown-vrid') {
@@ -271,33 +295,81 @@ export class VrrpRuntime {
 
   private feed(name: string, ev: MachineEvent): void {
     if (this.halted) return;
-    const now = this.deps.clock.now();
-    const r = coordinatorStep(this.coord, ev.type === 'tick' ? undefined : name, ev, now);
-    this.coord = r.state;
-    for (const { instance, effect } of r.effects) this.perform(instance, effect);
-    this.notifyGroups();
-    this.arm(r.nextDeadline);
-    this.checkStopped();
+    this.replayRepeats();
+    this.apply(coordinatorStep(this.coord, ev.type === 'tick' ? undefined : name, ev, this.deps.clock.now()));
   }
 
   private tick(): void {
     this.timer = undefined;
     this.timerAt = undefined;
     if (this.halted) return;
+    // Absorbed repeats first: the deadline that fired may have been pushed out meanwhile.
+    this.replayRepeats();
     // Woken early for a Master_Down deadline (arm()): sleep the last fraction of a millisecond.
-    // The deadline is re-read: an advert heard meanwhile has moved it, and then nothing is slept.
+    // The deadline is re-read after the replay: an advert heard meanwhile has moved it, and then
+    // nothing is slept.
     const down = this.nextMasterDown();
     if (down !== undefined) {
       const wait = down - this.deps.clock.now();
       if (wait > 0 && wait <= TAKEOVER_LEAD_MS + 1) Atomics.wait(this.sleepCell, 0, 0, wait + 0.05);
     }
-    const now = this.deps.clock.now();
-    const r = coordinatorStep(this.coord, undefined, { type: 'tick' }, now);
+    this.apply(coordinatorStep(this.coord, undefined, { type: 'tick' }, this.deps.clock.now()));
+  }
+
+  /** Adopts a coordinator result (computed from `this.coord` just before) and performs its effects. */
+  private apply(r: CoordinatorResult): readonly TaggedEffect[] {
     this.coord = r.state;
-    for (const { instance, effect } of r.effects) this.perform(instance, effect);
-    this.notifyGroups();
+    if (r.effects.length > 0) {
+      for (const { instance, effect } of r.effects) {
+        // Any state change ends absorbing: repeat.ts holds only for a steady BACKUP.
+        if (effect.type === 'LogTransition') this.disarm(this.insts.get(instance)!);
+        this.perform(instance, effect);
+      }
+      this.notifyGroups();
+    }
     this.arm(r.nextDeadline);
     this.checkStopped();
+    return r.effects;
+  }
+
+  /** Adds what the transport absorbed for `inst` to its counters and notes when the latest came. */
+  private collectRepeats(inst: Inst): void {
+    if (!inst.armed && inst.replayAt === undefined) return;
+    const got = inst.transport.repeats?.take();
+    if (!got) return;
+    inst.counters.rxAccepted += got.count;
+    const at = this.deps.clock.now() - got.agoMs;
+    if (inst.replayAt === undefined || at > inst.replayAt) inst.replayAt = at;
+  }
+
+  /**
+   * Replays absorbed repeats before any other input is processed, so the machines see events in
+   * arrival order: one advert step per instance, at the arrival time of its latest repeat (the
+   * earlier ones only moved the same deadline to an earlier time).
+   */
+  private replayRepeats(): void {
+    let batch: CoordinatorInput[] | undefined;
+    for (const [name, inst] of this.insts) {
+      this.collectRepeats(inst);
+      const at = inst.replayAt;
+      if (at === undefined) continue;
+      inst.replayAt = undefined;
+      const ev = inst.armed;
+      if (ev === undefined) continue; // disarmed by a transition since: nothing left to replay into
+      (batch ??= []).push({ target: name, event: ev, now: at });
+    }
+    // One batch (one coordinator copy, one timer update) for all instances: replays happen at
+    // every Master_Down check, for every instance (50 in the idle-CPU bench).
+    if (batch) this.apply(coordinatorSteps(this.coord, batch));
+  }
+
+  private disarm(inst: Inst): void {
+    if (inst.armed === undefined) return;
+    // Keep what was absorbed until now: counted, and replayed if still armed (it is not).
+    this.collectRepeats(inst);
+    inst.replayAt = undefined;
+    inst.armed = undefined;
+    inst.transport.repeats?.disarm();
   }
 
   private arm(deadline: number | undefined): void {
@@ -503,3 +575,4 @@ export class VrrpRuntime {
 export function createVrrpRuntime(opts: VrrpRuntimeOptions, deps: VrrpRuntimeDeps): VrrpRuntime {
   return new VrrpRuntime(opts, deps);
 }
+

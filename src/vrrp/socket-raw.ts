@@ -9,7 +9,7 @@
 //
 // Source addresses are set per packet (IP_PKTINFO / IPV6_PKTINFO), so instances with different
 // `unicast_src_ip` share a socket, and the socket stays unbound so it still hears multicast.
-import type { ReceivedVrrp, VrrpTransport } from './transport.js';
+import type { ReceivedVrrp, RepeatAbsorber, VrrpTransport } from './transport.js';
 import { execIp, primaryAddress, type IpRunner } from '../vip/iproute.js';
 import { loadNative, type HalbNative, type NativeRecv, type PollHandle } from '../native/addon.js';
 
@@ -31,13 +31,15 @@ export interface RawSocketStats {
   sendDropped: number;
   sendErrors: number;
   recvErrors: number;
+  /** Of `received`: repeats of an armed advert counted by the addon without waking JS. */
+  absorbed: number;
 }
 
 export type TransportErrorListener = (err: Error & { code?: string }) => void;
 
 /** One raw socket on one interface; created and reference-counted by RawSocketPool. */
 export class RawVrrpSocket {
-  readonly stats: RawSocketStats = { received: 0, malformed: 0, unknownVrid: 0, sent: 0, sendDropped: 0, sendErrors: 0, recvErrors: 0 };
+  readonly stats: RawSocketStats = { received: 0, malformed: 0, unknownVrid: 0, sent: 0, sendDropped: 0, sendErrors: 0, recvErrors: 0, absorbed: 0 };
   private readonly byVrid = new Map<number, Set<(p: ReceivedVrrp) => void>>();
   private readonly sniffers = new Set<(p: ReceivedVrrp) => void>();
   private readonly errorListeners = new Set<TransportErrorListener>();
@@ -45,6 +47,14 @@ export class RawVrrpSocket {
   private fd: number;
   private joined = false;
   refs = 0;
+  // Repeat-advert fast path (native/halb_native.c): VRIDs armed in the addon, and what was
+  // absorbed for each but not yet taken by its transport (count, performance.now() of the latest).
+  private readonly armed = new Set<number>();
+  private readonly repeatOut = new Float64Array(512);
+  private readonly absorbedCount = new Float64Array(256);
+  private readonly absorbedAt = new Float64Array(256);
+  /** The addon was asked in this synchronous turn; it cannot absorb anything before the turn ends. */
+  private repeatsFresh = false;
 
   constructor(
     private readonly native: HalbNative,
@@ -80,6 +90,10 @@ export class RawVrrpSocket {
   }
 
   subscribe(vrid: number | undefined, listener: (p: ReceivedVrrp) => void): () => void {
+    // Absorbing is only right when the one listener of a VRID asked for it: a sniffer or a second
+    // listener must see every packet.
+    if (vrid === undefined) for (const v of [...this.armed]) this.disarmRepeat(v);
+    else this.disarmRepeat(vrid);
     if (vrid === undefined) {
       this.sniffers.add(listener);
       return () => this.sniffers.delete(listener);
@@ -91,6 +105,54 @@ export class RawVrrpSocket {
       set.delete(listener);
       if (set.size === 0) this.byVrid.delete(vrid);
     };
+  }
+
+  /** Arms the addon to absorb repeats of `p` for `vrid`; false when not possible here. */
+  armRepeat(vrid: number, p: ReceivedVrrp): boolean {
+    if (this.fd < 0 || !this.poll || this.sniffers.size > 0 || this.byVrid.get(vrid)?.size !== 1) return false;
+    if (p.payload[1] !== vrid) return false;
+    try {
+      this.native.repeatArm(this.poll, vrid, p.src, p.dst, p.ttl, p.payload);
+    } catch (err) {
+      this.emitError(err);
+      return false;
+    }
+    this.armed.add(vrid);
+    return true;
+  }
+
+  disarmRepeat(vrid: number): void {
+    if (!this.armed.has(vrid)) return;
+    this.refreshRepeats();
+    this.armed.delete(vrid);
+    if (this.poll) this.native.repeatDisarm(this.poll, vrid);
+  }
+
+  /** Repeats absorbed for `vrid` since the last call (count, ms since the latest), if any. */
+  takeRepeats(vrid: number): { count: number; agoMs: number } | undefined {
+    this.refreshRepeats();
+    const count = this.absorbedCount[vrid]!;
+    if (count === 0) return undefined;
+    this.absorbedCount[vrid] = 0;
+    return { count, agoMs: Math.max(0, performance.now() - this.absorbedAt[vrid]!) };
+  }
+
+  /** One addon call per socket and synchronous turn collects every VRID's counts. */
+  private refreshRepeats(): void {
+    if (this.repeatsFresh || this.armed.size === 0 || !this.poll) return;
+    this.repeatsFresh = true;
+    queueMicrotask(() => (this.repeatsFresh = false));
+    const out = this.repeatOut;
+    if (this.native.repeatTake(this.poll, out) === 0) return;
+    const now = performance.now();
+    for (let v = 0; v < 256; v++) {
+      const c = out[2 * v]!;
+      if (c === 0) continue;
+      this.absorbedCount[v] = this.absorbedCount[v]! + c;
+      this.absorbedAt[v] = now - out[2 * v + 1]!;
+      this.stats.received += c;
+      this.stats.absorbed += c;
+    }
   }
 
   onError(listener: TransportErrorListener): () => void {
@@ -128,6 +190,7 @@ export class RawVrrpSocket {
     this.fd = -1;
     this.byVrid.clear();
     this.sniffers.clear();
+    this.armed.clear();
   }
 
   private emitError(err: unknown): void {
@@ -240,6 +303,7 @@ export class RawVrrpTransport implements VrrpTransport {
   private readonly unsubscribes: (() => void)[] = [];
   private readonly peers: readonly string[];
   private closed = false;
+  readonly repeats?: RepeatAbsorber;
 
   constructor(private readonly opts: RawTransportOptions) {
     this.family = opts.family;
@@ -253,6 +317,15 @@ export class RawVrrpTransport implements VrrpTransport {
     } catch (err) {
       opts.pool.release(this.socket);
       throw err;
+    }
+    const vrid = opts.vrid;
+    if (vrid !== undefined) {
+      const socket = this.socket;
+      this.repeats = {
+        arm: (p) => !this.closed && socket.armRepeat(vrid, p),
+        disarm: () => socket.disarmRepeat(vrid),
+        take: () => socket.takeRepeats(vrid),
+      };
     }
   }
 
@@ -286,6 +359,7 @@ export class RawVrrpTransport implements VrrpTransport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.opts.vrid !== undefined) this.socket.disarmRepeat(this.opts.vrid);
     for (const u of this.unsubscribes) u();
     this.opts.pool.release(this.socket);
   }

@@ -3,8 +3,9 @@
 // unicast sends reach the endpoint owning the destination address. Delivery is asynchronous
 // (next macrotask), as on a real network, so no runtime re-enters itself.
 // Links can be cut per endpoint to simulate a dead host or a partition.
-import type { ReceivedVrrp, VrrpTransport } from './transport.js';
+import type { ReceivedVrrp, RepeatAbsorber, VrrpTransport } from './transport.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6, VRRP_TTL } from './packet.js';
+import { sameReceived } from './repeat.js';
 
 export interface HubPacket extends ReceivedVrrp {
   /** Endpoint that sent it. */
@@ -16,6 +17,11 @@ export interface MemoryHubOptions {
   readonly ttl?: number;
   /** Keep the last N delivered packets for inspection (default 1000). */
   readonly keep?: number;
+  /**
+   * Endpoints offer the repeat-advert fast path (`VrrpTransport.repeats`) as the raw-socket
+   * transport does, so runtime tests exercise the replay logic; default off.
+   */
+  readonly absorbRepeats?: boolean;
 }
 
 export class MemoryHub {
@@ -26,7 +32,7 @@ export class MemoryHub {
   constructor(private readonly opts: MemoryHubOptions = {}) {}
 
   endpoint(localAddress: string, family: 4 | 6 = localAddress.includes(':') ? 6 : 4): MemoryEndpoint {
-    const ep = new MemoryEndpoint(this, localAddress, family);
+    const ep = new MemoryEndpoint(this, localAddress, family, this.opts.absorbRepeats ?? false);
     this.endpoints.add(ep);
     return ep;
   }
@@ -70,29 +76,62 @@ export class MemoryEndpoint implements VrrpTransport {
   linkUp = true;
   closed = false;
   private readonly listeners: Array<(p: ReceivedVrrp) => void> = [];
+  readonly repeats?: RepeatAbsorber;
+  /** Packets absorbed by the repeat fast path (not delivered to listeners). */
+  absorbed = 0;
+  private armed: ReceivedVrrp | undefined;
+  private pending = 0;
+  private lastAt = 0;
 
   constructor(
     private readonly hub: MemoryHub,
     readonly localAddress: string,
     readonly family: 4 | 6,
-  ) {}
+    absorbRepeats = false,
+  ) {
+    if (absorbRepeats) {
+      this.repeats = {
+        arm: (p) => {
+          // Like the raw socket: only with one listener, which is the one that asked.
+          if (this.closed || this.listeners.length !== 1) return false;
+          this.armed = { src: p.src, dst: p.dst, ttl: p.ttl, payload: p.payload.slice() };
+          return true;
+        },
+        disarm: () => (this.armed = undefined),
+        take: () => {
+          if (this.pending === 0) return undefined;
+          const r = { count: this.pending, agoMs: Math.max(0, performance.now() - this.lastAt) };
+          this.pending = 0;
+          return r;
+        },
+      };
+    }
+  }
 
   send(payload: Uint8Array, dest?: string): void {
     this.hub.deliver(this, payload, dest);
   }
 
   onPacket(listener: (p: ReceivedVrrp) => void): void {
+    this.armed = undefined;
     this.listeners.push(listener);
   }
 
   /** @internal */
   receive(p: HubPacket): void {
     const { from: _from, ...rx } = p;
+    if (this.armed && sameReceived(this.armed, rx)) {
+      this.pending++;
+      this.absorbed++;
+      this.lastAt = performance.now();
+      return;
+    }
     for (const l of this.listeners) l(rx);
   }
 
   close(): void {
     this.closed = true;
+    this.armed = undefined;
     this.listeners.length = 0;
     this.hub.remove(this);
   }

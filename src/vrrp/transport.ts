@@ -12,6 +12,21 @@ export interface ReceivedVrrp {
   readonly ifindex?: number;
 }
 
+/**
+ * Optional repeat-advert fast path of a transport (docs/vrrp-io.md, native/halb_native.c): once
+ * armed with an accepted packet, the transport counts later packets identical to it (source,
+ * destination, TTL, payload) instead of delivering them; the runtime collects them with `take()`
+ * and replays them through the state machine at the time they arrived.
+ */
+export interface RepeatAbsorber {
+  /** Absorb later packets identical to `p`; false when the transport cannot (nothing changed). */
+  arm(p: ReceivedVrrp): boolean;
+  /** Deliver every packet again; counts not yet taken stay available to `take()`. */
+  disarm(): void;
+  /** Packets absorbed since the last call and how long ago (ms) the latest arrived; undefined when none. */
+  take(): { readonly count: number; readonly agoMs: number } | undefined;
+}
+
 export interface VrrpTransport {
   readonly family: 4 | 6;
   /** Our primary address on the interface (source of adverts). */
@@ -20,4 +35,6 @@ export interface VrrpTransport {
   send(payload: Uint8Array, dest?: string): void;
   onPacket(listener: (p: ReceivedVrrp) => void): void;
   close(): void;
+  /** Present when the transport can absorb repeated adverts for this instance. */
+  readonly repeats?: RepeatAbsorber;
 }

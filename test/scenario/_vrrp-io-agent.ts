@@ -5,17 +5,22 @@ import { RawSocketPool, openRawTransport, type RawVrrpTransport } from '../../sr
 import { LinuxVipManager } from '../../src/vip/linux.js';
 import { LinuxInterfaceWatcher } from '../../src/vip/interface-watch.js';
 import type { VirtualAddress } from '../../src/config/model-vrrp.js';
+import type { ReceivedVrrp } from '../../src/vrrp/transport.js';
 
 type Cmd =
   | { id: number; op: 'open'; tid: string; family: 4 | 6; ifname: string; vrid?: number; unicastSrcIp?: string; unicastPeers?: string[] }
   | { id: number; op: 'send'; tid: string; hex: string; dest?: string }
   | { id: number; op: 'close'; tid: string }
   | { id: number; op: 'vip'; action: 'add' | 'remove' | 'announce' | 'cleanup'; vip?: VirtualAddress; ifname?: string; runDir: string; count?: number }
-  | { id: number; op: 'watch'; interfaces: string[] };
+  | { id: number; op: 'watch'; interfaces: string[] }
+  /** Repeat fast path: arm with the last packet received on `tid`; take the absorbed count. */
+  | { id: number; op: 'arm'; tid: string }
+  | { id: number; op: 'take'; tid: string };
 
 const out = (o: unknown): void => void process.stdout.write(JSON.stringify(o) + '\n');
 const pool = new RawSocketPool();
 const transports = new Map<string, RawVrrpTransport>();
+const lastPacket = new Map<string, ReceivedVrrp>();
 const vips = new Map<string, LinuxVipManager>();
 let watcher: LinuxInterfaceWatcher | undefined;
 
@@ -31,7 +36,10 @@ async function handle(c: Cmd): Promise<unknown> {
       const t = await openRawTransport({ ...c, pool });
       transports.set(c.tid, t);
       const tid = c.tid;
-      t.onPacket((p) => out({ event: 'packet', tid, src: p.src, dst: p.dst, ttl: p.ttl, ifindex: p.ifindex, hex: Buffer.from(p.payload).toString('hex') }));
+      t.onPacket((p) => {
+        lastPacket.set(tid, p);
+        out({ event: 'packet', tid, src: p.src, dst: p.dst, ttl: p.ttl, ifindex: p.ifindex, hex: Buffer.from(p.payload).toString('hex') });
+      });
       t.onError((e) => out({ event: 'error', tid, code: e.code, message: e.message }));
       return { localAddress: t.localAddress };
     }
@@ -51,6 +59,15 @@ async function handle(c: Cmd): Promise<unknown> {
       else if (c.action === 'announce') return { sent: await m.announceBurst(c.vip!, c.ifname!, c.count ?? 1) };
       else await m.cleanupStale();
       return { owned: m.ownedAddresses(), stateFile: m.stateFile };
+    }
+    case 'arm': {
+      const t = transports.get(c.tid)!;
+      const p = lastPacket.get(c.tid);
+      return { armed: p !== undefined && t.repeats !== undefined && t.repeats.arm(p) };
+    }
+    case 'take': {
+      const t = transports.get(c.tid)!;
+      return { taken: t.repeats?.take() ?? null, stats: t.stats };
     }
     case 'watch': {
       watcher = new LinuxInterfaceWatcher({ interfaces: c.interfaces, onError: (e) => out({ event: 'error', message: e.message }) });

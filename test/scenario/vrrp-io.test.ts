@@ -214,6 +214,27 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     assert.ok(b.packets('m4').every((p) => p.hex.slice(2, 4) === '33'), 'only VRID 51 delivered');
   });
 
+  await t.test('repeat fast path (addon): identical packets are counted without reaching JS; any other packet is delivered', async () => {
+    const adv = vrrpV2(51, 100, ['192.168.77.50']);
+    await a.ok({ op: 'send', tid: 'm4', hex: adv.toString('hex') });
+    await b.waitPacket('m4', (p) => p.hex === adv.toString('hex'));
+    assert.equal((await b.ok({ op: 'arm', tid: 'm4' })).armed, true);
+    const before = b.packets('m4').length;
+    for (let i = 0; i < 5; i++) await a.ok({ op: 'send', tid: 'm4', hex: adv.toString('hex') });
+    const other = vrrpV2(51, 101, ['192.168.77.50']);
+    await a.ok({ op: 'send', tid: 'm4', hex: other.toString('hex') });
+    await b.waitPacket('m4', (p) => p.hex === other.toString('hex'));
+    await a.ok({ op: 'send', tid: 'm4', hex: adv.toString('hex') }); // after the different one: still absorbed
+    await sleep(ms(300));
+    assert.equal(b.packets('m4').length, before + 1, 'only the different packet reached JS');
+    const r = await b.ok({ op: 'take', tid: 'm4' });
+    const taken = r.taken as { count: number; agoMs: number };
+    assert.equal(taken.count, 6, 'every repeat counted');
+    assert.ok(taken.agoMs >= 0 && taken.agoMs < ms(5000), `age of the latest (${taken.agoMs} ms)`);
+    assert.equal((r.stats as { absorbed: number }).absorbed, 6);
+    assert.equal((await b.ok({ op: 'take', tid: 'm4' })).taken, null, 'counts are taken once');
+  });
+
   await t.test('IPv4 unicast: sent to each peer from unicast_src_ip with TTL 255', async () => {
     // A secondary address as unicast_src_ip proves the per-packet source, not the kernel's choice.
     await lab.exec(A, 'ip', ['addr', 'add', '192.168.77.21/24', 'dev', 'eth0']);
@@ -235,6 +256,19 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     await a.ok({ op: 'send', tid: 'm6', hex: adv.toString('hex') });
     const p = await b.waitPacket('m6');
     assert.deepEqual({ src: p.src, dst: p.dst, ttl: p.ttl, hex: p.hex }, { src, dst: 'ff02::12', ttl: 255, hex: adv.toString('hex') });
+  });
+
+  await t.test('repeat fast path over IPv6: source, destination and hop limit are part of the match', async () => {
+    const src = (b.packets('m6')[0]!).src;
+    const adv = vrrpV3v6(53, 100, ['fd77::50'], src, 'ff02::12');
+    assert.equal((await b.ok({ op: 'arm', tid: 'm6' })).armed, true);
+    const before = b.packets('m6').length;
+    for (let i = 0; i < 3; i++) await a.ok({ op: 'send', tid: 'm6', hex: adv.toString('hex') });
+    const other = vrrpV3v6(53, 90, ['fd77::50'], src, 'ff02::12');
+    await a.ok({ op: 'send', tid: 'm6', hex: other.toString('hex') });
+    await b.waitPacket('m6', (p) => p.hex === other.toString('hex'));
+    assert.equal(b.packets('m6').length, before + 1);
+    assert.equal(((await b.ok({ op: 'take', tid: 'm6' })).taken as { count: number }).count, 3);
   });
 
   await t.test('IPv6 unicast: sent to the peer from unicast_src_ip with hop limit 255', async () => {

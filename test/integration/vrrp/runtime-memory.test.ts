@@ -3,7 +3,7 @@
 // the monotonic clock with v3 adverts of 100 ms (scaled by HALB_TEST_TIMESCALE).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryHub } from '../../../src/vrrp/transport-memory.js';
+import { MemoryHub, type MemoryEndpoint } from '../../../src/vrrp/transport-memory.js';
 import { MemoryVipManager } from '../../../src/vip/memory.js';
 import { VrrpRuntime, type NotifyRunner } from '../../../src/vrrp/runtime.js';
 import { monotonicClock } from '../../../src/util/clock.js';
@@ -51,11 +51,14 @@ interface Router {
   addr: string;
   rt: VrrpRuntime;
   vips: LoggingVips;
+  ep: MemoryEndpoint;
   transitions: Array<{ instance: string; from: Phase; to: Phase; reason: string; at: number }>;
 }
 
+// Endpoints offer the repeat-advert fast path like the raw-socket transport, so every test here
+// also runs the runtime's replay of absorbed repeats.
 function lab(t: { after: (f: () => unknown) => void }) {
-  const hub = new MemoryHub();
+  const hub = new MemoryHub({ absorbRepeats: true });
   const lan: LanOp[] = [];
   const routers: Router[] = [];
   t.after(async () => {
@@ -73,7 +76,7 @@ function lab(t: { after: (f: () => unknown) => void }) {
     const ep = hub.endpoint(addr);
     const notify: NotifyRunner | undefined = hooks.notify ? { notify: hooks.notify } : undefined;
     const rt = new VrrpRuntime({ instances: insts, ...extra }, { clock: monotonicClock, logger: silentLogger(), vips, transportFor: () => ep, ...(notify ? { notify } : {}) });
-    const r: Router = { name, addr, rt, vips, transitions: [] };
+    const r: Router = { name, addr, rt, vips, ep, transitions: [] };
     rt.onTransition((instance, from, to, reason) => r.transitions.push({ instance, from, to, reason, at: performance.now() }));
     routers.push(r);
     return r;
@@ -112,6 +115,31 @@ test('three routers elect the highest priority; only it holds the VIP', async (t
   const c = r2.rt.counters().VI_1!;
   assert.ok(c.rxAccepted >= 3, `r2 accepted adverts (${c.rxAccepted})`);
   assert.equal(Object.values(c.rxRejected).reduce((a, b) => a + b, 0), 0);
+});
+
+test('repeat fast path: a backup stays BACKUP on absorbed repeats, counts them, and still takes over on host death', async (t) => {
+  const { router, hub } = lab(t);
+  const r1 = router('r1', '10.0.0.1', [inst(150)]);
+  const r2 = router('r2', '10.0.0.2', [inst(100)]);
+  for (const r of [r1, r2]) r.rt.start();
+  await until('r1 master', () => state(r1) === 'MASTER' && state(r2) === 'BACKUP');
+  const before = r2.rt.counters().VI_1!.rxAccepted;
+  // Several Master_Down_Intervals (3 adverts + skew each) of repeats, most of them absorbed:
+  // the backup must keep replaying them or it would wrongly take over.
+  await sleep(12 * ADVERT);
+  assert.deepEqual([state(r1), state(r2)], ['MASTER', 'BACKUP']);
+  const accepted = r2.rt.counters().VI_1!.rxAccepted - before;
+  assert.ok(accepted >= 8, `r2 counted the absorbed repeats as accepted (${accepted})`);
+  assert.ok(r2.ep.absorbed >= 5, `most repeats were absorbed by the transport (${r2.ep.absorbed})`);
+  assert.equal(r2.transitions.filter((x) => x.to === 'MASTER').length, 0);
+  // Host death right after an advert: takeover after Master_Down_Interval from the last one heard.
+  hub.setLink('10.0.0.1', false);
+  const died = performance.now();
+  await until('r2 master', () => state(r2) === 'MASTER');
+  const took = performance.now() - died;
+  const mdi = 3 * ADVERT + Math.floor(((256 - 100) * (ADVERT / 10)) / 256) * 10;
+  assert.ok(took <= mdi + 3 * ADVERT, `takeover after ${Math.round(took)} ms, Master_Down_Interval ${mdi} ms`);
+  assert.ok(took >= mdi - ADVERT - 20, `not before Master_Down_Interval from the last advert (${Math.round(took)} ms)`);
 });
 
 test('master host dies: the next backup takes over after Master_Down_Interval', async (t) => {

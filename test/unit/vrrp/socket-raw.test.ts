@@ -65,9 +65,40 @@ class FakeNative implements HalbNative {
   sendUnsolicitedNa(): number {
     return 0;
   }
+  // The addon's repeat filter, modelled: identical packets for an armed VRID are counted, not queued.
+  armedRepeats = new Map<number, { src: string; dst: string; ttl: number; bytes: string; count: number }>();
+  repeatArm(_h: PollHandle, vrid: number, src: string, dst: string, ttl: number, payload: Uint8Array): void {
+    this.calls.push(`repeatArm ${vrid}`);
+    this.armedRepeats.set(vrid, { src, dst, ttl, bytes: Buffer.from(payload).toString('hex'), count: 0 });
+  }
+  repeatDisarm(_h: PollHandle, vrid: number): void {
+    this.calls.push(`repeatDisarm ${vrid}`);
+    this.armedRepeats.delete(vrid);
+  }
+  repeatTake(_h: PollHandle, out: Float64Array): number {
+    out.fill(0);
+    let n = 0;
+    for (const [v, r] of this.armedRepeats) {
+      if (r.count === 0) continue;
+      out[2 * v] = r.count;
+      out[2 * v + 1] = 1;
+      r.count = 0;
+      n++;
+    }
+    return n;
+  }
   deliver(...pkts: Partial<NativeRecv>[]): void {
-    for (const p of pkts) this.queue.push({ src: '10.0.0.2', dst: '224.0.0.18', ttl: 255, ifindex: 7, payload: Buffer.from([0x21, 1]), truncated: false, ...p });
-    this.onReadable!(null);
+    let forJs = false;
+    for (const p of pkts) {
+      const r: NativeRecv = { src: '10.0.0.2', dst: '224.0.0.18', ttl: 255, ifindex: 7, payload: Buffer.from([0x21, 1]), truncated: false, ...p };
+      const a = this.armedRepeats.get(r.payload[1]!);
+      if (a && a.src === r.src && a.dst === r.dst && a.ttl === r.ttl && a.bytes === r.payload.toString('hex')) a.count++;
+      else {
+        this.queue.push(r);
+        forJs = true;
+      }
+    }
+    if (forJs) this.onReadable!(null);
   }
 }
 
@@ -101,7 +132,7 @@ test('packets are demultiplexed by VRID; unknown VRIDs and malformed datagrams a
   );
   assert.deepEqual(got1.map((p) => [p.src, p.ttl, p.payload[2]]), [['10.0.0.2', 255, 100]]);
   assert.deepEqual(got2.map((p) => p.src), ['10.0.0.3']);
-  assert.deepEqual({ ...t1.stats }, { received: 5, malformed: 2, unknownVrid: 1, sent: 0, sendDropped: 0, sendErrors: 0, recvErrors: 0 });
+  assert.deepEqual({ ...t1.stats }, { received: 5, malformed: 2, unknownVrid: 1, sent: 0, sendDropped: 0, sendErrors: 0, recvErrors: 0, absorbed: 0 });
 });
 
 test('unicast: one send per peer from unicast_src_ip, no multicast join; explicit dest wins', () => {
@@ -157,4 +188,46 @@ test('openRawTransport looks up the primary address; a missing interface or addr
   const none = async () => ({ stdout: '[{"ifindex":7,"ifname":"eth0","addr_info":[]}]', stderr: '' });
   await assert.rejects(openRawTransport({ family: 4, ifname: 'eth0', pool, ip: none }), { code: 'EADDRNOTAVAIL' });
   assert.throws(() => new RawVrrpTransport({ family: 4, ifname: 'eth9', localAddress: '10.0.0.1', pool }), { code: 'ENODEV' });
+});
+
+test('repeat fast path: armed by the one listener of a VRID, counted, disarmed for a second listener or a sniffer', async () => {
+  const n = new FakeNative();
+  const pool = new RawSocketPool(n);
+  const t1 = new RawVrrpTransport({ family: 4, ifname: 'eth0', vrid: 1, localAddress: '10.0.0.1', pool });
+  const got: ReceivedVrrp[] = [];
+  t1.onPacket((p) => got.push(p));
+  n.deliver({ payload: Buffer.from([0x31, 1, 100]) });
+  assert.equal(got.length, 1);
+  assert.ok(t1.repeats, 'a per-VRID transport offers the fast path');
+  assert.equal(t1.repeats.arm(got[0]!), true);
+  n.deliver({ payload: Buffer.from([0x31, 1, 100]) }, { payload: Buffer.from([0x31, 1, 100]) });
+  assert.equal(got.length, 1, 'identical repeats are absorbed');
+  n.deliver({ payload: Buffer.from([0x31, 1, 0]) }, { payload: Buffer.from([0x31, 1, 100]), src: '10.0.0.3' }, { payload: Buffer.from([0x31, 1, 100]), ttl: 254 });
+  assert.equal(got.length, 4, 'other bytes, another source or another TTL reach the listener');
+  const taken = t1.repeats.take();
+  assert.equal(taken?.count, 2);
+  assert.ok(taken!.agoMs >= 0);
+  assert.equal(t1.repeats.take(), undefined, 'counts are taken once');
+  assert.equal(t1.stats.absorbed, 2);
+  // The addon absorbs only between JS turns (its poll callback); the socket asks it once per turn.
+  await new Promise((r) => setImmediate(r));
+  // A second listener on the VRID must see every packet: the socket disarms, keeping the counts.
+  n.deliver({ payload: Buffer.from([0x31, 1, 100]) });
+  const t2 = new RawVrrpTransport({ family: 4, ifname: 'eth0', vrid: 1, localAddress: '10.0.0.1', pool });
+  t2.onPacket(() => {});
+  assert.ok(n.calls.includes('repeatDisarm 1'));
+  assert.equal(t1.repeats.take()?.count, 1, 'absorbed before the disarm is still reported');
+  assert.equal(t1.repeats.arm(got[0]!), false, 'two listeners: no fast path');
+  n.deliver({ payload: Buffer.from([0x31, 1, 100]) });
+  assert.equal(got.length, 5);
+  t2.close();
+  assert.equal(t1.repeats.arm(got[0]!), true);
+  await new Promise((r) => setImmediate(r));
+  // A sniffer disarms every VRID.
+  const sniff = new RawVrrpTransport({ family: 4, ifname: 'eth0', localAddress: '10.0.0.1', pool });
+  sniff.onPacket(() => {});
+  assert.equal(n.armedRepeats.size, 0);
+  assert.equal(t1.repeats.arm(got[0]!), false);
+  sniff.close();
+  t1.close();
 });
