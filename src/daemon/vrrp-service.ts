@@ -55,7 +55,8 @@ export class VrrpService {
 
   async start(): Promise<void> {
     const cfg = this.vrrp;
-    const vips = new LinuxVipManager(this.opts.runDir ? { runDir: this.opts.runDir } : {});
+    const ipv6 = cfg.instances.some((i) => [...i.virtualAddresses, ...i.virtualAddressesExcluded].some((a) => a.family === 6));
+    const vips = new LinuxVipManager({ ...(this.opts.runDir ? { runDir: this.opts.runDir } : {}), ipv6 });
     this.vips = vips;
     await vips.cleanupStale();
     const pool = new RawSocketPool();
