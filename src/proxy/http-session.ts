@@ -24,7 +24,7 @@ import { dispatch, newDispatchState, nextAfterFailure, type DispatchState } from
 import { errorResponse } from './error-responses.js';
 import { ChunkedScanner } from './http/chunked.js';
 import { parseRequestHead, parseResponseHead, requestBodyKind, responseBodyKind, type RequestHead, type ResponseHead } from './http/head-parser.js';
-import { isIdempotent, rewriteRequestHead } from './http/rewrite.js';
+import { isIdempotent, rewriteRequestHead, withConnectionClose } from './http/rewrite.js';
 import { ServerConn, type ServerConnOwner } from './server-conn.js';
 import type { PassiveFailure } from '../health/types.js';
 import { enableFastRead, onData } from './fast-read.js';
@@ -97,6 +97,8 @@ export class HttpSession implements ServerConnOwner {
   private scanFrom = 0;
   private requestsServed = 0;
   private httpRequestTimer: NodeJS.Timeout | undefined;
+  /** This exchange: the client asked to close, its Connection header was not passed to the server. */
+  private closeKept = false;
   private readonly clientAddr: string;
   private readonly clientPort: number;
   private clientEnded = false;
@@ -299,8 +301,13 @@ export class HttpSession implements ServerConnOwner {
       const except = be.cfg.forwardFor ? this.ctx.backendXffExcept(be) : this.fe.xffExcept;
       if (!except || !except(this.clientAddr)) add.push(`${ff.header}: ${this.clientAddr}`);
     }
-    const forceClose = (this.fe.cfg.httpServerClose || be.cfg.httpServerClose) && !req.connUpgrade && !req.connClose;
-    return rewriteRequestHead(buf, req, { add, forceClose });
+    const serverClose = this.fe.cfg.httpServerClose || be.cfg.httpServerClose;
+    const forceClose = serverClose && !req.connUpgrade && !req.connClose;
+    // An HTTP/1.1 client's "Connection: close" ends the client connection only: the server
+    // connection goes back to the pool (a fresh server connection per request costs the server
+    // and us a handshake and a teardown each; HAProxy keeps them too).
+    this.closeKept = !serverClose && req.connClose && req.versionMinor === 1 && !req.connUpgrade;
+    return rewriteRequestHead(buf, req, { add, forceClose, dropConnection: this.closeKept });
   }
 
   private connectTo(server: ServerRuntime | undefined): void {
@@ -553,19 +560,28 @@ export class HttpSession implements ServerConnOwner {
       this.resLeft = kind.kind === 'length' ? kind.n : 0;
       this.resChunks = kind.kind === 'chunked' ? new ChunkedScanner() : undefined;
       if (head.teAndCl) this.serverTainted = true;
-      this.bytesOut += head.length;
+      // The client asked to close but the server connection stays open (buildOutHead): tell the
+      // client in the response, since the server did not.
+      let out = buf;
+      let hl = head.length;
+      if (this.closeKept && !head.connClose) {
+        const h = withConnectionClose(buf.subarray(0, head.length));
+        hl = h.length;
+        out = rest ? Buffer.concat([h, rest]) : h;
+      }
+      this.bytesOut += hl;
       if (this.resBody === Body.None) {
-        this.writeClient(rest ? buf.subarray(0, head.length) : buf);
+        this.writeClient(rest ? out.subarray(0, hl) : out);
         if (rest) this.serverTainted = true; // bytes after a bodiless response: do not reuse
         this.responseDone();
         return;
       }
       if (!rest) {
-        this.writeClient(buf);
+        this.writeClient(out);
         return;
       }
       // Head and (part of) the body arrived together: forward them in one write (one syscall).
-      this.feedResponseBody(buf, head.length);
+      this.feedResponseBody(out, hl);
       return;
     }
   }
@@ -628,7 +644,7 @@ export class HttpSession implements ServerConnOwner {
     const serverKeep =
       !this.serverTainted &&
       this.resBody !== Body.Close &&
-      !req.connClose &&
+      (!req.connClose || this.closeKept) &&
       (req.versionMinor === 1 || req.connKeepAlive) &&
       !res.connClose &&
       (res.versionMinor === 1 || res.connKeepAlive) &&
@@ -682,6 +698,7 @@ export class HttpSession implements ServerConnOwner {
     this.resChunks = undefined;
     this.reqDone = true;
     this.resDone = false;
+    this.closeKept = false;
     this.tReq = -1;
     this.tConnect = -1;
     this.tResp = -1;

@@ -9,12 +9,19 @@ export interface HeadRewrite {
   readonly add: readonly string[];
   /** Replace any Connection/Keep-Alive headers by "Connection: close". */
   readonly forceClose: boolean;
+  /**
+   * Drop the client's Connection/Keep-Alive headers (its "close" concerns the client side only):
+   * the server connection stays reusable, as HAProxy keeps server connections alive whatever
+   * the client asked. Ignored with forceClose.
+   */
+  readonly dropConnection?: boolean;
 }
 
 export function rewriteRequestHead(buf: Buffer, head: RequestHead, rw: HeadRewrite): Buffer {
   const raw = buf.subarray(head.start, head.length);
-  if (rw.add.length === 0 && !rw.forceClose) return raw;
-  if (rw.forceClose && head.hasConnectionHeader) {
+  const drop = !rw.forceClose && rw.dropConnection === true && head.hasConnectionHeader;
+  if (rw.add.length === 0 && !rw.forceClose && !drop) return raw;
+  if ((rw.forceClose && head.hasConnectionHeader) || drop) {
     // Rebuild: request line + kept fields + additions.
     const lineEnd = raw.indexOf(0x0a);
     const requestLine = raw.toString('latin1', 0, lineEnd > 0 && raw[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd);
@@ -26,7 +33,7 @@ export function rewriteRequestHead(buf: Buffer, head: RequestHead, rw: HeadRewri
       out += `${h[i]}: ${h[i + 1]}\r\n`;
     }
     for (const a of rw.add) out += a + '\r\n';
-    out += 'Connection: close\r\n\r\n';
+    out += rw.forceClose ? 'Connection: close\r\n\r\n' : '\r\n';
     return Buffer.from(out, 'latin1');
   }
   // Insert before the terminating empty line ("\r\n" or a bare "\n").
@@ -52,3 +59,14 @@ export function isIdempotent(method: string): boolean {
       return false;
   }
 }
+
+/**
+ * A response head with "Connection: close" added before its final empty line (RFC 9112 §9.6:
+ * a server closing after this response should say so), for a client that asked to close while
+ * the server connection stays open.
+ */
+export function withConnectionClose(head: Buffer): Buffer {
+  const termLen = head.length >= 2 && head[head.length - 2] === 0x0d ? 2 : 1;
+  return Buffer.concat([head.subarray(0, head.length - termLen), CLOSE_LINE]);
+}
+const CLOSE_LINE = Buffer.from('Connection: close\r\n\r\n', 'latin1');

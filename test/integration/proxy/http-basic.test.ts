@@ -165,3 +165,41 @@ test('dontlognull: a connection without a request is not logged, with it off it 
   await h.log.waitFor((x) => x.frontend === 'loud');
   assert.equal(h.log.lines.filter((x) => x.frontend === 'quiet').length, 0);
 });
+
+test('a client "Connection: close" closes the client side only: the server connection is pooled, the response says close', async (t) => {
+  let conns = 0;
+  const seenConnection: (string | undefined)[] = [];
+  const a = cleanup(
+    t,
+    await startHttpBackend('a', (req, res) => {
+      seenConnection.push(req.headers.connection);
+      res.end('a');
+    }),
+  );
+  a.server.on('connection', () => conns++);
+  const h = await startProxy(t, [frontend('fe', 'be')], [backend('be', [server('a', a.port)])]);
+  for (let i = 0; i < 5; i++) {
+    // A fresh client connection per request, as health probes and curl do.
+    const got = await rawExchange(h.port(), `GET /${i} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, { timeoutMs: 3000 });
+    assert.match(got, /^HTTP\/1\.1 200 /);
+    assert.match(got, /\r\nConnection: close\r\n/i, 'the client is told the connection closes');
+    assert.match(got, /\r\n\r\na$/, 'body intact after the added header');
+  }
+  assert.equal(conns, 1, 'one server connection served all five client connections');
+  assert.deepEqual(seenConnection, [undefined, undefined, undefined, undefined, undefined], "the client's close was not passed on");
+  await h.log.waitFor(() => h.log.lines.length >= 5);
+  assert.equal(h.log.lines.length, 5);
+  assert.ok(h.log.lines.every((l) => l.status === 200 && l.termination === '--'));
+});
+
+test('with http-server-close, a client "Connection: close" still closes the server connection too', async (t) => {
+  let conns = 0;
+  const a = cleanup(t, await startHttpBackend('a'));
+  a.server.on('connection', () => conns++);
+  const h = await startProxy(t, [frontend('fe', 'be', { httpServerClose: true })], [backend('be', [server('a', a.port)])]);
+  for (let i = 0; i < 3; i++) {
+    const got = await rawExchange(h.port(), `GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, { timeoutMs: 3000 });
+    assert.match(got, /^HTTP\/1\.1 200 /);
+  }
+  assert.equal(conns, 3);
+});
