@@ -7,7 +7,7 @@
 // `node dist/bench/failover-timeline.js [--software keepalived,halb] [--advert 0.1] [--version 3] [--repeat N]`
 import { pathToFileURL } from 'node:url';
 import { VrrpLab } from '../src/lab/vrrp-lab.js';
-import { requireRoot } from '../src/lab/root.js';
+import { exitUnlessRoot, optionReader } from './cli.js';
 import { AdvertWatcher, Capture } from '../src/lab/capture.js';
 import { run } from '../src/lab/run.js';
 import { SOFTWARE_KINDS, type SoftwareKind } from '../src/lab/node-software.js';
@@ -93,15 +93,8 @@ async function once(kind: SoftwareKind, version: 2 | 3, advertInt: number): Prom
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
-  const opt = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const skipped = await requireRoot();
-  if (skipped) {
-    process.stderr.write(`failover-timeline: ${skipped}\n`);
-    process.exit(0);
-  }
+  const opt = optionReader(args);
+  await exitUnlessRoot('failover-timeline');
   const kinds = (opt('--software') ?? SOFTWARE_KINDS.join(',')).split(',') as SoftwareKind[];
   const advertInt = Number(opt('--advert') ?? '0.1');
   const version = Number(opt('--version') ?? (advertInt < 1 ? '3' : '2')) as 2 | 3;

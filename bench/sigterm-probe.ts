@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { VrrpLab } from '../src/lab/vrrp-lab.js';
-import { requireRoot } from '../src/lab/root.js';
+import { exitUnlessRoot, optionReader } from './cli.js';
 import { Capture } from '../src/lab/capture.js';
 import { run } from '../src/lab/run.js';
 
@@ -42,15 +42,8 @@ async function once(i: number, version: 2 | 3, advertInt: number, unicast: boole
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
-  const opt = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const skipped = await requireRoot();
-  if (skipped) {
-    process.stderr.write(`sigterm-probe: ${skipped}\n`);
-    process.exit(0);
-  }
+  const opt = optionReader(args);
+  await exitUnlessRoot('sigterm-probe');
   const runs = Number(opt('--runs') ?? '6');
   const advert = Number(opt('--advert') ?? '1');
   const version = Number(opt('--version') ?? '2') as 2 | 3;

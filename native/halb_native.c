@@ -35,61 +35,18 @@
 #include <malloc.h>
 #endif
 
+#include "napi_helpers.h"
 #include "takeover.h"
 
 #define RECV_BUF 65536  // largest IP datagram; VRRP fits in far less, truncation is reported
 
-// ---------------------------------------------------------------- errors and argument helpers
-
-static napi_value throw_errno(napi_env env, const char *syscall, int err) {
-  char code[32];
-  const char *name = strerrorname_np(err);  // glibc >= 2.32
-  if (name) snprintf(code, sizeof code, "%s", name); else snprintf(code, sizeof code, "E%d", err);
-  char msg[256];
-  snprintf(msg, sizeof msg, "%s: %s (%s)", syscall, strerror(err), code);
-  napi_value jcode, jmsg, error, jerrno, jsys;
-  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &jcode);
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &jmsg);
-  napi_create_error(env, jcode, jmsg, &error);
-  napi_create_int32(env, -err, &jerrno);
-  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &jsys);
-  napi_set_named_property(env, error, "errno", jerrno);
-  napi_set_named_property(env, error, "syscall", jsys);
-  napi_throw(env, error);
-  return NULL;
-}
-
-static napi_value throw_arg(napi_env env, const char *msg) {
-  napi_throw_type_error(env, "ERR_INVALID_ARG", msg);
-  return NULL;
-}
-
-// Fetch up to `n` arguments; missing ones are `undefined`.
-static int get_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv) {
-  size_t argc = n;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return 0;
-  napi_value undef;
-  napi_get_undefined(env, &undef);
-  for (size_t i = argc; i < n; i++) argv[i] = undef;
-  return 1;
-}
-
-static int arg_int(napi_env env, napi_value v, int32_t *out) {
-  return napi_get_value_int32(env, v, out) == napi_ok;
-}
+// ---------------------------------------------------------------- argument helpers
+// (errors, argument fetching, ints and strings: napi_helpers.h, shared with the takeover files)
 
 static int arg_present(napi_env env, napi_value v) {
   napi_valuetype t;
   napi_typeof(env, v, &t);
   return t != napi_undefined && t != napi_null;
-}
-
-// Copies a JS string into buf (NUL terminated); fails on non-strings and on strings that do not
-// fit (rather than silently truncating an interface name or address).
-static int arg_str(napi_env env, napi_value v, char *buf, size_t size) {
-  size_t len;
-  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok || len >= size) return 0;
-  return napi_get_value_string_utf8(env, v, buf, size, &len) == napi_ok;
 }
 
 static int arg_bool(napi_env env, napi_value v, bool *out) {
@@ -100,12 +57,6 @@ static napi_value undefined(napi_env env) {
   napi_value u;
   napi_get_undefined(env, &u);
   return u;
-}
-
-static napi_value int_value(napi_env env, int32_t n) {
-  napi_value v;
-  napi_create_int32(env, n, &v);
-  return v;
 }
 
 static int socket_family(int fd, int *family) {
@@ -145,21 +96,21 @@ static int set_int_opt(int fd, int level, int name, int value) {
 static napi_value open_raw(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int32_t fam, proto;
-  if (!get_args(env, info, 2, argv) || !arg_int(env, argv[0], &fam) || !arg_int(env, argv[1], &proto) ||
+  if (!hn_args(env, info, 2, argv) || !hn_int(env, argv[0], &fam) || !hn_int(env, argv[1], &proto) ||
       (fam != 4 && fam != 6) || proto < 0 || proto > 255)
-    return throw_arg(env, "openRaw(family: 4|6, protocol: 0..255)");
+    return hn_throw_arg(env, "openRaw(family: 4|6, protocol: 0..255)");
   int domain = fam == 4 ? AF_INET : AF_INET6;
   int fd = socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
-  if (fd < 0) return throw_errno(env, "socket", errno);
+  if (fd < 0) return hn_throw_errno(env, "socket", errno);
   int rc = fam == 4 ? set_int_opt(fd, IPPROTO_IP, IP_PKTINFO, 1)
                     : (set_int_opt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) ||
                        set_int_opt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1));
   if (rc != 0) {
     int e = errno;
     close(fd);
-    return throw_errno(env, "setsockopt(PKTINFO)", e);
+    return hn_throw_errno(env, "setsockopt(PKTINFO)", e);
   }
-  return int_value(env, fd);
+  return hn_int_value(env, fd);
 }
 
 // bindToDevice(fd, ifname): receive only what arrives on, and send only out of, this interface.
@@ -167,10 +118,10 @@ static napi_value bind_to_device(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int32_t fd;
   char ifname[IFNAMSIZ];
-  if (!get_args(env, info, 2, argv) || !arg_int(env, argv[0], &fd) || !arg_str(env, argv[1], ifname, sizeof ifname))
-    return throw_arg(env, "bindToDevice(fd, ifname)");
+  if (!hn_args(env, info, 2, argv) || !hn_int(env, argv[0], &fd) || !hn_str(env, argv[1], ifname, sizeof ifname))
+    return hn_throw_arg(env, "bindToDevice(fd, ifname)");
   if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) != 0)
-    return throw_errno(env, "setsockopt(SO_BINDTODEVICE)", errno);
+    return hn_throw_errno(env, "setsockopt(SO_BINDTODEVICE)", errno);
   return undefined(env);
 }
 
@@ -179,24 +130,24 @@ static napi_value membership(napi_env env, napi_callback_info info, int join) {
   napi_value argv[3];
   int32_t fd, ifindex, family;
   char group[INET6_ADDRSTRLEN];
-  if (!get_args(env, info, 3, argv) || !arg_int(env, argv[0], &fd) || !arg_str(env, argv[1], group, sizeof group) ||
-      !arg_int(env, argv[2], &ifindex))
-    return throw_arg(env, "joinMulticast(fd, group, ifindex)");
-  if (socket_family(fd, &family) != 0) return throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
+  if (!hn_args(env, info, 3, argv) || !hn_int(env, argv[0], &fd) || !hn_str(env, argv[1], group, sizeof group) ||
+      !hn_int(env, argv[2], &ifindex))
+    return hn_throw_arg(env, "joinMulticast(fd, group, ifindex)");
+  if (socket_family(fd, &family) != 0) return hn_throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
   if (family == AF_INET) {
     struct ip_mreqn mr;  // ip_mreqn selects the interface by index, not by address
     memset(&mr, 0, sizeof mr);
-    if (inet_pton(AF_INET, group, &mr.imr_multiaddr) != 1) return throw_arg(env, "bad IPv4 group");
+    if (inet_pton(AF_INET, group, &mr.imr_multiaddr) != 1) return hn_throw_arg(env, "bad IPv4 group");
     mr.imr_ifindex = ifindex;
     if (setsockopt(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &mr, sizeof mr) != 0)
-      return throw_errno(env, join ? "setsockopt(IP_ADD_MEMBERSHIP)" : "setsockopt(IP_DROP_MEMBERSHIP)", errno);
+      return hn_throw_errno(env, join ? "setsockopt(IP_ADD_MEMBERSHIP)" : "setsockopt(IP_DROP_MEMBERSHIP)", errno);
   } else {
     struct ipv6_mreq mr;
     memset(&mr, 0, sizeof mr);
-    if (inet_pton(AF_INET6, group, &mr.ipv6mr_multiaddr) != 1) return throw_arg(env, "bad IPv6 group");
+    if (inet_pton(AF_INET6, group, &mr.ipv6mr_multiaddr) != 1) return hn_throw_arg(env, "bad IPv6 group");
     mr.ipv6mr_interface = (unsigned)ifindex;
     if (setsockopt(fd, IPPROTO_IPV6, join ? IPV6_ADD_MEMBERSHIP : IPV6_DROP_MEMBERSHIP, &mr, sizeof mr) != 0)
-      return throw_errno(env, join ? "setsockopt(IPV6_ADD_MEMBERSHIP)" : "setsockopt(IPV6_DROP_MEMBERSHIP)", errno);
+      return hn_throw_errno(env, join ? "setsockopt(IPV6_ADD_MEMBERSHIP)" : "setsockopt(IPV6_DROP_MEMBERSHIP)", errno);
   }
   return undefined(env);
 }
@@ -208,23 +159,23 @@ static napi_value leave_multicast(napi_env env, napi_callback_info info) { retur
 static napi_value set_multicast_if(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   int32_t fd, ifindex, family;
-  if (!get_args(env, info, 3, argv) || !arg_int(env, argv[0], &fd) || !arg_int(env, argv[1], &ifindex))
-    return throw_arg(env, "setMulticastInterface(fd, ifindex, srcAddr?)");
-  if (socket_family(fd, &family) != 0) return throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
+  if (!hn_args(env, info, 3, argv) || !hn_int(env, argv[0], &fd) || !hn_int(env, argv[1], &ifindex))
+    return hn_throw_arg(env, "setMulticastInterface(fd, ifindex, srcAddr?)");
+  if (socket_family(fd, &family) != 0) return hn_throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
   if (family == AF_INET) {
     struct ip_mreqn mr;
     memset(&mr, 0, sizeof mr);
     mr.imr_ifindex = ifindex;
     if (arg_present(env, argv[2])) {
       char src[INET_ADDRSTRLEN];
-      if (!arg_str(env, argv[2], src, sizeof src) || inet_pton(AF_INET, src, &mr.imr_address) != 1)
-        return throw_arg(env, "bad IPv4 source address");
+      if (!hn_str(env, argv[2], src, sizeof src) || inet_pton(AF_INET, src, &mr.imr_address) != 1)
+        return hn_throw_arg(env, "bad IPv4 source address");
     }
     if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof mr) != 0)
-      return throw_errno(env, "setsockopt(IP_MULTICAST_IF)", errno);
+      return hn_throw_errno(env, "setsockopt(IP_MULTICAST_IF)", errno);
   } else {
     if (set_int_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex) != 0)
-      return throw_errno(env, "setsockopt(IPV6_MULTICAST_IF)", errno);
+      return hn_throw_errno(env, "setsockopt(IPV6_MULTICAST_IF)", errno);
   }
   return undefined(env);
 }
@@ -233,19 +184,19 @@ static napi_value set_multicast_if(napi_env env, napi_callback_info info) {
 static napi_value set_ttl(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int32_t fd, ttl, family;
-  if (!get_args(env, info, 2, argv) || !arg_int(env, argv[0], &fd) || !arg_int(env, argv[1], &ttl) || ttl < 1 || ttl > 255)
-    return throw_arg(env, "setTtl(fd, ttl: 1..255)");
-  if (socket_family(fd, &family) != 0) return throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
+  if (!hn_args(env, info, 2, argv) || !hn_int(env, argv[0], &fd) || !hn_int(env, argv[1], &ttl) || ttl < 1 || ttl > 255)
+    return hn_throw_arg(env, "setTtl(fd, ttl: 1..255)");
+  if (socket_family(fd, &family) != 0) return hn_throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
   if (family == AF_INET) {
-    if (set_int_opt(fd, IPPROTO_IP, IP_TTL, ttl) != 0) return throw_errno(env, "setsockopt(IP_TTL)", errno);
+    if (set_int_opt(fd, IPPROTO_IP, IP_TTL, ttl) != 0) return hn_throw_errno(env, "setsockopt(IP_TTL)", errno);
     unsigned char mttl = (unsigned char)ttl;
     if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &mttl, sizeof mttl) != 0)
-      return throw_errno(env, "setsockopt(IP_MULTICAST_TTL)", errno);
+      return hn_throw_errno(env, "setsockopt(IP_MULTICAST_TTL)", errno);
   } else {
     if (set_int_opt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl) != 0)
-      return throw_errno(env, "setsockopt(IPV6_UNICAST_HOPS)", errno);
+      return hn_throw_errno(env, "setsockopt(IPV6_UNICAST_HOPS)", errno);
     if (set_int_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ttl) != 0)
-      return throw_errno(env, "setsockopt(IPV6_MULTICAST_HOPS)", errno);
+      return hn_throw_errno(env, "setsockopt(IPV6_MULTICAST_HOPS)", errno);
   }
   return undefined(env);
 }
@@ -255,15 +206,15 @@ static napi_value set_multicast_loop(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int32_t fd, family;
   bool on;
-  if (!get_args(env, info, 2, argv) || !arg_int(env, argv[0], &fd) || !arg_bool(env, argv[1], &on))
-    return throw_arg(env, "setMulticastLoop(fd, on: boolean)");
-  if (socket_family(fd, &family) != 0) return throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
+  if (!hn_args(env, info, 2, argv) || !hn_int(env, argv[0], &fd) || !arg_bool(env, argv[1], &on))
+    return hn_throw_arg(env, "setMulticastLoop(fd, on: boolean)");
+  if (socket_family(fd, &family) != 0) return hn_throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
   if (family == AF_INET) {
     unsigned char v = on ? 1 : 0;
     if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &v, sizeof v) != 0)
-      return throw_errno(env, "setsockopt(IP_MULTICAST_LOOP)", errno);
+      return hn_throw_errno(env, "setsockopt(IP_MULTICAST_LOOP)", errno);
   } else if (set_int_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, on ? 1 : 0) != 0) {
-    return throw_errno(env, "setsockopt(IPV6_MULTICAST_LOOP)", errno);
+    return hn_throw_errno(env, "setsockopt(IPV6_MULTICAST_LOOP)", errno);
   }
   return undefined(env);
 }
@@ -280,22 +231,22 @@ static napi_value send_to(napi_env env, napi_callback_info info) {
   void *data;
   size_t len;
   bool is_typed = false;
-  if (!get_args(env, info, 5, argv) || !arg_int(env, argv[0], &fd) || !arg_str(env, argv[1], dest, sizeof dest))
-    return throw_arg(env, "sendTo(fd, dest, payload, src?, ifindex?)");
+  if (!hn_args(env, info, 5, argv) || !hn_int(env, argv[0], &fd) || !hn_str(env, argv[1], dest, sizeof dest))
+    return hn_throw_arg(env, "sendTo(fd, dest, payload, src?, ifindex?)");
   napi_is_typedarray(env, argv[2], &is_typed);
-  if (!is_typed) return throw_arg(env, "payload must be a Uint8Array");
+  if (!is_typed) return hn_throw_arg(env, "payload must be a Uint8Array");
   napi_typedarray_type tt;
   size_t elems, off;
   napi_value ab;
   if (napi_get_typedarray_info(env, argv[2], &tt, &elems, &data, &ab, &off) != napi_ok || tt != napi_uint8_array)
-    return throw_arg(env, "payload must be a Uint8Array");
+    return hn_throw_arg(env, "payload must be a Uint8Array");
   len = elems;
-  if (arg_present(env, argv[4]) && !arg_int(env, argv[4], &ifindex)) return throw_arg(env, "bad ifindex");
-  if (socket_family(fd, &family) != 0) return throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
+  if (arg_present(env, argv[4]) && !hn_int(env, argv[4], &ifindex)) return hn_throw_arg(env, "bad ifindex");
+  if (socket_family(fd, &family) != 0) return hn_throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
 
   struct sockaddr_storage to;
   socklen_t tolen;
-  if (!fill_sockaddr(family, dest, ifindex, &to, &tolen)) return throw_arg(env, "bad destination address");
+  if (!fill_sockaddr(family, dest, ifindex, &to, &tolen)) return hn_throw_arg(env, "bad destination address");
 
   struct iovec iov = {.iov_base = data, .iov_len = len};
   struct msghdr msg;
@@ -310,13 +261,13 @@ static napi_value send_to(napi_env env, napi_callback_info info) {
   } ctl;
   memset(&ctl, 0, sizeof ctl);
   if (arg_present(env, argv[3])) {
-    if (!arg_str(env, argv[3], src, sizeof src)) return throw_arg(env, "bad source address");
+    if (!hn_str(env, argv[3], src, sizeof src)) return hn_throw_arg(env, "bad source address");
     msg.msg_control = ctl.buf;
     struct cmsghdr *cm = (struct cmsghdr *)ctl.buf;
     if (family == AF_INET) {
       struct in_pktinfo pi;
       memset(&pi, 0, sizeof pi);
-      if (inet_pton(AF_INET, src, &pi.ipi_spec_dst) != 1) return throw_arg(env, "bad IPv4 source address");
+      if (inet_pton(AF_INET, src, &pi.ipi_spec_dst) != 1) return hn_throw_arg(env, "bad IPv4 source address");
       pi.ipi_ifindex = 0;  // routing / SO_BINDTODEVICE decide the interface
       cm->cmsg_level = IPPROTO_IP;
       cm->cmsg_type = IP_PKTINFO;
@@ -326,7 +277,7 @@ static napi_value send_to(napi_env env, napi_callback_info info) {
     } else {
       struct in6_pktinfo pi;
       memset(&pi, 0, sizeof pi);
-      if (inet_pton(AF_INET6, src, &pi.ipi6_addr) != 1) return throw_arg(env, "bad IPv6 source address");
+      if (inet_pton(AF_INET6, src, &pi.ipi6_addr) != 1) return hn_throw_arg(env, "bad IPv6 source address");
       pi.ipi6_ifindex = (unsigned)ifindex;
       cm->cmsg_level = IPPROTO_IPV6;
       cm->cmsg_type = IPV6_PKTINFO;
@@ -337,10 +288,10 @@ static napi_value send_to(napi_env env, napi_callback_info info) {
   }
   ssize_t n = sendmsg(fd, &msg, MSG_DONTWAIT);
   if (n < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return int_value(env, -1);
-    return throw_errno(env, "sendmsg", errno);
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return hn_int_value(env, -1);
+    return hn_throw_errno(env, "sendmsg", errno);
   }
-  return int_value(env, (int32_t)n);
+  return hn_int_value(env, (int32_t)n);
 }
 
 static void set_str(napi_env env, napi_value obj, const char *key, const char *val) {
@@ -349,7 +300,27 @@ static void set_str(napi_env env, napi_value obj, const char *key, const char *v
   napi_set_named_property(env, obj, key, v);
 }
 static void set_int(napi_env env, napi_value obj, const char *key, int32_t val) {
-  napi_set_named_property(env, obj, key, int_value(env, val));
+  napi_set_named_property(env, obj, key, hn_int_value(env, val));
+}
+
+// Ancillary space for IP_PKTINFO / IPV6_PKTINFO and IPV6_HOPLIMIT, aligned for cmsghdr.
+typedef union {
+  char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64];
+  struct cmsghdr align;
+} recv_ctl_t;
+
+// One datagram into buf, with its source address and ancillary data (recv_from and the
+// repeat fast path's peek read packets the same way).
+static void recv_msghdr_init(struct msghdr *msg, struct iovec *iov, void *buf, size_t len, struct sockaddr_storage *from, recv_ctl_t *ctl) {
+  iov->iov_base = buf;
+  iov->iov_len = len;
+  memset(msg, 0, sizeof *msg);
+  msg->msg_name = from;
+  msg->msg_namelen = sizeof *from;
+  msg->msg_iov = iov;
+  msg->msg_iovlen = 1;
+  msg->msg_control = ctl->buf;
+  msg->msg_controllen = sizeof ctl->buf;
 }
 
 // recvFrom(fd): {src, dst, ttl, ifindex, payload, truncated} or null when nothing is queued.
@@ -358,24 +329,15 @@ static void set_int(napi_env env, napi_value obj, const char *key, int32_t val) 
 static napi_value recv_from(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int32_t fd, family;
-  if (!get_args(env, info, 1, argv) || !arg_int(env, argv[0], &fd)) return throw_arg(env, "recvFrom(fd)");
-  if (socket_family(fd, &family) != 0) return throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
+  if (!hn_args(env, info, 1, argv) || !hn_int(env, argv[0], &fd)) return hn_throw_arg(env, "recvFrom(fd)");
+  if (socket_family(fd, &family) != 0) return hn_throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
 
   unsigned char buf[RECV_BUF];
   struct sockaddr_storage from;
-  union {
-    char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64];
-    struct cmsghdr align;
-  } ctl;
-  struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf};
+  recv_ctl_t ctl;
+  struct iovec iov;
   struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof from;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = ctl.buf;
-  msg.msg_controllen = sizeof ctl.buf;
+  recv_msghdr_init(&msg, &iov, buf, sizeof buf, &from, &ctl);
 
   ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
   if (n < 0) {
@@ -384,7 +346,7 @@ static napi_value recv_from(napi_env env, napi_callback_info info) {
       napi_get_null(env, &nul);
       return nul;
     }
-    return throw_errno(env, "recvmsg", errno);
+    return hn_throw_errno(env, "recvmsg", errno);
   }
 
   char src[INET6_ADDRSTRLEN] = "", dst[INET6_ADDRSTRLEN] = "";
@@ -446,8 +408,8 @@ static napi_value recv_from(napi_env env, napi_callback_info info) {
 static napi_value close_fd(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int32_t fd;
-  if (!get_args(env, info, 1, argv) || !arg_int(env, argv[0], &fd)) return throw_arg(env, "close(fd)");
-  if (close(fd) != 0) return throw_errno(env, "close", errno);
+  if (!hn_args(env, info, 1, argv) || !hn_int(env, argv[0], &fd)) return hn_throw_arg(env, "close(fd)");
+  if (close(fd) != 0) return hn_throw_errno(env, "close", errno);
   return undefined(env);
 }
 
@@ -455,8 +417,8 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
 static napi_value if_name_to_index(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   char name[IFNAMSIZ];
-  if (!get_args(env, info, 1, argv) || !arg_str(env, argv[0], name, sizeof name)) return throw_arg(env, "ifNameToIndex(name)");
-  return int_value(env, (int32_t)if_nametoindex(name));
+  if (!hn_args(env, info, 1, argv) || !hn_str(env, argv[0], name, sizeof name)) return hn_throw_arg(env, "ifNameToIndex(name)");
+  return hn_int_value(env, (int32_t)if_nametoindex(name));
 }
 
 // ---------------------------------------------------------------- readiness (uv_poll)
@@ -519,19 +481,10 @@ static void watcher_maybe_free(watcher_t *w) {
 static int repeat_absorb_one(watcher_t *w) {
   unsigned char buf[REPEAT_PEEK_BUF];
   struct sockaddr_storage from;
-  union {
-    char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64];
-    struct cmsghdr align;
-  } ctl;
-  struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf};
+  recv_ctl_t ctl;
+  struct iovec iov;
   struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof from;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = ctl.buf;
-  msg.msg_controllen = sizeof ctl.buf;
+  recv_msghdr_init(&msg, &iov, buf, sizeof buf, &from, &ctl);
   ssize_t n = recvmsg(w->fd, &msg, MSG_PEEK | MSG_DONTWAIT);
   if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : 2;
   if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) return 2;
@@ -644,17 +597,17 @@ static napi_value poll_start(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int32_t fd;
   napi_valuetype t;
-  if (!get_args(env, info, 2, argv) || !arg_int(env, argv[0], &fd)) return throw_arg(env, "pollStart(fd, cb)");
+  if (!hn_args(env, info, 2, argv) || !hn_int(env, argv[0], &fd)) return hn_throw_arg(env, "pollStart(fd, cb)");
   napi_typeof(env, argv[1], &t);
-  if (t != napi_function) return throw_arg(env, "pollStart: cb must be a function");
+  if (t != napi_function) return hn_throw_arg(env, "pollStart: cb must be a function");
   uv_loop_t *loop;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return throw_arg(env, "no event loop");
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return hn_throw_arg(env, "no event loop");
   watcher_t *w = calloc(1, sizeof *w);
-  if (!w) return throw_errno(env, "calloc", ENOMEM);
+  if (!w) return hn_throw_errno(env, "calloc", ENOMEM);
   int rc = uv_poll_init(loop, &w->poll, fd);
   if (rc != 0) {
     free(w);
-    return throw_errno(env, "uv_poll_init", -rc);
+    return hn_throw_errno(env, "uv_poll_init", -rc);
   }
   w->poll.data = w;
   w->env = env;
@@ -672,7 +625,7 @@ static napi_value poll_start(napi_env env, napi_callback_info info) {
     napi_async_destroy(env, w->async);
     w->js_alive = 0;
     uv_close((uv_handle_t *)&w->poll, on_uv_closed);
-    return throw_errno(env, "uv_poll_start", -rc);
+    return hn_throw_errno(env, "uv_poll_start", -rc);
   }
   napi_add_env_cleanup_hook(env, on_env_cleanup, w);
   napi_create_external(env, w, on_watcher_finalize, NULL, &handle);
@@ -683,8 +636,8 @@ static napi_value poll_start(napi_env env, napi_callback_info info) {
 static napi_value poll_stop(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   void *data;
-  if (!get_args(env, info, 1, argv) || napi_get_value_external(env, argv[0], &data) != napi_ok)
-    return throw_arg(env, "pollStop(handle)");
+  if (!hn_args(env, info, 1, argv) || napi_get_value_external(env, argv[0], &data) != napi_ok)
+    return hn_throw_arg(env, "pollStop(handle)");
   watcher_stop((watcher_t *)data);
   return undefined(env);
 }
@@ -702,32 +655,32 @@ static napi_value repeat_arm(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   int32_t vrid, ttl;
   char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-  if (!get_args(env, info, 6, argv)) return throw_arg(env, "repeatArm(handle, vrid, src, dst, ttl, payload)");
+  if (!hn_args(env, info, 6, argv)) return hn_throw_arg(env, "repeatArm(handle, vrid, src, dst, ttl, payload)");
   watcher_t *w = arg_watcher(env, argv[0]);
-  if (!w || !arg_int(env, argv[1], &vrid) || vrid < 0 || vrid > 255 || !arg_str(env, argv[2], src, sizeof src) ||
-      !arg_str(env, argv[3], dst, sizeof dst) || !arg_int(env, argv[4], &ttl))
-    return throw_arg(env, "repeatArm(handle, vrid, src, dst, ttl, payload)");
+  if (!w || !hn_int(env, argv[1], &vrid) || vrid < 0 || vrid > 255 || !hn_str(env, argv[2], src, sizeof src) ||
+      !hn_str(env, argv[3], dst, sizeof dst) || !hn_int(env, argv[4], &ttl))
+    return hn_throw_arg(env, "repeatArm(handle, vrid, src, dst, ttl, payload)");
   bool is_ta;
   napi_is_typedarray(env, argv[5], &is_ta);
-  if (!is_ta) return throw_arg(env, "repeatArm: payload must be a Uint8Array");
+  if (!is_ta) return hn_throw_arg(env, "repeatArm: payload must be a Uint8Array");
   napi_typedarray_type type;
   size_t len, offset;
   void *data;
   napi_value ab;
   napi_get_typedarray_info(env, argv[5], &type, &len, &data, &ab, &offset);
   if (type != napi_uint8_array || len < 2 || len > REPEAT_PEEK_BUF || ((unsigned char *)data)[1] != vrid)
-    return throw_arg(env, "repeatArm: payload must be a VRRP message of that VRID");
+    return hn_throw_arg(env, "repeatArm: payload must be a VRRP message of that VRID");
   repeat_t *r = calloc(1, sizeof *r);
-  if (!r) return throw_errno(env, "calloc", ENOMEM);
+  if (!r) return hn_throw_errno(env, "calloc", ENOMEM);
   int af = w->family;
   if (inet_pton(af, src, r->src) != 1 || inet_pton(af, dst, r->dst) != 1) {
     free(r);
-    return throw_arg(env, "repeatArm: src/dst are not addresses of the socket's family");
+    return hn_throw_arg(env, "repeatArm: src/dst are not addresses of the socket's family");
   }
   r->payload = malloc(len);
   if (!r->payload) {
     free(r);
-    return throw_errno(env, "malloc", ENOMEM);
+    return hn_throw_errno(env, "malloc", ENOMEM);
   }
   memcpy(r->payload, data, len);
   r->len = len;
@@ -744,8 +697,8 @@ static napi_value repeat_disarm(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int32_t vrid;
   watcher_t *w;
-  if (!get_args(env, info, 2, argv) || !(w = arg_watcher(env, argv[0])) || !arg_int(env, argv[1], &vrid) || vrid < 0 || vrid > 255)
-    return throw_arg(env, "repeatDisarm(handle, vrid)");
+  if (!hn_args(env, info, 2, argv) || !(w = arg_watcher(env, argv[0])) || !hn_int(env, argv[1], &vrid) || vrid < 0 || vrid > 255)
+    return hn_throw_arg(env, "repeatDisarm(handle, vrid)");
   repeat_free(w, vrid);
   return undefined(env);
 }
@@ -756,16 +709,16 @@ static napi_value repeat_disarm(napi_env env, napi_callback_info info) {
 static napi_value repeat_take(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   watcher_t *w;
-  if (!get_args(env, info, 2, argv) || !(w = arg_watcher(env, argv[0]))) return throw_arg(env, "repeatTake(handle, out)");
+  if (!hn_args(env, info, 2, argv) || !(w = arg_watcher(env, argv[0]))) return hn_throw_arg(env, "repeatTake(handle, out)");
   bool is_ta;
   napi_is_typedarray(env, argv[1], &is_ta);
-  if (!is_ta) return throw_arg(env, "repeatTake: out must be a Float64Array(512)");
+  if (!is_ta) return hn_throw_arg(env, "repeatTake: out must be a Float64Array(512)");
   napi_typedarray_type type;
   size_t len, offset;
   void *data;
   napi_value ab;
   napi_get_typedarray_info(env, argv[1], &type, &len, &data, &ab, &offset);
-  if (type != napi_float64_array || len < 512) return throw_arg(env, "repeatTake: out must be a Float64Array(512)");
+  if (type != napi_float64_array || len < 512) return hn_throw_arg(env, "repeatTake: out must be a Float64Array(512)");
   double *out = (double *)data;
   memset(out, 0, 512 * sizeof(double));
   uint64_t now = uv_hrtime();
@@ -778,7 +731,7 @@ static napi_value repeat_take(napi_env env, napi_callback_info info) {
     r->count = 0;
     n++;
   }
-  return int_value(env, n);
+  return hn_int_value(env, n);
 }
 
 // ---------------------------------------------------------------- gratuitous ARP / unsolicited NA
@@ -800,19 +753,19 @@ static napi_value send_garp(napi_env env, napi_callback_info info) {
   char ifname[IFNAMSIZ], ipstr[INET_ADDRSTRLEN];
   int32_t count;
   struct in_addr ip;
-  if (!get_args(env, info, 3, argv) || !arg_str(env, argv[0], ifname, sizeof ifname) ||
-      !arg_str(env, argv[1], ipstr, sizeof ipstr) || inet_pton(AF_INET, ipstr, &ip) != 1 ||
-      !arg_int(env, argv[2], &count) || count < 1 || count > 100)
-    return throw_arg(env, "sendGratuitousArp(ifname, ipv4, count: 1..100)");
+  if (!hn_args(env, info, 3, argv) || !hn_str(env, argv[0], ifname, sizeof ifname) ||
+      !hn_str(env, argv[1], ipstr, sizeof ipstr) || inet_pton(AF_INET, ipstr, &ip) != 1 ||
+      !hn_int(env, argv[2], &count) || count < 1 || count > 100)
+    return hn_throw_arg(env, "sendGratuitousArp(ifname, ipv4, count: 1..100)");
   unsigned ifindex = if_nametoindex(ifname);
-  if (ifindex == 0) return throw_errno(env, "if_nametoindex", errno);
+  if (ifindex == 0) return hn_throw_errno(env, "if_nametoindex", errno);
   int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
-  if (fd < 0) return throw_errno(env, "socket(AF_PACKET)", errno);
+  if (fd < 0) return hn_throw_errno(env, "socket(AF_PACKET)", errno);
   unsigned char mac[6];
   if (iface_hwaddr(fd, ifname, mac) != 0) {
     int e = errno;
     close(fd);
-    return throw_errno(env, "ioctl(SIOCGIFHWADDR)", e);
+    return hn_throw_errno(env, "ioctl(SIOCGIFHWADDR)", e);
   }
   // ARP for Ethernet/IPv4 (RFC 826), built byte by byte: 28 bytes, no padding needed here
   // (the driver pads the frame to the Ethernet minimum).
@@ -837,12 +790,12 @@ static napi_value send_garp(napi_env env, napi_callback_info info) {
     if (sendto(fd, arp, sizeof arp, 0, (struct sockaddr *)&to, sizeof to) != (ssize_t)sizeof arp) {
       int e = errno;
       close(fd);
-      return throw_errno(env, "sendto(ARP)", e);
+      return hn_throw_errno(env, "sendto(ARP)", e);
     }
     sent++;
   }
   close(fd);
-  return int_value(env, sent);
+  return hn_int_value(env, sent);
 }
 
 // sendUnsolicitedNa(ifname, ipv6, count, router): packets sent.
@@ -858,15 +811,15 @@ static napi_value send_na(napi_env env, napi_callback_info info) {
   int32_t count;
   bool router = false;
   struct in6_addr target;
-  if (!get_args(env, info, 4, argv) || !arg_str(env, argv[0], ifname, sizeof ifname) ||
-      !arg_str(env, argv[1], ipstr, sizeof ipstr) || inet_pton(AF_INET6, ipstr, &target) != 1 ||
-      !arg_int(env, argv[2], &count) || count < 1 || count > 100 ||
+  if (!hn_args(env, info, 4, argv) || !hn_str(env, argv[0], ifname, sizeof ifname) ||
+      !hn_str(env, argv[1], ipstr, sizeof ipstr) || inet_pton(AF_INET6, ipstr, &target) != 1 ||
+      !hn_int(env, argv[2], &count) || count < 1 || count > 100 ||
       (arg_present(env, argv[3]) && !arg_bool(env, argv[3], &router)))
-    return throw_arg(env, "sendUnsolicitedNa(ifname, ipv6, count: 1..100, router?: boolean)");
+    return hn_throw_arg(env, "sendUnsolicitedNa(ifname, ipv6, count: 1..100, router?: boolean)");
   unsigned ifindex = if_nametoindex(ifname);
-  if (ifindex == 0) return throw_errno(env, "if_nametoindex", errno);
+  if (ifindex == 0) return hn_throw_errno(env, "if_nametoindex", errno);
   int fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-  if (fd < 0) return throw_errno(env, "socket(ICMPV6)", errno);
+  if (fd < 0) return hn_throw_errno(env, "socket(ICMPV6)", errno);
   unsigned char mac[6];
   const char *fail = NULL;
   if (iface_hwaddr(fd, ifname, mac) != 0) fail = "ioctl(SIOCGIFHWADDR)";
@@ -875,7 +828,7 @@ static napi_value send_na(napi_env env, napi_callback_info info) {
   if (fail) {
     int e = errno;
     close(fd);
-    return throw_errno(env, fail, e);
+    return hn_throw_errno(env, fail, e);
   }
   unsigned char na[32];
   memset(na, 0, sizeof na);
@@ -915,12 +868,12 @@ static napi_value send_na(napi_env env, napi_callback_info info) {
     if (n != (ssize_t)sizeof na) {
       int e = errno;
       close(fd);
-      return throw_errno(env, "sendmsg(NA)", e);
+      return hn_throw_errno(env, "sendmsg(NA)", e);
     }
     sent++;
   }
   close(fd);
-  return int_value(env, sent);
+  return hn_int_value(env, sent);
 }
 
 // ---------------------------------------------------------------- allocator

@@ -1,5 +1,5 @@
-// Small N-API helpers shared by the takeover-path files (netlink.c, packet_socket.c).
-// halb_native.c keeps its own copies (it predates these files); the error shape is the same:
+// Small N-API helpers shared by halb_native.c and the takeover-path files (netlink.c,
+// packet_socket.c). Errors have one shape:
 // JS Error with `code` = errno name, negative `errno`, `syscall`; bad arguments are TypeErrors
 // with code ERR_INVALID_ARG.
 #ifndef HALB_NAPI_HELPERS_H

@@ -9,10 +9,9 @@ export const TRIM_THRESHOLD_BYTES = 32 * 1024 * 1024;
 
 /** Best effort: without the addon (or glibc) the proxy works, only with more page faults. */
 export function keepFreedHeapForReuse(logger?: Logger): boolean {
-  let ok = false;
+  let ok: boolean;
   try {
-    const native = loadNative();
-    ok = native.setMallocTrimThreshold?.(TRIM_THRESHOLD_BYTES) ?? false;
+    ok = loadNative().setMallocTrimThreshold?.(TRIM_THRESHOLD_BYTES) ?? false;
   } catch {
     ok = false;
   }
