@@ -132,8 +132,9 @@ class Agent {
     return this.events.filter((e) => e.event === 'packet' && e.tid === tid) as unknown as Packet[];
   }
 
-  waitPacket(tid: string, pred: (p: Packet) => boolean = () => true, timeoutMs = ms(5000)): Promise<Packet> {
-    return waitFor(`packet on ${this.ns}/${tid}`, () => this.packets(tid).find(pred), timeoutMs, 20);
+  /** The first packet matching `pred` among those received after the first `after` packets. */
+  waitPacket(tid: string, pred: (p: Packet) => boolean = () => true, timeoutMs = ms(5000), after = 0): Promise<Packet> {
+    return waitFor(`packet on ${this.ns}/${tid}`, () => this.packets(tid).slice(after).find(pred), timeoutMs, 20);
   }
 
   stop(): void {
@@ -187,7 +188,9 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
 
   // One capture on B for the whole run, decoded by tshark at the end.
   const pcap = join(work, 'b.pcap');
-  tcpdump = lab.spawn(B, 'tcpdump', ['-i', 'eth0', '-U', '-n', '-w', pcap, 'ip proto 112 or ip6 proto 112 or arp or icmp6']);
+  // --immediate-mode: otherwise packets wait in the capture ring's block (up to a second) and the
+  // SIGINT below discards them — the last announcements went missing that way in CI.
+  tcpdump = lab.spawn(B, 'tcpdump', ['-i', 'eth0', '-U', '--immediate-mode', '-n', '-w', pcap, 'ip proto 112 or ip6 proto 112 or arp or icmp6']);
   let tcpdumpErr = '';
   tcpdump.stderr!.on('data', (d: Buffer) => (tcpdumpErr += d.toString()));
   await waitFor('tcpdump to listen', () => tcpdumpErr.includes('listening on'), ms(10_000));
@@ -216,14 +219,16 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
 
   await t.test('repeat fast path (addon): identical packets are counted without reaching JS; any other packet is delivered', async () => {
     const adv = vrrpV2(51, 100, ['192.168.77.50']);
+    // The first test sent this very advert: wait for the new copy, or it may reach JS after the arm.
+    const seen = b.packets('m4').length;
     await a.ok({ op: 'send', tid: 'm4', hex: adv.toString('hex') });
-    await b.waitPacket('m4', (p) => p.hex === adv.toString('hex'));
+    await b.waitPacket('m4', (p) => p.hex === adv.toString('hex'), ms(5000), seen);
     assert.equal((await b.ok({ op: 'arm', tid: 'm4' })).armed, true);
     const before = b.packets('m4').length;
     for (let i = 0; i < 5; i++) await a.ok({ op: 'send', tid: 'm4', hex: adv.toString('hex') });
     const other = vrrpV2(51, 101, ['192.168.77.50']);
     await a.ok({ op: 'send', tid: 'm4', hex: other.toString('hex') });
-    await b.waitPacket('m4', (p) => p.hex === other.toString('hex'));
+    await b.waitPacket('m4', (p) => p.hex === other.toString('hex'), ms(5000), before); // the demultiplexing test sent it too
     await a.ok({ op: 'send', tid: 'm4', hex: adv.toString('hex') }); // after the different one: still absorbed
     await sleep(ms(300));
     assert.equal(b.packets('m4').length, before + 1, 'only the different packet reached JS');
