@@ -37,6 +37,7 @@
 
 #include "napi_helpers.h"
 #include "takeover.h"
+#include "relay.h"
 
 #define RECV_BUF 65536  // largest IP datagram; VRRP fits in far less, truncation is reported
 
@@ -927,6 +928,12 @@ static napi_value init(napi_env env, napi_value exports) {
       {"netlinkRouteRequest", NULL, halb_netlink_route_request, NULL, NULL, NULL, napi_enumerable, NULL},
       {"openPacketSocket", NULL, halb_open_packet_socket, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendGratuitousArpOn", NULL, halb_send_garp_on, NULL, NULL, NULL, napi_enumerable, NULL},
+      // relay.h: the tcp-mode relay
+      {"relayInit", NULL, halb_relay_init, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"relayStart", NULL, halb_relay_start, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"relayIdleMs", NULL, halb_relay_idle_ms, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"relayAbort", NULL, halb_relay_abort, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"relayCount", NULL, halb_relay_count, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -21,6 +21,8 @@ export interface NativeRecv {
 
 /** Opaque uv_poll watcher handle. */
 export type PollHandle = { readonly __brand: 'PollHandle' };
+/** Opaque tcp relay handle (native/relay.c). */
+export type RelayHandle = { readonly __brand: 'RelayHandle' };
 
 /** Errors thrown by the addon carry the errno name as `code` (e.g. "EPERM"), negative `errno`, `syscall`. */
 export interface NativeError extends Error {
@@ -69,6 +71,15 @@ export interface HalbNative {
   openPacketSocket?(): number;
   /** Gratuitous ARPs on a socket from openPacketSocket(); the number sent. */
   sendGratuitousArpOn?(fd: number, ifname: string, ipv4: string, count: number): number;
+  // The tcp-mode relay (native/relay.h, src/proxy/native-relay.ts). Optional like the above.
+  /** Sets the callback for relays that end by themselves (end: 0 clean, 1 client error, 2 server error). */
+  relayInit?(onDone: (id: number, bytesIn: number, bytesOut: number, end: 0 | 1 | 2, errName: string | null) => void): void;
+  /** Relays between duplicates of the two descriptors (the caller closes its own). */
+  relayStart?(clientFd: number, serverFd: number, id: number): RelayHandle;
+  relayIdleMs?(handle: RelayHandle): number;
+  /** Closes both sockets now; [bytesIn, bytesOut]. */
+  relayAbort?(handle: RelayHandle): number[];
+  relayCount?(): number;
 }
 
 export class NativeUnavailableError extends Error {

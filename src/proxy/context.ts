@@ -8,6 +8,7 @@ import type { BackendRuntime } from './backend-runtime.js';
 import type { AddressMatcher } from './cidr.js';
 import type { Counters } from './counters.js';
 import type { HeadLimits } from './http/head-parser.js';
+import type { RelayApi } from './native-relay.js';
 
 export interface FrontendRuntime {
   cfg: Frontend;
@@ -39,6 +40,8 @@ export interface SessionContext {
   readonly live: Set<LiveSession>;
   /** Compiled `except` matchers per backend name (backend-level forwardfor). */
   backendXffExcept(be: BackendRuntime): AddressMatcher | undefined;
+  /** The native tcp relay, when available and enabled. */
+  readonly relay?: RelayApi | undefined;
 }
 
 export interface AccessLogRecord {

@@ -21,6 +21,7 @@ import { newCounters, type ProxyStats } from './counters.js';
 import { DEFAULT_LIMITS, type HeadLimits } from './http/head-parser.js';
 import { HttpSession } from './http-session.js';
 import { TcpSession } from './tcp-session.js';
+import { nativeRelay } from './native-relay.js';
 
 export interface ProxyOptions {
   readonly frontends: readonly Frontend[];
@@ -31,6 +32,8 @@ export interface ProxyOptions {
   /** Uniform [0,1) source for `balance random`. */
   readonly random?: () => number;
   readonly limits?: HeadLimits;
+  /** Hand established tcp sessions to the addon's relay (native-relay.ts); default: unless HALB_NATIVE_RELAY=0. */
+  readonly nativeRelay?: boolean;
 }
 
 export interface ProxyConfig {
@@ -122,6 +125,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
     live,
     backend: (name) => (name === undefined ? undefined : backends.get(name)),
     backendXffExcept: (be) => backendXff.get(be),
+    relay: nativeRelay(opts.nativeRelay),
   };
 
   // DNS re-resolution moved a server: pooled connections to the old address must go.
@@ -157,11 +161,16 @@ export function createProxy(opts: ProxyOptions): Proxy {
     const server = new NetServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true, highWaterMark: 256 * 1024 } as ConstructorParameters<typeof NetServer>[0]);
     server.on('connection', (sock: Socket) => {
       const fe = l.fe; // read at accept time: update() may have swapped the frontend
+      // `maxconn` counts the frontend's sessions (HAProxy's meaning, all binds together), not
+      // net.Server's sockets: a relayed tcp session (native-relay.ts) has no net.Socket left.
+      if (fe.cfg.maxconn && fe.counters.sessCur >= fe.cfg.maxconn) {
+        sock.destroy();
+        return;
+      }
       if (fe.cfg.mode === 'tcp') new TcpSession(sock, fe, ctx);
       else new HttpSession(sock, fe, ctx);
     });
     server.on('error', (err) => opts.logger.error({ event: 'listener-error', frontend: l.fe.cfg.name, reason: String(err) }, 'listener error'));
-    if (l.fe.cfg.maxconn) server.maxConnections = l.fe.cfg.maxconn;
     return server;
   }
 
@@ -178,7 +187,6 @@ export function createProxy(opts: ProxyOptions): Proxy {
             keep.delete(key);
             existing.fe = fe;
             existing.bind = bind;
-            existing.server.maxConnections = f.maxconn ?? Infinity;
             out.push(existing);
             continue;
           }

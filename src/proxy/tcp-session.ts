@@ -20,6 +20,7 @@ import { dispatch, newDispatchState, nextAfterFailure, type DispatchState } from
 import { enableFastRead, offData, onData, releaseChunk } from './fast-read.js';
 import { writeAccess } from '../log/access-line.js';
 import { termCode, type TermCause, type TermPhase } from './termination.js';
+import type { Relay, RelayEnd, RelayOwner } from './native-relay.js';
 
 /** Client bytes kept for replay until the server's first byte; beyond this no transparent retry. */
 const REPLAY_LIMIT = 64 * 1024;
@@ -65,7 +66,7 @@ const serverListeners = {
   },
 };
 
-export class TcpSession {
+export class TcpSession implements RelayOwner {
   private readonly t0: number;
   /** Last forwarded byte (either way), or accept / server connection time. */
   private lastActive: number;
@@ -92,6 +93,8 @@ export class TcpSession {
   private reason: string | undefined;
   private readonly clientAddr: string;
   private readonly clientPort: number;
+  /** Set once the addon's relay moves the bytes (native-relay.ts); both sockets are gone then. */
+  private relay: Relay | undefined;
 
   constructor(
     private readonly client: Socket,
@@ -190,7 +193,10 @@ export class TcpSession {
     if (!ss) return;
     if (!ss.write(chunk)) this.client.pause();
     // Nothing left in the writer: the kernel has the bytes and the chunk can be read into again.
-    else if (!kept && ss.writableLength === 0) releaseChunk(chunk);
+    else if (!kept && ss.writableLength === 0) {
+      releaseChunk(chunk);
+      if (!this.beforeFirstByte) this.tryRelay();
+    }
   }
 
   onServerData(chunk: Buffer): void {
@@ -203,7 +209,50 @@ export class TcpSession {
     }
     this.bytesOut += chunk.length;
     if (!this.client.write(chunk)) this.ss!.pause();
-    else if (this.client.writableLength === 0) releaseChunk(chunk);
+    else if (this.client.writableLength === 0) {
+      releaseChunk(chunk);
+      this.tryRelay();
+    }
+  }
+
+  /**
+   * Hands the established session to the native relay when one is available and nothing is
+   * buffered on our side: the server has answered (no transparent retry is possible any more),
+   * both directions are open and both writers are empty. Otherwise tried again on the next chunk.
+   */
+  private tryRelay(): void {
+    const ss = this.ss;
+    const relayApi = this.ctx.relay;
+    if (!relayApi || !ss || this.clientEnded || this.serverEnded || this.cause !== '-' || this.finished) return;
+    if (ss.writableLength !== 0 || this.client.writableLength !== 0) return;
+    const relay = relayApi.start(this.client, ss, this);
+    if (!relay) return;
+    this.relay = relay;
+    this.detachServer(ss);
+    const client = this.client as Tagged;
+    client[SESSION] = undefined;
+    offData(client, clientListeners.data);
+    for (const [ev, fn] of Object.entries(clientListeners)) if (ev !== 'data') client.removeListener(ev, fn);
+    // The relay has its own descriptors: closing Node's leaves the connections open.
+    ss.destroy();
+    client.destroy();
+    this.clientClosed = true;
+  }
+
+  onRelayDone(bytesIn: number, bytesOut: number, end: RelayEnd, errName: string | null): void {
+    this.relayEnded(bytesIn, bytesOut);
+    if (end === 0) this.finish();
+    else if (end === 1) this.fail('C', 'D', errName ?? 'client error');
+    else this.fail('S', 'D', errName ?? 'server error');
+  }
+
+  /** The relay's bytes and the server's release (what onServerClose does for a JS session). */
+  private relayEnded(bytesIn: number, bytesOut: number): void {
+    this.relay = undefined;
+    this.bytesIn += bytesIn;
+    this.bytesOut += bytesOut;
+    this.server!.counters.sessCur--;
+    this.server!.conns--;
   }
 
   onServerDrain(): void {
@@ -290,9 +339,9 @@ export class TcpSession {
   /** Inactivity timeouts, from the proxy's sweep. With equal limits the server side fires. */
   sweep(now: number): void {
     if (this.finished || this.cause !== '-') return;
-    const idle = now - this.lastActive;
+    const idle = this.relay ? this.relay.idleMs() : now - this.lastActive;
     const tClient = this.fe.cfg.timeouts.client;
-    if (!this.ss) {
+    if (!this.ss && !this.relay) {
       // Connecting: `timeout connect` is dispatch's; the client side is already timed.
       if (tClient && idle >= tClient) this.fail('c', this.phase, 'client timeout');
       return;
@@ -342,6 +391,10 @@ export class TcpSession {
       } else if (cause === 'C' || cause === 'c') {
         this.fe.counters.errReq++;
       }
+    }
+    if (this.relay) {
+      const moved = this.relay.abort();
+      this.relayEnded(moved.bytesIn, moved.bytesOut);
     }
     this.ss?.destroy();
     this.client.destroy();

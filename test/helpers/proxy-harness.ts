@@ -20,11 +20,11 @@ export async function startProxy(
   t: TestContext,
   frontends: Frontend[],
   backends: Backend[],
-  opts: { health?: StaticHealthState; random?: () => number } = {},
+  opts: { health?: StaticHealthState; random?: () => number; nativeRelay?: boolean } = {},
 ): Promise<Harness> {
   const health = opts.health ?? new StaticHealthState();
   const log = captureLogger();
-  const proxy = createProxy({ frontends, backends, health, logger: log.logger, random: opts.random });
+  const proxy = createProxy({ frontends, backends, health, logger: log.logger, random: opts.random, nativeRelay: opts.nativeRelay });
   t.after(() => proxy.stop());
   await proxy.start();
   const access: CapturedLogger = {

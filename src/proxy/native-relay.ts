@@ -1,0 +1,121 @@
+// The addon's tcp-mode relay (native/relay.c), seen from the sessions.
+//
+// A tcp session starts in JavaScript: accept, server choice, connect, retries and the replay
+// of the client's first bytes need the proxy's state. Once the server has answered and both
+// sockets have nothing buffered, the session hands the two descriptors to the relay, which
+// moves bytes inside the event loop without a JavaScript call per read (the per-request cost
+// that kept tcp mode behind HAProxy). The session object stays in the proxy's live set: the
+// sweep still enforces inactivity timeouts (relayIdleMs), stop() still aborts it, and the
+// access log line is written when the relay reports the end.
+//
+// Optional in every way: without the addon (or with an older build, or HALB_NATIVE_RELAY=0)
+// sessions stay in JavaScript from start to end, with the same behaviour.
+import type { Socket } from 'node:net';
+import { loadNative, type HalbNative, type RelayHandle } from '../native/addon.js';
+
+/** How a relay ended by itself: 0 both directions closed cleanly, 1 client error, 2 server error. */
+export type RelayEnd = 0 | 1 | 2;
+
+export interface RelayOwner {
+  onRelayDone(bytesIn: number, bytesOut: number, end: RelayEnd, errName: string | null): void;
+}
+
+export interface Relay {
+  /** Milliseconds since a byte last moved either way. */
+  idleMs(): number;
+  /** Closes both sockets now; the bytes moved. The owner is not called back. */
+  abort(): { bytesIn: number; bytesOut: number };
+}
+
+/** What the proxy gives its sessions: start a relay, or undefined (stay in JavaScript). */
+export interface RelayApi {
+  /**
+   * Relays between duplicates of the two sockets' descriptors. The caller must then, before
+   * returning to the event loop, detach its listeners and destroy both sockets (which closes
+   * Node's descriptors and takes them out of libuv's epoll set; the connections stay open).
+   */
+  start(client: Socket, server: Socket, owner: RelayOwner): Relay | undefined;
+  /** Relays running in this thread. */
+  count(): number;
+}
+
+type RelayNative = Required<Pick<HalbNative, 'relayInit' | 'relayStart' | 'relayIdleMs' | 'relayAbort' | 'relayCount'>>;
+
+let native: RelayNative | null | undefined;
+const owners = new Map<number, RelayOwner>();
+let nextId = 1;
+
+function onDone(id: number, bytesIn: number, bytesOut: number, end: RelayEnd, errName: string | null): void {
+  const owner = owners.get(id);
+  owners.delete(id);
+  owner?.onRelayDone(bytesIn, bytesOut, end, errName);
+}
+
+function addon(): RelayNative | null {
+  if (native !== undefined) return native;
+  native = null;
+  try {
+    const n = loadNative();
+    if (n.relayInit && n.relayStart && n.relayIdleMs && n.relayAbort && n.relayCount) {
+      n.relayInit(onDone);
+      native = n as RelayNative;
+    }
+  } catch {
+    // no addon: sessions relay in JavaScript
+  }
+  return native;
+}
+
+/** The descriptor behind a connected net.Socket (Linux TCP handles expose it), or undefined. */
+function socketFd(s: Socket): number | undefined {
+  const fd = (s as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+}
+
+class NativeRelay implements Relay {
+  constructor(
+    private readonly n: RelayNative,
+    private readonly handle: RelayHandle,
+    private readonly id: number,
+  ) {}
+
+  idleMs(): number {
+    return this.n.relayIdleMs(this.handle);
+  }
+
+  abort(): { bytesIn: number; bytesOut: number } {
+    owners.delete(this.id);
+    const [bytesIn, bytesOut] = this.n.relayAbort(this.handle);
+    return { bytesIn: bytesIn!, bytesOut: bytesOut! };
+  }
+}
+
+const api: RelayApi = {
+  start(client, server, owner) {
+    const n = addon();
+    if (!n) return undefined;
+    const cfd = socketFd(client);
+    const sfd = socketFd(server);
+    if (cfd === undefined || sfd === undefined) return undefined;
+    const id = nextId++;
+    let handle: RelayHandle;
+    try {
+      handle = n.relayStart(cfd, sfd, id);
+    } catch {
+      return undefined; // out of descriptors, say: the session carries on in JavaScript
+    }
+    owners.set(id, owner);
+    return new NativeRelay(n, handle, id);
+  },
+  count() {
+    return addon()?.relayCount() ?? 0;
+  },
+};
+
+/**
+ * The relay when it can be used: `enabled` (default: unless HALB_NATIVE_RELAY=0) and the addon
+ * has it. Sessions call start() and fall back to JavaScript when it returns undefined.
+ */
+export function nativeRelay(enabled = process.env.HALB_NATIVE_RELAY !== '0'): RelayApi | undefined {
+  return enabled && addon() ? api : undefined;
+}
