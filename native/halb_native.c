@@ -934,6 +934,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"relayIdleMs", NULL, halb_relay_idle_ms, NULL, NULL, NULL, napi_enumerable, NULL},
       {"relayAbort", NULL, halb_relay_abort, NULL, NULL, NULL, napi_enumerable, NULL},
       {"relayCount", NULL, halb_relay_count, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sendNow", NULL, halb_send_now, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -350,3 +350,20 @@ napi_value halb_relay_count(napi_env env, napi_callback_info info) {
   (void)info;
   return hn_int_value(env, T.count);
 }
+
+// sendNow(fd, bytes): one send() that does not wait: the number of bytes the kernel took (0 when
+// the socket buffer is full) or -errno. For a Node socket with nothing queued in Node
+// (src/proxy/direct-write.ts); errors are left for Node's own write to find and report.
+napi_value halb_send_now(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  void *data;
+  size_t len;
+  if (!hn_args(env, info, 2, argv) || !hn_int(env, argv[0], &fd) || napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok)
+    return hn_throw_arg(env, "sendNow(fd, bytes)");
+  ssize_t n;
+  do n = send(fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) n = (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+  return hn_int_value(env, (int32_t)n);
+}

@@ -80,6 +80,8 @@ export interface HalbNative {
   /** Closes both sockets now; [bytesIn, bytesOut]. */
   relayAbort?(handle: RelayHandle): number[];
   relayCount?(): number;
+  /** One send() that does not wait: bytes taken (0 when the buffer is full), or -errno. */
+  sendNow?(fd: number, bytes: Uint8Array): number;
 }
 
 export class NativeUnavailableError extends Error {

@@ -27,6 +27,7 @@ import { parseRequestHead, parseResponseHead, requestBodyKind, responseBodyKind,
 import { isIdempotent, rewriteRequestHead, withConnectionClose } from './http/rewrite.js';
 import { ServerConn, type ServerConnOwner } from './server-conn.js';
 import type { PassiveFailure } from '../health/types.js';
+import { writeNow } from './direct-write.js';
 import { enableFastRead, onData } from './fast-read.js';
 import { writeAccess } from '../log/access-line.js';
 import { termCode, type TermCause, type TermPhase } from './termination.js';
@@ -359,7 +360,7 @@ export class HttpSession implements ServerConnOwner {
       this.feedRequestBody(pending);
       sc.socket.uncork();
     } else {
-      sc.socket.write(this.outHead!);
+      writeNow(sc.socket, this.outHead!);
     }
     if (this.st === St.Forward && !this.buf) this.client.resume();
   }
@@ -577,7 +578,7 @@ export class HttpSession implements ServerConnOwner {
         return;
       }
       if (!rest) {
-        this.writeClient(out);
+        this.writeClient(out, true);
         return;
       }
       // Head and (part of) the body arrived together: forward them in one write (one syscall).
@@ -586,8 +587,9 @@ export class HttpSession implements ServerConnOwner {
     }
   }
 
-  private writeClient(b: Buffer): void {
-    if (!this.client.write(b)) this.sc?.socket.pause();
+  /** `head`: b starts with a response head (direct-write.ts: only a message's first write). */
+  private writeClient(b: Buffer, head = false): void {
+    if (!(head ? writeNow(this.client, b) : this.client.write(b))) this.sc?.socket.pause();
   }
 
   /** Forwards body bytes chunk[from..]; bytes before `from` (a response head) go in the same write. */
@@ -622,7 +624,7 @@ export class HttpSession implements ServerConnOwner {
     }
     this.bytesOut += n;
     const upto = from + n;
-    if (upto > 0) this.writeClient(upto === chunk.length ? chunk : chunk.subarray(0, upto));
+    if (upto > 0) this.writeClient(upto === chunk.length ? chunk : chunk.subarray(0, upto), from > 0);
     if (n < avail) this.serverTainted = true;
     if ((this.resBody === Body.Length && this.resLeft === 0) || (this.resBody === Body.Chunked && this.resChunks!.done)) this.responseDone();
   }

@@ -12,6 +12,7 @@
 // sessions stay in JavaScript from start to end, with the same behaviour.
 import type { Socket } from 'node:net';
 import { loadNative, type HalbNative, type RelayHandle } from '../native/addon.js';
+import { socketFd } from './socket-fd.js';
 
 /** How a relay ended by itself: 0 both directions closed cleanly, 1 client error, 2 server error. */
 export type RelayEnd = 0 | 1 | 2;
@@ -64,12 +65,6 @@ function addon(): RelayNative | null {
     // no addon: sessions relay in JavaScript
   }
   return native;
-}
-
-/** The descriptor behind a connected net.Socket (Linux TCP handles expose it), or undefined. */
-function socketFd(s: Socket): number | undefined {
-  const fd = (s as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
-  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
 }
 
 class NativeRelay implements Relay {
