@@ -63,6 +63,7 @@ export function proxyRows(stats: ProxyStats | undefined, level: Level): { labels
 export function createMetricsRegistry(src: MetricSources): Registry {
   const registry = new Registry();
   registerProxyMetrics(registry, src);
+  registerRelayMetrics(registry, src);
   // Server state and check counters: the health subsystem's own registration, reused. The
   // monitor is replaced on reload, so it is looked up at every scrape.
   registerHealthMetrics(registry, { snapshot: () => src.health()?.snapshot() ?? [] });
@@ -111,6 +112,26 @@ function registerProxyMetrics(registry: Registry, src: MetricSources): void {
       },
     });
   }
+}
+
+function registerRelayMetrics(registry: Registry, src: MetricSources): void {
+  new Gauge({
+    name: 'halb_tcp_relayed_sessions',
+    help: 'tcp sessions currently moved by the native relay (after the server answered).',
+    registers: [registry],
+    collect() {
+      this.set(src.proxy()?.relayed?.current ?? 0);
+    },
+  });
+  new Counter({
+    name: 'halb_tcp_relayed_sessions_total',
+    help: 'tcp sessions handed to the native relay since start.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(src.proxy()?.relayed?.total ?? 0);
+    },
+  });
 }
 
 function registerVrrpMetrics(registry: Registry, src: MetricSources): void {

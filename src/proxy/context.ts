@@ -42,6 +42,8 @@ export interface SessionContext {
   backendXffExcept(be: BackendRuntime): AddressMatcher | undefined;
   /** The native tcp relay, when available and enabled. */
   readonly relay?: RelayApi | undefined;
+  /** tcp sessions handed to the relay: running now, and since start. */
+  readonly relayed: { current: number; total: number };
 }
 
 export interface AccessLogRecord {

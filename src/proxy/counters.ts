@@ -77,4 +77,6 @@ export interface FrontendStats extends Counters {
 export interface ProxyStats {
   readonly frontends: readonly FrontendStats[];
   readonly backends: readonly BackendStats[];
+  /** tcp sessions moved by the native relay (src/proxy/native-relay.ts): now, and since start. */
+  readonly relayed?: { readonly current: number; readonly total: number };
 }

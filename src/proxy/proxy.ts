@@ -126,6 +126,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
     backend: (name) => (name === undefined ? undefined : backends.get(name)),
     backendXffExcept: (be) => backendXff.get(be),
     relay: nativeRelay(opts.nativeRelay),
+    relayed: { current: 0, total: 0 },
   };
 
   // DNS re-resolution moved a server: pooled connections to the old address must go.
@@ -270,6 +271,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
             idleConnections: s.idle.length,
           })),
         })),
+        relayed: { ...ctx.relayed },
       };
     },
 

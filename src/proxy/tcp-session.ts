@@ -228,6 +228,8 @@ export class TcpSession implements RelayOwner {
     const relay = relayApi.start(this.client, ss, this);
     if (!relay) return;
     this.relay = relay;
+    this.ctx.relayed.current++;
+    this.ctx.relayed.total++;
     this.detachServer(ss);
     const client = this.client as Tagged;
     client[SESSION] = undefined;
@@ -249,6 +251,7 @@ export class TcpSession implements RelayOwner {
   /** The relay's bytes and the server's release (what onServerClose does for a JS session). */
   private relayEnded(bytesIn: number, bytesOut: number): void {
     this.relay = undefined;
+    this.ctx.relayed.current--;
     this.bytesIn += bytesIn;
     this.bytesOut += bytesOut;
     this.server!.counters.sessCur--;

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { backend, frontend, scaled, server } from '../../helpers/proxy-fixtures.js';
 import { startTcpBackend } from '../../helpers/backends.js';
-import { cleanup, startProxy } from '../../helpers/proxy-harness.js';
+import { cleanup, startProxy, type Harness } from '../../helpers/proxy-harness.js';
 import { nativeRelay } from '../../../src/proxy/native-relay.js';
 
 const relayApi = nativeRelay(true);
@@ -71,9 +71,10 @@ function for_each(fs: (() => void)[]): void {
   for (const f of fs) f();
 }
 
-function expectRelayed(relay: boolean, what: string): void {
+function expectRelayed(h: Harness, relay: boolean, what: string): void {
   if (relay) assert.ok(relayApi, 'the addon has the relay');
-  assert.equal(relayApi?.count() ?? 0, relay ? 1 : 0, `${what}: relayed sessions`);
+  assert.equal(relayApi?.count() ?? 0, relay ? 1 : 0, `${what}: relays running`);
+  assert.equal(h.proxy.stats().relayed?.current, relay ? 1 : 0, `${what}: the proxy's relayed sessions`);
 }
 
 async function noRelaysLeft(): Promise<void> {
@@ -90,7 +91,7 @@ for (const relay of [true, false]) {
     const h = await startProxy(t, [tcpFe()], [tcpBe(echo.port)], opts);
     const c = new Client(h.port());
     assert.equal(await c.exchange('hello'), 'hello');
-    expectRelayed(relay, 'after the first answer');
+    expectRelayed(h, relay, 'after the first answer');
     let sent = 5;
     for (let i = 0; i < 200; i++) {
       const msg = `message ${i} `.repeat((i % 7) + 1);
@@ -127,7 +128,7 @@ for (const relay of [true, false]) {
     const h = await startProxy(t, [tcpFe()], [tcpBe(srv.port)], opts);
     const c = new Client(h.port());
     assert.equal(await c.exchange('start'), 'ready');
-    expectRelayed(relay, 'after ready');
+    expectRelayed(h, relay, 'after ready');
     c.sock.write(Buffer.alloc(995, 1));
     c.sock.end();
     assert.equal(await c.closed, 'close');
@@ -178,7 +179,7 @@ for (const relay of [true, false]) {
     for (const [fe, code] of [['f1', 'sD'], ['f2', 'cD']] as const) {
       const c = new Client(h.port(fe));
       assert.equal(await c.exchange('x'), 'x');
-      expectRelayed(relay, fe);
+      expectRelayed(h, relay, fe);
       // Activity keeps it open past the timeout...
       for (let i = 0; i < 4; i++) {
         await sleep(scaled(150));
@@ -209,7 +210,7 @@ for (const relay of [true, false]) {
     // Server resets.
     const c1 = new Client(h.port());
     assert.equal(await c1.exchange('one'), 'one');
-    expectRelayed(relay, 'server reset case');
+    expectRelayed(h, relay, 'server reset case');
     conns[0]!.resetAndDestroy();
     await c1.ended;
     c1.sock.destroy();
@@ -235,7 +236,7 @@ for (const relay of [true, false]) {
     const h = await startProxy(t, [tcpFe()], [tcpBe(echo.port)], opts);
     const c = new Client(h.port());
     assert.equal(await c.exchange('abc'), 'abc');
-    expectRelayed(relay, 'before stop');
+    expectRelayed(h, relay, 'before stop');
     await h.proxy.stop();
     await c.ended;
     c.sock.destroy();
@@ -269,7 +270,7 @@ for (const relay of [true, false]) {
     const up = randomBytes(size);
     const c = new Client(h.port());
     assert.equal(await c.exchange('>'), 'k');
-    expectRelayed(relay, 'bulk');
+    expectRelayed(h, relay, 'bulk');
     const rss0 = process.memoryUsage().rss;
     let peak = rss0;
     const got: Buffer[] = [];
@@ -306,7 +307,7 @@ test('tcp relay: sessions stay in JavaScript until the server answers (transpare
   const c = new Client(h.port());
   c.sock.write('replayed');
   assert.equal((await c.read(8)).toString(), 'replayed');
-  expectRelayed(true, 'after the retried server answered');
+  expectRelayed(h, true, 'after the retried server answered');
   assert.equal(await c.exchange('more'), 'more');
   c.sock.end();
   await c.closed;

@@ -30,6 +30,7 @@ test('proxy, vrrp and health metrics are collected from the sources at scrape ti
   proxy = {
     frontends: [{ name: 'web', listening: [], ...newCounters(), sessTotal: 3, bytesIn: 100, http2xx: 2, http5xx: 1 }],
     backends: [{ name: 'app', ...newCounters(), retries: 2, redispatches: 1, servers: [{ name: 's1', status: 'UP', idleConnections: 0, ...newCounters(), sessCur: 1, errConn: 4 }] }],
+    relayed: { current: 2, total: 7 },
   };
   status = [{ name: 'VI_1', state: 'MASTER', priority: 150, since: 0 }];
   const text = await reg.metrics();
@@ -42,6 +43,8 @@ test('proxy, vrrp and health metrics are collected from the sources at scrape ti
     'halb_backend_redispatches_total{backend="app"} 1',
     'halb_server_current_sessions{backend="app",server="s1"} 1',
     'halb_server_connection_errors_total{backend="app",server="s1"} 4',
+    'halb_tcp_relayed_sessions 2',
+    'halb_tcp_relayed_sessions_total 7',
     'halb_vrrp_state{instance="VI_1",state="MASTER"} 1',
     'halb_vrrp_state{instance="VI_1",state="BACKUP"} 0',
     'halb_vrrp_priority{instance="VI_1"} 150',
