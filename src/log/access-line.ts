@@ -67,7 +67,8 @@ function isoNow(): string {
 // characters, lone surrogates); strings without any of those are quoted as they are.
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 const q = (v: string): string => (NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`);
-// Frontend, backend and server names repeat on every line: quoted once.
+// Names, modes, termination codes and methods repeat on every line: quoted once each (the map
+// stops growing at 10,000 entries, so methods made up by clients cannot grow it without bound).
 const quotedNames = new Map<string, string>();
 function qn(v: string): string {
   let out = quotedNames.get(v);
@@ -83,12 +84,12 @@ const n = (v: number): number | string => (Number.isFinite(v) ? v : 'null');
 /** The record's fields as a JSON fragment, in the order pino writes them (insertion order). */
 export function accessFields(r: AccessLogRecord): string {
   let s =
-    `"event":"access","mode":${q(r.mode)},"frontend":${qn(r.frontend)},"backend":${qn(r.backend)},"server":${qn(r.server)},` +
+    `"event":"access","mode":${qn(r.mode)},"frontend":${qn(r.frontend)},"backend":${qn(r.backend)},"server":${qn(r.server)},` +
     `"client":${q(r.client)},"connectMs":${n(r.connectMs)},"responseMs":${n(r.responseMs)},"totalMs":${n(r.totalMs)},` +
     `"bytesIn":${n(r.bytesIn)},"bytesOut":${n(r.bytesOut)}`;
   if (r.status !== undefined) s += `,"status":${n(r.status)}`;
-  s += `,"termination":${q(r.termination)},"retries":${n(r.retries)},"redispatches":${n(r.redispatches)}`;
-  if (r.method !== undefined) s += `,"method":${q(r.method)}`;
+  s += `,"termination":${qn(r.termination)},"retries":${n(r.retries)},"redispatches":${n(r.redispatches)}`;
+  if (r.method !== undefined) s += `,"method":${qn(r.method)}`;
   if (r.uri !== undefined) s += `,"uri":${q(r.uri)}`;
   if (r.reason !== undefined) s += `,"reason":${q(r.reason)}`;
   return s;
