@@ -14,9 +14,9 @@ const INFO = 30;
 interface FastPath {
   readonly stream: { write(line: string): unknown };
   readonly prefix: string;
-  /** Lines of this event-loop turn, joined and written by a setImmediate (see writeAccess). */
+  /** Lines not written yet, joined and written by flush() (see writeAccess). */
   pending: string[];
-  scheduled: boolean;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 const cache = new WeakMap<Logger, FastPath | null>();
@@ -38,7 +38,7 @@ function fastPathOf(logger: Logger): FastPath | null {
     l[S.timeSym] === pino.stdTimeFunctions.isoTime &&
     typeof l[S.chindingsSym] === 'string' &&
     formatters !== undefined && isDefaultFormatters(formatters);
-  if (plain) fp = { stream: stream as FastPath['stream'], prefix: `{"level":${INFO}`, pending: [], scheduled: false };
+  if (plain) fp = { stream: stream as FastPath['stream'], prefix: `{"level":${INFO}`, pending: [], timer: undefined };
   cache.set(logger, fp);
   return fp;
 }
@@ -103,18 +103,27 @@ export function writeAccess(logger: Logger, rec: AccessLogRecord): void {
     return;
   }
   const chindings = (logger as unknown as Record<symbol, string>)[S.chindingsSym];
-  fp.pending.push(`${fp.prefix},"time":"${isoNow()}"${chindings},${accessFields(rec)}}\n`);
-  if (!fp.scheduled) {
-    fp.scheduled = true;
-    setImmediate(flush, fp);
-  }
+  if (fp.pending.push(`${fp.prefix},"time":"${isoNow()}"${chindings},${accessFields(rec)}}\n`) >= FLUSH_LINES) flush(fp);
+  else fp.timer ??= setTimeout(flush, FLUSH_MS, fp);
 }
 
-// One write per event-loop turn instead of one per request: pino's destination (sonic-boom)
-// measures the byte length of its whole pending string on every write, which made a burst of
-// lines quadratic. Lines may follow other log lines of the same turn; their times stay exact.
+// Lines are written in batches, at most FLUSH_MS after the first of them (or once FLUSH_LINES
+// are waiting), not one write per line or per event-loop turn:
+//  - pino's destination (sonic-boom) measures the byte length of its whole pending string on
+//    every write, which made a burst of single-line writes quadratic;
+//  - each write of the asynchronous destination is a trip through libuv's thread pool. With
+//    fresh connections (about one request per event-loop turn at 2,000 connections/s) a write
+//    per turn cost ~7% more CPU than these batches (3 alternating runs each, 254–272 against
+//    274–291 µs per connection+request).
+// Lines may follow other log lines written meanwhile; the times in them stay exact.
+const FLUSH_MS = 10;
+const FLUSH_LINES = 512;
+
 function flush(fp: FastPath): void {
-  fp.scheduled = false;
+  if (fp.timer !== undefined) {
+    clearTimeout(fp.timer);
+    fp.timer = undefined;
+  }
   const lines = fp.pending;
   if (lines.length === 0) return;
   fp.pending = [];

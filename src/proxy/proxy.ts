@@ -22,6 +22,7 @@ import { DEFAULT_LIMITS, type HeadLimits } from './http/head-parser.js';
 import { HttpSession } from './http-session.js';
 import { TcpSession } from './tcp-session.js';
 import { nativeRelay } from './native-relay.js';
+import { flushAccess } from '../log/access-line.js';
 
 export interface ProxyOptions {
   readonly frontends: readonly Frontend[];
@@ -235,6 +236,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       for (const s of [...live]) s.abort();
       for (const b of backends.values()) b.closeIdle();
       await Promise.all(closing);
+      flushAccess(opts.logger); // access lines wait up to 10 ms for company (access-line.ts)
     },
 
     async update(next: ProxyConfig) {

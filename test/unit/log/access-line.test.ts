@@ -59,13 +59,17 @@ test('loggers the fast path cannot reproduce go through pino', () => {
   assert.equal(typeof JSON.parse(epoch.lines[0]!).time, 'number');
 });
 
-test('lines of one event-loop turn are written together, in order, after the turn', async () => {
+test('lines are written together, in order, within 10 ms of the first; 512 waiting lines go at once', async () => {
   const b = capture();
   writeAccess(b.logger, http);
-  writeAccess(b.logger, tcp);
-  assert.equal(b.lines.length, 0);
   await new Promise((r) => setImmediate(r));
+  writeAccess(b.logger, tcp); // a later event-loop turn: same batch
+  assert.equal(b.lines.length, 0);
+  await new Promise((r) => setTimeout(r, 30));
   assert.equal(b.lines.length, 1);
   const parsed = b.lines[0]!.trimEnd().split('\n').map((l) => JSON.parse(l) as { mode: string });
   assert.deepEqual(parsed.map((p) => p.mode), ['http', 'tcp']);
+  for (let i = 0; i < 512; i++) writeAccess(b.logger, tcp);
+  assert.equal(b.lines.length, 2, 'a full batch does not wait for the timer');
+  assert.equal(b.lines[1]!.trimEnd().split('\n').length, 512);
 });
