@@ -315,3 +315,25 @@ test('tcp relay: sessions stay in JavaScript until the server answers (transpare
   assert.deepEqual([l.server, l.termination, l.bytesIn], ['echo', '--', 12]);
   await noRelaysLeft();
 });
+
+test('frontend maxconn counts sessions, relayed ones included: one more is closed, a freed slot is usable again', async (t) => {
+  const echo = cleanup(t, await startTcpBackend());
+  const h = await startProxy(t, [tcpFe({ maxconn: 2 })], [tcpBe(echo.port)], { nativeRelay: true });
+  const a = new Client(h.port());
+  const b = new Client(h.port());
+  assert.equal(await a.exchange('a'), 'a');
+  assert.equal(await b.exchange('b'), 'b');
+  assert.equal(h.proxy.stats().relayed?.current, 2, 'both relayed (no net.Socket left for net.Server to count)');
+  const c = new Client(h.port());
+  c.sock.write('c');
+  await c.ended;
+  assert.equal(c.rest().length, 0, 'the third connection was closed unanswered');
+  c.sock.destroy();
+  a.sock.end();
+  await a.closed;
+  for (let i = 0; i < 100 && h.proxy.stats().frontends[0]!.sessCur > 1; i++) await sleep(10);
+  const d = new Client(h.port());
+  assert.equal(await d.exchange('d'), 'd', 'a freed slot takes a new session');
+  d.sock.destroy();
+  b.sock.destroy();
+});
