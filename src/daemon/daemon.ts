@@ -99,8 +99,25 @@ export class Daemon {
       }
       try {
         if (this.lb) await this.lb.reload(next);
+        else if (next.frontends.length > 0) {
+          // A node that started VRRP-only gains a load balancer: start it like at boot.
+          const lb = new LbService(next, log);
+          await lb.start();
+          this.lb = lb;
+        }
+        if (this.admin) this.admin.reload(next.stats);
+        else if (next.stats.length > 0) {
+          const admin = new AdminService(next.stats, { config: () => this.config, lb: () => this.lb, vrrp: () => this.vrrp, logger: log });
+          await admin.start();
+          this.admin = admin;
+        }
         if (this.vrrp) await this.vrrp.reload(next);
-        this.admin?.reload(next.stats);
+        else if (next.vrrp.instances.length > 0) {
+          // A node that started without VRRP gains instances: they start from INIT as at boot.
+          const vrrp = new VrrpService(next, log, { runDir: this.opts.runDir, health: this.lb?.healthMonitor });
+          await vrrp.start();
+          this.vrrp = vrrp;
+        }
       } catch (err) {
         log.error({ event: 'reload-failed', err }, 'reload failed, running configuration kept');
         return false;

@@ -2,7 +2,9 @@
 // `ip addr`, GARP/NA, link watching) and to tracking scripts and notify scripts.
 // Start order matters: stale VIPs from a crashed run go first, so they are never taken
 // for the interface's primary address when transports look it up.
-import { isDeepStrictEqual } from 'node:util';
+// Reload (SIGHUP) applies a plan (src/vrrp/reload-plan.ts) instance by instance, keepalived
+// style: what did not change is untouched, most changes apply in place, only identity changes
+// stop and start their instance.
 import type { HalbConfig } from '../config/model.js';
 import type { VrrpConfig, VrrpInstance } from '../config/model-vrrp.js';
 import type { Logger } from '../log/logger.js';
@@ -12,6 +14,7 @@ import { LinuxVipManager } from '../vip/linux.js';
 import { LinuxInterfaceWatcher } from '../vip/interface-watch.js';
 import { RawSocketPool, openRawTransport, type RawVrrpTransport } from '../vrrp/socket-raw.js';
 import { VrrpRuntime } from '../vrrp/runtime.js';
+import { planVrrpReload } from '../vrrp/reload-plan.js';
 import { Tracker } from '../track/tracker.js';
 import { NotifyRunner } from '../track/notify.js';
 
@@ -21,13 +24,18 @@ export interface VrrpServiceOptions {
   readonly health?: HealthMonitorApi | undefined;
 }
 
-/** Drop source positions so a reload that only moved lines compares equal. */
-function withoutPositions(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutPositions);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'pos').map(([k, x]) => [k, withoutPositions(x)]));
+/** Interfaces whose link state matters: the instances' own and their track_interface ones. */
+function watchedInterfaces(cfg: VrrpConfig): Set<string> {
+  const ifaces = new Set<string>();
+  for (const i of cfg.instances) {
+    ifaces.add(i.interface);
+    for (const t of i.trackInterfaces) ifaces.add(t.name);
   }
-  return v;
+  return ifaces;
+}
+
+function runtimeOptions(cfg: VrrpConfig) {
+  return { instances: cfg.instances, syncGroups: cfg.syncGroups, scripts: cfg.scripts, trackFiles: cfg.trackFiles };
 }
 
 export class VrrpService {
@@ -37,8 +45,11 @@ export class VrrpService {
   private watcher?: LinuxInterfaceWatcher;
   private pool?: RawSocketPool;
   private vips?: LinuxVipManager;
+  /** The transport each instance uses (replaced for restarted instances on reload). */
+  private readonly transports = new Map<string, RawVrrpTransport>();
   private readonly log: Logger;
-  private readonly vrrp: VrrpConfig;
+  /** The VRRP configuration actually running (after a partial reload: what could be applied). */
+  private vrrp: VrrpConfig;
 
   constructor(
     config: HalbConfig,
@@ -53,6 +64,30 @@ export class VrrpService {
     return this.runtime;
   }
 
+  /** The running VRRP configuration. */
+  get running(): VrrpConfig {
+    return this.vrrp;
+  }
+
+  private openTransport(inst: VrrpInstance, pool: RawSocketPool): Promise<RawVrrpTransport> {
+    return openRawTransport({
+      family: inst.family,
+      ifname: inst.interface,
+      vrid: inst.vrid,
+      ...(inst.unicastSrcIp ? { unicastSrcIp: inst.unicastSrcIp } : {}),
+      unicastPeers: inst.unicastPeers,
+      pool,
+    });
+  }
+
+  private newNotifyRunner(cfg: VrrpConfig): NotifyRunner {
+    return new NotifyRunner({
+      logger: this.log.child({ component: 'notify' }),
+      enforceSecurity: cfg.globals.enableScriptSecurity,
+      ...(cfg.globals.scriptUser ? { scriptUser: cfg.globals.scriptUser } : {}),
+    });
+  }
+
   async start(): Promise<void> {
     const cfg = this.vrrp;
     const ipv6 = cfg.instances.some((i) => [...i.virtualAddresses, ...i.virtualAddressesExcluded].some((a) => a.family === 6));
@@ -61,53 +96,42 @@ export class VrrpService {
     await vips.cleanupStale();
     const pool = new RawSocketPool();
     this.pool = pool;
-    const transports = new Map<string, RawVrrpTransport>();
     try {
-      for (const inst of cfg.instances) {
-        transports.set(
-          inst.name,
-          await openRawTransport({
-            family: inst.family,
-            ifname: inst.interface,
-            vrid: inst.vrid,
-            ...(inst.unicastSrcIp ? { unicastSrcIp: inst.unicastSrcIp } : {}),
-            unicastPeers: inst.unicastPeers,
-            pool,
-          }),
-        );
-      }
+      for (const inst of cfg.instances) this.transports.set(inst.name, await this.openTransport(inst, pool));
     } catch (err) {
       pool.closeAll();
       throw err;
     }
 
-    const notify = new NotifyRunner({
-      logger: this.log.child({ component: 'notify' }),
-      enforceSecurity: cfg.globals.enableScriptSecurity,
-      ...(cfg.globals.scriptUser ? { scriptUser: cfg.globals.scriptUser } : {}),
-    });
-    this.notify = notify;
-    const runtime = new VrrpRuntime(
-      { instances: cfg.instances, syncGroups: cfg.syncGroups, scripts: cfg.scripts, trackFiles: cfg.trackFiles },
-      {
-        clock: monotonicClock,
-        logger: this.log,
-        vips,
-        transportFor: (inst: VrrpInstance) => transports.get(inst.name)!,
-        notify: { notify: (n) => notify.notify({ type: n.type, name: n.name, notify: n.scripts }, n.state, n.priority) },
+    this.notify = this.newNotifyRunner(cfg);
+    const runtime = new VrrpRuntime(runtimeOptions(cfg), {
+      clock: monotonicClock,
+      logger: this.log,
+      vips,
+      transportFor: (inst: VrrpInstance) => {
+        const t = this.transports.get(inst.name);
+        if (!t) throw new Error(`no transport opened for instance ${inst.name}`);
+        return t;
       },
-    );
+      // Through the field: a reload that changes the script user replaces the runner.
+      notify: { notify: (n) => this.notify?.notify({ type: n.type, name: n.name, notify: n.scripts }, n.state, n.priority) },
+    });
     this.runtime = runtime;
 
     const tracker = new Tracker({ config: cfg, clock: monotonicClock, logger: this.log.child({ component: 'track' }) });
     this.tracker = tracker;
     tracker.onChange((c) => runtime.setTrack(`${c.kind}:${c.name}`, c.ok));
 
-    const ifaces = new Set<string>();
-    for (const i of cfg.instances) {
-      ifaces.add(i.interface);
-      for (const t of i.trackInterfaces) ifaces.add(t.name);
-    }
+    runtime.start();
+    tracker.start();
+    await this.watchInterfaces(watchedInterfaces(cfg));
+  }
+
+  /** (Re)starts the link watcher on `ifaces`; link states known at once are fed in (down = FAULT). */
+  private async watchInterfaces(ifaces: Set<string>): Promise<void> {
+    const runtime = this.runtime!;
+    const tracker = this.tracker!;
+    this.watcher?.stop();
     const watcher = new LinuxInterfaceWatcher({
       interfaces: [...ifaces],
       onError: (err) => this.log.warn({ event: 'link-watch-error', err: err.message }, 'interface watcher restarted'),
@@ -117,11 +141,7 @@ export class VrrpService {
       runtime.setInterface(s.ifname, s.up);
       tracker.setInterface(s.ifname, s.up);
     });
-
-    runtime.start();
-    tracker.start();
     await watcher.start();
-    // Link states known at start (an interface already down means FAULT from the outset).
     for (const name of ifaces) {
       const st = watcher.state(name);
       if (st && !st.up) {
@@ -132,12 +152,68 @@ export class VrrpService {
   }
 
   /**
-   * keepalived migrates instance state on reload; halb does not yet, so a changed VRRP section
-   * is refused rather than restarted (a restart could flap VIPs). The LB part still reloads.
+   * Live reload of the VRRP section (keepalived SIGHUP semantics, see reload-plan.ts). Only a
+   * validated config gets here (Daemon.reload). Never throws for a single instance: one whose
+   * new socket cannot be opened keeps running its old definition (restart) or is not started
+   * (add), is logged, and the next reload tries again.
    */
   async reload(next: HalbConfig): Promise<void> {
-    if (isDeepStrictEqual(withoutPositions(next.vrrp), withoutPositions(this.vrrp))) return;
-    this.log.warn({ event: 'vrrp-reload-skipped' }, 'VRRP configuration changed: restart halb to apply it (live VRRP reload is not supported yet); running VRRP configuration kept');
+    const runtime = this.runtime;
+    const pool = this.pool;
+    if (!runtime || !pool || !this.tracker) return;
+    const wanted = next.vrrp;
+    const first = planVrrpReload(this.vrrp, wanted);
+    if (first.unchanged) return;
+
+    // New sockets first (they may fail: no such interface, no address to send from).
+    const opened = new Map<string, RawVrrpTransport>();
+    const keepOld = new Set<string>();
+    const skip = new Set<string>();
+    for (const p of first.instances) {
+      if (p.action !== 'add' && p.action !== 'restart') continue;
+      const def = wanted.instances.find((i) => i.name === p.instance)!;
+      try {
+        opened.set(p.instance, await this.openTransport(def, pool));
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        (p.action === 'restart' ? keepOld : skip).add(p.instance);
+        this.log.error(
+          { event: 'vrrp-reload-failed', instance: p.instance, action: p.action, reason },
+          `(${p.instance}) reload: cannot open its VRRP socket (${reason}); ${p.action === 'restart' ? 'the running definition is kept' : 'not started'}`,
+        );
+      }
+    }
+    const effective: VrrpConfig = {
+      ...wanted,
+      instances: wanted.instances
+        .filter((i) => !skip.has(i.name))
+        .map((i) => (keepOld.has(i.name) ? this.vrrp.instances.find((o) => o.name === i.name)! : i)),
+    };
+    const plan = keepOld.size + skip.size > 0 ? planVrrpReload(this.vrrp, effective) : first;
+    for (const d of plan.definitions) this.log.info({ event: 'vrrp-reload', definition: d }, `reload: ${d} changed`);
+    for (const [name, t] of opened) {
+      if (plan.byName[name]?.action === 'add' || plan.byName[name]?.action === 'restart') this.transports.set(name, t);
+      else t.close();
+    }
+
+    if (plan.definitions.includes('globals.scriptUser') || plan.definitions.includes('globals.enableScriptSecurity')) {
+      const old = this.notify;
+      this.notify = this.newNotifyRunner(effective);
+      // Scripts already queued finish under the settings they were queued with.
+      if (old) void old.idle();
+    }
+    this.tracker.reload(effective);
+    const before = watchedInterfaces(this.vrrp);
+    const after = watchedInterfaces(effective);
+    if ([...after].some((i) => !before.has(i))) await this.watchInterfaces(after);
+
+    const failed = await runtime.reload(runtimeOptions(effective), plan);
+    // Instances that start tracking an item (or start anew) learn its current status.
+    for (const c of this.tracker.snapshot()) runtime.setTrack(`${c.kind}:${c.name}`, c.ok);
+    const notRunning = new Set(failed.filter((f) => f.action === 'add' || f.action === 'restart').map((f) => f.instance));
+    for (const name of notRunning) this.transports.get(name)?.close();
+    for (const p of plan.instances) if (p.action === 'remove') this.transports.delete(p.instance);
+    this.vrrp = { ...effective, instances: effective.instances.filter((i) => !notRunning.has(i.name)) };
   }
 
   /** Clean stop: priority-0 adverts, VIPs kept until the new master is heard (make-before-break). */

@@ -19,6 +19,7 @@ import { parseTrackFileValue } from './track-file-value.js';
 import type { TrackChange, TrackedItem, TrackStatus } from './types.js';
 import { etcUserDb, resolveScriptUser, type Ids, type UserDb } from './users.js';
 import { selfIds } from './notify.js';
+import { sameIgnoringPositions } from '../vrrp/reload-plan.js';
 
 export interface TrackerOptions {
   readonly config: VrrpConfig;
@@ -57,15 +58,65 @@ export class Tracker {
   private started = false;
   private readonly run: (commandLine: string, opts: RunOptions) => Promise<RunResult>;
   private readonly io: TrackFileIo;
+  /** The running configuration (replaced by reload()). */
+  private config: VrrpConfig;
 
   constructor(private readonly opts: TrackerOptions) {
     this.run = opts.run ?? runCommandLine;
     this.io = opts.files ?? nodeTrackFileIo;
-    const used = new Set(opts.config.instances.flatMap((i) => i.trackScripts.map((t) => t.name)));
+    this.config = opts.config;
     const now = opts.clock.now();
-    for (const s of opts.config.scripts) if (used.has(s.name)) this.scripts.set(s.name, { spec: s, state: initialScriptState(s, now) });
-    const usedFiles = new Set(opts.config.instances.flatMap((i) => i.trackFiles.map((t) => t.name)));
-    for (const f of opts.config.trackFiles) if (usedFiles.has(f.name)) this.files.set(f.name, { spec: f, value: 0 });
+    for (const s of usedScripts(this.config)) this.scripts.set(s.name, { spec: s, state: initialScriptState(s, now) });
+    for (const f of usedFiles(this.config)) this.files.set(f.name, { spec: f, value: 0 });
+  }
+
+  /**
+   * Reload (SIGHUP): scripts and track files that no instance uses any more stop, new or
+   * changed definitions start afresh (a changed script reports again from its first result;
+   * until then instances keep the status they had), unchanged ones keep their state and
+   * schedule. Security and user checks are redone when the global script settings changed.
+   */
+  reload(config: VrrpConfig): void {
+    const prev = this.config;
+    this.config = config;
+    const globalsChanged = !sameIgnoringPositions(prev.globals.scriptUser, config.globals.scriptUser) || prev.globals.enableScriptSecurity !== config.globals.enableScriptSecurity;
+    const now = this.opts.clock.now();
+    const log = this.opts.logger;
+    const wantScripts = new Map(usedScripts(config).map((s) => [s.name, s] as const));
+    for (const name of [...this.scripts.keys()]) {
+      if (!wantScripts.has(name)) {
+        this.scripts.delete(name);
+        log.info({ event: 'track-reload', script: name, action: 'remove' }, `VRRP_Script(${name}) no longer tracked`);
+      }
+    }
+    const toPrepare: string[] = [];
+    for (const [name, spec] of wantScripts) {
+      const had = this.scripts.get(name);
+      if (had && sameIgnoringPositions(had.spec, spec)) {
+        if (globalsChanged) toPrepare.push(name);
+        continue;
+      }
+      this.scripts.set(name, { spec, state: initialScriptState(spec, now) });
+      toPrepare.push(name);
+      log.info({ event: 'track-reload', script: name, action: had ? 'update' : 'add' }, `VRRP_Script(${name}) ${had ? 'changed' : 'added'}`);
+    }
+    const wantFiles = new Map(usedFiles(config).map((f) => [f.name, f] as const));
+    for (const [name, f] of [...this.files]) {
+      const spec = wantFiles.get(name);
+      if (spec && sameIgnoringPositions(f.spec, spec)) continue;
+      f.stop?.();
+      this.files.delete(name);
+    }
+    const newFiles: string[] = [];
+    for (const [name, spec] of wantFiles) {
+      if (this.files.has(name)) continue;
+      this.files.set(name, { spec, value: 0 });
+      newFiles.push(name);
+    }
+    if (!this.started) return;
+    this.prepareScripts(toPrepare);
+    for (const name of newFiles) this.startFile(name);
+    this.schedule();
   }
 
   onChange(cb: (c: TrackChange) => void): () => void {
@@ -76,12 +127,23 @@ export class Tracker {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.prepareScripts([...this.scripts.keys()]);
+    for (const name of this.files.keys()) this.startFile(name);
+    this.schedule();
+  }
+
+  /** User resolution and script security for these scripts; refused ones count as failed. */
+  private prepareScripts(names: readonly string[]): void {
     const log = this.opts.logger;
     const db = this.opts.userDb ?? etcUserDb();
     const self = this.opts.self ?? selfIds();
-    const g = this.opts.config.globals;
+    const g = this.config.globals;
     let insecureSeen = false;
-    for (const [name, s] of this.scripts) {
+    for (const name of names) {
+      const s = this.scripts.get(name);
+      if (!s) continue;
+      delete s.refused;
+      delete s.ids;
       const who = resolveScriptUser(db, s.spec.user ?? g.scriptUser, self);
       const argv0 = splitCommandLine(s.spec.script);
       if (!who.ok) s.refused = who.reason;
@@ -105,20 +167,21 @@ export class Tracker {
     }
     if (insecureSeen && !g.enableScriptSecurity)
       log.warn({ event: 'script_security' }, 'SECURITY VIOLATION - scripts are being executed but script_security not enabled');
+  }
 
-    for (const [name, f] of this.files) {
-      const init = f.spec.init;
-      if (init && (init.overwrite || this.io.read(f.spec.path) === undefined)) {
-        try {
-          this.io.write(f.spec.path, `${init.value}\n`);
-        } catch (e) {
-          log.error({ event: 'track_file_init', file: f.spec.path, err: e }, 'cannot initialise track file');
-        }
+  private startFile(name: string): void {
+    const f = this.files.get(name);
+    if (!f) return;
+    const init = f.spec.init;
+    if (init && (init.overwrite || this.io.read(f.spec.path) === undefined)) {
+      try {
+        this.io.write(f.spec.path, `${init.value}\n`);
+      } catch (e) {
+        this.opts.logger.error({ event: 'track_file_init', file: f.spec.path, err: e }, 'cannot initialise track file');
       }
-      this.readFile(name, true);
-      f.stop = this.io.watch(f.spec.path, () => this.readFile(name, false));
     }
-    this.schedule();
+    this.readFile(name, true);
+    f.stop = this.io.watch(f.spec.path, () => this.readFile(name, false));
   }
 
   async stop(): Promise<void> {
@@ -136,6 +199,19 @@ export class Tracker {
     if (this.ifaces.get(name) === status) return;
     this.ifaces.set(name, status);
     this.emit({ kind: 'interface', name, ok: up, ...(reason ? { reason } : {}) });
+  }
+
+  /**
+   * What is known now about every tracked script (with a result), file and interface, as the
+   * changes that would report it: replayed into the VRRP runtime after a reload so instances
+   * that start tracking an item learn its current status.
+   */
+  snapshot(): TrackChange[] {
+    const out: TrackChange[] = [];
+    for (const [name, s] of this.scripts) if (s.state.status !== 'unknown') out.push({ kind: 'script', name, ok: s.state.status === 'ok' });
+    for (const [name, f] of this.files) out.push({ kind: 'file', name, ok: f.value === 0, value: f.value });
+    for (const [name, st] of this.ifaces) if (st !== 'unknown') out.push({ kind: 'interface', name, ok: st === 'ok' });
+    return out;
   }
 
   scriptStatus(name: string): TrackStatus {
@@ -226,7 +302,8 @@ export class Tracker {
       signal: this.abort.signal,
     })
       .then((r) => {
-        if (!this.started) return;
+        // Stopped, or the script was removed or redefined by a reload meanwhile.
+        if (!this.started || this.scripts.get(name) !== s) return;
         const d = scriptResult(s.spec, s.state, r.ok);
         s.state = d.state;
         if (d.change) {
@@ -272,3 +349,14 @@ export const nodeTrackFileIo: TrackFileIo = {
     }
   },
 };
+
+/** vrrp_scripts some instance tracks (keepalived runs only those). */
+function usedScripts(config: VrrpConfig): VrrpScript[] {
+  const used = new Set(config.instances.flatMap((i) => i.trackScripts.map((t) => t.name)));
+  return config.scripts.filter((s) => used.has(s.name));
+}
+
+function usedFiles(config: VrrpConfig): VrrpTrackFile[] {
+  const used = new Set(config.instances.flatMap((i) => i.trackFiles.map((t) => t.name)));
+  return config.trackFiles.filter((f) => used.has(f.name));
+}

@@ -8,7 +8,7 @@
 //
 // State is array-indexed (names resolved once) because the runtime steps the coordinator for
 // every received advert: with 50 instances at 100 ms adverts that is 500 steps a second.
-import { initialState, ownFault, step, type Effect, type MachineEvent, type MachineState } from './machine.js';
+import { initialState, machineDeadline, ownFault, step, type Effect, type MachineEvent, type MachineState } from './machine.js';
 import type { MachineConfig } from './machine-config.js';
 
 export interface SyncGroupDef {
@@ -40,14 +40,22 @@ export interface CoordinatorResult {
 }
 
 export function initialCoordinator(configs: readonly MachineConfig[], groups: readonly SyncGroupDef[] = []): CoordinatorState {
+  return composeCoordinator(configs.map(initialState), groups);
+}
+
+/**
+ * A coordinator over the given machines, states as they are (reload: machines carried over by
+ * name, new ones in INIT, removed ones left out; sync groups as in the new config).
+ */
+export function composeCoordinator(machines: readonly MachineState[], groups: readonly SyncGroupDef[] = []): CoordinatorState {
   const index: Record<string, number> = {};
-  configs.forEach((c, i) => (index[c.name] = i));
+  machines.forEach((m, i) => (index[m.cfg.name] = i));
   const known = groups.map((g) => ({ name: g.name, members: g.members.filter((m) => m in index) }));
-  const peers = configs.map((c) => {
-    const g = known.find((x) => x.members.includes(c.name));
-    return g ? g.members.filter((m) => m !== c.name).map((m) => index[m]!) : [];
+  const peers = machines.map((m) => {
+    const g = known.find((x) => x.members.includes(m.cfg.name));
+    return g ? g.members.filter((x) => x !== m.cfg.name).map((x) => index[x]!) : [];
   });
-  return { machines: configs.map(initialState), next: configs.map(() => undefined), index, peers, groups: known };
+  return { machines: machines.slice(), next: machines.map(machineDeadline), index, peers, groups: known };
 }
 
 export function machineOf(cs: CoordinatorState, name: string): MachineState | undefined {

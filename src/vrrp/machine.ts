@@ -78,7 +78,9 @@ export type MachineEvent =
   /** validate() saw our VRID with a different address list from `src`. */
   | { readonly type: 'conflict'; readonly src: string; readonly addresses: readonly string[] }
   /** vrrp_sync_group: a member moved; follow it (group.ts). */
-  | { readonly type: 'sync'; readonly to: 'MASTER' | 'BACKUP' | 'FAULT' | 'FAULT-CLEARED' };
+  | { readonly type: 'sync'; readonly to: 'MASTER' | 'BACKUP' | 'FAULT' | 'FAULT-CLEARED' }
+  /** Reload (reload-plan.ts `update`): the same router with new settings, state kept. */
+  | { readonly type: 'reconfigure'; readonly cfg: MachineConfig };
 
 export interface Deadlines {
   /** BACKUP: Master_Down_Timer. */
@@ -188,6 +190,11 @@ export function outranks(priority: number, src: string, ourPriority: number, our
 /** keepalived: nopreempt only takes effect with initial state BACKUP. */
 export function preemptDisabled(cfg: MachineConfig): boolean {
   return cfg.nopreempt && cfg.initialState === 'BACKUP';
+}
+
+/** The machine's earliest pending deadline (what `step` returns as `nextDeadline`). */
+export function machineDeadline(s: MachineState): number | undefined {
+  return nextDeadlineOf(s.deadlines);
 }
 
 function nextDeadlineOf(d: Deadlines): number | undefined {
@@ -560,6 +567,31 @@ class Step {
     }
   }
 
+  /**
+   * Reload in place: new settings, same state. A priority or weight change goes through
+   * reevaluate(), the path tracking uses, so the election follows the RFC from here: a master
+   * that now ranks lower advertises that at once and a better backup preempts it (RFC 5798
+   * §6.4.3); a backup that now outranks the master ignores its adverts and takes over when
+   * Master_Down_Timer fires (§6.4.2), or after preempt_delay.
+   */
+  reconfigure(cfg: MachineConfig): void {
+    const old = this.s.cfg;
+    this.s.cfg = cfg;
+    const phase = this.s.phase;
+    if (phase === 'MASTER') {
+      this.s.masterAdverInt = cfg.advertInt;
+      // A shorter interval takes effect now, a longer one from the next advert on.
+      if (cfg.advertInt !== old.advertInt && this.d.advert !== undefined) this.d.advert = Math.min(this.d.advert, this.now + cfg.advertInt);
+      if (this.s.garpPhase === 'refresh' && cfg.garp.masterRefresh !== old.garp.masterRefresh) this.scheduleRefresh();
+    } else if (phase === 'BACKUP' || phase === 'INIT' || phase === 'FAULT') {
+      // v2 backups use their own interval (a master's different one is rejected); a v3 backup
+      // keeps the interval it adopted from the master, if it has heard one.
+      if (cfg.version === 2 || this.s.master === undefined) this.s.masterAdverInt = cfg.advertInt;
+      if (this.d.preempt !== undefined && (cfg.preemptDelay === 0 || preemptDisabled(cfg))) delete this.d.preempt;
+    }
+    this.reevaluate();
+  }
+
   onConflict(src: string, addresses: readonly string[]): void {
     if (this.s.conflicts.includes(src)) return;
     // Bounded memory against a hostile stream of forged sources.
@@ -621,6 +653,9 @@ export function step(state: MachineState, event: MachineEvent, now: number): Ste
       break;
     case 'sync':
       st.onSync(event.to);
+      break;
+    case 'reconfigure':
+      st.reconfigure(event.cfg);
       break;
     default: {
       const never: never = event;

@@ -9,11 +9,13 @@ import type { VipManager } from '../vip/types.js';
 import type { ReceivedVrrp, VrrpTransport } from './transport.js';
 import { encodeAdvert, VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from './packet.js';
 import { REJECT_REASONS, advertPolicy, ourAdvert, validate, type AdvertPolicy, type RejectReason } from './validate.js';
-import { machineConfig } from './machine-config.js';
+import { machineConfig, type MachineConfig } from './machine-config.js';
 import { canonicalAddress } from './address.js';
-import { TRANSITION_REASONS, type Effect, type MachineEvent, type NotifyState, type Phase, type TransitionReason } from './machine.js';
-import { coordinatorStep, coordinatorSteps, initialCoordinator, machineOf, type CoordinatorInput, type CoordinatorResult, type CoordinatorState, type TaggedEffect } from './group.js';
+import { TRANSITION_REASONS, initialState, type Effect, type MachineEvent, type MachineState, type NotifyState, type Phase, type TransitionReason } from './machine.js';
+import { composeCoordinator, coordinatorDeadline, coordinatorStep, coordinatorSteps, initialCoordinator, machineOf, type CoordinatorInput, type CoordinatorResult, type CoordinatorState, type TaggedEffect } from './group.js';
 import { repeatAbsorbable } from './repeat.js';
+import { vipChanges } from './vip-diff.js';
+import type { InstancePlan, ReloadAction, VrrpReloadPlan } from './reload-plan.js';
 
 /** Runs notify scripts (keepalived: `notify_<state>` then `notify TYPE NAME STATE PRIORITY`). */
 export interface NotifyRunner {
@@ -107,12 +109,23 @@ interface Inst {
   armed: AdvertEvent | undefined;
   /** Absorbed repeats collected but not yet replayed: the arrival time of the latest. */
   replayAt: number | undefined;
+  /** Cleared when a reload removes the instance: its transport listener then ignores packets. */
+  readonly live: { on: boolean };
+}
+
+/** What a reload could not apply (the rest was applied; see VrrpRuntime.reload). */
+export interface ReloadFailure {
+  readonly instance: string;
+  readonly action: ReloadAction;
+  readonly error: string;
 }
 
 type AdvertEvent = Extract<MachineEvent, { type: 'advert' }>;
 
 export class VrrpRuntime {
   private coord: CoordinatorState;
+  /** The running configuration (replaced by reload()). */
+  private opts: VrrpRuntimeOptions;
   private readonly insts = new Map<string, Inst>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt: number | undefined;
@@ -124,40 +137,65 @@ export class VrrpRuntime {
    */
   private readonly queues = new Map<string, Promise<void>>();
   private readonly garpTimers = new Set<ReturnType<typeof setTimeout>>();
-  private readonly stopWaiters: Array<() => void> = [];
+  /** stop() and reload() waiting for machines to reach STOPPED (checked after every step). */
+  private readonly stopWaiters: Array<{ readonly done: () => boolean; readonly resolve: () => void }> = [];
   private readonly transitionListeners: Array<(instance: string, from: Phase, to: Phase, reason: TransitionReason) => void> = [];
   private running = false;
   private halted = false;
+  /** stop() was called: a reload in progress starts nothing more. */
+  private stopRequested = false;
   /** Last state notified per sync group (keepalived runs the group's notify once per group move). */
   private readonly groupStates = new Map<string, NotifyState>();
 
   constructor(
-    private readonly opts: VrrpRuntimeOptions,
+    opts: VrrpRuntimeOptions,
     private readonly deps: VrrpRuntimeDeps,
   ) {
+    this.opts = opts;
     const configs = opts.instances.map((inst) => {
-      const transport = deps.transportFor(inst);
-      const localAddress = inst.unicastSrcIp ?? transport.localAddress;
-      this.insts.set(inst.name, {
-        cfg: inst,
-        policy: advertPolicy(inst),
-        transport,
-        localAddress,
-        vips: [...inst.virtualAddresses, ...inst.virtualAddressesExcluded],
-        counters: zeroCounters(),
-        releaseAfterGrace: false,
-        armed: undefined,
-        replayAt: undefined,
-      });
-      return machineConfig(inst, {
-        primaryAddress: localAddress,
-        ...(opts.scripts ? { scripts: opts.scripts } : {}),
-        ...(opts.trackFiles ? { trackFiles: opts.trackFiles } : {}),
-        ...(opts.fastTakeover !== undefined ? { fastTakeover: opts.fastTakeover } : {}),
-        ...(opts.stopHoldMax !== undefined ? { stopHoldMax: opts.stopHoldMax } : {}),
-      });
+      const i = this.newInst(inst);
+      this.insts.set(inst.name, i);
+      return this.machineConfigOf(i);
     });
-    this.coord = initialCoordinator(configs, (opts.syncGroups ?? []).map((g) => ({ name: g.name, members: g.members })));
+    this.coord = initialCoordinator(configs, this.groupDefs());
+  }
+
+  private newInst(inst: VrrpInstance): Inst {
+    const transport = this.deps.transportFor(inst);
+    return {
+      cfg: inst,
+      policy: advertPolicy(inst),
+      transport,
+      localAddress: inst.unicastSrcIp ?? transport.localAddress,
+      vips: [...inst.virtualAddresses, ...inst.virtualAddressesExcluded],
+      counters: zeroCounters(),
+      releaseAfterGrace: false,
+      armed: undefined,
+      replayAt: undefined,
+      live: { on: true },
+    };
+  }
+
+  private machineConfigOf(i: Inst): MachineConfig {
+    const opts = this.opts;
+    return machineConfig(i.cfg, {
+      primaryAddress: i.localAddress,
+      ...(opts.scripts ? { scripts: opts.scripts } : {}),
+      ...(opts.trackFiles ? { trackFiles: opts.trackFiles } : {}),
+      ...(opts.fastTakeover !== undefined ? { fastTakeover: opts.fastTakeover } : {}),
+      ...(opts.stopHoldMax !== undefined ? { stopHoldMax: opts.stopHoldMax } : {}),
+    });
+  }
+
+  private groupDefs(): { name: string; members: readonly string[] }[] {
+    return (this.opts.syncGroups ?? []).map((g) => ({ name: g.name, members: g.members }));
+  }
+
+  private listen(name: string, inst: Inst): void {
+    const live = inst.live;
+    inst.transport.onPacket((p) => {
+      if (live.on) this.receive(name, p);
+    });
   }
 
   /** Subscribe to state transitions (for tests, status pages and metrics). */
@@ -168,9 +206,7 @@ export class VrrpRuntime {
   start(): void {
     if (this.running) return;
     this.running = true;
-    for (const [name, inst] of this.insts) {
-      inst.transport.onPacket((p) => this.receive(name, p));
-    }
+    for (const [name, inst] of this.insts) this.listen(name, inst);
     for (const name of this.insts.keys()) this.feed(name, { type: 'start' });
     this.warmTakeoverPath();
   }
@@ -198,7 +234,8 @@ export class VrrpRuntime {
    */
   async stop(): Promise<void> {
     if (!this.running) return;
-    const done = new Promise<void>((resolve) => this.stopWaiters.push(resolve));
+    this.stopRequested = true;
+    const done = this.untilStopped(() => this.coord.machines.every((m) => m.phase === 'STOPPED'));
     for (const name of this.insts.keys()) this.feed(name, { type: 'stop' });
     this.checkStopped();
     await done;
@@ -211,7 +248,7 @@ export class VrrpRuntime {
     this.halted = true;
     this.shutdown();
     // a stop() in progress resolves: there is nothing left to wait for
-    for (const w of this.stopWaiters.splice(0)) w();
+    for (const w of this.stopWaiters.splice(0)) w.resolve();
   }
 
   /** A tracked item changed: `script:NAME`, `interface:NAME` or `file:NAME`. */
@@ -243,6 +280,133 @@ export class VrrpRuntime {
       since: m.since,
       ...(m.master ? { master: m.master.address } : {}),
     }));
+  }
+
+  /**
+   * Applies a reload plan (reload-plan.ts) for the next configuration `next` (keepalived
+   * SIGHUP semantics): `keep` is untouched; `update` is applied in place, state kept (a master
+   * keeps its VIPs and adverts; changed VIPs are added/removed as a difference and announced;
+   * a priority change takes the tracking path, machine.ts `reconfigure`); `remove` and
+   * `restart` stop that instance cleanly (priority 0 if master, make-before-break as on daemon
+   * stop), then `restart` starts the new definition; `add` starts. Resolves once every stopped
+   * instance is gone and its replacement started. Never throws: what cannot be applied is
+   * logged and returned, everything else keeps running.
+   */
+  async reload(next: VrrpRuntimeOptions, plan: VrrpReloadPlan): Promise<readonly ReloadFailure[]> {
+    const failures: ReloadFailure[] = [];
+    if (!this.running || this.halted || this.stopRequested) return failures;
+    const fail = (p: InstancePlan, err: unknown): void => {
+      const error = err instanceof Error ? err.message : String(err);
+      failures.push({ instance: p.instance, action: p.action, error });
+      this.deps.logger.error({ event: 'vrrp-reload-failed', instance: p.instance, action: p.action, reason: error }, `(${p.instance}) reload: cannot ${p.action}: ${error}`);
+    };
+    const defs = new Map(next.instances.map((i) => [i.name, i] as const));
+    // Absorbed repeats are replayed under the configuration they arrived with.
+    this.replayRepeats();
+    this.opts = { ...this.opts, instances: next.instances, syncGroups: next.syncGroups ?? [], scripts: next.scripts ?? [], trackFiles: next.trackFiles ?? [] };
+    for (const g of this.groupStates.keys()) if (!this.opts.syncGroups!.some((x) => x.name === g)) this.groupStates.delete(g);
+    this.recompose(new Map());
+
+    for (const p of plan.instances) {
+      const def = defs.get(p.instance);
+      if (p.action !== 'update' || !def || !this.insts.has(p.instance)) continue;
+      try {
+        this.updateInstance(def, p);
+      } catch (err) {
+        fail(p, err);
+      }
+    }
+    const leaving = plan.instances.filter((p) => (p.action === 'remove' || p.action === 'restart') && this.insts.has(p.instance));
+    for (const p of leaving) {
+      this.logReload(p);
+      this.feed(p.instance, { type: 'stop' });
+    }
+    for (const p of plan.instances) {
+      const def = defs.get(p.instance);
+      if (p.action !== 'add' || !def) continue;
+      this.logReload(p);
+      this.startInstance(def, p, fail);
+    }
+    if (leaving.length === 0) return failures;
+
+    const names = new Set(leaving.map((p) => p.instance));
+    const gone = this.untilStopped(() => [...names].every((n) => (machineOf(this.coord, n)?.phase ?? 'STOPPED') === 'STOPPED'));
+    this.checkStopped();
+    await gone;
+    if (!this.running || this.halted || this.stopRequested) return failures; // the daemon is stopping
+    for (const p of leaving) {
+      const old = this.insts.get(p.instance);
+      if (!old) continue;
+      old.live.on = false;
+      this.disarm(old);
+      this.insts.delete(p.instance);
+      if (![...this.insts.values()].some((i) => i.transport === old.transport)) old.transport.close();
+    }
+    this.recompose(new Map());
+    for (const p of leaving) {
+      const def = defs.get(p.instance);
+      if (p.action === 'restart' && def) this.startInstance(def, p, fail);
+    }
+    return failures;
+  }
+
+  private logReload(p: InstancePlan, extra: Record<string, unknown> = {}): void {
+    const what = p.changes.length > 0 ? `: ${p.changes.join(', ')}` : '';
+    this.deps.logger.info({ event: 'vrrp-reload', instance: p.instance, action: p.action, changes: p.changes, ...extra }, `(${p.instance}) reload ${p.action}${what}`);
+  }
+
+  /** Rebuilds the coordinator over the current instances in config order (`fresh`: new machines). */
+  private recompose(fresh: ReadonlyMap<string, MachineState>): void {
+    const machines: MachineState[] = [];
+    const placed = new Set<string>();
+    const place = (name: string): void => {
+      if (placed.has(name) || !this.insts.has(name)) return;
+      const m = fresh.get(name) ?? machineOf(this.coord, name);
+      if (!m) return;
+      machines.push(m);
+      placed.add(name);
+    };
+    for (const c of this.opts.instances) place(c.name);
+    // Instances leaving the config stay until they have stopped.
+    for (const m of this.coord.machines) place(m.cfg.name);
+    this.coord = composeCoordinator(machines, this.groupDefs());
+    this.arm(coordinatorDeadline(this.coord));
+  }
+
+  private startInstance(def: VrrpInstance, p: InstancePlan, fail: (p: InstancePlan, err: unknown) => void): void {
+    let inst: Inst;
+    try {
+      inst = this.newInst(def);
+    } catch (err) {
+      fail(p, err);
+      return;
+    }
+    this.insts.set(def.name, inst);
+    this.recompose(new Map([[def.name, initialState(this.machineConfigOf(inst))]]));
+    this.listen(def.name, inst);
+    this.feed(def.name, { type: 'start' });
+  }
+
+  /** In place: same transport, counters and machine state; new settings, VIP difference applied. */
+  private updateInstance(def: VrrpInstance, p: InstancePlan): void {
+    const old = this.insts.get(def.name)!;
+    // The armed repeat was accepted under the old settings (address list, priority rules).
+    this.disarm(old);
+    const inst: Inst = { ...old, cfg: def, policy: advertPolicy(def), vips: [...def.virtualAddresses, ...def.virtualAddressesExcluded] };
+    this.insts.set(def.name, inst);
+    const m = machineOf(this.coord, def.name)!;
+    const vips = vipChanges(old.vips, inst.vips, def.interface);
+    // Only a router holding the VIPs changes them: a master, or one stopping make-before-break.
+    const holding = m.phase === 'MASTER' || m.phase === 'STOPPING';
+    this.logReload(p, { state: m.phase, ...(vips.added.length || vips.removed.length ? { vipsAdded: vips.added.map((v) => v.address), vipsRemoved: vips.removed.map((v) => v.address) } : {}) });
+    if (holding && (vips.added.length > 0 || vips.removed.length > 0)) {
+      this.enqueue(def.name, async () => {
+        await this.vipOp(old, 'remove', vips.removed);
+        await this.vipOp(inst, 'add', vips.added);
+        if (vips.added.length > 0 && def.garp.masterRepeat > 0) await this.garp(inst, def.garp.masterRepeat, vips.added);
+      });
+    }
+    this.apply(coordinatorStep(this.coord, def.name, { type: 'reconfigure', cfg: this.machineConfigOf(inst) }, this.deps.clock.now()));
   }
 
   // ---- internals ----
@@ -422,10 +586,16 @@ export class VrrpRuntime {
     }
   }
 
+  private untilStopped(done: () => boolean): Promise<void> {
+    return new Promise<void>((resolve) => this.stopWaiters.push({ done, resolve }));
+  }
+
   private checkStopped(): void {
     if (this.stopWaiters.length === 0) return;
-    if (this.coord.machines.every((m) => m.phase === 'STOPPED')) {
-      for (const w of this.stopWaiters.splice(0)) w();
+    for (const w of this.stopWaiters.slice()) {
+      if (!w.done()) continue;
+      this.stopWaiters.splice(this.stopWaiters.indexOf(w), 1);
+      w.resolve();
     }
   }
 
@@ -522,9 +692,9 @@ export class VrrpRuntime {
     }
   }
 
-  private async vipOp(inst: Inst, op: 'add' | 'remove'): Promise<void> {
+  private async vipOp(inst: Inst, op: 'add' | 'remove', vips: readonly VirtualAddress[] = inst.vips): Promise<void> {
     await Promise.all(
-      inst.vips.map(async (vip) => {
+      vips.map(async (vip) => {
         const ifname = vip.dev ?? inst.cfg.interface;
         try {
           if (op === 'add') await this.deps.vips.add(vip, ifname);
@@ -537,10 +707,10 @@ export class VrrpRuntime {
     );
   }
 
-  private async garp(inst: Inst, count: number): Promise<void> {
+  private async garp(inst: Inst, count: number, vips: readonly VirtualAddress[] = inst.vips): Promise<void> {
     const once = async (): Promise<void> => {
       await Promise.all(
-        inst.vips.map(async (vip) => {
+        vips.map(async (vip) => {
           try {
             await this.deps.vips.announce(vip, vip.dev ?? inst.cfg.interface);
             inst.counters.garpSent++;

@@ -114,3 +114,26 @@ test('a malformed config never starts: every error is reported with its position
   // Nothing listens on the port.
   await assert.rejects(get(port));
 });
+
+test('reload: a daemon started without frontends gains a load balancer, as at boot', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'halb-daemon-'));
+  const a = await startDemoBackend('alpha', 0);
+  const port = await freePort();
+  const cfg = join(dir, 'haproxy.cfg');
+  writeFileSync(cfg, `defaults\n  mode http\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n\nbackend app\n  server s1 127.0.0.1:${a.port}\n`);
+  const { logger } = captureLogger();
+  const d = new Daemon({ sources: { haproxy: cfg }, logger });
+  t.after(async () => {
+    await d.stop();
+    await a.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await d.start();
+  assert.equal(d.lbService, undefined);
+  await assert.rejects(get(port));
+
+  writeFileSync(cfg, haproxyCfg(port, a.port));
+  assert.equal(await d.reload(), true);
+  assert.ok(d.lbService, 'load balancer started on reload');
+  assert.match((await get(port)).body, /hello from alpha/);
+});
