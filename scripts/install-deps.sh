@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the tests and benchmarks use: the real haproxy and keepalived to compare
 # and interoperate with, iproute2 for network namespaces, tshark to decode VRRP captures,
-# wrk for load, chromium for the stats page, python3 + make + a C compiler for node-gyp to build
+# nftables for the hand-over forwarding rule (src/vip/stray-forward.ts), wrk for load, chromium for the stats page, python3 + make + a C compiler for node-gyp to build
 # the native addon (native/, built by `npm ci`). Idempotent; needs root.
 set -euo pipefail
-PKGS=(haproxy keepalived iproute2 iputils-ping iputils-arping tshark tcpdump wrk chromium procps psmisc curl python3 make gcc g++)
+PKGS=(haproxy keepalived iproute2 nftables iputils-ping iputils-arping tshark tcpdump wrk chromium procps psmisc curl python3 make gcc g++)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -12,6 +12,7 @@ import type { HealthMonitorApi } from '../health/types.js';
 import { monotonicClock } from '../util/clock.js';
 import { LinuxVipManager } from '../vip/linux.js';
 import { LinuxInterfaceWatcher } from '../vip/interface-watch.js';
+import { NftStrayForwarder } from '../vip/stray-forward.js';
 import { RawSocketPool, openRawTransport, type RawVrrpTransport } from '../vrrp/socket-raw.js';
 import { VrrpRuntime } from '../vrrp/runtime.js';
 import { planVrrpReload } from '../vrrp/reload-plan.js';
@@ -45,6 +46,7 @@ export class VrrpService {
   private watcher?: LinuxInterfaceWatcher;
   private pool?: RawSocketPool;
   private vips?: LinuxVipManager;
+  private strays?: NftStrayForwarder;
   /** The transport each instance uses (replaced for restarted instances on reload). */
   private readonly transports = new Map<string, RawVrrpTransport>();
   private readonly log: Logger;
@@ -94,6 +96,12 @@ export class VrrpService {
     const vips = new LinuxVipManager({ ...(this.opts.runDir ? { runDir: this.opts.runDir } : {}), ipv6 });
     this.vips = vips;
     await vips.cleanupStale();
+    // HALB_HANDOVER_FORWARD=0: takeovers reset connections opened to the old master (keepalived's
+    // behaviour); the scenario test uses it to show what the forwarding prevents.
+    if (process.env.HALB_HANDOVER_FORWARD !== '0') {
+      this.strays = new NftStrayForwarder({ logger: this.log });
+      await this.strays.cleanupStale();
+    }
     const pool = new RawSocketPool();
     this.pool = pool;
     try {
@@ -108,6 +116,7 @@ export class VrrpService {
       clock: monotonicClock,
       logger: this.log,
       vips,
+      ...(this.strays ? { strays: this.strays } : {}),
       transportFor: (inst: VrrpInstance) => {
         const t = this.transports.get(inst.name);
         if (!t) throw new Error(`no transport opened for instance ${inst.name}`);
@@ -224,6 +233,7 @@ export class VrrpService {
     // STOP notifies are queued by the runtime; give them a bounded time to run.
     if (this.notify) await Promise.race([this.notify.stop(), new Promise((r) => setTimeout(r, 5000).unref())]);
     this.pool?.closeAll();
+    await this.strays?.close();
     await this.vips?.close();
   }
 }

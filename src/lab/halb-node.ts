@@ -34,6 +34,8 @@ export class HalbNode implements VrrpNodeSoftware {
   /** haproxy.cfg for the load-balancer half (only when the lab gives the node a proxy config). */
   readonly proxyConfPath: string | undefined;
   private proc: LabProcess | undefined;
+  /** Extra environment for the next start (switches such as HALB_HANDOVER_FORWARD). */
+  env: Record<string, string> = {};
 
   constructor(
     private readonly lab: Lab,
@@ -64,7 +66,7 @@ export class HalbNode implements VrrpNodeSoftware {
       argv.push('--haproxy', this.proxyConfPath);
     }
     writeFileSync(this.logPath, `\n===== start: ${argv.join(' ')}\n`, { flag: 'a' });
-    const p = this.lab.spawn(this.host, argv, { logFile: this.logPath });
+    const p = this.lab.spawn(this.host, argv, { logFile: this.logPath, env: { ...process.env, ...this.env } });
     this.proc = p;
     this.lab.addLog(`${this.host}: halb`, this.logPath);
     await sleep(settleMs);

@@ -9,3 +9,29 @@ export interface VipManager {
   /** Remove addresses a crashed earlier run left behind (only ones we marked as ours). */
   cleanupStale(): Promise<void>;
 }
+
+/** What a new master asks for while the master it replaced still holds the VIPs (its grace). */
+export interface StrayForwardRequest {
+  /** Instance name: one forwarding rule set per instance, replaced by the next request. */
+  readonly instance: string;
+  readonly family: 4 | 6;
+  readonly addresses: readonly string[];
+  /** The stopping master's address on `ifname` (the priority-0 advert's source). */
+  readonly peer: string;
+  readonly ifname: string;
+  /** How long to forward, ms; the rule removes itself afterwards. */
+  readonly durationMs: number;
+}
+
+/**
+ * Make-before-break for connections: TCP segments to a VIP that belong to no connection this host
+ * knows (not a SYN) are passed on unchanged to the old master instead of being answered with a
+ * reset. Real: nftables `dup to` (stray-forward.ts).
+ */
+export interface StrayForwarder {
+  /** Resolves once the rule is in place, or false when it could not be installed (logged). */
+  forward(req: StrayForwardRequest): Promise<boolean>;
+  /** Remove every rule now (daemon stop) and those a crashed earlier run left behind. */
+  close(): Promise<void>;
+  cleanupStale(): Promise<void>;
+}

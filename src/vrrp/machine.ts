@@ -54,6 +54,12 @@ export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
 export type Effect =
   | { readonly type: 'SendAdvert'; readonly priority: number }
   | { readonly type: 'AddVips' }
+  /**
+   * Taking over from a master that stopped (priority 0) and, in halb's make-before-break, still
+   * holds the VIPs for a grace period: pass segments of connections we do not know on to it, so
+   * a connection opened to it just before our gratuitous ARP is not reset by us. Precedes AddVips.
+   */
+  | { readonly type: 'ForwardStrays'; readonly peer: string }
   | { readonly type: 'DelVips' }
   /** Gratuitous ARP / unsolicited NA for every VIP, `count` times (spaced by garp.interval). */
   | { readonly type: 'SendGarp'; readonly count: number }
@@ -109,6 +115,8 @@ export interface MachineState {
   readonly masterAdverInt: number;
   /** The master we follow as BACKUP (last accepted advert). */
   readonly master?: { readonly address: string; readonly priority: number };
+  /** Source of a priority-0 advert heard as BACKUP, until someone announces itself master. */
+  readonly handoverFrom?: string;
   /** Last priority heard from each configured unicast peer (for fast takeover). */
   readonly peerPriorities: Readonly<Record<string, number>>;
   /** Sources already reported as using our VRID with other addresses (each logged once). */
@@ -245,6 +253,8 @@ class Step {
 
   private transition(to: Phase, reason: TransitionReason): void {
     const from = this.s.phase;
+    // A hand-over we heard of only matters to the takeover that follows it directly.
+    if (to !== 'MASTER' && this.s.handoverFrom !== undefined) delete this.s.handoverFrom;
     this.s.phase = to;
     this.s.since = this.now;
     this.emit({ type: 'LogTransition', from, to, reason });
@@ -277,6 +287,11 @@ class Step {
     delete this.s.master;
     this.d = { advert: this.now + this.cfg.advertInt };
     this.transition('MASTER', reason);
+    const from = this.s.handoverFrom;
+    if (from !== undefined) {
+      delete this.s.handoverFrom;
+      if (reason === 'fast-takeover' || reason === 'master-down') this.emit({ type: 'ForwardStrays', peer: from });
+    }
     this.emit({ type: 'AddVips' });
     this.startGarp();
     this.emit({ type: 'SendAdvert', priority: this.s.priority });
@@ -407,6 +422,7 @@ class Step {
     if (prio === PRIORITY_STOP) {
       // RFC 5798 §6.4.2: "If the Priority in the ADVERTISEMENT is zero, then Set the
       // Master_Down_Timer to Skew_Time".
+      this.s.handoverFrom = src;
       if (this.canFastTakeover(src)) {
         this.becomeMaster('fast-takeover');
         return;
@@ -426,6 +442,7 @@ class Step {
     }
     // Guarded: `delete` turns the object into a slow dictionary, and this runs for every advert.
     if (theyWin && this.d.preempt !== undefined) delete this.d.preempt;
+    if (this.s.handoverFrom !== undefined) delete this.s.handoverFrom; // someone is master again
     if (!follow) {
       // RFC 5798 §6.4.2: preempt mode and the advert is lower: discard it; our Master_Down_Timer
       // keeps running and we take over when it fires.

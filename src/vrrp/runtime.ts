@@ -5,7 +5,7 @@
 import type { Logger } from '../log/logger.js';
 import type { Clock } from '../util/clock.js';
 import type { NotifyScripts, VirtualAddress, VrrpInstance, VrrpScript, VrrpSyncGroup, VrrpTrackFile } from '../config/model-vrrp.js';
-import type { VipManager } from '../vip/types.js';
+import type { StrayForwarder, VipManager } from '../vip/types.js';
 import type { ReceivedVrrp, VrrpTransport } from './transport.js';
 import { encodeAdvert, VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from './packet.js';
 import { REJECT_REASONS, advertPolicy, ourAdvert, validate, type AdvertPolicy, type RejectReason } from './validate.js';
@@ -29,6 +29,8 @@ export interface VrrpRuntimeDeps {
   /** The transport an instance sends and receives on (may be shared between instances). */
   readonly transportFor: (inst: VrrpInstance) => VrrpTransport;
   readonly notify?: NotifyRunner;
+  /** Passes strays on to a stopping master during a hand-over (ForwardStrays); optional. */
+  readonly strays?: StrayForwarder;
 }
 
 export interface VrrpRuntimeOptions {
@@ -45,7 +47,18 @@ export interface VrrpRuntimeOptions {
    * keeps answering for its VIPs before removing them, ms; default RELEASE_GRACE_MS. See perform().
    */
   readonly releaseGraceMs?: number;
+  /** How long a new master forwards strays to the master it replaced, ms; default STRAY_FORWARD_MS. */
+  readonly strayForwardMs?: number;
 }
+
+/**
+ * Forwarding window of a new master (ForwardStrays). Inside the old master's RELEASE_GRACE_MS,
+ * which starts later (when it hears our first advert, sent after the rule is in place), so the
+ * old master still owns the addresses for every segment we pass on.
+ */
+export const STRAY_FORWARD_MS = 400;
+/** A takeover never waits longer than this for the forwarding rule (the old master still answers). */
+const STRAY_INSTALL_WAIT_MS = 250;
 
 /**
  * Make-before-break grace: adverts go out at once (see perform()), so the new master may be heard
@@ -614,6 +627,9 @@ export class VrrpRuntime {
       case 'SendAdvert':
         void this.sendAdvert(inst, e.priority);
         return;
+      case 'ForwardStrays':
+        this.enqueue(name, () => this.forwardStrays(inst, e.peer));
+        return;
       case 'AddVips':
         this.enqueue(name, () => this.vipOp(inst, 'add'));
         return;
@@ -670,6 +686,25 @@ export class VrrpRuntime {
       this.deps.logger.error({ event: 'vrrp_effect_failed', instance: key, err }, 'effect failed');
     });
     this.queues.set(key, next);
+  }
+
+  private async forwardStrays(inst: Inst, peer: string): Promise<void> {
+    const strays = this.deps.strays;
+    if (!strays || this.halted) return;
+    const c = inst.cfg;
+    const addresses = inst.vips.filter((v) => v.family === c.family).map((v) => v.address);
+    if (addresses.length === 0) return;
+    const durationMs = this.opts.strayForwardMs ?? STRAY_FORWARD_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const ok = await Promise.race([
+      strays.forward({ instance: c.name, family: c.family, addresses, peer, ifname: c.interface, durationMs }),
+      new Promise<'slow'>((r) => (timer = setTimeout(() => r('slow'), STRAY_INSTALL_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+    this.deps.logger.info(
+      { event: 'vrrp_handover_forward', instance: c.name, peer, durationMs, installed: ok },
+      ok === true ? `(${c.name}) passing unknown connections' segments on to ${peer} for ${durationMs} ms` : `(${c.name}) hand-over forwarding to ${peer} not in place (${ok === 'slow' ? 'slow' : 'failed'})`,
+    );
   }
 
   private async sendAdvert(inst: Inst, priority: number): Promise<void> {

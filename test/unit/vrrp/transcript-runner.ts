@@ -113,6 +113,8 @@ export function formatEffect(e: Effect): string {
       return e.type;
     case 'SendGarp':
       return `SendGarp(x${e.count})`;
+    case 'ForwardStrays':
+      return `ForwardStrays(to=${e.peer})`;
     case 'RunNotify':
       return `RunNotify(${e.state} ${e.priority})`;
     case 'LogTransition':
