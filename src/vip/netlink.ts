@@ -37,6 +37,13 @@ export class NetlinkAddresses {
    * Applies one change on `ifname`; throws VipNetlinkError (kernel refusal: `errnoCode` is its
    * errno name, e.g. EEXIST for an address already present, EADDRNOTAVAIL for one absent).
    */
+  /** Everything apply() does but the request itself: compiles the path before a takeover needs it. */
+  rehearse(change: AddrChange, ifname: string): void {
+    describeAddrRequest(change, ifname);
+    const ifindex = this.native.ifNameToIndex(ifname);
+    encodeAddrRequest({ ...change, ifindex: ifindex || 1, seq: 0 });
+  }
+
   apply(change: AddrChange, ifname: string): void {
     const command = describeAddrRequest(change, ifname);
     const ifindex = this.native.ifNameToIndex(ifname);

@@ -8,6 +8,11 @@ export interface VipManager {
   announce(vip: VirtualAddress, ifname: string): Promise<void>;
   /** Remove addresses a crashed earlier run left behind (only ones we marked as ours). */
   cleanupStale(): Promise<void>;
+  /**
+   * Run the add + announce path once without changing anything, so the first takeover does not
+   * pay for V8 compiling it (optional; see VrrpRuntime.warmTakeoverPath).
+   */
+  warm?(vip: VirtualAddress, ifname: string): void;
 }
 
 /** What a new master asks for while the master it replaced still holds the VIPs (its grace). */

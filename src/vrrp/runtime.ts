@@ -52,9 +52,9 @@ export interface VrrpRuntimeOptions {
 }
 
 /**
- * Forwarding window of a new master (ForwardStrays). Inside the old master's RELEASE_GRACE_MS,
- * which starts later (when it hears our first advert, sent after the rule is in place), so the
- * old master still owns the addresses for every segment we pass on.
+ * Forwarding window of a new master (ForwardStrays), from when the rule is in place. The old
+ * master's RELEASE_GRACE_MS starts when it hears our first advert, which leaves at once (before
+ * the rule is installed, a few ms), so the window ends ~100 ms before the old master lets go.
  */
 export const STRAY_FORWARD_MS = 400;
 /** A takeover never waits longer than this for the forwarding rule (the old master still answers). */
@@ -237,6 +237,12 @@ export class VrrpRuntime {
       const c = inst.cfg;
       const dst = c.unicastPeers[0] ?? (c.family === 4 ? VRRP_MULTICAST_V4 : VRRP_MULTICAST_V6);
       encodeAdvert(ourAdvert(inst.policy, machineOf(this.coord, c.name)?.priority ?? c.priority), { src: inst.localAddress, dst, pseudoHeader: c.checksumPseudoHeader });
+      // The effect side (AddVips, SendGarp): the runtime's wrappers with nothing to do, then the
+      // VIP manager's dry run. Cold, the first GARP left 2-4 ms after the takeover advert.
+      void this.vipOp(inst, 'add', []);
+      void this.garp(inst, 1, []);
+      const first = inst.vips[0];
+      if (first) this.deps.vips.warm?.(first, first.dev ?? c.interface);
     }
   }
 
@@ -497,7 +503,12 @@ export class VrrpRuntime {
   private apply(r: CoordinatorResult): readonly TaggedEffect[] {
     this.coord = r.state;
     if (r.effects.length > 0) {
+      // Adverts first: on a takeover the advert is what tells the other routers, and logging the
+      // transition (a JSON line and its write) would otherwise delay it; nothing else depends on
+      // running before it.
+      for (const { instance, effect } of r.effects) if (effect.type === 'SendAdvert') this.perform(instance, effect);
       for (const { instance, effect } of r.effects) {
+        if (effect.type === 'SendAdvert') continue;
         // Any state change ends absorbing: repeat.ts holds only for a steady BACKUP.
         if (effect.type === 'LogTransition') this.disarm(this.insts.get(instance)!);
         this.perform(instance, effect);
