@@ -151,3 +151,17 @@ test('state file: replaced atomically once, then updated in place; always parses
     assert.deepEqual(read().addresses.map((a) => a.address), ['10.0.0.10']);
     await m.close();
   }));
+
+test('warm(): the add path runs dry — no request, nothing recorded, the state file and ARP socket ready', () =>
+  withDir(async (dir) => {
+    const stateFile = join(dir, 'vips.json');
+    const f = fakeNative(stateFile);
+    const m = new LinuxVipManager({ stateFile, ip: recordingIp().runner, native: f.native, fastPath: true });
+    m.warm(vip, 'eth0');
+    await m.add({ ...vip, address: '10.0.0.11' }, 'eth0'); // queued behind the dry run
+    assert.deepEqual(f.requests.map((r) => r.addr), ['10.0.0.11'], 'only the real add reached netlink');
+    assert.deepEqual(m.ownedAddresses().map((a) => a.address), ['10.0.0.11']);
+    assert.doesNotMatch(readFileSync(stateFile, 'utf8'), /10\.0\.0\.10"/);
+    assert.deepEqual(f.garps, []);
+    await m.close();
+  }));
