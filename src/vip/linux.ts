@@ -205,11 +205,7 @@ export class LinuxVipManager implements VipManager {
       const k = key(dev, address, vip.prefix);
       const hadRecord = this.owned.has(k);
       const entry: OwnedAddress = { ifname: dev, address, prefix: vip.prefix, family: vip.family, ...(vip.label ? { label: vip.label } : {}) };
-      if (dry) {
-        this.persist(); // what the file holds already; its first write is the slow one
-        this.netlink?.rehearse({ op: 'add', family: vip.family, address, prefix: vip.prefix, ...(vip.label ? { label: vip.label } : {}), nodad: vip.family === 6 }, dev);
-        return;
-      }
+      if (dry) return;
       this.owned.set(k, entry);
       this.persist();
       try {
@@ -241,9 +237,24 @@ export class LinuxVipManager implements VipManager {
    * holds already, the netlink request is encoded but not sent, the ARP socket is opened.
    */
   warm(vip: VirtualAddress, ifname: string): void {
-    this.addAs(vip, ifname, true).catch(() => undefined); // problems show on the first real add
+    // Synchronous, so that a warm-up right before a takeover is done before the takeover runs.
+    try {
+      const dev = vip.dev ?? ifname;
+      const address = canonical(vip.address, vip.family);
+      key(dev, address, vip.prefix);
+      this.persist(); // what the file holds already; its first write is the slow one
+      this.netlink?.rehearse({ op: 'add', family: vip.family, address, prefix: vip.prefix, ...(vip.label ? { label: vip.label } : {}), nodad: vip.family === 6 }, dev);
+    } catch {
+      /* problems show on the first real add */
+    }
     if (vip.family === 4) this.garpSocket();
+    // Once: the add's own (async) body, for V8 to compile it.
+    if (!this.warmedAdd) {
+      this.warmedAdd = true;
+      this.addAs(vip, ifname, true).catch(() => undefined);
+    }
   }
+  private warmedAdd = false;
 
   remove(vip: VirtualAddress, ifname: string): Promise<void> {
     return this.serial(async () => {

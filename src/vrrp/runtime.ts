@@ -69,14 +69,15 @@ const STRAY_INSTALL_WAIT_MS = 250;
 export const RELEASE_GRACE_MS = 500;
 
 /**
- * A backup's Master_Down timer is armed this much early and the rest is slept exactly
- * (Atomics.wait, sub-millisecond). Why: setTimeout is millisecond-granular and we round up so it
- * never fires early, which made the takeover advert leave 1-2 ms after the deadline, on top of
- * the wake-up; keepalived's timer fires within ~0.3 ms (bench/failover-timeline.ts). Only
- * Master_Down deadlines get this (they fire only when the master is really gone); advert timers
- * keep the plain timer, so a master of many instances never sleeps on its event loop.
+ * A backup's Master_Down timer is armed this much early; tick() then rehearses the takeover path
+ * and waits out the rest exactly, spinning (sub-millisecond). Why: setTimeout is
+ * millisecond-granular and we round up so it never fires early, which made the takeover advert
+ * leave 1-2 ms after the deadline, on top of the wake-up; keepalived's timer fires within ~0.3 ms
+ * (bench/failover-timeline.ts). Only Master_Down deadlines get this (they come due only when the
+ * master is really gone); advert timers keep the plain timer, so a master of many instances
+ * never blocks its event loop.
  */
-export const TAKEOVER_LEAD_MS = 2;
+export const TAKEOVER_LEAD_MS = 4;
 
 export interface InstanceCounters {
   rxAccepted: number;
@@ -142,8 +143,8 @@ export class VrrpRuntime {
   private readonly insts = new Map<string, Inst>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt: number | undefined;
-  /** For the exact sleep before a Master_Down deadline (TAKEOVER_LEAD_MS). */
-  private readonly sleepCell = new Int32Array(new SharedArrayBuffer(4));
+  /** Iterations of the wait right before a takeover (TAKEOVER_LEAD_MS); kept so it is not optimised away. */
+  private spins = 0;
   /**
    * One effect queue per instance (one more for group notifies): effects of an instance run in
    * order, but a slow `ip addr` for one instance never delays another instance's adverts.
@@ -230,11 +231,13 @@ export class VrrpRuntime {
    * a few ms before the takeover advert in the failover lab. The core is pure, so one step with
    * a clock far in the future is a free rehearsal: its state and effects are discarded.
    */
-  private warmTakeoverPath(): void {
+  private warmTakeoverPath(dueAt?: number): void {
     const later = this.deps.clock.now() + 3_600_000;
     coordinatorStep(this.coord, undefined, { type: 'tick' }, later);
     for (const inst of this.insts.values()) {
       const c = inst.cfg;
+      // Right before a takeover: only the instances about to take over.
+      if (dueAt !== undefined && machineOf(this.coord, c.name)?.deadlines.masterDown !== dueAt) continue;
       const dst = c.unicastPeers[0] ?? (c.family === 4 ? VRRP_MULTICAST_V4 : VRRP_MULTICAST_V6);
       encodeAdvert(ourAdvert(inst.policy, machineOf(this.coord, c.name)?.priority ?? c.priority), { src: inst.localAddress, dst, pseudoHeader: c.checksumPseudoHeader });
       // The effect side (AddVips, SendGarp): the runtime's wrappers with nothing to do, then the
@@ -492,9 +495,17 @@ export class VrrpRuntime {
     // The deadline is re-read after the replay: an advert heard meanwhile has moved it, and then
     // nothing is slept.
     const down = this.nextMasterDown();
-    if (down !== undefined) {
-      const wait = down - this.deps.clock.now();
-      if (wait > 0 && wait <= TAKEOVER_LEAD_MS + 1) Atomics.wait(this.sleepCell, 0, 0, wait + 0.05);
+    if (down !== undefined && down - this.deps.clock.now() <= TAKEOVER_LEAD_MS + 1) {
+      // A takeover is due in a few ms: run its path once now, so it runs warm when it counts. After
+      // seconds of idling as a backup it ran several times slower than warm (cache misses: the
+      // advert left ~0.9 ms and the first GARP ~2 ms after waking, against ~0.1 ms for keepalived).
+      this.warmTakeoverPath(down);
+      // Spin, not sleep, for the last few ms: a vCPU that idles in a futex wait came back slow
+      // (the advert left ~0.5 ms later than keepalived's). Only ever right before a takeover.
+      // Bounded in real time too: an injected clock need not advance (tests).
+      const until = down + 0.05;
+      const bound = performance.now() + TAKEOVER_LEAD_MS + 2;
+      while (this.deps.clock.now() < until && performance.now() < bound) this.spins++;
     }
     this.apply(coordinatorStep(this.coord, undefined, { type: 'tick' }, this.deps.clock.now()));
   }
