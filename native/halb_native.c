@@ -931,6 +931,7 @@ static napi_value init(napi_env env, napi_value exports) {
       // relay.h: the tcp-mode relay
       {"relayInit", NULL, halb_relay_init, NULL, NULL, NULL, napi_enumerable, NULL},
       {"relayStart", NULL, halb_relay_start, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"relayPark", NULL, halb_relay_park, NULL, NULL, NULL, napi_enumerable, NULL},
       {"relayIdleMs", NULL, halb_relay_idle_ms, NULL, NULL, NULL, napi_enumerable, NULL},
       {"relayAbort", NULL, halb_relay_abort, NULL, NULL, NULL, napi_enumerable, NULL},
       {"relayCount", NULL, halb_relay_count, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -57,6 +57,7 @@ struct relay {
   int open_handles;  // uv handles not yet closed
   int js_alive;      // JS external not yet finalized
   int done;
+  int parked;        // relayPark(): watch only, hand both sockets back at the first event
   relay_t *prev, *next;
 };
 
@@ -84,19 +85,15 @@ static void on_handle_closed(uv_handle_t *h) {
   relay_maybe_free(r);
 }
 
-// Closes both sockets; the JS callback runs unless the caller asked for silence (abort).
-static void relay_finish(relay_t *r, int code, int err, int notify) {
-  if (r->done) return;
-  r->done = 1;
-  for (int i = 0; i < 2; i++) {
-    uv_close((uv_handle_t *)&r->end[i].poll, on_handle_closed);  // removes the fd from epoll now
-    close(r->end[i].fd);
-  }
+static void relay_unlink(relay_t *r) {
   if (r->prev) r->prev->next = r->next;
   else T.live = r->next;
   if (r->next) r->next->prev = r->prev;
   T.count--;
-  if (!notify || !T.on_done) return;
+}
+
+// onDone(id, a, b, code, errnoName|null) in JavaScript.
+static void relay_notify(relay_t *r, double a, double b, int code, int err) {
   napi_env env = T.env;
   napi_handle_scope scope;
   napi_open_handle_scope(env, &scope);
@@ -104,8 +101,8 @@ static void relay_finish(relay_t *r, int code, int err, int notify) {
   napi_get_reference_value(env, T.on_done, &cb);
   napi_get_global(env, &global);
   napi_create_double(env, r->id, &argv[0]);
-  napi_create_double(env, r->bytes[0], &argv[1]);
-  napi_create_double(env, r->bytes[1], &argv[2]);
+  napi_create_double(env, a, &argv[1]);
+  napi_create_double(env, b, &argv[2]);
   napi_create_int32(env, code, &argv[3]);
   if (err) {
     const char *name = strerrorname_np(err);
@@ -121,7 +118,31 @@ static void relay_finish(relay_t *r, int code, int err, int notify) {
   napi_close_handle_scope(env, scope);
 }
 
+// Closes both sockets; the JS callback runs unless the caller asked for silence (abort).
+static void relay_finish(relay_t *r, int code, int err, int notify) {
+  if (r->done) return;
+  r->done = 1;
+  for (int i = 0; i < 2; i++) {
+    uv_close((uv_handle_t *)&r->end[i].poll, on_handle_closed);  // removes the fd from epoll now
+    close(r->end[i].fd);
+  }
+  relay_unlink(r);
+  if (notify && T.on_done) relay_notify(r, r->bytes[0], r->bytes[1], code, err);
+}
+
 static void on_poll(uv_poll_t *h, int status, int events);
+
+// A parked session saw its first event (bytes, FIN, reset on either side): stop watching and
+// give both descriptors back to JavaScript, which wraps them in sockets again and carries on as
+// if it had never let go (nothing was read here). onDone(id, clientFd, serverFd, 3, null).
+static void relay_wake(relay_t *r) {
+  r->done = 1;
+  for (int i = 0; i < 2; i++) uv_close((uv_handle_t *)&r->end[i].poll, on_handle_closed);
+  relay_unlink(r);
+  if (T.on_done) relay_notify(r, r->end[0].fd, r->end[1].fd, 3, 0);
+  else
+    for (int i = 0; i < 2; i++) close(r->end[i].fd);
+}
 
 // Polls each socket for exactly what its two directions need now.
 static void relay_update(relay_t *r) {
@@ -129,7 +150,8 @@ static void relay_update(relay_t *r) {
     end_t *e = &r->end[i];
     const dir_t *from = &r->dir[i], *to = &r->dir[1 - i];
     int ev = 0;
-    if (!from->eof && from->len == 0) ev |= UV_READABLE;
+    if (r->parked) ev = UV_READABLE | UV_DISCONNECT;
+    else if (!from->eof && from->len == 0) ev |= UV_READABLE;
     if (to->len > 0) ev |= UV_WRITABLE;
     if (ev == e->events) continue;
     e->events = ev;
@@ -211,6 +233,10 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   relay_t *r = e->r;
   int i = (int)(e - r->end);
   if (r->done) return;
+  if (r->parked) {
+    relay_wake(r);  // errors included: JavaScript's sockets will report them
+    return;
+  }
   if (status < 0) {
     // libuv reports EPOLLERR as UV_EBADF (and stops the handle): the socket has the real error.
     int soerr = 0;
@@ -284,13 +310,13 @@ napi_value halb_relay_init(napi_env env, napi_callback_info info) {
   return undef;
 }
 
-napi_value halb_relay_start(napi_env env, napi_callback_info info) {
+static napi_value relay_start(napi_env env, napi_callback_info info, int parked) {
   napi_value argv[3];
   int32_t fds[2];
   double id;
   if (!hn_args(env, info, 3, argv) || !hn_int(env, argv[0], &fds[0]) || !hn_int(env, argv[1], &fds[1]) ||
       napi_get_value_double(env, argv[2], &id) != napi_ok || fds[0] < 0 || fds[1] < 0)
-    return hn_throw_arg(env, "relayStart(clientFd, serverFd, id)");
+    return hn_throw_arg(env, parked ? "relayPark(clientFd, serverFd, id)" : "relayStart(clientFd, serverFd, id)");
   if (!T.env || T.env != env) return hn_throw_arg(env, "relayStart: relayInit(onDone) first, in this thread");
   relay_t *r = calloc(1, sizeof *r);
   if (!r) return hn_throw_errno(env, "calloc", ENOMEM);
@@ -313,6 +339,7 @@ napi_value halb_relay_start(napi_env env, napi_callback_info info) {
   }
   r->open_handles = 2;
   r->js_alive = 1;
+  r->parked = parked;
   r->id = id;
   r->last_ms = uv_now(T.loop);
   r->next = T.live;
@@ -323,6 +350,14 @@ napi_value halb_relay_start(napi_env env, napi_callback_info info) {
   napi_value handle;
   napi_create_external(env, r, on_relay_finalize, NULL, &handle);
   return handle;
+}
+
+napi_value halb_relay_start(napi_env env, napi_callback_info info) {
+  return relay_start(env, info, 0);
+}
+
+napi_value halb_relay_park(napi_env env, napi_callback_info info) {
+  return relay_start(env, info, 1);
 }
 
 napi_value halb_relay_idle_ms(napi_env env, napi_callback_info info) {

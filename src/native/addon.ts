@@ -73,9 +73,11 @@ export interface HalbNative {
   sendGratuitousArpOn?(fd: number, ifname: string, ipv4: string, count: number): number;
   // The tcp-mode relay (native/relay.h, src/proxy/native-relay.ts). Optional like the above.
   /** Sets the callback for relays that end by themselves (end: 0 clean, 1 client error, 2 server error). */
-  relayInit?(onDone: (id: number, bytesIn: number, bytesOut: number, end: 0 | 1 | 2, errName: string | null) => void): void;
+  relayInit?(onDone: (id: number, bytesIn: number, bytesOut: number, end: 0 | 1 | 2 | 3, errName: string | null) => void): void;
   /** Relays between duplicates of the two descriptors (the caller closes its own). */
   relayStart?(clientFd: number, serverFd: number, id: number): RelayHandle;
+  /** Watch-only: at the first event, onDone(id, clientFd, serverFd, 3, null) hands the descriptors back. */
+  relayPark?(clientFd: number, serverFd: number, id: number): RelayHandle;
   relayIdleMs?(handle: RelayHandle): number;
   /** Closes both sockets now; [bytesIn, bytesOut]. */
   relayAbort?(handle: RelayHandle): number[];

@@ -11,6 +11,7 @@
 // Optional in every way: without the addon (or with an older build, or HALB_NATIVE_RELAY=0)
 // sessions stay in JavaScript from start to end, with the same behaviour.
 import type { Socket } from 'node:net';
+import { closeSync } from 'node:fs';
 import { loadNative, type HalbNative, type RelayHandle } from '../native/addon.js';
 import { socketFd } from './socket-fd.js';
 
@@ -19,6 +20,8 @@ export type RelayEnd = 0 | 1 | 2;
 
 export interface RelayOwner {
   onRelayDone(bytesIn: number, bytesOut: number, end: RelayEnd, errName: string | null): void;
+  /** A parked session's first event: the owner now owns both descriptors (park()). */
+  onRelayWake?(clientFd: number, serverFd: number): void;
 }
 
 export interface Relay {
@@ -36,20 +39,40 @@ export interface RelayApi {
    * Node's descriptors and takes them out of libuv's epoll set; the connections stay open).
    */
   start(client: Socket, server: Socket, owner: RelayOwner): Relay | undefined;
+  /**
+   * Parks an idle session: the addon only watches duplicates of both descriptors, and at the
+   * first event on either calls owner.onRelayWake with them (nothing read). Same caller duties
+   * as start(); undefined when the addon cannot park.
+   */
+  park(client: Socket, server: Socket, owner: RelayOwner): Relay | undefined;
   /** Relays running in this thread. */
   count(): number;
 }
 
-type RelayNative = Required<Pick<HalbNative, 'relayInit' | 'relayStart' | 'relayIdleMs' | 'relayAbort' | 'relayCount'>>;
+type RelayNative = Required<Pick<HalbNative, 'relayInit' | 'relayStart' | 'relayIdleMs' | 'relayAbort' | 'relayCount'>> & Pick<HalbNative, 'relayPark'>;
 
 let native: RelayNative | null | undefined;
 const owners = new Map<number, RelayOwner>();
 let nextId = 1;
 
-function onDone(id: number, bytesIn: number, bytesOut: number, end: RelayEnd, errName: string | null): void {
+function onDone(id: number, bytesIn: number, bytesOut: number, end: RelayEnd | 3, errName: string | null): void {
   const owner = owners.get(id);
   owners.delete(id);
+  if (end === 3) {
+    // Woken park: the two numbers are the descriptors, now ours.
+    if (owner?.onRelayWake) owner.onRelayWake(bytesIn, bytesOut);
+    else for (const fd of [bytesIn, bytesOut]) closeQuietly(fd);
+    return;
+  }
   owner?.onRelayDone(bytesIn, bytesOut, end, errName);
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    /* already gone */
+  }
 }
 
 function addon(): RelayNative | null {
@@ -85,23 +108,26 @@ class NativeRelay implements Relay {
   }
 }
 
+function begin(client: Socket, server: Socket, owner: RelayOwner, parked: boolean): Relay | undefined {
+  const n = addon();
+  if (!n || (parked && !n.relayPark)) return undefined;
+  const cfd = socketFd(client);
+  const sfd = socketFd(server);
+  if (cfd === undefined || sfd === undefined) return undefined;
+  const id = nextId++;
+  let handle: RelayHandle;
+  try {
+    handle = parked ? n.relayPark!(cfd, sfd, id) : n.relayStart(cfd, sfd, id);
+  } catch {
+    return undefined; // out of descriptors, say: the session carries on in JavaScript
+  }
+  owners.set(id, owner);
+  return new NativeRelay(n, handle, id);
+}
+
 const api: RelayApi = {
-  start(client, server, owner) {
-    const n = addon();
-    if (!n) return undefined;
-    const cfd = socketFd(client);
-    const sfd = socketFd(server);
-    if (cfd === undefined || sfd === undefined) return undefined;
-    const id = nextId++;
-    let handle: RelayHandle;
-    try {
-      handle = n.relayStart(cfd, sfd, id);
-    } catch {
-      return undefined; // out of descriptors, say: the session carries on in JavaScript
-    }
-    owners.set(id, owner);
-    return new NativeRelay(n, handle, id);
-  },
+  start: (client, server, owner) => begin(client, server, owner, false),
+  park: (client, server, owner) => begin(client, server, owner, true),
   count() {
     return addon()?.relayCount() ?? 0;
   },

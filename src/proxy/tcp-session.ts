@@ -10,7 +10,8 @@
 // Manual pumping rather than stream.pipe(): fewer listeners and no per-chunk bookkeeping, and
 // it lets us keep the client's first bytes to replay them when the server resets the
 // connection before sending anything (a transparent retry, reported as a passive failure).
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { closeSync } from 'node:fs';
 import type { PassiveFailure } from '../health/types.js';
 import type { BackendRuntime, ServerRuntime } from './backend-runtime.js';
 import { classifyError } from './connect.js';
@@ -24,6 +25,14 @@ import type { Relay, RelayEnd, RelayOwner } from './native-relay.js';
 
 /** Client bytes kept for replay until the server's first byte; beyond this no transparent retry. */
 const REPLAY_LIMIT = 64 * 1024;
+
+/**
+ * A connected session with no byte either way for this long is parked in the addon (watch-only,
+ * ~0.5 KB instead of two Node sockets, the measured cost of an idle connection) until its first
+ * event, when it gets its sockets back, unchanged (RelayApi.park). Nothing was read, so the
+ * transparent retry before the server's first byte stays possible.
+ */
+export const PARK_IDLE_MS = 500;
 
 // Listeners shared by all sessions: the socket carries its session under a symbol, so a session
 // costs no per-connection closures (memory per idle connection is a measured target).
@@ -66,6 +75,9 @@ const serverListeners = {
   },
 };
 
+/** The server socket's listeners but `data` (fast-read.ts attaches that one). */
+const SERVER_EVENTS = Object.entries(serverListeners).filter(([ev]) => ev !== 'data') as [string, Parameters<Socket['on']>[1]][];
+
 export class TcpSession implements RelayOwner {
   private readonly t0: number;
   /** Last forwarded byte (either way), or accept / server connection time. */
@@ -95,9 +107,12 @@ export class TcpSession implements RelayOwner {
   private readonly clientPort: number;
   /** Set once the addon's relay moves the bytes (native-relay.ts); both sockets are gone then. */
   private relay: Relay | undefined;
+  /** Set while the addon watches the idle session (PARK_IDLE_MS); both sockets are gone then. */
+  private parked: Relay | undefined;
+  private parkRefused = false;
 
   constructor(
-    private readonly client: Socket,
+    private client: Socket,
     private readonly fe: FrontendRuntime,
     private readonly ctx: SessionContext,
   ) {
@@ -108,11 +123,7 @@ export class TcpSession implements RelayOwner {
     fe.counters.sessCur++;
     fe.counters.sessTotal++;
     ctx.live.add(this);
-    client.setNoDelay(true);
-    enableFastRead(client);
-    (client as Tagged)[SESSION] = this;
-    client.on('error', clientListeners.error);
-    client.on('close', clientListeners.close);
+    this.wireClient(client);
     this.be = ctx.backend(fe.cfg.defaultBackend);
     if (!this.be) {
       this.fail('R', 'C', 'no backend');
@@ -125,7 +136,27 @@ export class TcpSession implements RelayOwner {
   }
 
   abort(): void {
-    this.fail('R', this.ss ? 'D' : 'C', 'proxy stopping');
+    this.fail('R', this.ss || this.relay || this.parked ? 'D' : 'C', 'proxy stopping');
+  }
+
+  private wireClient(client: Socket): void {
+    client.setNoDelay(true);
+    enableFastRead(client);
+    (client as Tagged)[SESSION] = this;
+    client.on('error', clientListeners.error);
+    client.on('close', clientListeners.close);
+  }
+
+  private wireClientData(client: Socket): void {
+    onData(client, clientListeners.data);
+    client.on('end', clientListeners.end);
+    client.on('drain', clientListeners.drain);
+  }
+
+  private wireServer(ss: Socket): void {
+    (ss as Tagged)[SESSION] = this;
+    onData(ss, serverListeners.data);
+    for (const [ev, fn] of SERVER_EVENTS) ss.on(ev, fn);
   }
 
   private connect(first: ServerRuntime | undefined): void {
@@ -158,20 +189,13 @@ export class TcpSession implements RelayOwner {
     this.phase = 'D';
     server.counters.sessCur++;
     server.counters.sessTotal++;
-    (ss as Tagged)[SESSION] = this;
-    onData(ss, serverListeners.data);
-    ss.on('end', serverListeners.end);
-    ss.on('drain', serverListeners.drain);
-    ss.on('error', serverListeners.error);
-    ss.on('close', serverListeners.close);
+    this.wireServer(ss);
     // Replay what the previous (reset) server already got.
     if (this.replay) for (const b of this.replay) ss.write(b);
     if (this.clientEnded) ss.end();
     if (!this.clientListening) {
       this.clientListening = true;
-      onData(this.client, clientListeners.data);
-      this.client.on('end', clientListeners.end);
-      this.client.on('drain', clientListeners.drain);
+      this.wireClientData(this.client);
     }
     this.client.resume();
   }
@@ -231,14 +255,69 @@ export class TcpSession implements RelayOwner {
     this.ctx.relayed.current++;
     this.ctx.relayed.total++;
     this.detachServer(ss);
+    this.detachClient();
+    // The relay has its own descriptors: closing Node's leaves the connections open.
+    ss.destroy();
+    this.client.destroy();
+  }
+
+  /** Idle since connect, nothing sent either way: hand both sockets to the addon to watch. */
+  private park(): void {
+    const ss = this.ss!;
+    const parked = this.ctx.relay!.park(this.client, ss, this);
+    if (!parked) {
+      this.parkRefused = true;
+      return;
+    }
+    this.parked = parked;
+    this.detachServer(ss);
+    this.detachClient();
+    ss.destroy();
+    this.client.destroy();
+  }
+
+  private detachClient(): void {
     const client = this.client as Tagged;
     client[SESSION] = undefined;
     offData(client, clientListeners.data);
     for (const [ev, fn] of Object.entries(clientListeners)) if (ev !== 'data') client.removeListener(ev, fn);
-    // The relay has its own descriptors: closing Node's leaves the connections open.
-    ss.destroy();
-    client.destroy();
     this.clientClosed = true;
+  }
+
+  /** The parked session's first event: both descriptors back in Node sockets, as before. */
+  onRelayWake(clientFd: number, serverFd: number): void {
+    this.parked = undefined;
+    let client: Socket | undefined;
+    let ss: Socket | undefined;
+    try {
+      client = new Socket({ fd: clientFd, allowHalfOpen: true });
+      ss = new Socket({ fd: serverFd, allowHalfOpen: true });
+    } catch (err) {
+      client?.destroy();
+      for (const fd of client ? [serverFd] : [clientFd, serverFd]) {
+        try {
+          closeSync(fd);
+        } catch {
+          /* gone */
+        }
+      }
+      this.server!.counters.sessCur--;
+      this.server!.conns--;
+      this.fail('R', 'D', `unpark: ${String(err)}`);
+      return;
+    }
+    this.lastActive = this.ctx.clock.now();
+    this.client = client;
+    this.clientClosed = false;
+    this.wireClient(client);
+    this.wireClientData(client);
+    this.ss = ss;
+    this.serverClosed = false;
+    this.wireServer(ss);
+    if (this.finished) {
+      client.destroy();
+      ss.destroy();
+    }
   }
 
   onRelayDone(bytesIn: number, bytesOut: number, end: RelayEnd, errName: string | null): void {
@@ -326,10 +405,7 @@ export class TcpSession implements RelayOwner {
   private detachServer(ss: Socket): void {
     (ss as Tagged)[SESSION] = undefined;
     offData(ss, serverListeners.data);
-    ss.removeListener('end', serverListeners.end);
-    ss.removeListener('drain', serverListeners.drain);
-    ss.removeListener('error', serverListeners.error);
-    ss.removeListener('close', serverListeners.close);
+    for (const [ev, fn] of SERVER_EVENTS) ss.removeListener(ev, fn);
     ss.on('error', () => {});
     this.ss = undefined;
     this.serverClosed = true;
@@ -344,7 +420,11 @@ export class TcpSession implements RelayOwner {
     if (this.finished || this.cause !== '-') return;
     const idle = this.relay ? this.relay.idleMs() : now - this.lastActive;
     const tClient = this.fe.cfg.timeouts.client;
-    if (!this.ss && !this.relay) {
+    const ss = this.ss;
+    if (ss && idle >= PARK_IDLE_MS && this.bytesIn === 0 && this.beforeFirstByte && !this.clientEnded && !this.parkRefused && this.ctx.relay && ss.writableLength === 0) {
+      this.park();
+    }
+    if (!this.ss && !this.relay && !this.parked) {
       // Connecting: `timeout connect` is dispatch's; the client side is already timed.
       if (tClient && idle >= tClient) this.fail('c', this.phase, 'client timeout');
       return;
@@ -398,6 +478,12 @@ export class TcpSession implements RelayOwner {
     if (this.relay) {
       const moved = this.relay.abort();
       this.relayEnded(moved.bytesIn, moved.bytesOut);
+    }
+    if (this.parked) {
+      this.parked.abort();
+      this.parked = undefined;
+      this.server!.counters.sessCur--;
+      this.server!.conns--;
     }
     this.ss?.destroy();
     this.client.destroy();

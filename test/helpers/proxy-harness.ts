@@ -4,6 +4,8 @@ import type { Backend, Frontend } from '../../src/config/model.js';
 import { StaticHealthState } from '../../src/health/static-state.js';
 import { createProxy, type Proxy } from '../../src/proxy/proxy.js';
 import { captureLogger, type CapturedLogger } from './log-capture.js';
+import { startTcpBackend } from './backends.js';
+import { backend, server } from './proxy-fixtures.js';
 
 export interface Harness {
   readonly proxy: Proxy;
@@ -51,4 +53,15 @@ export async function startProxy(
 export function cleanup<T extends { close(): Promise<void> }>(t: TestContext, x: T): T {
   t.after(() => x.close());
   return x;
+}
+
+/**
+ * tcp mode over two servers, `first` balancing: `rst` resets every connection at its first bytes
+ * without answering, `echo` echoes. A session therefore reaches `echo` only by the transparent
+ * retry that replays the client's bytes.
+ */
+export async function startResetThenEcho(t: TestContext, frontends: Frontend[], opts: { nativeRelay?: boolean } = {}): Promise<Harness> {
+  const rst = cleanup(t, await startTcpBackend((s) => s.once('data', () => s.resetAndDestroy())));
+  const echo = cleanup(t, await startTcpBackend());
+  return startProxy(t, frontends, [backend('be', [server('rst', rst.port), server('echo', echo.port)], { mode: 'tcp', balance: { algo: 'first', hashType: 'consistent' }, retries: 2, redispatch: true })], opts);
 }

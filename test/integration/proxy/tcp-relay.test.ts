@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { backend, frontend, scaled, server } from '../../helpers/proxy-fixtures.js';
 import { startTcpBackend } from '../../helpers/backends.js';
-import { cleanup, startProxy, type Harness } from '../../helpers/proxy-harness.js';
+import { cleanup, startProxy, startResetThenEcho, type Harness } from '../../helpers/proxy-harness.js';
 import { nativeRelay } from '../../../src/proxy/native-relay.js';
 
 const relayApi = nativeRelay(true);
@@ -296,14 +296,7 @@ for (const relay of [true, false]) {
 
 test('tcp relay: sessions stay in JavaScript until the server answers (transparent retry keeps working)', async (t) => {
   // The first server resets without answering; the retry replays the client's bytes.
-  const rst = cleanup(t, await startTcpBackend((s) => s.once('data', () => s.resetAndDestroy())));
-  const echo = cleanup(t, await startTcpBackend());
-  const h = await startProxy(
-    t,
-    [tcpFe()],
-    [backend('be', [server('rst', rst.port), server('echo', echo.port)], { mode: 'tcp', balance: { algo: 'first', hashType: 'consistent' }, retries: 2, redispatch: true })],
-    { nativeRelay: true },
-  );
+  const h = await startResetThenEcho(t, [tcpFe()], { nativeRelay: true });
   const c = new Client(h.port());
   c.sock.write('replayed');
   assert.equal((await c.read(8)).toString(), 'replayed');
