@@ -21,7 +21,7 @@ napi_value halb_relay_park(napi_env env, napi_callback_info info);
 napi_value halb_relay_idle_ms(napi_env env, napi_callback_info info);
 // relayAbort(handle): closes both sockets at once; returns [bytesIn, bytesOut]; onDone is not called.
 napi_value halb_relay_abort(napi_env env, napi_callback_info info);
-// relayCount(): relays running in this thread (for tests and the status page).
+// relayCount(): relays running in this thread, parked sessions included (for tests).
 napi_value halb_relay_count(napi_env env, napi_callback_info info);
 // sendNow(fd, bytes): bytes the kernel took at once (0 if none), or -errno.
 napi_value halb_send_now(napi_env env, napi_callback_info info);
