@@ -67,7 +67,8 @@ function onDone(id: number, bytesIn: number, bytesOut: number, end: RelayEnd | 3
   owner?.onRelayDone(bytesIn, bytesOut, end, errName);
 }
 
-function closeQuietly(fd: number): void {
+/** Closes a descriptor handed over by the addon; one already closed is not an error. */
+export function closeQuietly(fd: number): void {
   try {
     closeSync(fd);
   } catch {

@@ -11,7 +11,6 @@
 // it lets us keep the client's first bytes to replay them when the server resets the
 // connection before sending anything (a transparent retry, reported as a passive failure).
 import { Socket } from 'node:net';
-import { closeSync } from 'node:fs';
 import type { PassiveFailure } from '../health/types.js';
 import type { BackendRuntime, ServerRuntime } from './backend-runtime.js';
 import { classifyError } from './connect.js';
@@ -21,7 +20,7 @@ import { dispatch, newDispatchState, nextAfterFailure, type DispatchState } from
 import { enableFastRead, offData, onData, releaseChunk } from './fast-read.js';
 import { writeAccess } from '../log/access-line.js';
 import { termCode, type TermCause, type TermPhase } from './termination.js';
-import type { Relay, RelayEnd, RelayOwner } from './native-relay.js';
+import { closeQuietly, type Relay, type RelayEnd, type RelayOwner } from './native-relay.js';
 
 /** Client bytes kept for replay until the server's first byte; beyond this no transparent retry. */
 const REPLAY_LIMIT = 64 * 1024;
@@ -75,8 +74,10 @@ const serverListeners = {
   },
 };
 
-/** The server socket's listeners but `data` (fast-read.ts attaches that one). */
-const SERVER_EVENTS = Object.entries(serverListeners).filter(([ev]) => ev !== 'data') as [string, Parameters<Socket['on']>[1]][];
+/** A socket's listeners but `data` (fast-read.ts attaches that one). */
+const eventsOf = (l: object) => Object.entries(l).filter(([ev]) => ev !== 'data') as [string, Parameters<Socket['on']>[1]][];
+const CLIENT_EVENTS = eventsOf(clientListeners);
+const SERVER_EVENTS = eventsOf(serverListeners);
 
 export class TcpSession implements RelayOwner {
   private readonly t0: number;
@@ -254,9 +255,13 @@ export class TcpSession implements RelayOwner {
     this.relay = relay;
     this.ctx.relayed.current++;
     this.ctx.relayed.total++;
+    this.handOff(ss);
+  }
+
+  /** The addon has duplicates of both descriptors: closing Node's leaves the connections open. */
+  private handOff(ss: Socket): void {
     this.detachServer(ss);
     this.detachClient();
-    // The relay has its own descriptors: closing Node's leaves the connections open.
     ss.destroy();
     this.client.destroy();
   }
@@ -270,17 +275,14 @@ export class TcpSession implements RelayOwner {
       return;
     }
     this.parked = parked;
-    this.detachServer(ss);
-    this.detachClient();
-    ss.destroy();
-    this.client.destroy();
+    this.handOff(ss);
   }
 
   private detachClient(): void {
     const client = this.client as Tagged;
     client[SESSION] = undefined;
     offData(client, clientListeners.data);
-    for (const [ev, fn] of Object.entries(clientListeners)) if (ev !== 'data') client.removeListener(ev, fn);
+    for (const [ev, fn] of CLIENT_EVENTS) client.removeListener(ev, fn);
     this.clientClosed = true;
   }
 
@@ -294,15 +296,8 @@ export class TcpSession implements RelayOwner {
       ss = new Socket({ fd: serverFd, allowHalfOpen: true });
     } catch (err) {
       client?.destroy();
-      for (const fd of client ? [serverFd] : [clientFd, serverFd]) {
-        try {
-          closeSync(fd);
-        } catch {
-          /* gone */
-        }
-      }
-      this.server!.counters.sessCur--;
-      this.server!.conns--;
+      for (const fd of client ? [serverFd] : [clientFd, serverFd]) closeQuietly(fd);
+      this.releaseServer();
       this.fail('R', 'D', `unpark: ${String(err)}`);
       return;
     }
@@ -314,10 +309,6 @@ export class TcpSession implements RelayOwner {
     this.ss = ss;
     this.serverClosed = false;
     this.wireServer(ss);
-    if (this.finished) {
-      client.destroy();
-      ss.destroy();
-    }
   }
 
   onRelayDone(bytesIn: number, bytesOut: number, end: RelayEnd, errName: string | null): void {
@@ -333,6 +324,11 @@ export class TcpSession implements RelayOwner {
     this.ctx.relayed.current--;
     this.bytesIn += bytesIn;
     this.bytesOut += bytesOut;
+    this.releaseServer();
+  }
+
+  /** The server connection is gone without a 'close' event of ours (relay, park, retry). */
+  private releaseServer(): void {
     this.server!.counters.sessCur--;
     this.server!.conns--;
   }
@@ -391,8 +387,7 @@ export class TcpSession implements RelayOwner {
     }
     this.detachServer(ss);
     ss.destroy();
-    this.server.counters.sessCur--;
-    this.server.conns--;
+    this.releaseServer();
     const next = nextAfterFailure(this.be, this.ctx.health, this.st, this.server, kind, this.clientAddr);
     if (next) {
       this.client.pause();
@@ -482,8 +477,7 @@ export class TcpSession implements RelayOwner {
     if (this.parked) {
       this.parked.abort();
       this.parked = undefined;
-      this.server!.counters.sessCur--;
-      this.server!.conns--;
+      this.releaseServer();
     }
     this.ss?.destroy();
     this.client.destroy();

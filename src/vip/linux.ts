@@ -36,8 +36,7 @@ import { execIp, IpCommandError, listAddresses, type IfAddr, type IpRunner } fro
 import { loadNative, type HalbNative } from '../native/addon.js';
 import { AnnounceWorker } from './announce-worker.js';
 import { IpBatch } from './ip-batch.js';
-import { NetlinkAddresses } from './netlink.js';
-import { describeAddrRequest, encodeAddrRequest } from './netlink-addr.js';
+import { NetlinkAddresses, type AddrChange } from './netlink.js';
 
 export const DEFAULT_RUN_DIR = '/run/halb';
 
@@ -129,6 +128,11 @@ function key(ifname: string, address: string, prefix: number): string {
  * Normalises an address the way `ip -j` prints it (IPv6 compressed, lower case), without a
  * `/prefix` suffix (VirtualAddress.address may carry one; VirtualAddress.prefix is authoritative).
  */
+/** The netlink request that adds `vip` (address already canonical); IPv6 without DAD (see top). */
+function addChange(vip: VirtualAddress, address: string): AddrChange {
+  return { op: 'add', family: vip.family, address, prefix: vip.prefix, ...(vip.label ? { label: vip.label } : {}), nodad: vip.family === 6 };
+}
+
 function canonical(address: string, family: 4 | 6): string {
   const bare = address.replace(/\/\d+$/, '');
   if (family === 4) return bare;
@@ -158,6 +162,8 @@ export class LinuxVipManager implements VipManager {
   /** The state file kept open for in-place updates (persist()). */
   private stateFd: number | undefined;
   private stateLen = 0;
+  /** warm() has run the add's async body once. */
+  private warmedAdd = false;
 
   constructor(opts: LinuxVipManagerOptions = {}) {
     this.stateFile = opts.stateFile ?? join(opts.runDir ?? DEFAULT_RUN_DIR, `vips-net${netnsInode()}.json`);
@@ -210,7 +216,7 @@ export class LinuxVipManager implements VipManager {
       this.persist();
       try {
         if (this.netlink) {
-          this.netlink.apply({ op: 'add', family: vip.family, address, prefix: vip.prefix, ...(vip.label ? { label: vip.label } : {}), nodad: vip.family === 6 }, dev);
+          this.netlink.apply(addChange(vip, address), dev);
         } else {
           const args = ['addr', 'add', `${address}/${vip.prefix}`, 'dev', dev];
           if (vip.label) args.push('label', vip.label);
@@ -234,7 +240,8 @@ export class LinuxVipManager implements VipManager {
    * The takeover path, cold, cost 1.1-1.6 ms more than warm (first add in a fresh process, lab
    * namespace): lazy compilation of these functions and the state file's first write (mkdir,
    * write + rename, open). Both are paid here instead: the state file is written with what it
-   * holds already, the netlink request is encoded but not sent, the ARP socket is opened.
+   * holds already and the netlink request is encoded but not sent (the ARP socket is opened by
+   * cleanupStale()).
    */
   warm(vip: VirtualAddress, ifname: string): void {
     // Synchronous, so that a warm-up right before a takeover is done before the takeover runs.
@@ -243,18 +250,16 @@ export class LinuxVipManager implements VipManager {
       const address = canonical(vip.address, vip.family);
       key(dev, address, vip.prefix);
       this.persist(); // what the file holds already; its first write is the slow one
-      this.netlink?.rehearse({ op: 'add', family: vip.family, address, prefix: vip.prefix, ...(vip.label ? { label: vip.label } : {}), nodad: vip.family === 6 }, dev);
+      this.netlink?.rehearse(addChange(vip, address), dev);
     } catch {
       /* problems show on the first real add */
     }
-    if (vip.family === 4) this.garpSocket();
     // Once: the add's own (async) body, for V8 to compile it.
     if (!this.warmedAdd) {
       this.warmedAdd = true;
       this.addAs(vip, ifname, true).catch(() => undefined);
     }
   }
-  private warmedAdd = false;
 
   remove(vip: VirtualAddress, ifname: string): Promise<void> {
     return this.serial(async () => {
@@ -305,13 +310,7 @@ export class LinuxVipManager implements VipManager {
     // addon lacks the fast path (it then starts on first use anyway).
     if (this.ipv6 || garp === undefined) this.announcer?.warm();
     this.batch?.warm();
-    // Compile the pure parts of the takeover path now (V8 compiles on first call; runtime.ts).
-    for (const family of [4, 6] as const) {
-      const address = canonical(family === 4 ? '192.0.2.1' : '2001:db8::1', family);
-      const change = { op: 'add', family, address, prefix: 24, label: 'warm', nodad: family === 6 } as const;
-      encodeAddrRequest({ ...change, ifindex: 1, seq: 0 });
-      describeAddrRequest(change, 'warm');
-    }
+    // The takeover path's pure parts are compiled by warm(), which the runtime calls per instance.
     return this.serial(async () => {
       const previous = await this.readState();
       const errors: Error[] = [];

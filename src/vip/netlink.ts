@@ -33,10 +33,6 @@ export class NetlinkAddresses {
     return new NetlinkAddresses({ netlinkRouteRequest: request, ifNameToIndex: native.ifNameToIndex.bind(native) });
   }
 
-  /**
-   * Applies one change on `ifname`; throws VipNetlinkError (kernel refusal: `errnoCode` is its
-   * errno name, e.g. EEXIST for an address already present, EADDRNOTAVAIL for one absent).
-   */
   /** Everything apply() does but the request itself: compiles the path before a takeover needs it. */
   rehearse(change: AddrChange, ifname: string): void {
     describeAddrRequest(change, ifname);
@@ -44,6 +40,10 @@ export class NetlinkAddresses {
     encodeAddrRequest({ ...change, ifindex: ifindex || 1, seq: 0 });
   }
 
+  /**
+   * Applies one change on `ifname`; throws VipNetlinkError (kernel refusal: `errnoCode` is its
+   * errno name, e.g. EEXIST for an address already present, EADDRNOTAVAIL for one absent).
+   */
   apply(change: AddrChange, ifname: string): void {
     const command = describeAddrRequest(change, ifname);
     const ifindex = this.native.ifNameToIndex(ifname);

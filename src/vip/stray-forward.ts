@@ -63,16 +63,22 @@ export function onLink(peer: string, ifaceCidrs: readonly string[]): boolean {
 
 export type NftRunner = (script: string) => Promise<void>;
 
+/** Runs `nft ARGS` with `input` on stdin; resolves with its stdout, rejects on a non-zero exit. */
+function nft(args: readonly string[], input?: string, binary = 'nft'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(binary, [...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    c.on('error', reject);
+    c.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`nft ${args.join(' ')} exited ${code}: ${err.trim()}`))));
+    if (input !== undefined) c.stdin!.end(input);
+  });
+}
+
 export function execNft(binary = 'nft'): NftRunner {
-  return (script) =>
-    new Promise((resolve, reject) => {
-      const c = spawn(binary, ['-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
-      let err = '';
-      c.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      c.on('error', reject);
-      c.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`nft exited ${code}: ${err.trim()}`))));
-      c.stdin.end(script);
-    });
+  return async (script) => void (await nft(['-f', '-'], script, binary));
 }
 
 export interface NftStrayForwarderOptions {
@@ -86,16 +92,6 @@ export interface NftStrayForwarderOptions {
 
 function osCidrs(ifname: string): string[] {
   return (networkInterfaces()[ifname] ?? []).map((a) => a.cidr).filter((c): c is string => c !== null);
-}
-
-function listTablesWithNft(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = spawn('nft', ['list', 'tables'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    c.on('error', reject);
-    c.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`nft list tables exited ${code}`))));
-  });
 }
 
 export class NftStrayForwarder implements StrayForwarder {
@@ -149,7 +145,7 @@ export class NftStrayForwarder implements StrayForwarder {
   async cleanupStale(): Promise<void> {
     let out: string;
     try {
-      out = await (this.opts.listTables ?? listTablesWithNft)();
+      out = await (this.opts.listTables ?? (() => nft(['list', 'tables'])))();
     } catch {
       return; // no nft: nothing can have been left behind by us either
     }

@@ -491,9 +491,9 @@ export class VrrpRuntime {
     if (this.halted) return;
     // Absorbed repeats first: the deadline that fired may have been pushed out meanwhile.
     this.replayRepeats();
-    // Woken early for a Master_Down deadline (arm()): sleep the last fraction of a millisecond.
+    // Woken early for a Master_Down deadline (arm()): wait out the last few milliseconds here.
     // The deadline is re-read after the replay: an advert heard meanwhile has moved it, and then
-    // nothing is slept.
+    // nothing is waited for.
     const down = this.nextMasterDown();
     if (down !== undefined && down - this.deps.clock.now() <= TAKEOVER_LEAD_MS + 1) {
       // A takeover is due in a few ms: run its path once now, so it runs warm when it counts. After

@@ -152,7 +152,7 @@ test('state file: replaced atomically once, then updated in place; always parses
     await m.close();
   }));
 
-test('warm(): the add path runs dry — no request, nothing recorded, the state file and ARP socket ready', () =>
+test('warm(): the add path runs dry — no request, nothing recorded, no announcement', () =>
   withDir(async (dir) => {
     const stateFile = join(dir, 'vips.json');
     const f = fakeNative(stateFile);
