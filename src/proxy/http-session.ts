@@ -102,6 +102,13 @@ export class HttpSession implements ServerConnOwner {
   private closeKept = false;
   private readonly clientAddr: string;
   private readonly clientPort: number;
+  /**
+   * Whether we paused the client. Socket.resume() is not free (a megamorphic walk through the
+   * socket and stream state) and the keep-alive path would call it on every request.
+   */
+  private clientPaused = false;
+  /** `addr:port` for the access log, made once per connection (not per request). */
+  private clientLabel: string | undefined;
   private clientEnded = false;
 
   // Current exchange
@@ -190,16 +197,16 @@ export class HttpSession implements ServerConnOwner {
         } else {
           // Pipelined next request: keep it for later, stop reading until this exchange ends.
           this.buf = concat(this.buf, chunk);
-          this.client.pause();
+          this.pauseClient();
         }
         return;
       case St.Connecting:
         this.buf = concat(this.buf, chunk);
-        this.client.pause();
+        this.pauseClient();
         return;
       case St.Tunnel:
         this.bytesIn += chunk.length;
-        if (this.sc && !this.sc.socket.write(chunk)) this.client.pause();
+        if (this.sc && !this.sc.socket.write(chunk)) this.pauseClient();
         return;
       default:
         return;
@@ -268,7 +275,8 @@ export class HttpSession implements ServerConnOwner {
       const sc = idle.pop()!;
       if (sc.closed || sc.socket.destroyed) continue;
       server.conns++;
-      this.tConnect = this.ctx.clock.now();
+      // A pooled connection is there at once: its connect time is the request's (connectMs 0).
+      this.tConnect = this.tReq;
       this.useConn(sc);
       return;
     }
@@ -313,7 +321,7 @@ export class HttpSession implements ServerConnOwner {
 
   private connectTo(server: ServerRuntime | undefined): void {
     this.st = St.Connecting;
-    this.client.pause();
+    this.pauseClient();
     const be = this.be!;
     dispatch(be, this.ctx.health, this.dispatchState(be), this.clientAddr, server).then(
       (r) => {
@@ -362,7 +370,7 @@ export class HttpSession implements ServerConnOwner {
     } else {
       writeNow(sc.socket, this.outHead!);
     }
-    if (this.st === St.Forward && !this.buf) this.client.resume();
+    if (this.st === St.Forward && !this.buf) this.resumeClient();
   }
 
   private feedRequestBody(chunk: Buffer): void {
@@ -387,15 +395,15 @@ export class HttpSession implements ServerConnOwner {
     const ok = conn.socket.write(n === chunk.length ? chunk : chunk.subarray(0, n));
     if (n < chunk.length) {
       this.buf = concat(this.buf, chunk.subarray(n));
-      this.client.pause();
+      this.pauseClient();
     } else if (!ok) {
-      this.client.pause();
+      this.pauseClient();
     }
     if (this.reqDone && this.resDone) this.complete();
   }
 
   onClientDrain(): void {
-    this.sc?.socket.resume();
+    this.sc?.resume();
   }
 
   onClientEnd(): void {
@@ -504,7 +512,7 @@ export class HttpSession implements ServerConnOwner {
   private serverData(chunk: Buffer): void {
     if (this.st === St.Tunnel) {
       this.bytesOut += chunk.length;
-      if (!this.client.write(chunk)) this.sc!.socket.pause();
+      if (!this.client.write(chunk)) this.sc!.pause();
       return;
     }
     if (this.st !== St.Forward) return;
@@ -589,7 +597,7 @@ export class HttpSession implements ServerConnOwner {
 
   /** `head`: b starts with a response head (direct-write.ts: only a message's first write). */
   private writeClient(b: Buffer, head = false): void {
-    if (!(head ? writeNow(this.client, b) : this.client.write(b))) this.sc?.socket.pause();
+    if (!(head ? writeNow(this.client, b) : this.client.write(b))) this.sc?.pause();
   }
 
   /** Forwards body bytes chunk[from..]; bytes before `from` (a response head) go in the same write. */
@@ -663,12 +671,12 @@ export class HttpSession implements ServerConnOwner {
     this.st = St.Head;
     const ka = this.fe.cfg.timeouts.httpKeepAlive;
     if (this.buf && this.buf.length) {
-      this.client.resume();
+      this.resumeClient();
       this.parseHead();
     } else {
       this.buf = undefined;
       if (ka) this.armIdle(ka);
-      this.client.resume();
+      this.resumeClient();
     }
   }
 
@@ -722,7 +730,7 @@ export class HttpSession implements ServerConnOwner {
     sc.owner = undefined;
     this.sc = undefined;
     if (keep && !sc.closed && server.idle.length < MAX_IDLE_PER_SERVER) {
-      sc.socket.resume();
+      sc.resume();
       server.idle.push(sc);
     } else {
       sc.destroy();
@@ -840,8 +848,8 @@ export class HttpSession implements ServerConnOwner {
   }
 
   onServerDrain(): void {
-    if (this.st === St.Forward && !this.reqDone) this.client.resume();
-    else if (this.st === St.Tunnel) this.client.resume();
+    if (this.st === St.Forward && !this.reqDone) this.resumeClient();
+    else if (this.st === St.Tunnel) this.resumeClient();
   }
 
   /** `buf` is the 101/2xx head plus any tunnel bytes the server sent right after it: all forwarded. */
@@ -863,6 +871,18 @@ export class HttpSession implements ServerConnOwner {
       this.sc!.socket.write(this.buf);
       this.buf = undefined;
     }
+    this.resumeClient();
+  }
+
+  private pauseClient(): void {
+    if (this.clientPaused) return;
+    this.clientPaused = true;
+    this.client.pause();
+  }
+
+  private resumeClient(): void {
+    if (!this.clientPaused) return;
+    this.clientPaused = false;
     this.client.resume();
   }
 
@@ -949,7 +969,7 @@ export class HttpSession implements ServerConnOwner {
       frontend: this.fe.cfg.name,
       backend: be?.name ?? '-',
       server: this.server?.name ?? '-',
-      client: `${this.clientAddr}:${this.clientPort}`,
+      client: (this.clientLabel ??= `${this.clientAddr}:${this.clientPort}`),
       connectMs: ms(t0, this.tConnect),
       responseMs: ms(t0, this.tResp),
       totalMs: ms(t0, now),

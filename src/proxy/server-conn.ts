@@ -29,6 +29,8 @@ export class ServerConn {
   /** Requests served on this connection (0 = fresh: a failure is then a connect-level failure). */
   uses = 0;
   closed = false;
+  /** Reading paused by pause(): resume() costs nothing on the (usual) unpaused connection. */
+  private paused = false;
 
   constructor(
     readonly socket: Socket,
@@ -68,6 +70,18 @@ export class ServerConn {
         else this.destroy();
       });
     }
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.socket.resume();
   }
 
   private unpool(): void {

@@ -9,6 +9,13 @@
 export type TermCause = '-' | 'C' | 'S' | 'P' | 'R' | 'c' | 's';
 export type TermPhase = '-' | 'R' | 'C' | 'H' | 'D' | 'L';
 
+const CAUSES: readonly TermCause[] = ['-', 'C', 'S', 'P', 'R', 'c', 's'];
+const PHASES: readonly TermPhase[] = ['-', 'R', 'C', 'H', 'D', 'L'];
+// The 42 codes made once, indexed by the two character codes: a code built per log line is a
+// new string to hash and copy.
+const CODES: string[] = [];
+for (const c of CAUSES) for (const p of PHASES) CODES[c.charCodeAt(0) * 128 + p.charCodeAt(0)] = c + p;
+
 export function termCode(cause: TermCause, phase: TermPhase): string {
-  return cause + phase;
+  return CODES[cause.charCodeAt(0) * 128 + phase.charCodeAt(0)] ?? cause + phase;
 }

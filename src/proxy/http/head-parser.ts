@@ -64,8 +64,6 @@ export type ParseResult<T> =
 const INCOMPLETE = { kind: 'incomplete' } as const;
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e]+) HTTP\/1\.([01])$/;
-const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
 const DIGITS = /^\d{1,15}$/;
 
 /**
@@ -227,12 +225,73 @@ function lastCoding(te: string): string {
   return trimOws(parts[parts.length - 1]!).toLowerCase();
 }
 
-/** The first line as a string (without CR/LF) and the offset where the fields start. */
-function firstLine(buf: Buffer, start: number, headEnd: number): { line: string; next: number } {
+/** Where the first line ends (before CR LF or LF) and where the fields start. */
+function firstLineEnd(buf: Buffer, start: number, headEnd: number): { end: number; next: number } {
   const lf = buf.indexOf(0x0a, start);
   const stop = lf < 0 || lf >= headEnd ? headEnd : lf;
-  const end = stop > start && buf[stop - 1] === 0x0d ? stop - 1 : stop;
-  return { line: buf.toString('latin1', start, end), next: stop + 1 };
+  return { end: stop > start && buf[stop - 1] === 0x0d ? stop - 1 : stop, next: stop + 1 };
+}
+
+// The first lines are read from the bytes, not matched as strings: one string for the target
+// (and the reason when it is not "OK"), none for the method. A regex over a decoded line made
+// the line, the match array and three substrings per message.
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'].map((m) => ({ name: m, bytes: Buffer.from(m, 'latin1') }));
+
+/** The method as a shared string: the common ones are not decoded per request. */
+function methodOf(buf: Buffer, start: number, end: number): string {
+  const n = end - start;
+  for (const m of METHODS) {
+    const b = m.bytes;
+    if (b.length !== n) continue;
+    let i = 0;
+    while (i < n && buf[start + i] === b[i]) i++;
+    if (i === n) return m.name;
+  }
+  return buf.toString('latin1', start, end);
+}
+
+/** `HTTP/1.0` or `HTTP/1.1` at `at`: the minor version, or -1. */
+function httpVersionAt(buf: Buffer, at: number): number {
+  if (buf[at] !== 0x48 || buf[at + 1] !== 0x54 || buf[at + 2] !== 0x54 || buf[at + 3] !== 0x50 || buf[at + 4] !== 0x2f || buf[at + 5] !== 0x31 || buf[at + 6] !== 0x2e) return -1;
+  const minor = buf[at + 7];
+  return minor === 0x30 ? 0 : minor === 0x31 ? 1 : -1;
+}
+
+/** `method SP target SP HTTP/1.x` (RFC 9112 §3): method a token, target visible ASCII. */
+function parseRequestLine(buf: Buffer, start: number, end: number): { method: string; target: string; minor: 0 | 1 } | null {
+  let i = start;
+  while (i < end && TCHAR[buf[i]!] === 1) i++;
+  if (i === start || i >= end || buf[i] !== 0x20) return null;
+  const methodEnd = i++;
+  const targetStart = i;
+  while (i < end && buf[i]! >= 0x21 && buf[i]! <= 0x7e) i++;
+  if (i === targetStart || buf[i] !== 0x20 || i + 9 !== end) return null;
+  const minor = httpVersionAt(buf, i + 1);
+  if (minor < 0) return null;
+  return { method: methodOf(buf, start, methodEnd), target: buf.toString('latin1', targetStart, i), minor: minor as 0 | 1 };
+}
+
+const OK = Buffer.from('OK', 'latin1');
+
+/** `HTTP/1.x SP 3DIGIT [SP reason]` (RFC 9112 §4); the reason may hold HTAB and obs-text. */
+function parseStatusLine(buf: Buffer, end: number): { status: number; reason: string; minor: 0 | 1 } | null {
+  if (end < 12) return null;
+  const minor = httpVersionAt(buf, 0);
+  if (minor < 0 || buf[8] !== 0x20) return null;
+  const d0 = buf[9]! - 0x30;
+  const d1 = buf[10]! - 0x30;
+  const d2 = buf[11]! - 0x30;
+  if (d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return null;
+  let reason = '';
+  if (end > 12) {
+    if (buf[12] !== 0x20) return null;
+    for (let i = 13; i < end; i++) {
+      const c = buf[i]!;
+      if ((c < 0x20 && c !== 0x09) || c === 0x7f) return null;
+    }
+    reason = end - 13 === 2 && buf[13] === OK[0] && buf[14] === OK[1] ? 'OK' : buf.toString('latin1', 13, end);
+  }
+  return { status: d0 * 100 + d1 * 10 + d2, reason, minor: minor as 0 | 1 };
 }
 
 /**
@@ -330,12 +389,12 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HeadLimits = 
     return INCOMPLETE;
   }
   if (headEnd - skip > limits.maxHeadBytes) return { kind: 'error', status: 431, reason: 'request head too large' };
-  const first = firstLine(buf, skip, headEnd);
-  const m = REQUEST_LINE.exec(first.line);
-  if (!m) return { kind: 'error', status: 400, reason: 'malformed request line' };
+  const first = firstLineEnd(buf, skip, headEnd);
+  const line = parseRequestLine(buf, skip, first.end);
+  if (!line) return { kind: 'error', status: 400, reason: 'malformed request line' };
   const f = parseFields(buf, first.next, headEnd, limits);
   if (typeof f === 'string') return { kind: 'error', status: f === 'too many headers' ? 431 : 400, reason: f };
-  const versionMinor = m[3] === '1' ? 1 : 0;
+  const versionMinor = line.minor;
   if (f.clConflict) return { kind: 'error', status: 400, reason: 'conflicting content-length' };
   let chunked = false;
   if (f.te !== undefined) {
@@ -349,8 +408,8 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HeadLimits = 
   return {
     kind: 'ok',
     head: new ParsedRequest(
-      m[1]!,
-      m[2]!,
+      line.method,
+      line.target,
       versionMinor,
       new LazyHeaders(buf, f.offsets),
       f.contentLength,
@@ -377,9 +436,9 @@ export function parseResponseHead(buf: Buffer, end: number, limits: HeadLimits =
     return INCOMPLETE;
   }
   if (headEnd > limits.maxHeadBytes) return { kind: 'error', status: 502, reason: 'response head too large' };
-  const first = firstLine(buf, 0, headEnd);
-  const m = STATUS_LINE.exec(first.line);
-  if (!m) return { kind: 'error', status: 502, reason: 'malformed status line' };
+  const first = firstLineEnd(buf, 0, headEnd);
+  const line = parseStatusLine(buf, first.end);
+  if (!line) return { kind: 'error', status: 502, reason: 'malformed status line' };
   const f = parseFields(buf, first.next, headEnd, limits);
   if (typeof f === 'string') return { kind: 'error', status: 502, reason: f };
   if (f.clConflict) return { kind: 'error', status: 502, reason: 'conflicting content-length' };
@@ -393,9 +452,9 @@ export function parseResponseHead(buf: Buffer, end: number, limits: HeadLimits =
   return {
     kind: 'ok',
     head: new ParsedResponse(
-      Number(m[2]),
-      m[3] ?? '',
-      m[1] === '1' ? 1 : 0,
+      line.status,
+      line.reason,
+      line.minor,
       new LazyHeaders(buf, f.offsets),
       // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length.
       f.te !== undefined ? -1 : f.contentLength,

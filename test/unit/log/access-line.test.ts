@@ -73,3 +73,65 @@ test('lines are written together, in order, within 10 ms of the first; 512 waiti
   assert.equal(b.lines.length, 2, 'a full batch does not wait for the timer');
   assert.equal(b.lines[1]!.trimEnd().split('\n').length, 512);
 });
+
+test('numbers are written as JSON.stringify writes them: timings, integers, negatives, large and non-finite', () => {
+  let seed = 3;
+  const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const values: number[] = [0, -0, 1, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 2 ** 53 - 1, 2 ** 53, 1e21, 1.5e300, -1, -12.5,
+    0.001, 0.01, 0.1, 0.999, 999_999_999.999, 1e9 + 0.5, 0.0005, 1 / 3, 5e-7, Number.NaN, Infinity, -Infinity, Number.MIN_VALUE];
+  for (let i = 0; i < 3000; i++) {
+    const x = rnd() * 10 ** Math.floor(rnd() * 12);
+    values.push(Math.round(x * 1000) / 1000, Math.round(x), -Math.round(x * 1000) / 1000, x);
+  }
+  const a = capture();
+  const b = capture();
+  for (let i = 0; i < values.length; i += 8) {
+    const v = (k: number): number => values[(i + k) % values.length]!;
+    const rec: AccessLogRecord = { ...http, connectMs: v(0), responseMs: v(1), totalMs: v(2), bytesIn: v(3), bytesOut: v(4), status: v(5), retries: v(6), redispatches: v(7) };
+    a.logger.info(rec);
+    writeAccess(b.logger, rec);
+  }
+  flushAccess(b.logger);
+  const ours = b.lines.join('').trimEnd().split('\n');
+  assert.equal(ours.length, a.lines.length);
+  ours.forEach((line, i) => assert.equal(withoutTime(line), withoutTime(a.lines[i]!.trimEnd())));
+});
+
+test('a line longer than a whole batch (a huge URI) is written on its own, in order', () => {
+  const b = capture();
+  writeAccess(b.logger, tcp);
+  const huge = { ...http, uri: `/${'x'.repeat(300_000)}é` };
+  writeAccess(b.logger, huge);
+  writeAccess(b.logger, tcp);
+  flushAccess(b.logger);
+  const lines = b.lines.join('').trimEnd().split('\n').map((l) => JSON.parse(l) as { uri?: string; mode: string });
+  assert.deepEqual(lines.map((l) => l.mode), ['tcp', 'http', 'tcp']);
+  assert.equal(lines[1]!.uri, huge.uri);
+});
+
+test('each kind of character that needs escaping or encoding is caught on its own', () => {
+  for (const uri of ['/a\\b', '/a"b', '/a\u0001b', '/a\u007fb', '/a\u00e9b', '/a\u2028b', '/plain', '']) {
+    const a = capture();
+    const b = capture();
+    const rec = { ...http, uri, client: `127.0.0.1:1${uri}` };
+    a.logger.info(rec);
+    writeAccess(b.logger, rec);
+    flushAccess(b.logger);
+    assert.equal(withoutTime(b.lines[0]!), withoutTime(a.lines[0]!), JSON.stringify(uri));
+  }
+  // Both in one batch: a Latin-1 character next to one that needs UTF-8's three bytes.
+  const a = capture();
+  const mixed = capture();
+  for (const uri of ['/\u00e9', '/\u2028', '/\u00e9']) {
+    a.logger.info({ ...http, uri });
+    writeAccess(mixed.logger, { ...http, uri });
+  }
+  flushAccess(mixed.logger);
+  assert.deepEqual(mixed.lines.join('').split('\n').map(withoutTime), a.lines.join('').split('\n').map(withoutTime));
+  // A lone surrogate: pino writes short strings raw (the bytes become U+FFFD), we escape it, so
+  // the line reads back as exactly what the client sent.
+  const b = capture();
+  writeAccess(b.logger, { ...http, uri: '/a\ud800b' });
+  flushAccess(b.logger);
+  assert.equal((JSON.parse(b.lines[0]!) as { uri: string }).uri, '/a\ud800b');
+});

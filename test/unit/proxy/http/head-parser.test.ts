@@ -184,3 +184,42 @@ test('an unfinished head that cannot be a request line is rejected at once', () 
   const fine = Buffer.from('GET /partial HT');
   assert.equal(parseRequestHead(fine, fine.length).kind, 'incomplete');
 });
+
+test('first lines read from bytes accept exactly the RFC 9112 grammar (checked against it as regexes)', () => {
+  // The grammar written as regexes over the decoded line: the oracle for the byte parsers.
+  const requestLine = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e]+) HTTP\/1\.([01])$/;
+  const statusLine = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
+  let seed = 7;
+  const rnd = (n: number): number => Math.floor(((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * n);
+  const pieces = ['GET', 'POST', 'OPTIONS', 'M-SEARCH', 'get', ' ', '  ', '/', '/a?b=c', '*', 'HTTP/1.1', 'HTTP/1.0', 'HTTP/1.2', 'HTTP/2.0', 'http/1.1',
+    '200', '404', '099', '1000', 'OK', 'Not Found', '\t', '\x00', '\x7f', '\xe9', '\x01', 'HTTP/1.1 ', ' 200', ''];
+  const lines = ['GET / HTTP/1.1', 'OPTIONS * HTTP/1.0', 'M-SEARCH * HTTP/1.1', 'GET /\xe9 HTTP/1.1', 'GET /\x7f HTTP/1.1', 'GET /\x00 HTTP/1.1', 'GET  / HTTP/1.1', 'GET / HTTP/1.1 ',
+    'HTTP/1.1 200 OK', 'HTTP/1.1 200', 'HTTP/1.1 200 ', 'HTTP/1.0 599 x\ty\xe9', 'HTTP/1.1 200 O\x01K', 'HTTP/1.1 200 O\x7fK', 'HTTP/1.1 200OK'];
+  for (let n = 0; n < 4000; n++) {
+    // a third start like a status line, a third like a request line
+    let line = ['', 'HTTP/1.1 200', 'GET /'][n % 3]!;
+    const k = 1 + rnd(6);
+    for (let i = 0; i < k; i++) line += pieces[rnd(pieces.length)];
+    lines.push(line);
+  }
+  for (const line of lines) {
+    const r = req(`${line}\r\nHost: h\r\n\r\n`);
+    const m = requestLine.exec(line);
+    if (m) {
+      assert.equal(r.kind, 'ok', JSON.stringify(line));
+      const h = (r as { head: RequestHead }).head;
+      assert.deepEqual([h.method, h.target, h.versionMinor], [m[1], m[2], Number(m[3])], JSON.stringify(line));
+    } else {
+      assert.equal(errStatus(r), 400, JSON.stringify(line));
+    }
+    const s = res(`${line}\r\n\r\n`);
+    const sm = statusLine.exec(line);
+    if (sm) {
+      assert.equal(s.kind, 'ok', JSON.stringify(line));
+      const h = (s as { head: ResponseHead }).head;
+      assert.deepEqual([h.versionMinor, h.status, h.reason], [Number(sm[1]), Number(sm[2]), sm[3] ?? ''], JSON.stringify(line));
+    } else {
+      assert.equal(errStatus(s), 502, JSON.stringify(line));
+    }
+  }
+});
