@@ -34,7 +34,7 @@ interface Out {
 }
 
 interface FastPath {
-  readonly stream: { write(line: string): unknown };
+  readonly stream: { write(line: string): unknown; writeBytes?: (bytes: Buffer) => void };
   /** The lines not written yet (see flush). */
   readonly out: Out;
   lines: number;
@@ -163,16 +163,17 @@ function putNumber(o: Out, v: number): void {
   const int = Math.floor(k / 1000);
   putUint(o, int);
   // k / 1000 is not an integer here: one to three fraction digits, without trailing zeros
-  let frac = k - int * 1000;
+  const frac = (k - int * 1000) | 0;
+  const d1 = (frac / 100) | 0;
+  const d2 = ((frac / 10) | 0) - d1 * 10;
+  const d3 = frac - ((frac / 10) | 0) * 10;
   const b = o.buf;
-  b[o.len++] = 46; // '.'
-  let scale = 100;
-  while (frac > 0) {
-    const d = Math.floor(frac / scale);
-    b[o.len++] = 48 + d;
-    frac -= d * scale;
-    scale /= 10;
-  }
+  let at = o.len;
+  b[at++] = 46; // '.'
+  b[at++] = 48 + d1;
+  if (d2 !== 0 || d3 !== 0) b[at++] = 48 + d2;
+  if (d3 !== 0) b[at++] = 48 + d3;
+  o.len = at;
 }
 
 /**
@@ -316,7 +317,7 @@ export function writeAccess(logger: Logger, rec: AccessLogRecord): void {
   }
   encodeLine(o, head, rec);
   if (o !== fp.out) {
-    fp.stream.write(text(o));
+    hand(fp, o);
     return;
   }
   if (++fp.lines >= FLUSH_LINES) flush(fp);
@@ -335,9 +336,12 @@ export function writeAccess(logger: Logger, rec: AccessLogRecord): void {
 const FLUSH_MS = 10;
 const FLUSH_LINES = 512;
 
-/** The encoded bytes as the string the destination takes (one flat copy; latin1 when all ASCII). */
-function text(o: Out): string {
-  return o.ascii ? o.buf.latin1Slice(0, o.len) : o.buf.utf8Slice(0, o.len);
+/** Gives the encoded lines to the destination: as bytes when it takes them, else as one flat string. */
+function hand(fp: FastPath, o: Out): void {
+  const s = fp.stream;
+  // A copy: the batch buffer is reused at once, the destination keeps what it is given.
+  if (s.writeBytes) s.writeBytes(Buffer.from(o.buf.subarray(0, o.len)));
+  else s.write(o.ascii ? o.buf.latin1Slice(0, o.len) : o.buf.utf8Slice(0, o.len));
 }
 
 function flush(fp: FastPath): void {
@@ -347,11 +351,10 @@ function flush(fp: FastPath): void {
   }
   const o = fp.out;
   if (o.len === 0) return;
-  const line = text(o);
+  hand(fp, o);
   o.len = 0;
   o.ascii = true;
   fp.lines = 0;
-  fp.stream.write(line);
 }
 
 /** Writes what is pending now (tests, shutdown). */

@@ -135,3 +135,20 @@ test('each kind of character that needs escaping or encoding is caught on its ow
   flushAccess(b.logger);
   assert.equal((JSON.parse(b.lines[0]!) as { uri: string }).uri, '/a\ud800b');
 });
+
+test('a destination that takes bytes gets the batch as bytes, with the same lines', () => {
+  const a = capture();
+  const chunks: Buffer[] = [];
+  const strings: string[] = [];
+  const dest = { write: (s: string) => void strings.push(s), writeBytes: (b: Buffer) => void chunks.push(b) };
+  const logger = pino({ base: { name: 'halb' }, timestamp: pino.stdTimeFunctions.isoTime }, dest) as unknown as Logger;
+  for (const r of [http, tcp, { ...http, uri: '/\u2028é' }]) {
+    a.logger.info(r);
+    writeAccess(logger, r);
+  }
+  flushAccess(logger);
+  assert.equal(strings.length, 0);
+  assert.equal(chunks.length, 1);
+  const ours = Buffer.concat(chunks).toString('utf8');
+  assert.equal(ours.split('\n').map(withoutTime).join('\n'), a.lines.join('').split('\n').map(withoutTime).join('\n'));
+});
