@@ -106,8 +106,8 @@ function halbContender(procs: Procs, workDir: string): Contender {
   return {
     name: 'halb',
     isProxy: true,
-    start: (t, where) =>
-      startFromCfg(procs, workDir, 'halb', t, where, (cfg) => [process.execPath, [HALB_BIN, 'run', '--haproxy', cfg]]),
+    // Run as users run it (`npx halb` executes bin/halb.js): its shebang carries halb's V8 flags.
+    start: (t, where) => startFromCfg(procs, workDir, 'halb', t, where, (cfg) => [HALB_BIN, ['run', '--haproxy', cfg]]),
   };
 }
 
