@@ -99,16 +99,10 @@ const q = (v: string): string => (NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"$
 const bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
 
 function putBytes(o: Out, b: Buffer): void {
-  // The pieces are short: a loop beats TypedArray.prototype.set's call overhead up to ~64 bytes.
-  if (b.length > 64) {
-    o.buf.set(b, o.len);
-    o.len += b.length;
-    return;
-  }
-  const d = o.buf;
-  let at = o.len;
-  for (let i = 0; i < b.length; i++) d[at++] = b[i]!;
-  o.len = at;
+  // TypedArray.prototype.set costs about the same as a byte loop at 10 bytes and stays flat
+  // beyond (measured here: ~50 ns at 10–90 bytes, a loop ~4 ns per byte).
+  o.buf.set(b, o.len);
+  o.len += b.length;
 }
 
 function putString(o: Out, s: string): void {
@@ -258,6 +252,30 @@ function numberField(o: Out, key: Buffer, v: number): void {
   putNumber(o, v);
 }
 
+/** `,"termination":…,"retries":…,"redispatches":…[,"method":…]` */
+function putOutcome(o: Out, termination: string, retries: number, redispatches: number, method: string | undefined): void {
+  putBytes(o, K_TERM);
+  putName(o, termination);
+  numberField(o, K_RETRIES, retries);
+  numberField(o, K_REDISP, redispatches);
+  if (method !== undefined) {
+    putBytes(o, K_METHOD);
+    putName(o, method);
+  }
+}
+
+// The same with no retry: nearly every line, in runs of the same termination code and method
+// (shared strings, so the check is two pointer compares).
+let lastTail: { termination: string; method: string | undefined; bytes: Buffer } | undefined;
+function quietTail(termination: string, method: string | undefined): Buffer {
+  const l = lastTail;
+  if (l !== undefined && l.termination === termination && l.method === method) return l.bytes;
+  const o: Out = { buf: Buffer.alloc(64 + 6 * (termination.length + (method?.length ?? 0))) as RawBuffer, len: 0, ascii: true };
+  putOutcome(o, termination, 0, 0, method);
+  lastTail = { termination, method, bytes: Buffer.from(o.buf.subarray(0, o.len)) };
+  return lastTail.bytes;
+}
+
 /** The record's line (envelope included, newline-terminated), in the order pino writes the fields. */
 function encodeLine(o: Out, head: Buffer, r: AccessLogRecord): void {
   putBytes(o, head);
@@ -269,14 +287,8 @@ function encodeLine(o: Out, head: Buffer, r: AccessLogRecord): void {
   numberField(o, K_IN, r.bytesIn);
   numberField(o, K_OUT, r.bytesOut);
   if (r.status !== undefined) numberField(o, K_STATUS, r.status);
-  putBytes(o, K_TERM);
-  putName(o, r.termination);
-  numberField(o, K_RETRIES, r.retries);
-  numberField(o, K_REDISP, r.redispatches);
-  if (r.method !== undefined) {
-    putBytes(o, K_METHOD);
-    putName(o, r.method);
-  }
+  if (r.retries === 0 && r.redispatches === 0) putBytes(o, quietTail(r.termination, r.method));
+  else putOutcome(o, r.termination, r.retries, r.redispatches, r.method);
   if (r.uri !== undefined) {
     putBytes(o, K_URI);
     putQuoted(o, r.uri);

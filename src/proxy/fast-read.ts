@@ -72,19 +72,9 @@ function nextBuffer(): Buffer {
   return b;
 }
 
-/** The first n bytes of SHARED, copied out (from Node's pool when small, as Buffer.from does). */
-function copyShared(n: number): Buffer {
-  if (n > SMALL_COPY) return Buffer.from(SHARED.subarray(0, n));
-  // Request and response heads: a loop copy spares the subarray view Buffer.from needs.
-  const b = Buffer.allocUnsafe(n);
-  for (let i = 0; i < n; i++) b[i] = SHARED[i]!;
-  return b;
-}
-const SMALL_COPY = 512;
-
 function onRead(this: FastSocket, n: number, buf: Buffer): boolean {
   // Read into the shared buffer: copy out now. Into a private one: ours to hand out.
-  const chunk = buf === SHARED ? copyShared(n) : buf.subarray(0, n);
+  const chunk = buf === SHARED ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n);
   upcoming = n >= BULK_READ ? privateBuffer() : SHARED;
   const h = this[HANDLER];
   if (h) {

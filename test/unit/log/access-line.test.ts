@@ -152,3 +152,21 @@ test('a destination that takes bytes gets the batch as bytes, with the same line
   const ours = Buffer.concat(chunks).toString('utf8');
   assert.equal(ours.split('\n').map(withoutTime).join('\n'), a.lines.join('').split('\n').map(withoutTime).join('\n'));
 });
+
+test('lines without retries, as termination codes and methods change from line to line', () => {
+  const a = capture();
+  const b = capture();
+  const variants: Partial<AccessLogRecord>[] = [
+    { termination: '--', method: 'GET' }, { termination: '--', method: 'GET' }, { termination: 'SH', method: 'GET' },
+    { termination: '--', method: 'POST' }, { termination: '--', method: undefined }, { termination: 'cR', method: 'M-SEARCH' },
+    { termination: '--', method: 'GET', retries: 2 }, { termination: '--', method: 'GET' }, { termination: '--', method: 'GET', redispatches: 1 },
+  ];
+  for (const v of variants) {
+    const rec: AccessLogRecord = { ...http, retries: 0, redispatches: 0, ...v };
+    if (v.method === undefined) delete rec.method;
+    a.logger.info(rec);
+    writeAccess(b.logger, rec);
+  }
+  flushAccess(b.logger);
+  assert.deepEqual(b.lines.join('').split('\n').map(withoutTime), a.lines.join('').split('\n').map(withoutTime));
+});
