@@ -73,6 +73,9 @@ export async function serverKill(procs: Procs, c: Contender, redispatch: boolean
       durationMs: number;
       killOffsetMs: number;
       slowOver200ms: number;
+      slowSentFromMs?: number;
+      slowSentToMs?: number;
+      slowMaxMs?: number;
       failedBeforeKill: number;
       notSent: number;
       sent: number;
@@ -94,7 +97,7 @@ export async function serverKill(procs: Procs, c: Contender, redispatch: boolean
         r.slowOver200ms > r.completed * 0.05 || r.notSent > 0
           ? `${r.slowOver200ms} of ${r.completed} successful responses took over 200 ms${r.notSent ? ` and ${r.notSent} requests could not be sent` : ''}: the request schedule was not kept (the proxy under test or the machine was saturated), so this run's failure count and timings are not comparable`
           : undefined,
-      detail: `failures ${kinds || 'none'} (${r.failedBeforeKill} of them sent before the kill, e.g. in flight on the dying server), ${r.notSent} not sent (client saturated), ${r.sent - r.completed} unfinished; served ${served}; ${r.slowOver200ms} ok responses slower than 200 ms; proxy CPU ${(cpuShare * 100).toFixed(0)}% of a core during the load; killed s2 at +${(r.killOffsetMs / 1000).toFixed(2)} s`,
+      detail: `failures ${kinds || 'none'} (${r.failedBeforeKill} of them sent before the kill, e.g. in flight on the dying server), ${r.notSent} not sent (client saturated), ${r.sent - r.completed} unfinished; served ${served}; ${r.slowOver200ms} ok responses slower than 200 ms${r.slowOver200ms ? ` (sent +${r.slowSentFromMs}–${r.slowSentToMs} ms, worst ${r.slowMaxMs} ms)` : ''}; proxy CPU ${(cpuShare * 100).toFixed(0)}% of a core during the load; killed s2 at +${(r.killOffsetMs / 1000).toFixed(2)} s`,
     };
   } finally {
     await px.stop();

@@ -97,7 +97,8 @@ function report(): void {
   const k = killedAt === undefined ? undefined : killedAt - t0;
   const after = k === undefined ? [] : failures.filter((f) => f.startMs >= k);
   const lastFailure = after.length ? Math.max(...after.map((f) => f.startMs)) : undefined;
-  const slow = outcomes.filter((o) => o.ok && o.latencyMs > 200).length;
+  const slowOnes = outcomes.filter((o) => o.ok && o.latencyMs > 200);
+  const slow = slowOnes.length;
   emit('result', {
     total,
     sent,
@@ -107,6 +108,10 @@ function report(): void {
     byKind,
     servedBy,
     slowOver200ms: slow,
+    // When the slow ones were sent (ms from the start) and the worst latency: a cold start, the kill, or throughout.
+    slowSentFromMs: slow ? Math.min(...slowOnes.map((o) => o.startMs)) : undefined,
+    slowSentToMs: slow ? Math.max(...slowOnes.map((o) => o.startMs)) : undefined,
+    slowMaxMs: slow ? Math.max(...slowOnes.map((o) => o.latencyMs)) : undefined,
     failedBeforeKill: k === undefined ? 0 : failures.filter((f) => f.startMs < k).length,
     killOffsetMs: k,
     lastFailureAfterKillMs: k !== undefined && lastFailure !== undefined ? lastFailure - k : undefined,
