@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Procs, Placement, Child } from './procs.js';
 import { waitForPort } from './ports.js';
+import { cpuSeconds } from './proc-stats.js';
 import { HOST, renderHaproxyCfg, type BenchTopology } from './topology.js';
 
 export type ContenderName = 'direct' | 'haproxy' | 'halb';
@@ -15,6 +16,8 @@ export interface RunningProxy {
   pid: number | undefined;
   /** Output of the proxy process (for DOWN detection); undefined for `direct`. */
   child: Child | undefined;
+  /** CPU seconds from exec until it listened and went idle (halb: its start-up warm-up included). */
+  startCpuS: number | undefined;
   endpoint(frontend: string): { host: string; port: number };
   stop(): Promise<void>;
 }
@@ -28,6 +31,23 @@ export interface Contender {
 }
 
 const START_TIMEOUT_MS = 10_000;
+const SETTLE_MS = 300;
+const SETTLE_TIMEOUT_MS = 20_000;
+
+/**
+ * Waits until the process has used no CPU for SETTLE_MS: halb warms its data plane up after it
+ * listens (src/proxy/warmup.ts), and no measurement may overlap that. Returns its CPU seconds so far.
+ */
+async function settle(pid: number): Promise<number> {
+  const until = Date.now() + SETTLE_TIMEOUT_MS;
+  let prev = cpuSeconds(pid);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const now = cpuSeconds(pid);
+    if (now === prev || Date.now() > until) return now;
+    prev = now;
+  }
+}
 
 function directContender(): Contender {
   return {
@@ -39,6 +59,7 @@ function directContender(): Contender {
         proxy: {
           pid: undefined,
           child: undefined,
+          startCpuS: undefined,
           endpoint(fe) {
             const f = t.frontends.find((x) => x.name === fe);
             if (!f || f.servers.length === 0) throw new Error(`direct: no server for ${fe}`);
@@ -69,8 +90,10 @@ async function startFromCfg(
     await child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   };
+  let startCpuS: number | undefined;
   try {
     for (const f of t.frontends) await waitForPort(f.port, START_TIMEOUT_MS, HOST, () => !child.hasExited());
+    startCpuS = child.pid === undefined ? undefined : await settle(child.pid);
   } catch (e) {
     await stop();
     const out = child.lines.filter((l) => l.trim() !== '').slice(-3).join(' | ');
@@ -81,6 +104,7 @@ async function startFromCfg(
     proxy: {
       pid: child.pid,
       child,
+      startCpuS,
       endpoint(fe) {
         const f = t.frontends.find((x) => x.name === fe);
         if (!f) throw new Error(`${name}: no frontend ${fe}`);

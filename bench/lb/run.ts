@@ -82,6 +82,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     idleMb: `RSS MB with ${s.idleConns.toLocaleString('en-US')} idle conns`,
     cpuHttp: 'CPU µs per http request',
     cpuTcp: 'CPU µs per tcp-mode request',
+    startCpu: 'CPU s from exec to idle (halb: incl. warm-up)',
     foFail: `failed reqs, 1 of 3 servers killed (of ${s.foTotal.toLocaleString('en-US')})`,
     foDown: '  killed server marked DOWN after s',
     foLast: '  last failed request sent, after kill s',
@@ -146,6 +147,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
             continue;
           }
           running.push({ c, px: started.proxy });
+          if (started.proxy.startCpuS !== undefined) put(L.startCpu, c.name, num(started.proxy.startCpuS, 2));
         }
       }
 
@@ -250,6 +252,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     [L.idleMb, true, undefined],
     [L.cpuHttp, true, undefined],
     [L.cpuTcp, true, undefined],
+    [L.startCpu, true, undefined],
     [L.foFail, false, undefined],
     [L.foDown, false, undefined],
     [L.foLast, false, undefined],

@@ -27,9 +27,11 @@ export function registerRun(program: Command): void {
     .option('--keepalived <file>', 'keepalived.conf (alone: VRRP only, a keepalived replacement)')
     .option('--run-dir <dir>', 'state directory for VIP bookkeeping', '/run/halb')
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
-    .action(async (flags: SourceFlags & { runDir: string; logLevel: string }) => {
+    .option('--no-warmup', 'skip the data-plane warm-up after start (also HALB_WARMUP=0)')
+    .action(async (flags: SourceFlags & { runDir: string; logLevel: string; warmup: boolean }) => {
       const logger = createLogger({ level: flags.logLevel });
-      const daemon = new Daemon({ sources: sourcesFrom(flags), logger, runDir: flags.runDir });
+      const warmup = flags.warmup && process.env.HALB_WARMUP !== '0' ? {} : false;
+      const daemon = new Daemon({ sources: sourcesFrom(flags), logger, runDir: flags.runDir, warmup });
       try {
         await daemon.start();
       } catch (err) {

@@ -11,12 +11,15 @@ import { LbService } from './lb-service.js';
 import { VrrpService } from './vrrp-service.js';
 import { AdminService } from '../admin/admin-service.js';
 import { keepFreedHeapForReuse } from '../native/allocator.js';
+import type { WarmupOptions } from '../proxy/warmup.js';
 
 export interface DaemonOptions {
   readonly sources: ConfigSources;
   readonly logger: Logger;
   /** Directory for VIP bookkeeping (stale-address cleanup after a crash). */
   readonly runDir?: string;
+  /** Warm the data plane up after start (src/proxy/warmup.ts); `halb run` turns it on. */
+  readonly warmup?: WarmupOptions | false;
 }
 
 export function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig {
@@ -58,7 +61,7 @@ export class Daemon {
     // Proxy first: a VIP should not move here before something answers on it.
     if (config.frontends.length > 0) {
       keepFreedHeapForReuse(log);
-      this.lb = new LbService(config, log);
+      this.lb = new LbService(config, log, { warmup: this.opts.warmup });
       await this.lb.start();
     }
     // Stats after the LB service (it reports on it), before VRRP: a stats bind error must not
@@ -101,7 +104,7 @@ export class Daemon {
         if (this.lb) await this.lb.reload(next);
         else if (next.frontends.length > 0) {
           // A node that started VRRP-only gains a load balancer: start it like at boot.
-          const lb = new LbService(next, log);
+          const lb = new LbService(next, log, { warmup: this.opts.warmup });
           await lb.start();
           this.lb = lb;
         }

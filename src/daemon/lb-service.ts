@@ -6,16 +6,26 @@ import type { Logger } from '../log/logger.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
 import { createProxy, type Proxy } from '../proxy/proxy.js';
 import { SwitchableHealth } from './switchable-health.js';
+import { warmUp, type WarmupOptions } from '../proxy/warmup.js';
+
+export interface LbServiceOptions {
+  /** Warm the data plane up after start (src/proxy/warmup.ts); off unless given. */
+  readonly warmup?: WarmupOptions | false;
+}
 
 export class LbService {
   private monitor: HealthMonitor;
   private readonly health: SwitchableHealth;
   private readonly proxy: Proxy;
+  private readonly config: HalbConfig;
+  private warming?: { abort: AbortController; done: Promise<void> };
 
   constructor(
     config: HalbConfig,
     private readonly logger: Logger,
+    private readonly opts: LbServiceOptions = {},
   ) {
+    this.config = config;
     this.monitor = this.newMonitor(config);
     this.health = new SwitchableHealth(this.monitor);
     this.proxy = createProxy({ frontends: config.frontends, backends: config.backends, health: this.health, logger: logger.child({ component: 'proxy' }) });
@@ -42,6 +52,22 @@ export class LbService {
     // Hostname servers go through init-addr first; unresolved ones simply stay DOWN.
     await this.monitor.ready();
     await this.proxy.start();
+    if (this.opts.warmup) this.startWarmup(this.opts.warmup);
+  }
+
+  /** Not awaited: the real listeners serve from the start, the warm-up runs beside them. */
+  private startWarmup(w: WarmupOptions): void {
+    const abort = new AbortController();
+    const log = this.logger.child({ component: 'proxy' });
+    const done = warmUp(this.config, { ...w, signal: abort.signal }).then((r) => {
+      if (r.frontends > 0) log.info({ event: 'warmup', ...r }, `data plane warmed up: ${r.requests} requests over ${r.exchanges} connections in ${r.ms} ms`);
+    }, (err: unknown) => log.warn({ event: 'warmup-failed', err }, 'data plane warm-up failed (harmless: only the first requests are slower)'));
+    this.warming = { abort, done };
+  }
+
+  /** Resolves when the start-up warm-up (if any) has ended. */
+  async warmedUp(): Promise<void> {
+    await this.warming?.done;
   }
 
   async reload(next: HalbConfig): Promise<void> {
@@ -64,6 +90,8 @@ export class LbService {
   }
 
   async stop(): Promise<void> {
+    this.warming?.abort.abort();
+    await this.warming?.done;
     await this.proxy.stop();
     await this.monitor.stop();
   }

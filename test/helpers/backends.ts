@@ -136,3 +136,12 @@ export async function startBlackhole(): Promise<{ port: number; close(): Promise
     },
   };
 }
+
+/** A port that was free a moment ago (for configs that must name their port before binding). */
+export async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}

@@ -13,17 +13,10 @@ import http from 'node:http';
 import { pino } from 'pino';
 import { Daemon } from '../../../src/daemon/daemon.js';
 import { startDemoBackend, type DemoBackend } from '../../../src/demo/backends.js';
+import { freePort } from '../../helpers/backends.js';
 import type { StatusDocument } from '../../../src/admin/status.js';
 
 const SCALE = Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1;
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 interface Reply {
   status: number;

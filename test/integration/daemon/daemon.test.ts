@@ -12,14 +12,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Daemon } from '../../../src/daemon/daemon.js';
 import { startDemoBackend } from '../../../src/demo/backends.js';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort } from '../../helpers/backends.js';
 
 function get(port: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
