@@ -36,6 +36,24 @@ export function rssKb(pid: number): number {
   return parseRssKb(readFileSync(`/proc/${pid}/status`, 'utf8'));
 }
 
+/** Busy and total jiffies of one CPU from /proc/stat text (busy = all but idle and iowait). */
+export function parseCpuLine(procStat: string, cpu: number): { busy: number; total: number } {
+  const line = procStat.split('\n').find((l) => l.startsWith(`cpu${cpu} `));
+  if (!line) throw new Error(`cpu${cpu} not in /proc/stat`);
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0); // user..steal; guest is inside user
+  return { busy: total - v[3]! - v[4]!, total };
+}
+
+/** Reads one CPU's counters now; the returned function gives its busy share since then. */
+export function cpuBusySince(cpu: number): () => number {
+  const a = parseCpuLine(readFileSync('/proc/stat', 'utf8'), cpu);
+  return () => {
+    const b = parseCpuLine(readFileSync('/proc/stat', 'utf8'), cpu);
+    return b.total > a.total ? (b.busy - a.busy) / (b.total - a.total) : 0;
+  };
+}
+
 export function cpuSeconds(pid: number): number {
   return parseCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) / clockTicks();
 }

@@ -171,7 +171,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
         ['tcp', 'fe_tcp', L.tcpRps, L.tcpP99, L.cpuTcp, undefined],
       ] as const) {
         if (!measures.has(m) || !hasWrk) continue;
-        const best = new Map<ContenderName, { wrk: WrkResult; cpuUsPerReq: number | undefined }>();
+        const best = new Map<ContenderName, { wrk: WrkResult; cpuUsPerReq: number | undefined; loadBusy: number | undefined }>();
         const all = new Rounds();
         for (let round = 0; round < s.rounds; round++) {
           for (const { c, px } of running) {
@@ -184,6 +184,8 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
           }
         }
         if (s.rounds > 1) notes.push(`${m} req/s per round: ${all.format(0)}`);
+        const busy = [...best].filter(([, r]) => r.loadBusy !== undefined).map(([n, r]) => `${n} ${(r.loadBusy! * 100).toFixed(0)}%`);
+        if (busy.length) notes.push(`${m}: load CPU (wrk + backend) busy during each best round: ${busy.join(', ')} (near 100%: the load side, not the proxy, set the pace)`);
         for (const [name, r] of best) {
           put(rps, name, num(r.wrk.reqPerSec));
           put(p99, name, r.wrk.p99Ms === undefined ? text('?') : num(r.wrk.p99Ms, 2));
