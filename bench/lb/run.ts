@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Procs, type Placement } from './procs.js';
 import { freePorts } from './ports.js';
 import { hardNofile } from './proc-stats.js';
+import { Rounds } from './rounds.js';
 import type { WrkResult } from './wrk.js';
 import type { BenchTopology } from './topology.js';
 import { makeContenders, type Contender, type ContenderName, type RunningProxy } from './contenders.js';
@@ -178,12 +179,14 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
             const r = await guarded(notes, `${c.name} ${m}`, () => wrkWithCpu(procs, px, fe, s, loadAt, round === 0));
             if (!r) continue;
             progress(`${c.name}: ${m} ${r.wrk.reqPerSec.toFixed(0)} req/s (round ${round + 1}/${s.rounds})`);
-            all.add(c.name, r.wrk.reqPerSec);
+            all.add(c.name, round, r.wrk.reqPerSec);
             const prev = best.get(c.name);
             if (!prev || r.wrk.reqPerSec > prev.wrk.reqPerSec) best.set(c.name, r);
           }
         }
         if (s.rounds > 1) notes.push(`${m} req/s per round: ${all.format(0)}`);
+        const pairedHttp = all.pairedNote(`${m} req/s:`);
+        if (pairedHttp) notes.push(pairedHttp);
         const busy = [...best].filter(([, r]) => r.loadBusy !== undefined).map(([n, r]) => `${n} ${(r.loadBusy! * 100).toFixed(0)}%`);
         if (busy.length) notes.push(`${m}: load CPU (wrk + backend) busy during each best round: ${busy.join(', ')} (near 100%: the load side, not the proxy, set the pace)`);
         for (const [name, r] of best) {
@@ -203,11 +206,13 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
               const g = await guarded(notes, `${c.name} bulk ${op}`, () => bulk(procs, px.endpoint('fe_bulk').port, op, s.bulkBytes, loadAt, shared.bulkPy));
               if (g === undefined) continue;
               progress(`${c.name}: bulk ${op} ${g.toFixed(2)} Gbit/s (round ${round + 1}/${s.rounds})`);
-              all.add(c.name, g);
+              all.add(c.name, round, g);
               best.set(c.name, Math.max(g, best.get(c.name) ?? 0));
             }
           }
           if (s.rounds > 1) notes.push(`bulk ${op === 'U' ? 'upload' : 'download'} Gbit/s per round: ${all.format(2)}`);
+          const pairedBulk = all.pairedNote(`bulk ${op === 'U' ? 'upload' : 'download'}:`);
+          if (pairedBulk) notes.push(pairedBulk);
           for (const [name, g] of best) put(label, name, num(g, 2));
         }
       }
@@ -279,18 +284,6 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
 
 
 /** Every round's value per contender, for the notes (the table keeps the best). */
-class Rounds {
-  private readonly values = new Map<ContenderName, number[]>();
-  add(c: ContenderName, v: number): void {
-    const l = this.values.get(c) ?? [];
-    l.push(v);
-    this.values.set(c, l);
-  }
-  format(digits: number): string {
-    return [...this.values].map(([c, l]) => `${c} ${l.map((v) => v.toFixed(digits)).join(' / ')}`).join('; ');
-  }
-}
-
 function loadAverage(): string {
   return loadavg().map((x) => x.toFixed(2)).join(' ');
 }

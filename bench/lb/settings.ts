@@ -2,7 +2,11 @@
 import { execFileSync } from 'node:child_process';
 
 export interface Settings {
-  /** Turns each contender takes at every throughput measurement; the best is kept. */
+  /**
+   * Turns each contender takes at every throughput measurement; the best is kept. Five short turns
+   * rather than three long ones: this machine's speed swings by up to 2× within a minute, and more
+   * turns give every contender more chances at a calm one (rounds.ts adds the per-round ratios).
+   */
   rounds: number;
   wrkSeconds: number;
   warmupSeconds: number;
@@ -20,7 +24,7 @@ export function settings(quick: boolean, nofileHard: number): Settings {
   const fdCap = Math.floor((nofileHard - 256) / 2);
   return quick
     ? { rounds: 1, wrkSeconds: 1, warmupSeconds: 0, wrkConnections: 20, bulkBytes: 64 << 20, idleConns: Math.min(500, fdCap), foRate: 300, foTotal: 600, foKillAtMs: 500 }
-    : { rounds: 3, wrkSeconds: 5, warmupSeconds: 1, wrkConnections: 50, bulkBytes: 2 * 2 ** 30, idleConns: Math.min(10_000, fdCap), foRate: 2000, foTotal: 12_000, foKillAtMs: 1500 };
+    : { rounds: 5, wrkSeconds: 3, warmupSeconds: 1, wrkConnections: 50, bulkBytes: 2 * 2 ** 30, idleConns: Math.min(10_000, fdCap), foRate: 2000, foTotal: 12_000, foKillAtMs: 1500 };
 }
 
 export function have(cmd: string): boolean {
