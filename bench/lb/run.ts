@@ -185,8 +185,8 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
           }
         }
         if (s.rounds > 1) notes.push(`${m} req/s per round: ${all.format(0)}`);
-        const pairedHttp = all.pairedNote(`${m} req/s:`);
-        if (pairedHttp) notes.push(pairedHttp);
+        const paired = all.pairedNote(`${m} req/s:`);
+        if (paired) notes.push(paired);
         const busy = [...best].filter(([, r]) => r.loadBusy !== undefined).map(([n, r]) => `${n} ${(r.loadBusy! * 100).toFixed(0)}%`);
         if (busy.length) notes.push(`${m}: load CPU (wrk + backend) busy during each best round: ${busy.join(', ')} (near 100%: the load side, not the proxy, set the pace)`);
         for (const [name, r] of best) {
@@ -211,8 +211,8 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
             }
           }
           if (s.rounds > 1) notes.push(`bulk ${op === 'U' ? 'upload' : 'download'} Gbit/s per round: ${all.format(2)}`);
-          const pairedBulk = all.pairedNote(`bulk ${op === 'U' ? 'upload' : 'download'}:`);
-          if (pairedBulk) notes.push(pairedBulk);
+          const paired = all.pairedNote(`bulk ${op === 'U' ? 'upload' : 'download'}:`);
+          if (paired) notes.push(paired);
           for (const [name, g] of best) put(label, name, num(g, 2));
         }
       }

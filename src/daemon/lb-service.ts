@@ -60,8 +60,9 @@ export class LbService {
     const abort = new AbortController();
     const log = this.logger.child({ component: 'proxy' });
     const done = warmUp(this.config, { ...w, signal: abort.signal }).then((r) => {
-      if (r.frontends > 0) log.info({ event: 'warmup', ...r }, `data plane warmed up: ${r.requests} requests over ${r.exchanges} connections in ${r.ms} ms`);
-    }, (err: unknown) => log.warn({ event: 'warmup-failed', err }, 'data plane warm-up failed (harmless: only the first requests are slower)'));
+      if (r.failure !== undefined) log.warn({ event: 'warmup-failed', ...r }, `data plane warm-up failed (harmless: only the first requests are slower): ${r.failure}`);
+      else if (r.frontends > 0) log.info({ event: 'warmup', ...r }, `data plane warmed up: ${r.requests} requests over ${r.exchanges} connections in ${r.ms} ms`);
+    });
     this.warming = { abort, done };
   }
 

@@ -41,6 +41,8 @@ export interface WarmupReport {
   readonly errors: number;
   readonly ms: number;
   readonly cut: 'none' | 'deadline' | 'aborted';
+  /** Why it stopped early, when something failed outside a single exchange (responder, proxy). */
+  readonly failure?: string;
 }
 
 export const WARMUP_DEFAULTS = {
@@ -184,7 +186,7 @@ function exchange(port: number, requests: number, timeoutMs: number, live: Set<S
 
 /**
  * Runs the warm-up for `real` (the configured frontends and backends) and returns what it did.
- * Resolves, never rejects; everything it opened is closed when it returns.
+ * Resolves, never rejects (a failure is in the report); everything it opened is closed when it returns.
  */
 export async function warmUp(real: ProxyConfig, opts: WarmupOptions = {}): Promise<WarmupReport> {
   const o = { ...WARMUP_DEFAULTS, ...opts };
@@ -194,18 +196,21 @@ export async function warmUp(real: ProxyConfig, opts: WarmupOptions = {}): Promi
   let requests = 0;
   let errors = 0;
   let cut: WarmupReport['cut'] = 'none';
+  let failure: string | undefined;
   let frontendCount = 0;
-  const { server, port, conns } = await startResponder();
-  const logger: Logger = createLogger({ level: 'info', destination: nowhere() });
+  let responder: Awaited<ReturnType<typeof startResponder>> | undefined;
   let proxy: ReturnType<typeof createProxy> | undefined;
   const onAbort = (): void => {
     for (const s of live) s.destroy();
   };
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const topo = warmupTopology(real, port);
+    responder = await startResponder();
+    const topo = warmupTopology(real, responder.port);
     frontendCount = topo.frontends.length;
-    if (frontendCount === 0 || o.signal?.aborted) return { frontends: 0, exchanges: 0, requests: 0, errors: 0, ms: 0, cut: o.signal?.aborted ? 'aborted' : 'none' };
+    if (o.signal?.aborted) cut = 'aborted';
+    if (frontendCount === 0 || cut === 'aborted') return { frontends: 0, exchanges: 0, requests: 0, errors: 0, ms: 0, cut };
+    const logger: Logger = createLogger({ level: 'info', destination: nowhere() });
     proxy = createProxy({ ...topo, health: new StaticHealthState(), logger });
     await proxy.start();
     const ports = proxy.addresses().map((a) => ({ port: a.port, http: topo.frontends.find((f) => f.name === a.frontend)?.mode === 'http' }));
@@ -233,15 +238,20 @@ export async function warmUp(real: ProxyConfig, opts: WarmupOptions = {}): Promi
       }
     };
     await Promise.all(Array.from({ length: o.concurrency }, worker));
-  } catch {
+  } catch (err) {
     errors++;
+    failure = err instanceof Error ? err.message : String(err);
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     onAbort();
     await proxy?.stop().catch(() => undefined);
-    const closed = new Promise<void>((r) => server.close(() => r()));
-    for (const c of conns) c.destroy();
-    await closed;
+    if (responder) {
+      const { server, conns } = responder;
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      for (const c of conns) c.destroy();
+      await closed;
+    }
   }
-  return { frontends: frontendCount, exchanges, requests, errors, ms: Math.round(performance.now() - t0), cut };
+  const ms = Math.round(performance.now() - t0);
+  return failure === undefined ? { frontends: frontendCount, exchanges, requests, errors, ms, cut } : { frontends: frontendCount, exchanges, requests, errors, ms, cut, failure };
 }

@@ -65,6 +65,18 @@ test('the deadline stops it and an abort stops it at once, without errors or lef
   await settled(before);
 });
 
+test('a failure outside one exchange ends it with the reason in the report, not a rejection, and closes what it opened', async () => {
+  const before = tcpHandles();
+  const broken = { frontends: [frontend('web', 'b')], backends: [backend('b', [server('s', 9)], { balance: { algo: 'nope' as never, hashType: 'consistent' } })] };
+  const r = await warmUp(broken, { connections: 10 });
+  assert.match(r.failure ?? '', /unknown balance algorithm nope/);
+  assert.equal(r.errors, 1);
+  assert.equal(r.requests, 0);
+  await settled(before);
+  const fine = await warmUp(real, { connections: 4, keepAliveRequests: 0 });
+  assert.equal(fine.failure, undefined, 'no failure field when nothing failed');
+});
+
 test('LbService: the real frontend serves during the warm-up, whose traffic shows in neither its counters nor its log', async (t) => {
   const app = cleanup(t, await startHttpBackend('app'));
   const config = {
