@@ -153,7 +153,7 @@ function reportIssue(
   file: string,
   posAt: (o: number) => SourcePos,
 ): void {
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  let path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeys(path, data);
     for (const key of issue.keys) {
@@ -173,17 +173,77 @@ function reportIssue(
   } else if (issue.code === 'invalid_value' && 'values' in issue) {
     const got = valueAt(data, path);
     message = `invalid value ${JSON.stringify(got)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    const hint = typeof got === 'string' ? didYouMean(got, issue.values.map(String)) : undefined;
-    diags.error(at.pos.file, at.pos.line, message, { col: at.pos.col!, directive: pathText(path), ...(hint ? { hint } : {}) });
+    diags.error(at.pos.file, at.pos.line, message, { col: at.pos.col!, directive: pathText(path), ...(typeof got === 'string' ? choiceHintOf(got, issue.values) : {}) });
     return;
   } else if (issue.code === 'invalid_union' && (issue as { note?: string }).note === 'No matching discriminator') {
-    message = `invalid or missing '${String((issue as { discriminator?: string }).discriminator ?? 'type')}'`;
+    const disc = String((issue as { discriminator?: string }).discriminator ?? 'type');
+    // zod v4 puts the tag itself at the end of the issue's path.
+    if (path[path.length - 1] === disc) path = path.slice(0, -1);
+    const got = valueAt(data, [...path, disc]);
+    const values = discriminatorValues(path, data, disc);
+    const at2 = got === undefined ? at : locate([...path, disc]);
+    const msg = got === undefined ? `missing '${disc}'` : `invalid value ${JSON.stringify(got)}`;
+    diags.error(at2.pos.file, at2.pos.line, values.length ? `${msg}: expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}` : msg, {
+      col: at2.pos.col!,
+      directive: pathText(got === undefined ? path : [...path, disc]),
+      ...(typeof got === 'string' && values.length ? choiceHintOf(got, values) : {}),
+    });
+    return;
+  } else if (issue.code === 'invalid_union') {
+    // A union of enums and objects (`balance: roundrobin` or `balance: {algo: ...}`): zod says
+    // only "Invalid input"; name the valid values the way a plain enum error does.
+    const got = valueAt(data, path);
+    const values = enumValuesAt(path, data);
+    if (values.length && (typeof got !== 'object' || got === null)) {
+      diags.error(at.pos.file, at.pos.line, `invalid value ${JSON.stringify(got)}: expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, {
+        col: at.pos.col!,
+        directive: pathText(path),
+        ...(typeof got === 'string' ? choiceHintOf(got, values) : {}),
+      });
+      return;
+    }
   }
   diags.error(at.pos.file, at.pos.line, message, { col: at.pos.col!, directive: pathText(path) });
 }
 
-/** Keys the schema accepts at a path, for "did you mean". Walks zod v4 definitions. */
+/** The closest valid value; the values themselves are already in the message. */
+function choiceHintOf(got: string, values: readonly unknown[]): { hint?: string } {
+  const hint = didYouMean(got, values.map(String));
+  return hint ? { hint } : {};
+}
+
+/** Keys the schema accepts at a path, for "did you mean". */
 function knownKeys(path: Path, data: unknown): string[] {
+  const keys = new Set<string>();
+  for (const c of schemasAt(path, data)) for (const k of Object.keys(objectShape(c) ?? {})) keys.add(k);
+  return [...keys];
+}
+
+/** Enum and literal values the schema accepts at a path (through unions), for enum errors. */
+function enumValuesAt(path: Path, data: unknown): unknown[] {
+  const out = new Set<unknown>();
+  for (const c of schemasAt(path, data)) {
+    const def = (c as { _zod: { def: Record<string, unknown> } })._zod.def;
+    if (def.type === 'enum') for (const v of Object.values(def.entries as Record<string, unknown>)) out.add(v);
+    else if (def.type === 'literal') for (const v of def.values as unknown[]) out.add(v);
+  }
+  return [...out];
+}
+
+/** Values of a discriminated union's tag at a path (e.g. healthCheck.type). */
+function discriminatorValues(path: Path, data: unknown, disc: string): unknown[] {
+  const out = new Set<unknown>();
+  // An unmatched tag leaves every alternative in play, so this collects all their tags.
+  for (const c of schemasAt([...path, disc], data)) {
+    const def = (c as { _zod: { def: Record<string, unknown> } })._zod.def;
+    if (def.type === 'literal') for (const v of def.values as unknown[]) out.add(v);
+    else if (def.type === 'enum') for (const v of Object.values(def.entries as Record<string, unknown>)) out.add(v);
+  }
+  return [...out];
+}
+
+/** Schemas that may apply at a path, given the data (unions resolved by discriminator). Walks zod v4 definitions. */
+function schemasAt(path: Path, data: unknown): unknown[] {
   const unwrap = (x: unknown, value: unknown): unknown[] => {
     const def = (x as { _zod: { def: Record<string, unknown> } })._zod.def;
     switch (def.type) {
@@ -227,9 +287,7 @@ function knownKeys(path: Path, data: unknown): string[] {
     }
     cands = next;
   }
-  const keys = new Set<string>();
-  for (const c of cands) for (const k of Object.keys(objectShape(c) ?? {})) keys.add(k);
-  return [...keys];
+  return cands;
 }
 
 function objectShape(x: unknown): Record<string, unknown> | undefined {

@@ -42,7 +42,7 @@ test('check: every problem as file:line and exit 1', () => {
   assert.equal(runCheck({ haproxy: 'bad.cfg' }, x), 1);
   const lines = x.stderr.trim().split('\n');
   assert.ok(lines.includes("bad.cfg:3:5: error: 'default_backend': backend 'b' does not exist (did you mean 'bb'?)"), x.stderr);
-  assert.ok(lines.includes("bad.cfg:5:13: error: 'balance': unknown balance algorithm 'leastcon' (did you mean 'leastconn'?)"), x.stderr);
+  assert.ok(lines.includes("bad.cfg:5:13: error: 'balance': unknown balance algorithm 'leastcon' (did you mean 'leastconn'? valid values: roundrobin, static-rr, leastconn, source, first, random)"), x.stderr);
   assert.ok(lines.includes("bad.cfg:6:26: error: 'server': unknown server option 'wieght' (did you mean 'weight'?)"), x.stderr);
   assert.match(lines[lines.length - 1]!, /configuration invalid: 3 error\(s\)/);
   assert.equal(x.stdout, '');
