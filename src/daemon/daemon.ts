@@ -4,7 +4,7 @@
 //           running config keeps serving.
 import type { HalbConfig } from '../config/model.js';
 import { loadConfig, type ConfigSources } from '../config/load.js';
-import { formatDiagnostic } from '../config/diagnostics.js';
+import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import { ConfigError } from '../config/diagnostics.js';
 import type { Logger } from '../log/logger.js';
 import { LbService } from './lb-service.js';
@@ -20,6 +20,8 @@ export interface DaemonOptions {
   readonly runDir?: string;
   /** Warm the data plane up after start (src/proxy/warmup.ts); `halb run` turns it on. */
   readonly warmup?: WarmupOptions | false;
+  /** Checks of the config against this node (src/config/node-checks.ts), run before any service starts. */
+  readonly preflight?: (config: HalbConfig) => readonly Diagnostic[];
 }
 
 export function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig {
@@ -57,6 +59,9 @@ export class Daemon {
   async start(): Promise<void> {
     const log = this.opts.logger;
     const config = loadOrThrow(this.opts.sources, log);
+    const pre = this.opts.preflight?.(config) ?? [];
+    for (const d of pre) if (d.severity !== 'error') log.warn({ event: 'config-diagnostic', severity: d.severity }, formatDiagnostic(d));
+    if (pre.some((d) => d.severity === 'error')) throw new ConfigError(pre);
     this.config = config;
     // Proxy first: a VIP should not move here before something answers on it.
     if (config.frontends.length > 0) {
