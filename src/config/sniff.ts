@@ -16,6 +16,8 @@ const KEEPALIVED_BLOCK = /^\s*(global_defs|vrrp_instance|vrrp_script|vrrp_sync_g
 // haproxy.cfg: a section keyword at the start of a line, without YAML's colon.
 const HAPROXY_SECTION = /^(global|defaults|frontend|backend|listen|resolvers|peers|userlist|mailers|program|cache|http-errors|ring)(\s+[^:\s]+)?\s*$/;
 // halb.yaml: a top-level key of the schema, or a YAML document marker.
+// keepalived.conf's preprocessor: `include FILE` and `$NAME=value` definitions (neither exists in the others).
+const KEEPALIVED_PRE = /^\s*(include\s+\S|\$[A-Za-z_][A-Za-z0-9_]*\s*=)/;
 const YAML_TOP = /^(frontends|backends|resolvers|stats|global|vrrp)\s*:|^---\s*$/;
 
 export function sniffConfig(text: string): SniffResult {
@@ -27,6 +29,7 @@ export function sniffConfig(text: string): SniffResult {
     if (!trimmed || trimmed.startsWith('#') || trimmed.startsWith('!')) continue;
     const at = { line: i + 1, evidence: trimmed.length > 60 ? `${trimmed.slice(0, 57)}...` : trimmed };
     if (YAML_TOP.test(line)) return { format: 'yaml', ...at };
+    if (KEEPALIVED_PRE.test(line)) return { format: 'keepalived', ...at };
     if (KEEPALIVED_BLOCK.test(line)) {
       const next = lines.slice(i + 1).find((l) => l.trim() && !/^\s*[#!]/.test(l));
       if (line.includes('{') || next?.trim().startsWith('{')) return { format: 'keepalived', ...at };
