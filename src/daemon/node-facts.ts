@@ -1,5 +1,5 @@
 // Adapter: gathers what src/config/node-checks.ts judges — capabilities from /proc/self/status,
-// sysctls from /proc/sys, interfaces from /sys/class/net, addresses from the kernel, and
+// sysctls from /proc/sys, interfaces from /proc/self/net/dev, addresses from the kernel, and
 // whether files can be written or run. Every read degrades to a safe default (an unreadable
 // sysctl counts as its kernel default) so a check never crashes on an unusual host.
 import { accessSync, constants, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -54,17 +54,24 @@ export function gatherNodeFacts(opts: { runDir?: string; env?: NodeJS.ProcessEnv
   const env = opts.env ?? process.env;
   const local = new Set<string>();
   for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) local.add(a.address);
-  let interfaces: string[] = [];
-  try {
-    interfaces = readdirSync('/sys/class/net');
-  } catch {
-    interfaces = Object.keys(networkInterfaces());
+  // /proc/self/net/dev follows this process's network namespace whatever is mounted on /sys
+  // (nsenter --net keeps the host's /sys); /sys/class/net and the addressed interfaces fill in
+  // if /proc is not there.
+  const interfaces = new Set(Object.keys(networkInterfaces()));
+  const dev = readText('/proc/self/net/dev');
+  if (dev !== undefined) for (const m of dev.matchAll(/^\s*([^\s:]+):/gm)) interfaces.add(m[1]!);
+  else {
+    try {
+      for (const n of readdirSync('/sys/class/net')) interfaces.add(n);
+    } catch {
+      // only the addressed interfaces are known
+    }
   }
   return {
     capEff: parseCapEff(readText('/proc/self/status') ?? ''),
     uid: process.getuid?.() ?? -1,
     unprivilegedPortStart: sysctl('/proc/sys/net/ipv4/ip_unprivileged_port_start', 1024),
-    interfaces: new Set(interfaces),
+    interfaces,
     localAddresses: local,
     nonlocalBind: { v4: sysctl('/proc/sys/net/ipv4/ip_nonlocal_bind', 0) === 1, v6: sysctl('/proc/sys/net/ipv6/ip_nonlocal_bind', 0) === 1 },
     runDir: runDirFacts(opts.runDir ?? DEFAULT_RUN_DIR),
