@@ -44,7 +44,7 @@ export function runCheck(opts: CheckOptions, io: CliIo): number {
   io.out(summarize(r.config));
   // Privileges are warnings here: check often runs as another user than the daemon will.
   const facts = opts.offline || !io.nodeFacts ? undefined : io.nodeFacts({ runDir: opts.runDir ?? DEFAULT_RUN_DIR });
-  const node = facts ? nodeChecks(r.config, facts, { privilegeSeverity: 'warning' }) : [];
+  const node = facts ? nodeChecks(r.config, facts, { privilegeSeverity: 'warning', portsInUse: true }) : [];
   const diags = [...r.diagnostics, ...node];
   printDiagnostics(io, diags, { notes: opts.notes ?? false });
   const count = (s: string): number => diags.filter((d) => d.severity === s).length;

@@ -5,6 +5,7 @@
 //
 // `halb run` runs these before any service starts (a half-started daemon holding a VIP without
 // a proxy is worse than no daemon); `halb check` runs them unless --offline.
+import ipaddr from 'ipaddr.js';
 import { splitCommandLine } from './keepalived/command-line.js';
 import type { Diagnostic, Severity } from './diagnostics.js';
 import type { Bind, HalbConfig, SourcePos } from './model.js';
@@ -32,6 +33,13 @@ export interface NodeFacts {
   readonly runDir: { readonly path: string; readonly writable: boolean; readonly reason?: string };
   /** A program as a script's first word resolves to (absolute, or through PATH). */
   readonly program: (name: string) => FileStatus;
+  /** TCP sockets listening now (/proc/net/tcp, tcp6), addresses normalised. */
+  readonly listeners?: readonly Listener[];
+}
+
+export interface Listener {
+  readonly address: string;
+  readonly port: number;
 }
 
 export interface NodeCheckOptions {
@@ -40,6 +48,51 @@ export interface NodeCheckOptions {
    * privileges are warnings there and errors at `halb run`.
    */
   readonly privilegeSeverity: Severity;
+  /**
+   * Warn about binds whose port another process listens on now (`halb check`). `halb run` leaves
+   * that to the real bind, which fails with the bind's file:line before VRRP starts.
+   */
+  readonly portsInUse?: boolean;
+}
+
+/** One spelling per address, so '::1' and '0:0::1' compare equal. */
+function normalize(address: string): string {
+  try {
+    return ipaddr.parse(address).toNormalizedString();
+  } catch {
+    return address;
+  }
+}
+
+/**
+ * Listening sockets from /proc/net/tcp or /proc/net/tcp6: state 0A is LISTEN; addresses are
+ * hexadecimal 32-bit words in host byte order (little-endian here), ports big-endian hex.
+ */
+export function parseProcNetTcp(text: string, family: 4 | 6): Listener[] {
+  const out: Listener[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 4 || f[3] !== '0A') continue;
+    const [hex, portHex] = f[1]!.split(':');
+    if (!hex || !portHex || hex.length !== (family === 4 ? 8 : 32)) continue;
+    const bytes: number[] = [];
+    for (let w = 0; w < hex.length; w += 8) for (let b = 6; b >= 0; b -= 2) bytes.push(Number.parseInt(hex.slice(w + b, w + b + 2), 16));
+    const address = family === 4 ? bytes.join('.') : ipaddr.fromByteArray(bytes).toNormalizedString();
+    out.push({ address, port: Number.parseInt(portHex, 16) });
+  }
+  return out;
+}
+
+const WILDCARD4 = '0.0.0.0';
+const WILDCARD6 = normalize('::');
+
+/** Would binding `bind` fail because of `l`? Wildcards overlap their family; '::' is dual-stack. */
+function overlaps(l: Listener, address: string, port: number): boolean {
+  if (l.port !== port) return false;
+  const a = normalize(address);
+  if (l.address === a || l.address === WILDCARD6 || a === WILDCARD6) return true;
+  const v4 = (x: string): boolean => !x.includes(':');
+  return (l.address === WILDCARD4 && v4(a)) || (a === WILDCARD4 && v4(l.address));
 }
 
 /** Parses the hexadecimal CapEff line of /proc/self/status; 0 when absent. */
@@ -87,6 +140,7 @@ export function nodeChecks(cfg: HalbConfig, facts: NodeFacts, opts: NodeCheckOpt
   }
 
   // ---- binds: privileged ports, and addresses this node does not have.
+  const local = new Set([...facts.localAddresses].map(normalize));
   const binds: { bind: Bind; owner: string }[] = [
     ...cfg.frontends.flatMap((f) => f.binds.map((bind) => ({ bind, owner: `frontend ${f.name}` }))),
     ...cfg.stats.flatMap((s) => s.binds.map((bind) => ({ bind, owner: `stats ${s.name}` }))),
@@ -101,8 +155,11 @@ export function nodeChecks(cfg: HalbConfig, facts: NodeFacts, opts: NodeCheckOpt
         'run as root, grant CAP_NET_BIND_SERVICE, or bind a higher port',
       );
     }
+    if (opts.portsInUse && bind.port > 0 && (facts.listeners ?? []).some((l) => overlaps(l, bind.address, bind.port))) {
+      at(bind.pos, 'warning', `bind ${shown} (${owner}): another process listens on this port now (a running halb or haproxy?): halb run here would fail with "address already in use"`);
+    }
     // Linux answers the whole of 127.0.0.0/8 on lo, though only 127.0.0.1 is listed on it.
-    if (bind.address === '0.0.0.0' || bind.address === '::' || bind.address.startsWith('127.') || facts.localAddresses.has(bind.address)) {
+    if (bind.address === '0.0.0.0' || bind.address === '::' || bind.address.startsWith('127.') || local.has(normalize(bind.address))) {
       if (vips.has(bind.address)) {
         const v6 = bind.address.includes(':');
         if (!(v6 ? facts.nonlocalBind.v6 : facts.nonlocalBind.v4)) {

@@ -5,7 +5,7 @@
 import { accessSync, constants, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { parseCapEff, type FileStatus, type NodeFacts } from '../config/node-checks.js';
+import { parseCapEff, parseProcNetTcp, type FileStatus, type NodeFacts } from '../config/node-checks.js';
 import { DEFAULT_RUN_DIR } from '../vip/linux.js';
 
 function readText(path: string): string | undefined {
@@ -76,5 +76,6 @@ export function gatherNodeFacts(opts: { runDir?: string; env?: NodeJS.ProcessEnv
     nonlocalBind: { v4: sysctl('/proc/sys/net/ipv4/ip_nonlocal_bind', 0) === 1, v6: sysctl('/proc/sys/net/ipv6/ip_nonlocal_bind', 0) === 1 },
     runDir: runDirFacts(opts.runDir ?? DEFAULT_RUN_DIR),
     program: (name) => programStatus(name, env),
+    listeners: [...parseProcNetTcp(readText('/proc/self/net/tcp') ?? '', 4), ...parseProcNetTcp(readText('/proc/self/net/tcp6') ?? '', 6)],
   };
 }

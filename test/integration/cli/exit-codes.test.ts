@@ -83,6 +83,10 @@ test('halb run: 1 invalid config, 2 usage (bad --log-level, unknown -f content),
   t.after(() => busy.close());
   const port = (busy.address() as { port: number }).port;
   writeFileSync(join(dir, 'busy.yaml'), yaml(port));
+  // halb check on the node sees the listener and warns; it is not a config error.
+  const c = await runHalb(['check', '-c', join(dir, 'busy.yaml')]);
+  assert.equal(c.code, 0, c.stderr);
+  assert.match(c.stderr, new RegExp(`busy\\.yaml:3:\\d+: warning: bind 127\\.0\\.0\\.1:${port} \\(frontend web\\): another process listens on this port now`));
   const r = await runHalb(['run', '-c', join(dir, 'busy.yaml'), '--no-warmup', '--run-dir', join(dir, 'run')]);
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr, new RegExp(`busy\\.yaml:3: bind 127\\.0\\.0\\.1:${port} \\(frontend web\\): address already in use`));

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CAPABILITIES, hasCap, nodeChecks, parseCapEff, type Capability, type FileStatus, type NodeFacts } from '../../../src/config/node-checks.js';
+import { CAPABILITIES, hasCap, nodeChecks, parseCapEff, parseProcNetTcp, type Capability, type FileStatus, type NodeFacts } from '../../../src/config/node-checks.js';
 import { formatDiagnostic, type Diagnostic } from '../../../src/config/diagnostics.js';
 import { yamlFull } from './helpers.js';
 
@@ -115,6 +115,34 @@ test('privileges: VRRP needs NET_RAW and NET_ADMIN, low ports NET_BIND_SERVICE, 
   assert.deepEqual(lowered.filter((d) => /CAP_/.test(d.message)), []);
   // halb check reports them as warnings (it may run as another user than the daemon).
   assert.ok(nodeChecks(cfg, noCaps, { privilegeSeverity: 'warning' }).filter((d) => /CAP_/.test(d.message)).every((d) => d.severity === 'warning'));
+});
+
+test('parseProcNetTcp: listening sockets only, IPv4 and IPv6 words in host byte order', () => {
+  const v4 = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0
+   1: 00000000:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 2 1 0 100 0 0 10 0
+   2: 0100007F:A40B 0100007F:E112 01 00000000:00000000 00:00000000 00000000     0        0 3 1 0 100 0 0 10 0
+`;
+  assert.deepEqual(parseProcNetTcp(v4, 4), [{ address: '127.0.0.1', port: 8080 }, { address: '0.0.0.0', port: 80 }]);
+  const v6 = `  sl  local_address                         remote_address                        st
+   0: 00000000000000000000000001000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000
+   1: 000080FE00000000FF005002020303FE:01BB 00000000000000000000000000000000:0000 0A 00000000:00000000
+`;
+  assert.deepEqual(parseProcNetTcp(v6, 6).map((l) => [l.address, l.port]), [
+    ['0:0:0:0:0:0:0:1', 80],
+    ['fe80:0:0:0:250:ff:fe03:302', 443],
+  ]);
+});
+
+test('ports in use (halb check only): a listener on the same port and an overlapping address warns', () => {
+  const cfg = load(CONFIG.replace('eth9', 'eth0'));
+  const busy = facts({ listeners: [{ address: '0.0.0.0', port: 8080 }, { address: '127.0.0.1', port: 80 }] });
+  const ds = nodeChecks(cfg, busy, { privilegeSeverity: 'error', portsInUse: true }).filter((d) => /listens/.test(d.message));
+  assert.deepEqual(lines(ds), [
+    'halb.yaml:3:29: warning: bind 198.51.100.7:8080 (frontend web): another process listens on this port now (a running halb or haproxy?): halb run here would fail with "address already in use"',
+  ]);
+  // halb run leaves it to the real bind.
+  assert.deepEqual(nodeChecks(cfg, busy, { privilegeSeverity: 'error' }).filter((d) => /listens/.test(d.message)), []);
 });
 
 test('node-checks.ts is pure', () => {
