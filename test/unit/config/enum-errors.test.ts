@@ -59,6 +59,12 @@ test('haproxy.cfg: balance, hash-type and mode list their values', () => {
   assert.equal(expectDiag(r.diagnostics, 'error', 5, 'hash-type', /unknown hash-type/).hint, "did you mean 'consistent'? valid values: map-based, consistent");
 });
 
+test('haproxy.cfg: server verify and stats socket level list their values', () => {
+  const r = haproxyFull('global\n  stats socket /run/halb.sock level admn\nbackend b\n  server s 10.0.0.1:80 verify requried\n');
+  assert.equal(expectDiag(r.diagnostics, 'error', 2, 'stats socket', /unknown stats socket level 'admn'/).hint, "did you mean 'admin'? valid values: user, operator, admin");
+  assert.equal(expectDiag(r.diagnostics, 'error', 4, 'server', /unknown verify mode 'requried'/).hint, "did you mean 'required'? valid values: none, required");
+});
+
 test('keepalived.conf: state and auth_type list their values', () => {
   const conf = `vrrp_instance VI_1 {
   state PRIMARY
