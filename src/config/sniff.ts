@@ -13,8 +13,9 @@ export interface SniffResult {
 
 // keepalived.conf: a known block keyword followed by an opening brace (on the line or the next).
 const KEEPALIVED_BLOCK = /^\s*(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|vrrp_track_file|track_file|virtual_server|virtual_server_group|static_ipaddress|static_routes|static_rules|linkbeat_interfaces|bfd_instance)\b[^:]*(\{|$)/;
-// haproxy.cfg: a section keyword at the start of a line, without YAML's colon.
-const HAPROXY_SECTION = /^(global|defaults|frontend|backend|listen|resolvers|peers|userlist|mailers|program|cache|http-errors|ring)(\s+[^:\s]+)?\s*$/;
+// haproxy.cfg: a section keyword at the start of a line, then a space or the end (not YAML's
+// colon); `frontend NAME from DEFAULTS` and the old `listen NAME ADDR:PORT` included.
+const HAPROXY_SECTION = /^(global|defaults|frontend|backend|listen|resolvers|peers|userlist|mailers|program|cache|http-errors|ring)(\s.*)?$/;
 // halb.yaml: a top-level key of the schema, or a YAML document marker.
 // keepalived.conf's preprocessor: `include FILE` and `$NAME=value` definitions (neither exists in the others).
 const KEEPALIVED_PRE = /^\s*(include\s+\S|\$[A-Za-z_][A-Za-z0-9_]*\s*=)/;
@@ -34,7 +35,7 @@ export function sniffConfig(text: string): SniffResult {
       const next = lines.slice(i + 1).find((l) => l.trim() && !/^\s*[#!]/.test(l));
       if (line.includes('{') || next?.trim().startsWith('{')) return { format: 'keepalived', ...at };
     }
-    if (HAPROXY_SECTION.test(line)) return { format: 'haproxy', ...at };
+    if (HAPROXY_SECTION.test(line.replace(/\s+#.*$/, ''))) return { format: 'haproxy', ...at };
   }
   return { format: 'unknown' };
 }

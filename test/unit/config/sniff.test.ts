@@ -12,6 +12,10 @@ import { example, memFs } from './helpers.js';
 test('sniff: each format by its first decisive line, comments skipped', () => {
   assert.deepEqual(sniffConfig('# haproxy\n\nglobal\n    maxconn 100\n'), { format: 'haproxy', line: 3, evidence: 'global' });
   assert.deepEqual(sniffConfig('frontend web\n  bind :80\n'), { format: 'haproxy', line: 1, evidence: 'frontend web' });
+  assert.equal(sniffConfig('global # tuned\n').format, 'haproxy');
+  assert.equal(sniffConfig('frontend web from base\n').format, 'haproxy');
+  assert.equal(sniffConfig('listen stats 0.0.0.0:8404\n').format, 'haproxy');
+  assert.equal(sniffConfig('defaults:\n  x: 1\n').format, 'unknown');
   assert.deepEqual(sniffConfig('! Configuration File for keepalived\nglobal_defs {\n  router_id lb1\n}\n'), { format: 'keepalived', line: 2, evidence: 'global_defs {' });
   assert.deepEqual(sniffConfig('vrrp_instance VI_1\n{\n  state MASTER\n}\n'), { format: 'keepalived', line: 1, evidence: 'vrrp_instance VI_1' });
   assert.deepEqual(sniffConfig('# halb\nglobal:\n  maxconn: 10\n'), { format: 'yaml', line: 2, evidence: 'global:' });
