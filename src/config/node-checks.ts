@@ -122,7 +122,7 @@ export function nodeChecks(cfg: HalbConfig, facts: NodeFacts, opts: NodeCheckOpt
   // ---- VRRP: adverts on a raw socket (CAP_NET_RAW), VIPs and multicast membership (CAP_NET_ADMIN).
   const vips = new Set<string>();
   for (const inst of cfg.vrrp.instances) {
-    for (const v of [...inst.virtualAddresses, ...inst.virtualAddressesExcluded]) vips.add(v.address.split('/')[0]!);
+    for (const v of [...inst.virtualAddresses, ...inst.virtualAddressesExcluded]) vips.add(normalize(v.address.split('/')[0]!));
     const need: Capability[] = ['CAP_NET_RAW', 'CAP_NET_ADMIN'];
     const lack = missing(need);
     if (lack.length) {
@@ -146,6 +146,7 @@ export function nodeChecks(cfg: HalbConfig, facts: NodeFacts, opts: NodeCheckOpt
     ...cfg.stats.flatMap((s) => s.binds.map((bind) => ({ bind, owner: `stats ${s.name}` }))),
   ];
   for (const { bind, owner } of binds) {
+    const addr = normalize(bind.address);
     const shown = `${bind.address.includes(':') ? `[${bind.address}]` : bind.address}:${bind.port}`;
     if (bind.port > 0 && bind.port < facts.unprivilegedPortStart && !hasCap(facts.capEff, 'CAP_NET_BIND_SERVICE')) {
       at(
@@ -159,8 +160,8 @@ export function nodeChecks(cfg: HalbConfig, facts: NodeFacts, opts: NodeCheckOpt
       at(bind.pos, 'warning', `bind ${shown} (${owner}): another process listens on this port now (a running halb or haproxy?): halb run here would fail with "address already in use"`);
     }
     // Linux answers the whole of 127.0.0.0/8 on lo, though only 127.0.0.1 is listed on it.
-    if (bind.address === '0.0.0.0' || bind.address === '::' || bind.address.startsWith('127.') || local.has(normalize(bind.address))) {
-      if (vips.has(bind.address)) {
+    if (addr === WILDCARD4 || addr === WILDCARD6 || bind.address.startsWith('127.') || local.has(addr)) {
+      if (vips.has(addr)) {
         const v6 = bind.address.includes(':');
         if (!(v6 ? facts.nonlocalBind.v6 : facts.nonlocalBind.v4)) {
           at(bind.pos, 'warning', `bind ${shown} (${owner}) is a VRRP virtual address held by this node now: halb run fails on a node that does not hold it`, `set sysctl net.${v6 ? 'ipv6' : 'ipv4'}.ip_nonlocal_bind=1, as HAProxy beside keepalived needs`);
@@ -174,7 +175,7 @@ export function nodeChecks(cfg: HalbConfig, facts: NodeFacts, opts: NodeCheckOpt
       bind.pos,
       'error',
       `bind ${shown} (${owner}): ${bind.address} is not an address of this node`,
-      vips.has(bind.address)
+      vips.has(addr)
         ? `it is a VRRP virtual address: set sysctl net.${v6 ? 'ipv6' : 'ipv4'}.ip_nonlocal_bind=1 so it can be bound before this node becomes master`
         : `use one of this node's addresses, or set sysctl net.${v6 ? 'ipv6' : 'ipv4'}.ip_nonlocal_bind=1`,
     );

@@ -86,6 +86,9 @@ test('ip_nonlocal_bind allows binds to absent addresses; 127.0.0.0/8 is always l
   const cfg = load(CONFIG.replace('"192.0.2.5:80"', '"127.0.0.2:80"'));
   const ds = nodeChecks(cfg, facts({ nonlocalBind: { v4: true, v6: false } }), { privilegeSeverity: 'error' });
   assert.deepEqual(ds.filter((d) => /bind/.test(d.message)), []);
+  // Addresses compare by value, not spelling.
+  const v6 = load(CONFIG.replace('"192.0.2.5:80"', '"[0:0::1]:8081"').replace(', "198.51.100.7:8080", "10.0.0.10:443"', ''));
+  assert.deepEqual(nodeChecks(v6, facts(), { privilegeSeverity: 'error' }).filter((d) => /bind/.test(d.message)), []);
 });
 
 test('a bind on a VIP this node holds now warns that a backup node would fail', () => {
