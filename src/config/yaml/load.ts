@@ -171,23 +171,18 @@ function reportIssue(
   if (issue.code === 'invalid_type' && valueAt(data, path) === undefined) {
     message = `missing required key '${String(path[path.length - 1])}'`;
   } else if (issue.code === 'invalid_value' && 'values' in issue) {
-    const got = valueAt(data, path);
-    message = `invalid value ${JSON.stringify(got)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    diags.error(at.pos.file, at.pos.line, message, { col: at.pos.col!, directive: pathText(path), ...(typeof got === 'string' ? choiceHintOf(got, issue.values) : {}) });
+    enumError(diags, at, path, valueAt(data, path), issue.values);
     return;
   } else if (issue.code === 'invalid_union' && (issue as { note?: string }).note === 'No matching discriminator') {
     const disc = String((issue as { discriminator?: string }).discriminator ?? 'type');
     // zod v4 puts the tag itself at the end of the issue's path.
     if (path[path.length - 1] === disc) path = path.slice(0, -1);
     const got = valueAt(data, [...path, disc]);
-    const values = discriminatorValues(path, data, disc);
-    const at2 = got === undefined ? at : locate([...path, disc]);
-    const msg = got === undefined ? `missing '${disc}'` : `invalid value ${JSON.stringify(got)}`;
-    diags.error(at2.pos.file, at2.pos.line, values.length ? `${msg}: expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}` : msg, {
-      col: at2.pos.col!,
-      directive: pathText(got === undefined ? path : [...path, disc]),
-      ...(typeof got === 'string' && values.length ? choiceHintOf(got, values) : {}),
-    });
+    // An unmatched tag leaves every alternative in play, so this collects all their tags.
+    const values = enumValuesAt([...path, disc], data);
+    if (got === undefined) {
+      diags.error(at.pos.file, at.pos.line, `missing '${disc}'${values.length ? `: expected one of ${quoted(values)}` : ''}`, { col: at.pos.col!, directive: pathText(path) });
+    } else enumError(diags, locate([...path, disc]), [...path, disc], got, values);
     return;
   } else if (issue.code === 'invalid_union') {
     // A union of enums and objects (`balance: roundrobin` or `balance: {algo: ...}`): zod says
@@ -195,21 +190,23 @@ function reportIssue(
     const got = valueAt(data, path);
     const values = enumValuesAt(path, data);
     if (values.length && (typeof got !== 'object' || got === null)) {
-      diags.error(at.pos.file, at.pos.line, `invalid value ${JSON.stringify(got)}: expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, {
-        col: at.pos.col!,
-        directive: pathText(path),
-        ...(typeof got === 'string' ? choiceHintOf(got, values) : {}),
-      });
+      enumError(diags, at, path, got, values);
       return;
     }
   }
   diags.error(at.pos.file, at.pos.line, message, { col: at.pos.col!, directive: pathText(path) });
 }
 
-/** The closest valid value; the values themselves are already in the message. */
-function choiceHintOf(got: string, values: readonly unknown[]): { hint?: string } {
-  const hint = didYouMean(got, values.map(String));
-  return hint ? { hint } : {};
+const quoted = (values: readonly unknown[]): string => values.map((v) => JSON.stringify(v)).join(', ');
+
+/** One form for every value outside a fixed set: the value, all valid values, the nearest one. */
+function enumError(diags: Diagnostics, at: Located, path: Path, got: unknown, values: readonly unknown[]): void {
+  const hint = typeof got === 'string' ? didYouMean(got, values.map(String)) : undefined;
+  diags.error(at.pos.file, at.pos.line, `invalid value ${JSON.stringify(got)}: expected one of ${quoted(values)}`, {
+    col: at.pos.col!,
+    directive: pathText(path),
+    ...(hint ? { hint } : {}),
+  });
 }
 
 /** Keys the schema accepts at a path, for "did you mean". */
@@ -226,18 +223,6 @@ function enumValuesAt(path: Path, data: unknown): unknown[] {
     const def = (c as { _zod: { def: Record<string, unknown> } })._zod.def;
     if (def.type === 'enum') for (const v of Object.values(def.entries as Record<string, unknown>)) out.add(v);
     else if (def.type === 'literal') for (const v of def.values as unknown[]) out.add(v);
-  }
-  return [...out];
-}
-
-/** Values of a discriminated union's tag at a path (e.g. healthCheck.type). */
-function discriminatorValues(path: Path, data: unknown, disc: string): unknown[] {
-  const out = new Set<unknown>();
-  // An unmatched tag leaves every alternative in play, so this collects all their tags.
-  for (const c of schemasAt([...path, disc], data)) {
-    const def = (c as { _zod: { def: Record<string, unknown> } })._zod.def;
-    if (def.type === 'literal') for (const v of def.values as unknown[]) out.add(v);
-    else if (def.type === 'enum') for (const v of Object.values(def.entries as Record<string, unknown>)) out.add(v);
   }
   return [...out];
 }
