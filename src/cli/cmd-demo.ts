@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createLogger } from '../log/logger.js';
 import { Daemon } from '../daemon/daemon.js';
 import { startDemoBackend, type DemoBackend } from '../demo/backends.js';
+import { EXIT } from './exit-codes.js';
+import { parseLogLevel } from './log-level.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo.yaml', import.meta.url));
 export const DEMO_BACKEND_PORTS = [18081, 18082, 18083];
@@ -14,7 +16,7 @@ export function registerDemo(program: Command): void {
     .option('--duration <seconds>', 'stop by itself after this many seconds')
     .option('--config <file>', 'another demo config (its backends must use --backend-ports)', DEMO_CONFIG)
     .option('--backend-ports <list>', 'comma-separated ports for the demo backends', DEMO_BACKEND_PORTS.join(','))
-    .option('--log-level <level>', 'log level', 'info')
+    .addOption(new Option('--log-level <level>', 'trace|debug|info|warn|error|fatal|silent').default('info').argParser(parseLogLevel))
     .action(async (flags: { duration?: string; logLevel: string; config: string; backendPorts: string }) => {
       const logger = createLogger({ level: flags.logLevel });
       const backends: DemoBackend[] = [];
@@ -26,7 +28,7 @@ export function registerDemo(program: Command): void {
       } catch (err) {
         process.stderr.write(`halb demo: ${(err as Error).message}\n`);
         await Promise.all(backends.map((b) => b.close()));
-        process.exit(1);
+        process.exit(EXIT.runtime);
       }
       process.stderr.write(
         [
@@ -45,6 +47,6 @@ export function registerDemo(program: Command): void {
       if (timer) clearTimeout(timer);
       await Promise.all(backends.map((b) => b.close()));
       logger.flush();
-      process.exit(0);
+      process.exit(EXIT.ok);
     });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runLabDemo } from '../lab/demo.js';
 import type { SoftwareKind } from '../lab/node-software.js';
+import { EXIT, UsageError } from './exit-codes.js';
 
 export function registerLab(program: Command): void {
   program
@@ -13,16 +14,16 @@ export function registerLab(program: Command): void {
     .option('--unicast', 'unicast_peer instead of multicast')
     .option('--chaos <s>', "every S seconds, in turn: the master's host dies (link down + SIGKILL), it comes back, a backend dies, it comes back")
     .action(async (opts: { software: string; duration?: string; advert: string; vrrpVersion?: string; unicast?: boolean; chaos?: string }) => {
-      if (opts.software !== 'keepalived' && opts.software !== 'halb') throw new Error(`--software must be keepalived or halb, not ${opts.software}`);
+      if (opts.software !== 'keepalived' && opts.software !== 'halb') throw new UsageError(`--software must be keepalived or halb, not ${opts.software}`);
       const num = (name: string, v: string | undefined): number | undefined => {
         if (v === undefined) return undefined;
         const n = Number(v);
-        if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not ${v}`);
+        if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number, not ${v}`);
         return n;
       };
       const advertInt = num('--advert', opts.advert)!;
       const version = opts.vrrpVersion !== undefined ? Number(opts.vrrpVersion) : Number.isInteger(advertInt) ? 2 : 3;
-      if (version !== 2 && version !== 3) throw new Error('--vrrp-version must be 2 or 3');
+      if (version !== 2 && version !== 3) throw new UsageError('--vrrp-version must be 2 or 3');
       const ac = new AbortController();
       const onSignal = (): void => ac.abort();
       process.once('SIGINT', onSignal);
@@ -41,6 +42,7 @@ export function registerLab(program: Command): void {
       });
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      process.exitCode = code;
+      // The lab reports its own failures (no root, missing software) as 1: a runtime failure here.
+      process.exitCode = code === 0 ? EXIT.ok : EXIT.runtime;
     });
 }

@@ -1,20 +1,22 @@
-import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
 import { createLogger } from '../log/logger.js';
 import { Daemon } from '../daemon/daemon.js';
 import { ConfigError } from '../config/diagnostics.js';
+import type { ConfigSources } from '../config/load.js';
+import { nodeChecks } from '../config/node-checks.js';
+import { gatherNodeFacts } from '../daemon/node-facts.js';
+import { DEFAULT_RUN_DIR } from '../vip/linux.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { parseLogLevel } from './log-level.js';
+import { collect, resolveSources, type SourceFlags } from './sources.js';
 
-export interface SourceFlags {
-  config?: string;
-  haproxy?: string;
-  keepalived?: string;
-}
+export type { SourceFlags } from './sources.js';
 
-export function sourcesFrom(flags: SourceFlags): { yaml?: string; haproxy?: string; keepalived?: string } {
-  const s: { yaml?: string; haproxy?: string; keepalived?: string } = {};
-  if (flags.config) s.yaml = flags.config;
-  if (flags.haproxy) s.haproxy = flags.haproxy;
-  if (flags.keepalived) s.keepalived = flags.keepalived;
-  if (!s.yaml && !s.haproxy && !s.keepalived) throw new Error('give a config: -c halb.yaml, --haproxy haproxy.cfg and/or --keepalived keepalived.conf');
+/** The sources of `halb run`; throws UsageError when none or a wrong one is given. */
+export function sourcesFrom(flags: SourceFlags): ConfigSources {
+  const s = resolveSources(flags, (p) => readFileSync(p, 'utf8'));
+  if (!s.yaml && !s.haproxy && !s.keepalived) throw new UsageError('give a config: -c halb.yaml, --haproxy haproxy.cfg, --keepalived keepalived.conf, or -f FILE');
   return s;
 }
 
@@ -25,23 +27,28 @@ export function registerRun(program: Command): void {
     .option('-c, --config <file>', 'halb.yaml')
     .option('--haproxy <file>', 'haproxy.cfg')
     .option('--keepalived <file>', 'keepalived.conf (alone: VRRP only, a keepalived replacement)')
-    .option('--run-dir <dir>', 'state directory for VIP bookkeeping', '/run/halb')
-    .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
+    .option('-f, --file <file>', 'a haproxy.cfg, keepalived.conf or halb.yaml, told apart by content (repeatable)', collect)
+    .option('--run-dir <dir>', 'state directory for VIP bookkeeping', DEFAULT_RUN_DIR)
+    .addOption(new Option('--log-level <level>', 'trace|debug|info|warn|error|fatal|silent').default('info').argParser(parseLogLevel))
     .option('--no-warmup', 'skip the data-plane warm-up after start (also HALB_WARMUP=0)')
     .action(async (flags: SourceFlags & { runDir: string; logLevel: string; warmup: boolean }) => {
+      const sources = sourcesFrom(flags);
       const logger = createLogger({ level: flags.logLevel });
       const warmup = flags.warmup && process.env.HALB_WARMUP !== '0' ? {} : false;
-      const daemon = new Daemon({ sources: sourcesFrom(flags), logger, runDir: flags.runDir, warmup });
+      // Node-local checks (interfaces, addresses, scripts, privileges) before any service starts.
+      const preflight = (cfg: Parameters<typeof nodeChecks>[0]) => nodeChecks(cfg, gatherNodeFacts({ runDir: flags.runDir }), { privilegeSeverity: 'error' });
+      const daemon = new Daemon({ sources, logger, runDir: flags.runDir, warmup, preflight });
       try {
         await daemon.start();
       } catch (err) {
         // Nothing half-started stays behind: start() unwinds what it began.
-        process.stderr.write(`${err instanceof ConfigError ? err.message : `halb: ${(err as Error).message}`}\n`);
+        const config = err instanceof ConfigError;
+        process.stderr.write(`${config ? err.message : `halb: ${(err as Error).message}`}\n`);
         logger.flush();
-        process.exit(1);
+        process.exit(config ? EXIT.invalidConfig : EXIT.runtime);
       }
       await daemon.runUntilSignalled();
       logger.flush();
-      process.exit(0);
+      process.exit(EXIT.ok);
     });
 }

@@ -1,6 +1,8 @@
 // `halb` command line. Each subcommand lives in its own file and registers itself here.
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { HALB_VERSION } from '../version.js';
+import { ConfigError } from '../config/diagnostics.js';
+import { EXIT, UsageError } from './exit-codes.js';
 import { registerCheck } from './cmd-check.js';
 import { registerImport } from './cmd-import.js';
 import { registerRun } from './cmd-run.js';
@@ -9,6 +11,9 @@ import { registerLab } from './cmd-lab.js';
 
 const program = new Command();
 program.name('halb').description('highly available load balancer: HAProxy-style proxying + keepalived-compatible VRRP').version(HALB_VERSION);
+// Commander's own usage errors exit 2 like ours (src/cli/exit-codes.ts); set before the
+// subcommands, which inherit it.
+program.exitOverride();
 registerCheck(program);
 registerImport(program);
 registerRun(program);
@@ -16,6 +21,18 @@ registerDemo(program);
 registerLab(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    // Commander has printed its message; help and --version end with exit code 0.
+    process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`halb: ${err.message}\n`);
+    process.exit(EXIT.usage);
+  }
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(EXIT.invalidConfig);
+  }
   process.stderr.write(`halb: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  process.exit(EXIT.runtime);
 });

@@ -82,3 +82,13 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   }
   return best !== undefined && bestDist <= Math.max(2, Math.floor(word.length / 3)) ? `did you mean '${best}'?` : undefined;
 }
+
+/**
+ * Hint for a value outside a fixed set (an enum): the closest valid value when there is one,
+ * and always the whole set, so the user never has to look the valid values up.
+ */
+export function choiceHint(word: string, values: Iterable<string>): string {
+  const all = [...values];
+  const near = didYouMean(word, all);
+  return `${near ? `${near} ` : ''}valid values: ${all.join(', ')}`;
+}

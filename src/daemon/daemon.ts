@@ -4,7 +4,7 @@
 //           running config keeps serving.
 import type { HalbConfig } from '../config/model.js';
 import { loadConfig, type ConfigSources } from '../config/load.js';
-import { formatDiagnostic } from '../config/diagnostics.js';
+import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import { ConfigError } from '../config/diagnostics.js';
 import type { Logger } from '../log/logger.js';
 import { LbService } from './lb-service.js';
@@ -20,6 +20,8 @@ export interface DaemonOptions {
   readonly runDir?: string;
   /** Warm the data plane up after start (src/proxy/warmup.ts); `halb run` turns it on. */
   readonly warmup?: WarmupOptions | false;
+  /** Checks of the config against this node (src/config/node-checks.ts), run before any service starts. */
+  readonly preflight?: (config: HalbConfig) => readonly Diagnostic[];
 }
 
 export function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig {
@@ -56,7 +58,7 @@ export class Daemon {
 
   async start(): Promise<void> {
     const log = this.opts.logger;
-    const config = loadOrThrow(this.opts.sources, log);
+    const config = this.loadChecked();
     this.config = config;
     // Proxy first: a VIP should not move here before something answers on it.
     if (config.frontends.length > 0) {
@@ -88,13 +90,25 @@ export class Daemon {
     log.info({ event: 'started', frontends: config.frontends.length, backends: config.backends.length, vrrpInstances: config.vrrp.instances.length }, 'halb started');
   }
 
+  /** The config from the sources, checked against this node; throws ConfigError with every problem. */
+  private loadChecked(): HalbConfig {
+    const log = this.opts.logger;
+    const config = loadOrThrow(this.opts.sources, log);
+    const pre = this.opts.preflight?.(config) ?? [];
+    for (const d of pre) if (d.severity !== 'error') log.warn({ event: 'config-diagnostic', severity: d.severity }, formatDiagnostic(d));
+    if (pre.some((d) => d.severity === 'error')) throw new ConfigError(pre);
+    return config;
+  }
+
   /** Reload from the same sources. Never throws: a bad config leaves the running one serving. */
   reload(): Promise<boolean> {
     const run = async (): Promise<boolean> => {
       const log = this.opts.logger;
       let next: HalbConfig;
       try {
-        next = loadOrThrow(this.opts.sources, log);
+        // The node checks too: a reload adding an instance on a missing interface is refused
+        // whole, like at start, instead of failing half-way through the services.
+        next = this.loadChecked();
       } catch (err) {
         const lines = err instanceof ConfigError ? err.diagnostics.map(formatDiagnostic) : [String(err)];
         log.error({ event: 'reload-rejected', diagnostics: lines }, 'reload rejected, running configuration kept');

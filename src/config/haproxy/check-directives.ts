@@ -1,5 +1,5 @@
 // `http-check` and `tcp-check` lines (HAProxy configuration.txt §4.2). Pure module.
-import { didYouMean } from '../diagnostics.js';
+import { choiceHint, didYouMean } from '../diagnostics.js';
 import type { TcpCheckStep } from '../model.js';
 import type { LineContext } from './line-context.js';
 import type { ProxySettings } from './settings.js';
@@ -34,7 +34,7 @@ export function httpCheckLine(s: ProxySettings, ctx: LineContext): void {
       } else if (['string', 'rstring', 'hdr', 'fhdr', 'custom'].includes(kind)) {
         ctx.error(i, `'http-check expect ${kind}' is not supported (status and rstatus only)`);
       } else {
-        ctx.error(i, `unknown http-check expect type '${kind}'`, didYouMean(kind, ['status', 'rstatus', 'string', 'rstring']));
+        ctx.error(i, `unknown http-check expect type '${kind}'`, choiceHint(kind, ['status', 'rstatus', 'string', 'rstring']));
       }
       return;
     }
@@ -58,7 +58,7 @@ export function httpCheckLine(s: ProxySettings, ctx: LineContext): void {
           ctx.error(i, `'http-check send ${w}' is not supported`);
           i++;
         } else {
-          ctx.error(i, `unknown http-check send argument '${w}'`, didYouMean(w, ['meth', 'uri', 'ver', 'hdr']));
+          ctx.error(i, `unknown http-check send argument '${w}'`, choiceHint(w, ['meth', 'uri', 'ver', 'hdr']));
         }
       }
       s.httpSend = send;
@@ -125,7 +125,7 @@ export function tcpCheckLine(s: ProxySettings, ctx: LineContext): void {
       const match = ctx.need(i, "'string', 'rstring' or 'binary'");
       if (match === undefined) return;
       if (match !== 'string' && match !== 'rstring' && match !== 'binary') {
-        return ctx.error(i, `'tcp-check expect ${match}' is not supported (string, rstring, binary)`, didYouMean(match, ['string', 'rstring', 'binary']));
+        return ctx.error(i, `'tcp-check expect ${match}' is not supported`, choiceHint(match, ['string', 'rstring', 'binary']));
       }
       const pattern = ctx.need(i + 1, 'pattern');
       if (pattern === undefined) return;

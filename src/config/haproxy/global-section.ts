@@ -1,7 +1,7 @@
 // The `global` section: kept are maxconn, `stats socket` and `ssl-server-verify`;
 // setenv/presetenv/unsetenv/resetenv change the environment seen by the lines that follow.
 // Process settings are accepted with a note. Pure module.
-import { didYouMean } from '../diagnostics.js';
+import { choiceHint, didYouMean } from '../diagnostics.js';
 import type { SourcePos } from '../model.js';
 import type { LineContext } from './line-context.js';
 import { GLOBAL_KNOWN, GLOBAL_NOTE, GLOBAL_NOTE_PREFIX, GLOBAL_WARN, PROXY_SECTIONS } from './keywords.js';
@@ -70,7 +70,7 @@ function globalStats(g: GlobalState, ctx: LineContext): void {
       const w = ctx.arg(i)!;
       if (w === 'level') {
         const l = ctx.need(i + 1, 'level');
-        if (l !== undefined && !['user', 'operator', 'admin'].includes(l)) ctx.error(i + 1, `level must be user, operator or admin, not '${l}'`);
+        if (l !== undefined && !['user', 'operator', 'admin'].includes(l)) ctx.error(i + 1, `unknown stats socket level '${l}'`, choiceHint(l, ['user', 'operator', 'admin']));
         level = l;
         i++;
       } else if (['mode', 'uid', 'gid', 'user', 'group'].includes(w)) {

@@ -8,7 +8,7 @@
 //  - `default-server` applies to the `server` lines that follow it;
 //  - `listen X` is a frontend and a backend both named X;
 //  - server defaults: inter 2000ms, rise 2, fall 3, weight 1; backend retries 3.
-import { Diagnostics, didYouMean } from '../diagnostics.js';
+import { Diagnostics, choiceHint, didYouMean } from '../diagnostics.js';
 import type {
   Backend, BalanceAlgo, Bind, ErrorFile, Frontend, Global, HealthCheckSpec, Resolvers, Server, SourcePos,
   StatsPage, Timeouts,
@@ -269,7 +269,7 @@ class HaproxyLoader {
         const m = ctx.need(1, "'tcp' or 'http'");
         if (m === 'tcp' || m === 'http') p.settings.mode = m;
         else if (m === 'health') ctx.error(1, "'mode health' was removed from HAProxy and is not supported");
-        else if (m !== undefined) ctx.error(1, `unknown mode '${m}'`, didYouMean(m, ['tcp', 'http']));
+        else if (m !== undefined) ctx.error(1, `unknown mode '${m}'`, choiceHint(m, ['tcp', 'http']));
         ctx.noMore(2);
         return;
       }
@@ -287,7 +287,7 @@ class HaproxyLoader {
       case 'hash-type': {
         const h = ctx.need(1, "'map-based' or 'consistent'");
         if (h === 'map-based' || h === 'consistent') p.settings.hashType = h;
-        else if (h !== undefined) ctx.error(1, `unknown hash-type '${h}'`, didYouMean(h, ['map-based', 'consistent']));
+        else if (h !== undefined) ctx.error(1, `unknown hash-type '${h}'`, choiceHint(h, ['map-based', 'consistent']));
         if (ctx.arg(2) !== undefined) ctx.warning(2, `hash function '${ctx.words.slice(2).map((w) => w.text).join(' ')}' ignored: halb uses its own hash`);
         return;
       }
@@ -383,7 +383,7 @@ class HaproxyLoader {
       ctx.error(1, `balance '${a}' is not supported (supported: ${BALANCE_ALGOS.join(', ')})`);
       return;
     } else {
-      ctx.error(1, `unknown balance algorithm '${a}'`, didYouMean(a, BALANCE_ALGOS));
+      ctx.error(1, `unknown balance algorithm '${a}'`, choiceHint(a, BALANCE_ALGOS));
       return;
     }
     ctx.noMore(2);

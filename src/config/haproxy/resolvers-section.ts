@@ -1,5 +1,5 @@
 // `resolvers` sections (HAProxy configuration.txt §5.3.2). Pure module.
-import { didYouMean } from '../diagnostics.js';
+import { choiceHint, didYouMean } from '../diagnostics.js';
 import type { Nameserver, SourcePos } from '../model.js';
 import { isIp, splitHostPort } from '../address.js';
 import type { LineContext } from './line-context.js';
@@ -51,7 +51,7 @@ export function resolversLine(r: ResolversDraft, ctx: LineContext): void {
       } else if (which === 'resolve') {
         ctx.warning(1, "'timeout resolve' ignored: halb re-resolves every 'hold valid' period");
       } else if (which !== undefined) {
-        ctx.error(1, `unknown resolvers timeout '${which}'`, didYouMean(which, ['retry', 'resolve']));
+        ctx.error(1, `unknown resolvers timeout '${which}'`, choiceHint(which, ['retry', 'resolve']));
       }
       return;
     }
@@ -60,7 +60,7 @@ export function resolversLine(r: ResolversDraft, ctx: LineContext): void {
       ctx.directive = `hold ${status ?? ''}`.trim();
       if (status === undefined) return;
       if (status === 'obsolete') return ctx.warning(1, "'hold obsolete' ignored: addresses are replaced as soon as they change");
-      if (!(status in r.hold)) return ctx.error(1, `unknown hold status '${status}'`, didYouMean(status, Object.keys(r.hold)));
+      if (!(status in r.hold)) return ctx.error(1, `unknown hold status '${status}'`, choiceHint(status, Object.keys(r.hold)));
       const v = ctx.time(2);
       if (v !== undefined) r.hold[status as keyof ResolversDraft['hold']] = v;
       return;

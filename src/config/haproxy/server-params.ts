@@ -1,5 +1,5 @@
 // `server` / `default-server` parameters (HAProxy configuration.txt §5.2). Pure module.
-import { didYouMean } from '../diagnostics.js';
+import { choiceHint, didYouMean } from '../diagnostics.js';
 import type { InitAddrMethod } from '../model.js';
 import { isIp } from '../address.js';
 import type { LineContext } from './line-context.js';
@@ -59,7 +59,7 @@ export function parseServerParams(ctx: LineContext, from: number, p: ServerParam
       case 'verify': {
         const v = ctx.need(i + 1, "'none' or 'required'");
         if (v === 'none' || v === 'required') p.verify = v;
-        else if (v !== undefined) ctx.error(i + 1, `verify must be 'none' or 'required', not '${v}'`);
+        else if (v !== undefined) ctx.error(i + 1, `unknown verify mode '${v}'`, choiceHint(v, ['none', 'required']));
         i++;
         break;
       }

@@ -6,7 +6,7 @@
 // (logging, e-mail, process tuning) naming file:line.
 
 import ipaddr from 'ipaddr.js';
-import { type Diagnostics, didYouMean } from '../diagnostics.js';
+import { type Diagnostics, choiceHint, didYouMean } from '../diagnostics.js';
 import type { SourcePos } from '../model.js';
 import {
   DEFAULT_GARP,
@@ -584,7 +584,7 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics): VrrpC
             else vip.broadcast = v.text;
             break;
           case 'scope':
-            if (!SCOPES.has(v.text)) err(v, `unknown scope '${v.text}'`, didYouMean(v.text, SCOPES), directive);
+            if (!SCOPES.has(v.text)) err(v, `unknown scope '${v.text}'`, choiceHint(v.text, SCOPES), directive);
             else vip.scope = v.text;
             break;
           default:
@@ -642,7 +642,7 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics): VrrpC
           else if (v === 'BACKUP') {
             if (r.state === 'MASTER') warn(k.args[0]!, 'state previously set as MASTER; BACKUP ignored (as keepalived does)', 'state');
             else r.state = 'BACKUP';
-          } else err(k.args[0]!, `unknown state '${v}'`, didYouMean(v, ['MASTER', 'BACKUP']), 'state');
+          } else err(k.args[0]!, `unknown state '${v}'`, choiceHint(v, ['MASTER', 'BACKUP']), 'state');
           break;
         }
         case 'interface':
@@ -729,7 +729,7 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics): VrrpC
               else if (t === 'AH') {
                 r.authType = 'AH';
                 err(a.args[0]!, 'IPsec AH authentication is not supported by halb (removed from VRRP by RFC 3768); use PASS or none', undefined, 'auth_type');
-              } else err(a.args[0]!, `unknown authentication type '${t}'`, didYouMean(t, ['PASS', 'AH']), 'auth_type');
+              } else err(a.args[0]!, `unknown authentication type '${t}'`, choiceHint(t, ['PASS', 'AH']), 'auth_type');
             } else if (a.keyword.text === 'auth_pass') {
               if (!needArgs(a, 1, 'a password')) continue;
               let p = a.args[0]!.text;

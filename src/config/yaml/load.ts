@@ -153,7 +153,7 @@ function reportIssue(
   file: string,
   posAt: (o: number) => SourcePos,
 ): void {
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  let path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeys(path, data);
     for (const key of issue.keys) {
@@ -171,19 +171,64 @@ function reportIssue(
   if (issue.code === 'invalid_type' && valueAt(data, path) === undefined) {
     message = `missing required key '${String(path[path.length - 1])}'`;
   } else if (issue.code === 'invalid_value' && 'values' in issue) {
-    const got = valueAt(data, path);
-    message = `invalid value ${JSON.stringify(got)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    const hint = typeof got === 'string' ? didYouMean(got, issue.values.map(String)) : undefined;
-    diags.error(at.pos.file, at.pos.line, message, { col: at.pos.col!, directive: pathText(path), ...(hint ? { hint } : {}) });
+    enumError(diags, at, path, valueAt(data, path), issue.values);
     return;
   } else if (issue.code === 'invalid_union' && (issue as { note?: string }).note === 'No matching discriminator') {
-    message = `invalid or missing '${String((issue as { discriminator?: string }).discriminator ?? 'type')}'`;
+    const disc = String((issue as { discriminator?: string }).discriminator ?? 'type');
+    // zod v4 puts the tag itself at the end of the issue's path.
+    if (path[path.length - 1] === disc) path = path.slice(0, -1);
+    const got = valueAt(data, [...path, disc]);
+    // An unmatched tag leaves every alternative in play, so this collects all their tags.
+    const values = enumValuesAt([...path, disc], data);
+    if (got === undefined) {
+      diags.error(at.pos.file, at.pos.line, `missing '${disc}'${values.length ? `: expected one of ${quoted(values)}` : ''}`, { col: at.pos.col!, directive: pathText(path) });
+    } else enumError(diags, locate([...path, disc]), [...path, disc], got, values);
+    return;
+  } else if (issue.code === 'invalid_union') {
+    // A union of enums and objects (`balance: roundrobin` or `balance: {algo: ...}`): zod says
+    // only "Invalid input"; name the valid values the way a plain enum error does.
+    const got = valueAt(data, path);
+    const values = enumValuesAt(path, data);
+    if (values.length && (typeof got !== 'object' || got === null)) {
+      enumError(diags, at, path, got, values);
+      return;
+    }
   }
   diags.error(at.pos.file, at.pos.line, message, { col: at.pos.col!, directive: pathText(path) });
 }
 
-/** Keys the schema accepts at a path, for "did you mean". Walks zod v4 definitions. */
+const quoted = (values: readonly unknown[]): string => values.map((v) => JSON.stringify(v)).join(', ');
+
+/** One form for every value outside a fixed set: the value, all valid values, the nearest one. */
+function enumError(diags: Diagnostics, at: Located, path: Path, got: unknown, values: readonly unknown[]): void {
+  const hint = typeof got === 'string' ? didYouMean(got, values.map(String)) : undefined;
+  diags.error(at.pos.file, at.pos.line, `invalid value ${JSON.stringify(got)}: expected one of ${quoted(values)}`, {
+    col: at.pos.col!,
+    directive: pathText(path),
+    ...(hint ? { hint } : {}),
+  });
+}
+
+/** Keys the schema accepts at a path, for "did you mean". */
 function knownKeys(path: Path, data: unknown): string[] {
+  const keys = new Set<string>();
+  for (const c of schemasAt(path, data)) for (const k of Object.keys(objectShape(c) ?? {})) keys.add(k);
+  return [...keys];
+}
+
+/** Enum and literal values the schema accepts at a path (through unions), for enum errors. */
+function enumValuesAt(path: Path, data: unknown): unknown[] {
+  const out = new Set<unknown>();
+  for (const c of schemasAt(path, data)) {
+    const def = (c as { _zod: { def: Record<string, unknown> } })._zod.def;
+    if (def.type === 'enum') for (const v of Object.values(def.entries as Record<string, unknown>)) out.add(v);
+    else if (def.type === 'literal') for (const v of def.values as unknown[]) out.add(v);
+  }
+  return [...out];
+}
+
+/** Schemas that may apply at a path, given the data (unions resolved by discriminator). Walks zod v4 definitions. */
+function schemasAt(path: Path, data: unknown): unknown[] {
   const unwrap = (x: unknown, value: unknown): unknown[] => {
     const def = (x as { _zod: { def: Record<string, unknown> } })._zod.def;
     switch (def.type) {
@@ -227,9 +272,7 @@ function knownKeys(path: Path, data: unknown): string[] {
     }
     cands = next;
   }
-  const keys = new Set<string>();
-  for (const c of cands) for (const k of Object.keys(objectShape(c) ?? {})) keys.add(k);
-  return [...keys];
+  return cands;
 }
 
 function objectShape(x: unknown): Record<string, unknown> | undefined {

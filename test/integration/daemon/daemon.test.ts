@@ -11,6 +11,8 @@ import http from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Daemon } from '../../../src/daemon/daemon.js';
+import { ConfigError, type Diagnostic } from '../../../src/config/diagnostics.js';
+import type { HalbConfig } from '../../../src/config/model.js';
 import { startDemoBackend } from '../../../src/demo/backends.js';
 import { freePort } from '../../helpers/backends.js';
 
@@ -71,6 +73,37 @@ test('reload: a good config moves traffic, a bad one is rejected and the old con
   assert.ok(rejected, 'reload-rejected logged');
   assert.match(JSON.stringify(rejected.diagnostics), new RegExp(`haproxy.cfg:13:.*balance`));
   assert.match((await get(port)).body, /hello from beta/);
+});
+
+test('the node checks (preflight) refuse a start, and a reload, before any service changes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'halb-daemon-'));
+  const a = await startDemoBackend('alpha', 0);
+  const port = await freePort();
+  const cfg = join(dir, 'haproxy.cfg');
+  writeFileSync(cfg, haproxyCfg(port, a.port));
+  const { logger, lines } = captureLogger();
+  // Stands in for src/config/node-checks.ts: refuses any config with a server on port 9.
+  const preflight = (c: HalbConfig): Diagnostic[] =>
+    c.backends.flatMap((b) => b.servers.filter((s) => s.port === 9).map((s) => ({ severity: 'error' as const, file: s.pos!.file, line: s.pos!.line, message: `server ${s.name} refused by the node check` })));
+  const d = new Daemon({ sources: { haproxy: cfg }, logger, preflight });
+  t.after(async () => {
+    await d.stop();
+    await a.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await d.start();
+  writeFileSync(cfg, haproxyCfg(port, 9));
+  assert.equal(await d.reload(), false);
+  const rejected = lines.find((l) => l.event === 'reload-rejected');
+  assert.match(JSON.stringify(rejected?.diagnostics), /haproxy\.cfg:12: error: server s1 refused by the node check/);
+  assert.match((await get(port)).body, /hello from alpha/);
+
+  const port2 = await freePort();
+  writeFileSync(cfg, haproxyCfg(port2, 9));
+  const d2 = new Daemon({ sources: { haproxy: cfg }, logger, preflight });
+  await assert.rejects(d2.start(), (e: unknown) => e instanceof ConfigError && /refused by the node check/.test(e.message));
+  assert.equal(d2.lbService, undefined);
+  await assert.rejects(get(port2), /ECONNREFUSED/);
 });
 
 test('a port already in use fails start with the bind line, and nothing keeps running', async (t) => {

@@ -42,7 +42,7 @@ test('check: every problem as file:line and exit 1', () => {
   assert.equal(runCheck({ haproxy: 'bad.cfg' }, x), 1);
   const lines = x.stderr.trim().split('\n');
   assert.ok(lines.includes("bad.cfg:3:5: error: 'default_backend': backend 'b' does not exist (did you mean 'bb'?)"), x.stderr);
-  assert.ok(lines.includes("bad.cfg:5:13: error: 'balance': unknown balance algorithm 'leastcon' (did you mean 'leastconn'?)"), x.stderr);
+  assert.ok(lines.includes("bad.cfg:5:13: error: 'balance': unknown balance algorithm 'leastcon' (did you mean 'leastconn'? valid values: roundrobin, static-rr, leastconn, source, first, random)"), x.stderr);
   assert.ok(lines.includes("bad.cfg:6:26: error: 'server': unknown server option 'wieght' (did you mean 'weight'?)"), x.stderr);
   assert.match(lines[lines.length - 1]!, /configuration invalid: 3 error\(s\)/);
   assert.equal(x.stdout, '');
@@ -75,4 +75,65 @@ test('check: defaults to ./halb.yaml, usage error without any config', () => {
   y.err = (t) => void (err += t);
   assert.equal(runCheck({}, y), 2);
   assert.match(err, /no configuration given/);
+});
+
+const KEEPALIVED_ETH9 = `vrrp_instance VI_1 {
+    state MASTER
+    interface eth9
+    virtual_router_id 51
+    priority 100
+    virtual_ipaddress {
+        10.0.0.10/24
+    }
+}
+`;
+
+function nodeIo(files: Record<string, string>, interfaces: string[]) {
+  const x = io(files);
+  return Object.assign(x, {
+    nodeFacts: () => ({
+      capEff: 0x1ffffffffffn,
+      uid: 0,
+      unprivilegedPortStart: 1024,
+      interfaces: new Set(interfaces),
+      localAddresses: new Set(['127.0.0.1']),
+      nonlocalBind: { v4: false, v6: false },
+      runDir: { path: '/run/halb', writable: true },
+      program: () => 'ok' as const,
+    }),
+  });
+}
+
+test('check on the node: a missing interface is an error at the instance, exit 1; --offline skips it', () => {
+  const x = nodeIo({ '/k.conf': KEEPALIVED_ETH9 }, ['lo', 'eth0']);
+  assert.equal(runCheck({ keepalived: '/k.conf' }, x), 1);
+  assert.match(x.stderr, /^\/k\.conf:1:15: error: VRRP instance VI_1: interface 'eth9' does not exist on this node \(interfaces here: eth0, lo\)$/m);
+  assert.match(x.stderr, /configuration invalid on this node: 1 error\(s\)/);
+  assert.match(x.stdout, /node checks \(this host, uid 0\): interfaces, bind addresses and ports, scripts, privileges: 1 problem\(s\) above \(--offline skips them\)/);
+  const off = nodeIo({ '/k.conf': KEEPALIVED_ETH9 }, ['lo', 'eth0']);
+  assert.equal(runCheck({ keepalived: '/k.conf', offline: true }, off), 0);
+  assert.match(off.stdout, /node checks: skipped \(--offline\)/);
+  assert.match(off.stdout, /configuration valid/);
+  const here = nodeIo({ '/k.conf': KEEPALIVED_ETH9 }, ['lo', 'eth9']);
+  assert.equal(runCheck({ keepalived: '/k.conf' }, here), 0);
+  assert.match(here.stdout, /privileges: ok/);
+});
+
+test('check: a haproxy.cfg given to -c is a usage error naming --haproxy; -f detects it', () => {
+  const cfg = example('haproxy-ingress.cfg');
+  const x = io();
+  assert.equal(runCheck({ config: cfg }, x), 2);
+  assert.equal(x.stderr, `halb check: ${cfg} looks like a haproxy.cfg, not a halb.yaml (line 4: global): use --haproxy ${cfg} (or -f ${cfg}, which detects the format)\n`);
+  const f = io();
+  assert.equal(runCheck({ file: [cfg] }, f), 0);
+  assert.match(f.stdout, /load balancer: 2 frontend\(s\)/);
+});
+
+test('import: -f detects a haproxy.cfg; a halb.yaml is refused as usage', () => {
+  const x = io();
+  assert.equal(runImport({ file: [example('haproxy-k8s-api.cfg')] }, x), 0);
+  assert.match(x.stdout, /imported from .*haproxy-k8s-api\.cfg/);
+  const y = io();
+  assert.equal(runImport({ file: [example('halb.yaml')] }, y), 2);
+  assert.match(y.stderr, /halb import: .*halb\.yaml is a halb\.yaml .*this command takes --haproxy haproxy\.cfg or --keepalived keepalived\.conf/);
 });

@@ -60,7 +60,7 @@ const cases: Case[] = [
   { name: 'bind in backend is a frontend keyword', body: '    bind :81\n', severity: 'warning', line: L, directive: 'bind', message: /frontend setting in backend 'be'/ },
   { name: 'mode health', body: '    mode health\n', severity: 'error', line: L, directive: 'mode', message: /removed/ },
   { name: 'unknown mode', body: '    mode htp\n', severity: 'error', line: L, directive: 'mode', message: /unknown mode 'htp'/, hint: /'http'/ },
-  { name: 'verify bad value', body: '    server s1 10.0.0.1:80 verify maybe\n', severity: 'error', line: L, directive: 'server', message: /verify must be 'none' or 'required'/ },
+  { name: 'verify bad value', body: '    server s1 10.0.0.1:80 verify maybe\n', severity: 'error', line: L, directive: 'server', message: /unknown verify mode 'maybe'/ },
   { name: 'init-addr bad method', body: '    server s1 a.example:80 init-addr last,dns\n', severity: 'error', line: L, directive: 'server', message: /init-addr: unknown method 'dns'/ },
   { name: 'hash-type bad', body: '    hash-type consistant\n', severity: 'error', line: L, directive: 'hash-type', message: /unknown hash-type/, hint: /'consistent'/ },
   { name: 'retries not a number', body: '    retries many\n', severity: 'error', line: L, directive: 'retries', message: /not a whole number/ },

@@ -163,7 +163,8 @@ test('health checks, balance object form, tcp-check steps', () => {
   });
   assert.deepEqual(c!.healthCheck, { type: 'http', method: 'GET', uri: '/healthz', version: 'HTTP/1.1', host: 'k8s', expect: { negate: false, kind: 'status', value: '200-399' } });
   const bad = yamlFull('backends:\n  - name: a\n    healthCheck: { type: htp }\n');
-  expectDiag(bad.diagnostics, 'error', 3, undefined, /type/);
+  const d = expectDiag(bad.diagnostics, 'error', 3, undefined, /invalid value "htp": expected one of "tcp", "tcp-check", "http", "ssl-hello"/);
+  assert.equal(d.hint, "did you mean 'http'?");
 });
 
 test('vrrp section: keepalived defaults, VIP forms, track refs, garp inheritance', () => {
