@@ -36,7 +36,7 @@ export function registerRun(program: Command): void {
       const logger = createLogger({ level: flags.logLevel });
       const warmup = flags.warmup && process.env.HALB_WARMUP !== '0' ? {} : false;
       // Node-local checks (interfaces, addresses, scripts, privileges) before any service starts.
-      const preflight = (cfg: Parameters<typeof nodeChecks>[0]) => nodeChecks(cfg, gatherNodeFacts({ runDir: flags.runDir }), { privilegeSeverity: 'error' });
+      const preflight = (cfg: Parameters<typeof nodeChecks>[0]) => nodeChecks(cfg, gatherNodeFacts({ runDir: flags.runDir }), { privilegeSeverity: 'error', scriptSeverity: 'warning' });
       const daemon = new Daemon({ sources, logger, runDir: flags.runDir, warmup, preflight });
       try {
         await daemon.start();

@@ -53,6 +53,12 @@ export interface NodeCheckOptions {
    * that to the real bind, which fails with the bind's file:line before VRRP starts.
    */
   readonly portsInUse?: boolean;
+  /**
+   * A track or notify program that is missing or not executable: an error for `halb check`,
+   * a warning at `halb run`, which starts as keepalived does on the same file (keepalived
+   * disables such a script; halb keeps running it and counts every run as a failure).
+   */
+  readonly scriptSeverity?: Severity;
 }
 
 /** One spelling per address, so '::1' and '0:0::1' compare equal. */
@@ -183,7 +189,7 @@ export function nodeChecks(cfg: HalbConfig, facts: NodeFacts, opts: NodeCheckOpt
 
   // ---- scripts: the program of each track and notify script must exist and be executable.
   const seen = new Set<string>();
-  const program = (cmd: string, pos: SourcePos | undefined, what: string): void => {
+  const program = (cmd: string, pos: SourcePos | undefined, what: string, consequence: string): void => {
     const split = splitCommandLine(cmd);
     if (!split.ok || !split.argv.length) return; // the parser already reported it
     const prog = split.argv[0]!;
@@ -192,15 +198,17 @@ export function nodeChecks(cfg: HalbConfig, facts: NodeFacts, opts: NodeCheckOpt
     if (seen.has(key)) return;
     seen.add(key);
     const st = facts.program(prog);
-    if (st === 'missing') at(pos, 'error', `${what}: '${prog}' does not exist${prog.includes('/') ? '' : ' in PATH'}`);
-    else if (st === 'not-executable') at(pos, 'error', `${what}: '${prog}' is not executable`, `chmod +x ${prog}`);
+    const sev = opts.scriptSeverity ?? 'error';
+    const then = sev === 'error' ? '' : `: ${consequence}`;
+    if (st === 'missing') at(pos, sev, `${what}: '${prog}' does not exist${prog.includes('/') ? '' : ' in PATH'}${then}`);
+    else if (st === 'not-executable') at(pos, sev, `${what}: '${prog}' is not executable${then}`, `chmod +x ${prog}`);
   };
-  for (const s of cfg.vrrp.scripts) program(s.script, s.pos, `vrrp_script ${s.name}`);
+  for (const s of cfg.vrrp.scripts) program(s.script, s.pos, `vrrp_script ${s.name}`, 'each run counts as a failure');
   for (const inst of cfg.vrrp.instances) {
-    for (const [kind, cmd] of notifyEntries(inst.notify)) program(cmd, inst.pos, `VRRP instance ${inst.name} notify${kind === 'any' ? '' : `_${kind}`}`);
+    for (const [kind, cmd] of notifyEntries(inst.notify)) program(cmd, inst.pos, `VRRP instance ${inst.name} notify${kind === 'any' ? '' : `_${kind}`}`, 'that notification is not delivered');
   }
   for (const g of cfg.vrrp.syncGroups) {
-    for (const [kind, cmd] of notifyEntries(g.notify)) program(cmd, g.pos, `sync group ${g.name} notify${kind === 'any' ? '' : `_${kind}`}`);
+    for (const [kind, cmd] of notifyEntries(g.notify)) program(cmd, g.pos, `sync group ${g.name} notify${kind === 'any' ? '' : `_${kind}`}`, 'that notification is not delivered');
   }
   // In file order, like the loader's diagnostics.
   const files = [...new Set(out.map((d) => d.file))];

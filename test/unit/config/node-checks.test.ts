@@ -82,6 +82,15 @@ test('missing interfaces, non-local binds and missing or non-executable programs
   ]);
 });
 
+test('at halb run a missing or non-executable program is a warning: keepalived starts on the same file', () => {
+  const ds = nodeChecks(load(), facts({}, { '/usr/local/bin/check_app.sh': 'missing', '/etc/halb/to-master.sh': 'not-executable' }), { privilegeSeverity: 'error', scriptSeverity: 'warning' });
+  const progs = lines(ds).filter((l) => /check_app|to-master/.test(l));
+  assert.deepEqual(progs, [
+    "halb.yaml:11:7: warning: vrrp_script chk: '/usr/local/bin/check_app.sh' does not exist: each run counts as a failure",
+    "halb.yaml:13:7: warning: VRRP instance VI_1 notify_master: '/etc/halb/to-master.sh' is not executable: that notification is not delivered (chmod +x /etc/halb/to-master.sh)",
+  ]);
+});
+
 test('ip_nonlocal_bind allows binds to absent addresses; 127.0.0.0/8 is always local', () => {
   const cfg = load(CONFIG.replace('"192.0.2.5:80"', '"127.0.0.2:80"'));
   const ds = nodeChecks(cfg, facts({ nonlocalBind: { v4: true, v6: false } }), { privilegeSeverity: 'error' });
