@@ -7,6 +7,7 @@
 
 import type { Diagnostics } from '../diagnostics.js';
 import { stripComment } from './lexer.js';
+import { CONFIG_LIMITS, formatBytes, longLineMessage } from '../limits.js';
 import { type ConfigSource, dirnameOf, globPaths, hasWildcard, resolvePath, expandBraces } from './source.js';
 
 export interface LogicalLine {
@@ -22,6 +23,10 @@ export interface PreprocessOptions {
   readonly configId?: string;
   /** Safety limits against runaway ~SEQ / recursive definitions. */
   readonly maxLines?: number;
+  /** Longest physical line accepted (CONFIG_LIMITS.lineChars by default). */
+  readonly maxLineChars?: number;
+  /** Characters of all files read for one load, includes too (CONFIG_LIMITS.totalBytes). */
+  readonly maxTotalChars?: number;
 }
 
 interface Definition {
@@ -35,10 +40,19 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
   const out: LogicalLine[] = [];
   const defs = new Map<string, Definition>();
   const maxLines = opts.maxLines ?? 200_000;
+  const maxLineChars = opts.maxLineChars ?? CONFIG_LIMITS.lineChars;
+  const maxTotal = opts.maxTotalChars ?? CONFIG_LIMITS.totalBytes;
+  let totalRead = 0;
   const stack: string[] = [];
   let overflow = false;
 
-  const text = src.readFile(rootPath);
+  let text: string | undefined;
+  try {
+    text = src.readFile(rootPath);
+  } catch (e) {
+    diags.error(rootPath, 0, `cannot read configuration file: ${reason(e)}`);
+    return undefined;
+  }
   if (text === undefined) {
     diags.error(rootPath, 0, 'cannot read configuration file');
     return undefined;
@@ -239,6 +253,10 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
     const lines = content.split(/\r?\n/);
     for (let i = 0; i < lines.length && !overflow; i++) {
       const lineNo = i + 1;
+      if (lines[i]!.length > maxLineChars) {
+        diags.error(path, lineNo, longLineMessage(lines[i]!.length, maxLineChars));
+        continue;
+      }
       let t = stripComment(lines[i]!).trim();
       if (!t) continue;
 
@@ -301,17 +319,34 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
       return;
     }
     for (const m of matches) {
-      const content = src.readFile(m);
+      let content: string | undefined;
+      try {
+        content = src.readFile(m);
+      } catch (e) {
+        diags.error(from, lineNo, `cannot read '${m}': ${reason(e)}`, { directive: kind });
+        continue;
+      }
       if (content === undefined) {
         diags.error(from, lineNo, `cannot read '${m}'`, { directive: kind });
         continue;
+      }
+      totalRead += content.length;
+      if (totalRead > maxTotal) {
+        diags.error(from, lineNo, `'${m}' brings the files read for this configuration over ${formatBytes(maxTotal)}; stopping`, { directive: kind });
+        overflow = true;
+        return;
       }
       processFile(m, content);
     }
   };
 
+  totalRead = text.length;
   processFile(rootPath, text);
   return out;
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 function findClose(s: string, open: number): number {

@@ -2,8 +2,11 @@
 // seam, so it stays pure; `fs-source.ts` is the node:fs adapter and `memorySource` the fake.
 
 export interface ConfigSource {
-  /** File contents, or undefined when it cannot be read. */
+  /** File contents, or undefined when there is no such file; throws with the reason when the file
+   * exists but is refused or unreadable (not a regular file, too large, no permission). */
   readFile(path: string): string | undefined;
+  /** Whether something exists at `path` (glob(3) keeps a literal path only if it exists). */
+  exists(path: string): boolean;
   /** Names in a directory (no '.'/'..'), or undefined when `path` is not a readable directory. */
   listDir(path: string): readonly string[] | undefined;
 }
@@ -14,6 +17,7 @@ export function memorySource(files: Readonly<Record<string, string>>): ConfigSou
   for (const [p, c] of Object.entries(files)) norm.set(normalizePath(p), c);
   return {
     readFile: (p) => norm.get(normalizePath(p)),
+    exists: (p) => norm.has(normalizePath(p)),
     listDir: (p) => {
       const dir = normalizePath(p);
       const prefix = dir === '/' ? '/' : dir + '/';
@@ -137,8 +141,9 @@ export function globPaths(src: ConfigSource, absPattern: string): string[] {
       }
       current = next;
     }
-    // Literal paths must exist as readable files to count as a match (glob(3) checks existence).
-    for (const p of current) if (src.readFile(p) !== undefined) results.push(p);
+    // Literal paths must exist to count as a match (glob(3) checks existence); whether they can
+    // be read is the reader's question, so a FIFO or a device is refused with its reason.
+    for (const p of current) if (src.exists(p)) results.push(p);
   }
   return results;
 }

@@ -11,10 +11,15 @@ import type { Located, Locator } from '../locate.js';
 import { halbYamlSchema, type HalbYaml } from './schema.js';
 import { ERRORFILE_CODES } from '../haproxy/load.js';
 import { validateVrrp } from './validate-vrrp.js';
+import { CONFIG_LIMITS, findLongLine, longLineMessage, type ConfigFileReader } from '../limits.js';
+import { tooDeep } from './depth.js';
 
 export interface YamlLoadOptions {
-  /** Reads `errorFiles` entries; throws when the file cannot be read. */
-  readFile: (path: string) => string;
+  /** Reads `errorFiles` entries (kind 'errorfile'); throws when the file cannot be read. */
+  readFile: ConfigFileReader;
+  /** Longest line and deepest nesting accepted (CONFIG_LIMITS by default). */
+  maxLineChars?: number;
+  maxDepth?: number;
 }
 
 export interface YamlLoadResult {
@@ -29,6 +34,21 @@ type Path = readonly (string | number)[];
 
 export function loadYaml(file: string, text: string, diags: Diagnostics, opts: YamlLoadOptions): YamlLoadResult {
   const lc = new LineCounter();
+  // Limits first: the yaml library composes nested collections recursively, so 10,000 levels
+  // would exhaust the stack, and a huge line only slows everything down.
+  const maxLine = opts.maxLineChars ?? CONFIG_LIMITS.lineChars;
+  const long = findLongLine(text, maxLine);
+  if (long) {
+    diags.error(file, long.line, longLineMessage(long.length, maxLine), { directive: 'yaml' });
+    return { declares: { lb: false, vrrp: false }, locate: () => ({ pos: { file, line: 1 } }) };
+  }
+  const maxDepth = opts.maxDepth ?? CONFIG_LIMITS.yamlDepth;
+  const deep = tooDeep(text, maxDepth);
+  if (deep) {
+    const { line, col } = lineColAt(text, deep.offset);
+    diags.error(file, line, `nesting is more than ${maxDepth} levels deep; halb.yaml needs about 6 (check the indentation or the brackets)`, { col, directive: 'yaml' });
+    return { declares: { lb: false, vrrp: false }, locate: () => ({ pos: { file, line: 1 } }) };
+  }
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   const posAt = (offset: number): SourcePos => {
     const { line, col } = lc.linePos(offset);
@@ -279,7 +299,7 @@ function toModel(y: HalbYaml, diags: Diagnostics, locate: Locator, opts: YamlLoa
         continue;
       }
       try {
-        const content = opts.readFile(path);
+        const content = opts.readFile(path, 'errorfile');
         if (!/^HTTP\/1\.[01] \d{3}/.test(content)) report(`'${path}' must hold a complete HTTP response starting with a status line`);
         else out[code] = { path, content };
       } catch (e) {
@@ -364,4 +384,14 @@ export function stripUndefined<T extends object>(o: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out as T;
+}
+
+function lineColAt(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    last = i;
+  }
+  return { line, col: offset - last };
 }
