@@ -1,9 +1,10 @@
 // Composition root: config sources -> validated model -> services; signals and reload.
 //   SIGTERM/SIGINT: VRRP hands its VIPs over first (make-before-break), then the proxy drains.
-//   SIGHUP: re-read the same sources; a bad config is logged with every diagnostic and the
-//           running config keeps serving.
+//   SIGHUP: re-read the same sources (in a worker thread); a bad config is logged with every
+//           diagnostic and the running config keeps serving.
 import type { HalbConfig } from '../config/model.js';
-import { loadConfig, type ConfigSources } from '../config/load.js';
+import { loadConfig, type ConfigSources, type LoadConfigResult } from '../config/load.js';
+import { loadConfigOffThread } from '../config/load-off-thread.js';
 import { formatDiagnostic } from '../config/diagnostics.js';
 import { ConfigError } from '../config/diagnostics.js';
 import type { Logger } from '../log/logger.js';
@@ -23,7 +24,10 @@ export interface DaemonOptions {
 }
 
 export function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig {
-  const { config, diagnostics } = loadConfig(sources);
+  return configOrThrow(loadConfig(sources), logger);
+}
+
+function configOrThrow({ config, diagnostics }: LoadConfigResult, logger?: Logger): HalbConfig {
   for (const d of diagnostics) {
     if (d.severity !== 'error') logger?.warn({ event: 'config-diagnostic', severity: d.severity }, formatDiagnostic(d));
   }
@@ -94,7 +98,8 @@ export class Daemon {
       const log = this.opts.logger;
       let next: HalbConfig;
       try {
-        next = loadOrThrow(this.opts.sources, log);
+        // Off the event loop: traffic, checks and VRRP adverts go on while it is read and parsed.
+        next = configOrThrow(await loadConfigOffThread(this.opts.sources), log);
       } catch (err) {
         const lines = err instanceof ConfigError ? err.diagnostics.map(formatDiagnostic) : [String(err)];
         log.error({ event: 'reload-rejected', diagnostics: lines }, 'reload rejected, running configuration kept');
