@@ -6,9 +6,9 @@
 // One timer for all scripts (conventions §3): it wakes at the earliest due run. Decisions
 // come from the pure core in script-state.ts; this file only performs them.
 
-import { watch, watchFile, unwatchFile, writeFileSync, type FSWatcher } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, watch, watchFile, unwatchFile, writeSync, type FSWatcher } from 'node:fs';
 import { CONFIG_LIMITS } from '../config/limits.js';
-import { ConfigReadError, readBoundedFileSync } from '../config/read-file.js';
+import { ConfigReadError, fileTypeOf, readBoundedFileSync } from '../config/read-file.js';
 import type { Logger } from '../log/logger.js';
 import type { Clock } from '../util/clock.js';
 import type { VrrpConfig, VrrpInstance, VrrpScript, VrrpTrackFile } from '../config/model-vrrp.js';
@@ -176,7 +176,13 @@ export class Tracker {
     const f = this.files.get(name);
     if (!f) return;
     const init = f.spec.init;
-    if (init && (init.overwrite || this.io.read(f.spec.path) === undefined)) {
+    let missing = false;
+    try {
+      missing = this.io.read(f.spec.path) === undefined;
+    } catch {
+      // Refused (a FIFO, a device): not initialised; readFile below logs why.
+    }
+    if (init && (init.overwrite || missing)) {
       try {
         this.io.write(f.spec.path, `${init.value}\n`);
       } catch (e) {
@@ -344,7 +350,15 @@ export const nodeTrackFileIo: TrackFileIo = {
     }
   },
   write(path, content) {
-    writeFileSync(path, content);
+    // O_NONBLOCK: opening a FIFO with no reader fails (ENXIO) instead of blocking the loop.
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NONBLOCK, 0o644);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new ConfigReadError('not-regular', `not a regular file (it is ${fileTypeOf(st)})`);
+      writeSync(fd, content);
+    } finally {
+      closeSync(fd);
+    }
   },
   watch(path, onChange) {
     const dir = path.slice(0, path.lastIndexOf('/')) || '/';
