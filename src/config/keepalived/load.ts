@@ -15,7 +15,7 @@ export type { ConfigSource } from './source.js';
 export { memorySource } from './source.js';
 
 export interface KeepalivedLoadOptions {
-  /** Injected for tests; defaults to node:fs readFileSync in the implementation. */
+  /** Injected for tests; defaults to the bounded reader of config/read-file.ts. */
   readFile?: (path: string) => string;
   /** Directory listing for include globs; defaults to node:fs readdirSync. */
   listDir?: (path: string) => readonly string[] | undefined;
