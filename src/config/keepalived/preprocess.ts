@@ -8,7 +8,7 @@
 import type { Diagnostics } from '../diagnostics.js';
 import { stripComment } from './lexer.js';
 import { CONFIG_LIMITS, formatBytes, longLineMessage } from '../limits.js';
-import { type ConfigSource, dirnameOf, globPaths, hasWildcard, resolvePath, expandBraces } from './source.js';
+import { type ConfigSource, dirnameOf, globPaths, hasWildcard, resolvePath, expandBraces, TooManyPatterns } from './source.js';
 
 export interface LogicalLine {
   readonly text: string;
@@ -58,9 +58,13 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
     return undefined;
   }
 
+  // ~SEQ and definitions multiply text: what they produce is bounded like what is read.
+  let emitted = 0;
   const emit = (l: LogicalLine): void => {
-    if (out.length >= maxLines) {
-      if (!overflow) diags.error(l.file, l.line, `configuration expands to more than ${maxLines} lines; stopping`);
+    emitted += l.text.length;
+    if (out.length >= maxLines || emitted > maxTotal) {
+      const what = out.length >= maxLines ? `${maxLines} lines` : formatBytes(maxTotal);
+      if (!overflow) diags.error(l.file, l.line, `configuration expands to more than ${what}; stopping`);
       overflow = true;
       return;
     }
@@ -118,6 +122,11 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
       }
       if (def.lines.length > 1) return { text: s.slice(0, at), multi: { lines: def.lines, after: s.slice(end) } };
       s = s.slice(0, at) + def.lines[0]! + s.slice(end);
+      // Definitions that name each other several times grow a line exponentially.
+      if (s.length > maxLineChars) {
+        diags.error(file, lineNo, `definition '$${name}' expands this line beyond ${maxLineChars} characters`);
+        return { text: '' };
+      }
       i = at; // the value itself may name further parameters
     }
     return { text: s };
@@ -307,7 +316,14 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
     }
     // Relative names are relative to the including file's directory (keepalived.conf(5)).
     const pattern = resolvePath(dirnameOf(from), name);
-    const matches = globPaths(src, pattern);
+    let matches: string[];
+    try {
+      matches = globPaths(src, pattern);
+    } catch (e) {
+      if (!(e instanceof TooManyPatterns)) throw e;
+      diags.error(from, lineNo, `'${name}': ${e.message}; use fewer {a,b} groups or a wildcard`, { directive: kind });
+      return;
+    }
     if (matches.length === 0) {
       const wild = hasWildcard(name) || expandBraces(name).length > 1;
       // Plain `include` tolerates a missing file (kept for compatibility in keepalived);
@@ -342,7 +358,8 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
 
   totalRead = text.length;
   processFile(rootPath, text);
-  return out;
+  // Past a limit the lines are incomplete: parsing them would only add noise (and time).
+  return overflow ? undefined : out;
 }
 
 function reason(e: unknown): string {

@@ -61,8 +61,23 @@ export function resolvePath(base: string, p: string): string {
 
 // --- glob (the subset glob(3) gives keepalived: * ? [..] and csh braces) ---
 
-/** Expand csh-style braces: "a{b,c{d,e}}f" -> ["abf", "acdf", "acef"]. */
-export function expandBraces(pattern: string): string[] {
+/** More patterns than `MAX_BRACE_PATTERNS` from one brace expression ("{a,b}" 24 times is 16 M). */
+export class TooManyPatterns extends Error {
+  constructor(readonly max: number) {
+    super(`brace expansion gives more than ${max} patterns`);
+    this.name = 'TooManyPatterns';
+  }
+}
+
+export const MAX_BRACE_PATTERNS = 1024;
+
+/** Expand csh-style braces: "a{b,c{d,e}}f" -> ["abf", "acdf", "acef"]; throws TooManyPatterns. */
+export function expandBraces(pattern: string, max: number = MAX_BRACE_PATTERNS): string[] {
+  const budget = { left: max };
+  return expandWithin(pattern, budget, max);
+}
+
+function expandWithin(pattern: string, budget: { left: number }, max: number): string[] {
   let depth = 0;
   let start = -1;
   for (let i = 0; i < pattern.length; i++) {
@@ -84,7 +99,10 @@ export function expandBraces(pattern: string): string[] {
       if (alts.length === 1) continue; // "{x}" without a comma is literal, as in glob(3)
       const pre = pattern.slice(0, start);
       const post = pattern.slice(i + 1);
-      return alts.flatMap((a) => expandBraces(pre + a + post));
+      // Every alternative costs one unit, so the work stops near `max` whatever the shape.
+      budget.left -= alts.length;
+      if (budget.left < 0) throw new TooManyPatterns(max);
+      return alts.flatMap((a) => expandWithin(pre + a + post, budget, max));
     }
   }
   return [pattern];

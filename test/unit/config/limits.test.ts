@@ -110,3 +110,26 @@ test('halb.yaml: an alias bomb is refused by the alias limit, with file:line', (
   assert.equal(r.config, undefined);
   assert.ok(r.diagnostics.some((d) => d.severity === 'error' && d.file === 'halb.yaml' && /alias|Excessive/i.test(d.message)), r.diagnostics.map(formatDiagnostic).join('\n'));
 });
+
+test('keepalived.conf: a brace bomb in an include is refused at its line instead of expanding 16 M paths', () => {
+  const r = keepalived({ [ROOT]: INSTANCE + `include /etc/keepalived/x${'{a,b}'.repeat(24)}\n` });
+  assert.equal(r.ok, false);
+  assert.ok(r.lines.some((l) => l.startsWith(`${ROOT}:9: error: 'include': `) && l.includes('brace expansion gives more than 1024 patterns')), r.lines.join('\n'));
+  assert.ok(r.ms < 2000, `took ${r.ms} ms`);
+});
+
+test('keepalived.conf: definitions that multiply a line stop at the line limit', () => {
+  const v = 'x'.repeat(60_000);
+  const defs = [`$A=${v}`, '$B=$A $A $A $A $A $A $A $A', '$C=$B $B $B $B $B $B $B $B', '$D=$C $C $C $C $C $C $C $C'];
+  const r = keepalived({ [ROOT]: `${defs.join('\n')}\nglobal_defs {\n router_id $D\n}\n` });
+  assert.equal(r.ok, false);
+  assert.ok(r.lines.some((l) => l.startsWith(`${ROOT}:6: error: definition '$`) && l.includes('expands this line beyond 65536 characters')), r.lines.join('\n'));
+  assert.ok(r.ms < 2000, `took ${r.ms} ms`);
+});
+
+test('keepalived.conf: a ~SEQ that expands past the total limit stops there, without parsing the rest', () => {
+  const r = keepalived({ [ROOT]: `~SEQ(i, 200000) global_defs { router_id ${'x'.repeat(60_000)} }\n` });
+  assert.equal(r.ok, false);
+  assert.deepEqual(r.lines, [`${ROOT}:1: error: configuration expands to more than 16 MiB; stopping`]);
+  assert.ok(r.ms < 2000, `took ${r.ms} ms`);
+});
