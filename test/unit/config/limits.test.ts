@@ -133,3 +133,13 @@ test('keepalived.conf: a ~SEQ that expands past the total limit stops there, wit
   assert.deepEqual(r.lines, [`${ROOT}:1: error: configuration expands to more than 16 MiB; stopping`]);
   assert.ok(r.ms < 2000, `took ${r.ms} ms`);
 });
+
+test('haproxy.cfg: setenv that doubles a variable per line stops at the line limit with file:line:col', () => {
+  const text = `global\n  setenv A ${'x'.repeat(1000)}\n` + '  setenv A "${A}${A}${A}${A}"\n'.repeat(20);
+  const t0 = performance.now();
+  const { diags } = haproxy(text);
+  const lines = diags.filter((d) => d.severity === 'error').map(formatDiagnostic);
+  // 1000 x 4^k passes 65536 at k = 4: the 4th setenv line (line 6).
+  assert.ok(lines[0]?.startsWith('h.cfg:6:') && lines[0].includes('environment variables expand this line beyond 65536 characters'), lines.join('\n'));
+  assert.ok(performance.now() - t0 < 2000);
+});
