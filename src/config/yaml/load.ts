@@ -1,6 +1,6 @@
 // halb.yaml front end: YAML (with node ranges) -> zod -> the model, every problem mapped to
 // the file:line of the offending key or value. Pure module: contents and readFile come in.
-import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean, type Diagnostics } from '../diagnostics.js';
 import { isHostname, isIp } from '../address.js';
@@ -12,7 +12,7 @@ import { halbYamlSchema, type HalbYaml } from './schema.js';
 import { ERRORFILE_CODES } from '../haproxy/load.js';
 import { validateVrrp } from './validate-vrrp.js';
 import { CONFIG_LIMITS, findLongLine, longLineMessage, type ConfigFileReader } from '../limits.js';
-import { tooDeep } from './depth.js';
+import { parseDocumentBounded } from './depth.js';
 
 export interface YamlLoadOptions {
   /** Reads `errorFiles` entries (kind 'errorfile'); throws when the file cannot be read. */
@@ -43,13 +43,13 @@ export function loadYaml(file: string, text: string, diags: Diagnostics, opts: Y
     return { declares: { lb: false, vrrp: false }, locate: () => ({ pos: { file, line: 1 } }) };
   }
   const maxDepth = opts.maxDepth ?? CONFIG_LIMITS.yamlDepth;
-  const deep = tooDeep(text, maxDepth);
-  if (deep) {
-    const { line, col } = lineColAt(text, deep.offset);
+  const bounded = parseDocumentBounded(text, maxDepth, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  if ('tooDeepAt' in bounded) {
+    const { line, col } = lc.linePos(bounded.tooDeepAt);
     diags.error(file, line, `nesting is more than ${maxDepth} levels deep; halb.yaml needs about 6 (check the indentation or the brackets)`, { col, directive: 'yaml' });
     return { declares: { lb: false, vrrp: false }, locate: () => ({ pos: { file, line: 1 } }) };
   }
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  const doc = bounded.doc;
   const posAt = (offset: number): SourcePos => {
     const { line, col } = lc.linePos(offset);
     return { file, line, col };
@@ -386,12 +386,3 @@ export function stripUndefined<T extends object>(o: T): T {
   return out as T;
 }
 
-function lineColAt(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    last = i;
-  }
-  return { line, col: offset - last };
-}
