@@ -1,7 +1,7 @@
 // The one way halb reads a file a configuration names (main files, keepalived includes,
-// errorfiles, track files). keepalived and HAProxy both refuse a FIFO or /dev/zero in a few
-// milliseconds; a plain readFileSync would block forever on a FIFO with no writer (open(2) itself
-// waits for one) and read /dev/zero until memory runs out. So:
+// errorfiles, track files). keepalived skips an include that is not a regular file at once; a
+// plain readFileSync would block forever on a FIFO with no writer (open(2) itself waits for one)
+// and read /dev/zero until memory runs out. So:
 //   - open with O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer;
 //   - fstat the open descriptor (not the path, which could change in between) and accept only a
 //     regular file: FIFOs, character/block devices, sockets and directories are refused;

@@ -12,7 +12,7 @@ import { halbYamlSchema, type HalbYaml } from './schema.js';
 import { ERRORFILE_CODES } from '../haproxy/load.js';
 import { validateVrrp } from './validate-vrrp.js';
 import { CONFIG_LIMITS, findLongLine, longLineMessage, type ConfigFileReader } from '../limits.js';
-import { parseDocumentBounded } from './depth.js';
+import { parseDocumentBounded } from './bounded-parse.js';
 
 export interface YamlLoadOptions {
   /** Reads `errorFiles` entries (kind 'errorfile'); throws when the file cannot be read. */
@@ -385,4 +385,3 @@ export function stripUndefined<T extends object>(o: T): T {
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out as T;
 }
-

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { CONFIG_LIMITS, findLongLine, formatBytes } from '../../../src/config/limits.js';
 import { Diagnostics, formatDiagnostic } from '../../../src/config/diagnostics.js';
 import { parseKeepalived, memorySource } from '../../../src/config/keepalived/load.js';
-import { tooDeep } from '../../../src/config/yaml/depth.js';
+import { tooDeep } from '../../../src/config/yaml/bounded-parse.js';
 import { haproxy, yamlFull } from './helpers.js';
 
 const ROOT = '/etc/keepalived/keepalived.conf';
