@@ -1,5 +1,5 @@
 // Shared by `halb check` and `halb import`: the process edge (files, streams, exit code).
-import { readFileSync } from 'node:fs';
+import { readConfigFile } from '../config/read-file.js';
 import { ConfigError, formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import type { NodeFacts } from '../config/node-checks.js';
 import { gatherNodeFacts } from '../daemon/node-facts.js';
@@ -18,7 +18,8 @@ export function processIo(): CliIo {
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
-    readFile: (p) => readFileSync(p, 'utf8'),
+    // Bounded: regular files only, size-limited by kind (config/limits.ts).
+    readFile: readConfigFile,
     env: process.env,
     nodeFacts: (o) => gatherNodeFacts(o),
   };

@@ -1,9 +1,10 @@
 // One entry point for every config source: halb.yaml, haproxy.cfg (load-balancer half),
 // keepalived.conf (VRRP half). Combines them, validates the whole, and returns a deep-frozen
 // model only when there is no error (a malformed config never starts a half-configured
-// daemon). File access goes through opts.readFile; the default reads from disk, so this is
-// the one config module that may touch node:fs.
-import { readFileSync } from 'node:fs';
+// daemon). File access goes through opts.readFile; the default is the bounded reader of
+// read-file.ts (regular files only, size limits of limits.ts).
+import { readConfigFile } from './read-file.js';
+import type { ConfigFileReader } from './limits.js';
 import { Diagnostics, type Diagnostic } from './diagnostics.js';
 import { freezeConfig, type HalbConfig } from './model.js';
 import { emptyVrrpConfig, type VrrpConfig } from './model-vrrp.js';
@@ -23,7 +24,8 @@ export interface ConfigSources {
 }
 
 export interface LoadConfigOptions {
-  readFile?: (path: string) => string;
+  /** Reads a file the configuration names; `kind` selects its size limit. */
+  readFile?: ConfigFileReader;
   /** Environment for "${VAR}" in haproxy.cfg; defaults to process.env. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -34,7 +36,7 @@ export interface LoadConfigResult {
 }
 
 export function loadConfig(sources: ConfigSources, opts: LoadConfigOptions = {}): LoadConfigResult {
-  const readFile = opts.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const readFile = opts.readFile ?? readConfigFile;
   const diags = new Diagnostics();
   if (!sources.yaml && !sources.haproxy && !sources.keepalived) {
     diags.error('(command line)', 0, 'no configuration given: pass a halb.yaml, a haproxy.cfg and/or a keepalived.conf');

@@ -1,9 +1,10 @@
 // Composition root: config sources -> validated model -> services; signals and reload.
 //   SIGTERM/SIGINT: VRRP hands its VIPs over first (make-before-break), then the proxy drains.
-//   SIGHUP: re-read the same sources; a bad config is logged with every diagnostic and the
-//           running config keeps serving.
+//   SIGHUP: re-read the same sources (in a worker thread); a bad config is logged with every
+//           diagnostic and the running config keeps serving.
 import type { HalbConfig } from '../config/model.js';
-import { loadConfig, type ConfigSources } from '../config/load.js';
+import { loadConfig, type ConfigSources, type LoadConfigResult } from '../config/load.js';
+import { loadConfigOffThread } from '../config/load-off-thread.js';
 import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import { ConfigError } from '../config/diagnostics.js';
 import type { Logger } from '../log/logger.js';
@@ -25,7 +26,10 @@ export interface DaemonOptions {
 }
 
 export function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig {
-  const { config, diagnostics } = loadConfig(sources);
+  return configOrThrow(loadConfig(sources), logger);
+}
+
+function configOrThrow({ config, diagnostics }: LoadConfigResult, logger?: Logger): HalbConfig {
   for (const d of diagnostics) {
     if (d.severity !== 'error') logger?.warn({ event: 'config-diagnostic', severity: d.severity }, formatDiagnostic(d));
   }
@@ -58,7 +62,7 @@ export class Daemon {
 
   async start(): Promise<void> {
     const log = this.opts.logger;
-    const config = this.loadChecked();
+    const config = this.checked(loadOrThrow(this.opts.sources, log));
     this.config = config;
     // Proxy first: a VIP should not move here before something answers on it.
     if (config.frontends.length > 0) {
@@ -90,10 +94,9 @@ export class Daemon {
     log.info({ event: 'started', frontends: config.frontends.length, backends: config.backends.length, vrrpInstances: config.vrrp.instances.length }, 'halb started');
   }
 
-  /** The config from the sources, checked against this node; throws ConfigError with every problem. */
-  private loadChecked(): HalbConfig {
+  /** `config` checked against this node; throws ConfigError with every problem. */
+  private checked(config: HalbConfig): HalbConfig {
     const log = this.opts.logger;
-    const config = loadOrThrow(this.opts.sources, log);
     const pre = this.opts.preflight?.(config) ?? [];
     for (const d of pre) if (d.severity !== 'error') log.warn({ event: 'config-diagnostic', severity: d.severity }, formatDiagnostic(d));
     if (pre.some((d) => d.severity === 'error')) throw new ConfigError(pre);
@@ -106,9 +109,10 @@ export class Daemon {
       const log = this.opts.logger;
       let next: HalbConfig;
       try {
+        // Off the event loop: traffic, checks and VRRP adverts go on while it is read and parsed.
         // The node checks too: a reload adding an instance on a missing interface is refused
         // whole, like at start, instead of failing half-way through the services.
-        next = this.loadChecked();
+        next = this.checked(configOrThrow(await loadConfigOffThread(this.opts.sources), log));
       } catch (err) {
         const lines = err instanceof ConfigError ? err.diagnostics.map(formatDiagnostic) : [String(err)];
         log.error({ event: 'reload-rejected', diagnostics: lines }, 'reload rejected, running configuration kept');

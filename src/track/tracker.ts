@@ -6,7 +6,9 @@
 // One timer for all scripts (conventions §3): it wakes at the earliest due run. Decisions
 // come from the pure core in script-state.ts; this file only performs them.
 
-import { watch, watchFile, unwatchFile, readFileSync, writeFileSync, type FSWatcher } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, watch, watchFile, unwatchFile, writeSync, type FSWatcher } from 'node:fs';
+import { CONFIG_LIMITS } from '../config/limits.js';
+import { ConfigReadError, fileTypeOf, readBoundedFileSync } from '../config/read-file.js';
 import type { Logger } from '../log/logger.js';
 import type { Clock } from '../util/clock.js';
 import type { VrrpConfig, VrrpInstance, VrrpScript, VrrpTrackFile } from '../config/model-vrrp.js';
@@ -34,6 +36,7 @@ export interface TrackerOptions {
 }
 
 export interface TrackFileIo {
+  /** Contents, undefined when missing; throws with the reason for a file that is refused. */
   read(path: string): string | undefined;
   write(path: string, content: string): void;
   watch(path: string, onChange: () => void): () => void;
@@ -173,7 +176,13 @@ export class Tracker {
     const f = this.files.get(name);
     if (!f) return;
     const init = f.spec.init;
-    if (init && (init.overwrite || this.io.read(f.spec.path) === undefined)) {
+    let missing = false;
+    try {
+      missing = this.io.read(f.spec.path) === undefined;
+    } catch {
+      // Refused (a FIFO, a device): not initialised; readFile below logs why.
+    }
+    if (init && (init.overwrite || missing)) {
       try {
         this.io.write(f.spec.path, `${init.value}\n`);
       } catch (e) {
@@ -259,7 +268,14 @@ export class Tracker {
   private readFile(name: string, initial: boolean): void {
     const f = this.files.get(name);
     if (!f) return;
-    const r = parseTrackFileValue(this.io.read(f.spec.path));
+    let text: string | undefined;
+    try {
+      text = this.io.read(f.spec.path);
+    } catch (e) {
+      this.opts.logger.warn({ event: 'track_file_invalid', file: f.spec.path, reason: e instanceof Error ? e.message : String(e) }, 'ignoring track file');
+      return;
+    }
+    const r = parseTrackFileValue(text);
     if (!r.ok) {
       this.opts.logger.warn({ event: 'track_file_invalid', file: f.spec.path, reason: r.reason }, 'ignoring track file value');
       return;
@@ -324,14 +340,25 @@ function baseName(p: string): string {
 /** node:fs track-file I/O: inotify on the directory (as keepalived), stat polling as fallback. */
 export const nodeTrackFileIo: TrackFileIo = {
   read(path) {
+    // keepalived reads the first 127 bytes; the bounded reader also refuses a FIFO or a device
+    // (a FIFO without a writer would block the event loop, and with it VRRP, for good).
     try {
-      return readFileSync(path, 'utf8');
-    } catch {
+      return readBoundedFileSync(path, CONFIG_LIMITS.trackFileBytes, { head: true });
+    } catch (e) {
+      if (e instanceof ConfigReadError) throw e;
       return undefined;
     }
   },
   write(path, content) {
-    writeFileSync(path, content);
+    // O_NONBLOCK: opening a FIFO with no reader fails (ENXIO) instead of blocking the loop.
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NONBLOCK, 0o644);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new ConfigReadError('not-regular', `not a regular file (it is ${fileTypeOf(st)})`);
+      writeSync(fd, content);
+    } finally {
+      closeSync(fd);
+    }
   },
   watch(path, onChange) {
     const dir = path.slice(0, path.lastIndexOf('/')) || '/';

@@ -17,6 +17,7 @@ import { BALANCE_ALGOS } from '../model.js';
 import { isHostname, isIp, parseBindAddress, splitHostPort } from '../address.js';
 import { PathPositions, type Locator } from '../locate.js';
 import { tokenizeLine, type LexProblem } from './tokenize.js';
+import { CONFIG_LIMITS, longLineMessage, type ConfigFileReader } from '../limits.js';
 import { LineContext } from './line-context.js';
 import { globalLine, type GlobalState } from './global-section.js';
 import { RESOLVERS_DEFAULTS, resolversLine, type ResolversDraft } from './resolvers-section.js';
@@ -30,10 +31,12 @@ import {
 } from './keywords.js';
 
 export interface HaproxyLoadOptions {
-  /** Reads an `errorfile`; throws (any error) when the file cannot be read. */
-  readFile: (path: string) => string;
+  /** Reads an `errorfile` (kind 'errorfile'); throws (any error) when the file cannot be read. */
+  readFile: ConfigFileReader;
   /** For "${VAR}" expansion. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Longest line accepted (CONFIG_LIMITS.lineChars by default). */
+  maxLineChars?: number;
 }
 
 /** The load-balancer half of HalbConfig. */
@@ -115,6 +118,7 @@ class HaproxyLoader {
   private seenGlobal?: SourcePos;
   /** For "${.SECTION}". */
   private sectionName = '';
+  private readonly maxLineChars: number;
 
   constructor(
     private readonly file: string,
@@ -122,12 +126,17 @@ class HaproxyLoader {
     private readonly opts: HaproxyLoadOptions,
   ) {
     this.global = { env: { ...(opts.env ?? {}) }, verify: 'required' };
+    this.maxLineChars = opts.maxLineChars ?? CONFIG_LIMITS.lineChars;
   }
 
   load(text: string): HaproxyLoadResult {
     const raw = text.split(/\r?\n/);
     let section: Section | undefined;
     for (let i = 0; i < raw.length; i++) {
+      if (raw[i]!.length > this.maxLineChars) {
+        this.diags.error(this.file, i + 1, longLineMessage(raw[i]!.length, this.maxLineChars));
+        continue;
+      }
       const problems: LexProblem[] = [];
       const words = tokenizeLine(raw[i]!, i + 1, this.global.env, problems, { file: this.file, section: this.sectionName });
       for (const p of problems) this.diags.add({ severity: p.severity, file: this.file, line: p.line, col: p.col, message: p.message });
@@ -566,7 +575,7 @@ class HaproxyLoader {
     if (!ERRORFILE_CODES.includes(code)) return ctx.error(1, `errorfile status ${code} is not one HAProxy serves (${ERRORFILE_CODES.join(', ')})`);
     let content: string;
     try {
-      content = this.opts.readFile(path);
+      content = this.opts.readFile(path, 'errorfile');
     } catch (e) {
       return ctx.error(2, `cannot read errorfile '${path}': ${e instanceof Error ? e.message : String(e)}`);
     }

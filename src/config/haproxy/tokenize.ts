@@ -8,6 +8,8 @@
 // (split into words) and "${.FILE}"/"${.LINE}"/"${.SECTION}"; single quotes take everything
 // literally. Adjacent quoted and unquoted parts join into one word, as in HAProxy.
 
+import { CONFIG_LIMITS } from '../limits.js';
+
 export interface Word {
   readonly text: string;
   /** 1-based column of the word's first character. */
@@ -61,6 +63,8 @@ export function tokenizeLine(
 ): Word[] {
   const words: Word[] = [];
   const n = src.length;
+  // `setenv A "${A}${A}"` repeated doubles a value per line: bound what variables add to a line.
+  let expanded = 0;
   let i = 0;
   while (i < n) {
     while (i < n && isSpace(src[i])) i++;
@@ -88,6 +92,11 @@ export function tokenizeLine(
         else if (c === '$') {
           const v = expandVar(src, i, env, line, pseudo);
           if (v.problem) problems.push({ line, col: i + 1, ...v.problem });
+          expanded += v.text.length;
+          if (expanded > CONFIG_LIMITS.lineChars) {
+            problems.push({ line, col: i + 1, severity: 'error', message: `environment variables expand this line beyond ${CONFIG_LIMITS.lineChars} characters` });
+            return [];
+          }
           // `${NAME[*]}` splits the value into several words, as HAProxy does.
           const parts = v.split ? v.text.split(/[ \t]+/) : [v.text];
           text += parts[0]!;

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type { Diagnostics } from '../diagnostics.js';
 import type { VrrpConfig } from '../model-vrrp.js';
 import { fsSource } from './fs-source.js';
+import { isMissingFile } from '../read-file.js';
 import { mapKeepalived } from './map.js';
 import { parseStatements } from './parse.js';
 import { preprocess } from './preprocess.js';
@@ -14,7 +15,7 @@ export type { ConfigSource } from './source.js';
 export { memorySource } from './source.js';
 
 export interface KeepalivedLoadOptions {
-  /** Injected for tests; defaults to node:fs readFileSync in the implementation. */
+  /** Injected for tests; defaults to the bounded reader of config/read-file.ts. */
   readFile?: (path: string) => string;
   /** Directory listing for include globs; defaults to node:fs readdirSync. */
   listDir?: (path: string) => readonly string[] | undefined;
@@ -45,16 +46,29 @@ export function parseKeepalived(absPath: string, source: ConfigSource, diags: Di
 function sourceFrom(opts: KeepalivedLoadOptions): ConfigSource {
   if (!opts.readFile && !opts.listDir) return fsSource;
   const readFile = opts.readFile;
+  if (!readFile) return { ...fsSource, listDir: opts.listDir! };
+  // An injected reader has no separate existence test: the first read answers it, and its text
+  // (or its refusal) is kept for the read that follows, so no file is read twice.
+  const probed = new Map<string, { text?: string; error?: unknown }>();
+  const attempt = (p: string): { text?: string; error?: unknown } => {
+    try {
+      return { text: readFile(p) };
+    } catch (e) {
+      return isMissingFile(e) ? {} : { error: e };
+    }
+  };
   return {
-    readFile: readFile
-      ? (p) => {
-          try {
-            return readFile(p);
-          } catch {
-            return undefined;
-          }
-        }
-      : fsSource.readFile,
+    readFile: (p) => {
+      const r = probed.get(p) ?? attempt(p);
+      probed.delete(p);
+      if (r.error !== undefined) throw r.error;
+      return r.text;
+    },
+    exists: (p) => {
+      const r = probed.get(p) ?? attempt(p);
+      probed.set(p, r);
+      return r.text !== undefined || r.error !== undefined;
+    },
     listDir: opts.listDir ?? fsSource.listDir,
   };
 }

@@ -5,6 +5,7 @@
 import type { Diagnostics } from '../diagnostics.js';
 import { type Token, tokenizeLine } from './lexer.js';
 import type { LogicalLine } from './preprocess.js';
+import { CONFIG_LIMITS } from '../limits.js';
 
 export interface Stmt {
   readonly keyword: Token;
@@ -17,7 +18,7 @@ export interface Stmt {
 
 type Item = Token | 'EOL';
 
-export function parseStatements(lines: readonly LogicalLine[], diags: Diagnostics): Stmt[] {
+export function parseStatements(lines: readonly LogicalLine[], diags: Diagnostics, maxDepth: number = CONFIG_LIMITS.blockDepth): Stmt[] {
   const items: Item[] = [];
   const rawByToken = new Map<Token, string>();
   for (const l of lines) {
@@ -31,7 +32,19 @@ export function parseStatements(lines: readonly LogicalLine[], diags: Diagnostic
   }
 
   let i = 0;
-  const parseBlock = (opener: Token | undefined): Stmt[] => {
+  /** A block opened deeper than maxDepth: report it at its '{' and step over it without
+   * recursing (10,000 nested blocks must not exhaust the stack). */
+  const skipBlock = (opener: Token): void => {
+    diags.error(opener.file, opener.line, `blocks nest more than ${maxDepth} levels deep; keepalived.conf needs at most 4 (virtual_server > real_server > HTTP_GET > url): check for a missing '}'`, { col: opener.col });
+    let depth = 1;
+    while (i < items.length && depth > 0) {
+      const it = items[i++]!;
+      if (it === 'EOL' || it.quoted) continue;
+      if (it.text === '{') depth++;
+      else if (it.text === '}') depth--;
+    }
+  };
+  const parseBlock = (opener: Token | undefined, depth: number): Stmt[] => {
     const stmts: Stmt[] = [];
     while (i < items.length) {
       const it = items[i]!;
@@ -45,8 +58,8 @@ export function parseStatements(lines: readonly LogicalLine[], diags: Diagnostic
       if (it.text === '{' && !it.quoted) {
         diags.error(it.file, it.line, "'{' without a keyword before it", { col: it.col });
         i++;
-        const nested = parseBlock(it);
-        void nested;
+        if (depth + 1 > maxDepth) skipBlock(it);
+        else void parseBlock(it, depth + 1);
         continue;
       }
       const keyword = it;
@@ -65,12 +78,16 @@ export function parseStatements(lines: readonly LogicalLine[], diags: Diagnostic
       let block: Stmt[] | undefined;
       if (next !== undefined && next !== 'EOL' && next.text === '{' && !next.quoted) {
         i = j + 1;
-        block = parseBlock(next);
+        if (depth + 1 > maxDepth) {
+          skipBlock(next);
+          continue;
+        }
+        block = parseBlock(next, depth + 1);
       }
       stmts.push({ keyword, args, rawArgs: rawByToken.get(keyword) ?? '', ...(block ? { block } : {}) });
     }
     if (opener) diags.error(opener.file, opener.line, "'{' is never closed", { col: opener.col });
     return stmts;
   };
-  return parseBlock(undefined);
+  return parseBlock(undefined, 0);
 }

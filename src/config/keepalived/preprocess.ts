@@ -7,7 +7,8 @@
 
 import type { Diagnostics } from '../diagnostics.js';
 import { stripComment } from './lexer.js';
-import { type ConfigSource, dirnameOf, globPaths, hasWildcard, resolvePath, expandBraces } from './source.js';
+import { CONFIG_LIMITS, formatBytes, longLineMessage } from '../limits.js';
+import { type ConfigSource, dirnameOf, globPaths, hasWildcard, resolvePath, expandBraces, TooManyPatterns } from './source.js';
 
 export interface LogicalLine {
   readonly text: string;
@@ -22,6 +23,10 @@ export interface PreprocessOptions {
   readonly configId?: string;
   /** Safety limits against runaway ~SEQ / recursive definitions. */
   readonly maxLines?: number;
+  /** Longest physical line accepted (CONFIG_LIMITS.lineChars by default). */
+  readonly maxLineChars?: number;
+  /** Characters of all files read for one load, includes too (CONFIG_LIMITS.totalBytes). */
+  readonly maxTotalChars?: number;
 }
 
 interface Definition {
@@ -35,18 +40,31 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
   const out: LogicalLine[] = [];
   const defs = new Map<string, Definition>();
   const maxLines = opts.maxLines ?? 200_000;
+  const maxLineChars = opts.maxLineChars ?? CONFIG_LIMITS.lineChars;
+  const maxTotal = opts.maxTotalChars ?? CONFIG_LIMITS.totalBytes;
+  let totalRead = 0;
   const stack: string[] = [];
   let overflow = false;
 
-  const text = src.readFile(rootPath);
+  let text: string | undefined;
+  try {
+    text = src.readFile(rootPath);
+  } catch (e) {
+    diags.error(rootPath, 0, `cannot read configuration file: ${reason(e)}`);
+    return undefined;
+  }
   if (text === undefined) {
     diags.error(rootPath, 0, 'cannot read configuration file');
     return undefined;
   }
 
+  // ~SEQ and definitions multiply text: what they produce is bounded like what is read.
+  let emitted = 0;
   const emit = (l: LogicalLine): void => {
-    if (out.length >= maxLines) {
-      if (!overflow) diags.error(l.file, l.line, `configuration expands to more than ${maxLines} lines; stopping`);
+    emitted += l.text.length;
+    if (out.length >= maxLines || emitted > maxTotal) {
+      const what = out.length >= maxLines ? `${maxLines} lines` : formatBytes(maxTotal);
+      if (!overflow) diags.error(l.file, l.line, `configuration expands to more than ${what}; stopping`);
       overflow = true;
       return;
     }
@@ -104,6 +122,11 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
       }
       if (def.lines.length > 1) return { text: s.slice(0, at), multi: { lines: def.lines, after: s.slice(end) } };
       s = s.slice(0, at) + def.lines[0]! + s.slice(end);
+      // Definitions that name each other several times grow a line exponentially.
+      if (s.length > maxLineChars) {
+        diags.error(file, lineNo, `definition '$${name}' expands this line beyond ${maxLineChars} characters`);
+        return { text: '' };
+      }
       i = at; // the value itself may name further parameters
     }
     return { text: s };
@@ -239,6 +262,10 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
     const lines = content.split(/\r?\n/);
     for (let i = 0; i < lines.length && !overflow; i++) {
       const lineNo = i + 1;
+      if (lines[i]!.length > maxLineChars) {
+        diags.error(path, lineNo, longLineMessage(lines[i]!.length, maxLineChars));
+        continue;
+      }
       let t = stripComment(lines[i]!).trim();
       if (!t) continue;
 
@@ -289,7 +316,14 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
     }
     // Relative names are relative to the including file's directory (keepalived.conf(5)).
     const pattern = resolvePath(dirnameOf(from), name);
-    const matches = globPaths(src, pattern);
+    let matches: string[];
+    try {
+      matches = globPaths(src, pattern);
+    } catch (e) {
+      if (!(e instanceof TooManyPatterns)) throw e;
+      diags.error(from, lineNo, `'${name}': ${e.message}; use fewer {a,b} groups or a wildcard`, { directive: kind });
+      return;
+    }
     if (matches.length === 0) {
       const wild = hasWildcard(name) || expandBraces(name).length > 1;
       // Plain `include` tolerates a missing file (kept for compatibility in keepalived);
@@ -301,17 +335,35 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
       return;
     }
     for (const m of matches) {
-      const content = src.readFile(m);
+      let content: string | undefined;
+      try {
+        content = src.readFile(m);
+      } catch (e) {
+        diags.error(from, lineNo, `cannot read '${m}': ${reason(e)}`, { directive: kind });
+        continue;
+      }
       if (content === undefined) {
         diags.error(from, lineNo, `cannot read '${m}'`, { directive: kind });
         continue;
+      }
+      totalRead += content.length;
+      if (totalRead > maxTotal) {
+        diags.error(from, lineNo, `'${m}' brings the files read for this configuration over ${formatBytes(maxTotal)}; stopping`, { directive: kind });
+        overflow = true;
+        return;
       }
       processFile(m, content);
     }
   };
 
+  totalRead = text.length;
   processFile(rootPath, text);
-  return out;
+  // Past a limit the lines are incomplete: parsing them would only add noise (and time).
+  return overflow ? undefined : out;
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 function findClose(s: string, open: number): number {

@@ -2,8 +2,11 @@
 // seam, so it stays pure; `fs-source.ts` is the node:fs adapter and `memorySource` the fake.
 
 export interface ConfigSource {
-  /** File contents, or undefined when it cannot be read. */
+  /** File contents, or undefined when there is no such file; throws with the reason when the file
+   * exists but is refused or unreadable (not a regular file, too large, no permission). */
   readFile(path: string): string | undefined;
+  /** Whether something exists at `path` (glob(3) keeps a literal path only if it exists). */
+  exists(path: string): boolean;
   /** Names in a directory (no '.'/'..'), or undefined when `path` is not a readable directory. */
   listDir(path: string): readonly string[] | undefined;
 }
@@ -14,6 +17,7 @@ export function memorySource(files: Readonly<Record<string, string>>): ConfigSou
   for (const [p, c] of Object.entries(files)) norm.set(normalizePath(p), c);
   return {
     readFile: (p) => norm.get(normalizePath(p)),
+    exists: (p) => norm.has(normalizePath(p)),
     listDir: (p) => {
       const dir = normalizePath(p);
       const prefix = dir === '/' ? '/' : dir + '/';
@@ -57,8 +61,23 @@ export function resolvePath(base: string, p: string): string {
 
 // --- glob (the subset glob(3) gives keepalived: * ? [..] and csh braces) ---
 
-/** Expand csh-style braces: "a{b,c{d,e}}f" -> ["abf", "acdf", "acef"]. */
-export function expandBraces(pattern: string): string[] {
+/** More patterns than `MAX_BRACE_PATTERNS` from one brace expression ("{a,b}" 24 times is 16 M). */
+export class TooManyPatterns extends Error {
+  constructor(readonly max: number) {
+    super(`brace expansion gives more than ${max} patterns`);
+    this.name = 'TooManyPatterns';
+  }
+}
+
+export const MAX_BRACE_PATTERNS = 1024;
+
+/** Expand csh-style braces: "a{b,c{d,e}}f" -> ["abf", "acdf", "acef"]; throws TooManyPatterns. */
+export function expandBraces(pattern: string, max: number = MAX_BRACE_PATTERNS): string[] {
+  const budget = { left: max };
+  return expandWithin(pattern, budget, max);
+}
+
+function expandWithin(pattern: string, budget: { left: number }, max: number): string[] {
   let depth = 0;
   let start = -1;
   for (let i = 0; i < pattern.length; i++) {
@@ -80,7 +99,10 @@ export function expandBraces(pattern: string): string[] {
       if (alts.length === 1) continue; // "{x}" without a comma is literal, as in glob(3)
       const pre = pattern.slice(0, start);
       const post = pattern.slice(i + 1);
-      return alts.flatMap((a) => expandBraces(pre + a + post));
+      // Every alternative costs one unit, so the work stops near `max` whatever the shape.
+      budget.left -= alts.length;
+      if (budget.left < 0) throw new TooManyPatterns(max);
+      return alts.flatMap((a) => expandWithin(pre + a + post, budget, max));
     }
   }
   return [pattern];
@@ -137,8 +159,9 @@ export function globPaths(src: ConfigSource, absPattern: string): string[] {
       }
       current = next;
     }
-    // Literal paths must exist as readable files to count as a match (glob(3) checks existence).
-    for (const p of current) if (src.readFile(p) !== undefined) results.push(p);
+    // Literal paths must exist to count as a match (glob(3) checks existence); whether they can
+    // be read is the reader's question, so a FIFO or a device is refused with its reason.
+    for (const p of current) if (src.exists(p)) results.push(p);
   }
   return results;
 }

@@ -1,6 +1,6 @@
 // halb.yaml front end: YAML (with node ranges) -> zod -> the model, every problem mapped to
 // the file:line of the offending key or value. Pure module: contents and readFile come in.
-import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean, type Diagnostics } from '../diagnostics.js';
 import { isHostname, isIp } from '../address.js';
@@ -11,10 +11,15 @@ import type { Located, Locator } from '../locate.js';
 import { halbYamlSchema, type HalbYaml } from './schema.js';
 import { ERRORFILE_CODES } from '../haproxy/load.js';
 import { validateVrrp } from './validate-vrrp.js';
+import { CONFIG_LIMITS, findLongLine, longLineMessage, type ConfigFileReader } from '../limits.js';
+import { parseDocumentBounded } from './bounded-parse.js';
 
 export interface YamlLoadOptions {
-  /** Reads `errorFiles` entries; throws when the file cannot be read. */
-  readFile: (path: string) => string;
+  /** Reads `errorFiles` entries (kind 'errorfile'); throws when the file cannot be read. */
+  readFile: ConfigFileReader;
+  /** Longest line and deepest nesting accepted (CONFIG_LIMITS by default). */
+  maxLineChars?: number;
+  maxDepth?: number;
 }
 
 export interface YamlLoadResult {
@@ -29,7 +34,22 @@ type Path = readonly (string | number)[];
 
 export function loadYaml(file: string, text: string, diags: Diagnostics, opts: YamlLoadOptions): YamlLoadResult {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  // Limits first: the yaml library composes nested collections recursively, so 10,000 levels
+  // would exhaust the stack, and a huge line only slows everything down.
+  const maxLine = opts.maxLineChars ?? CONFIG_LIMITS.lineChars;
+  const long = findLongLine(text, maxLine);
+  if (long) {
+    diags.error(file, long.line, longLineMessage(long.length, maxLine), { directive: 'yaml' });
+    return { declares: { lb: false, vrrp: false }, locate: () => ({ pos: { file, line: 1 } }) };
+  }
+  const maxDepth = opts.maxDepth ?? CONFIG_LIMITS.yamlDepth;
+  const bounded = parseDocumentBounded(text, maxDepth, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  if ('tooDeepAt' in bounded) {
+    const { line, col } = lc.linePos(bounded.tooDeepAt);
+    diags.error(file, line, `nesting is more than ${maxDepth} levels deep; halb.yaml needs about 6 (check the indentation or the brackets)`, { col, directive: 'yaml' });
+    return { declares: { lb: false, vrrp: false }, locate: () => ({ pos: { file, line: 1 } }) };
+  }
+  const doc = bounded.doc;
   const posAt = (offset: number): SourcePos => {
     const { line, col } = lc.linePos(offset);
     return { file, line, col };
@@ -322,7 +342,7 @@ function toModel(y: HalbYaml, diags: Diagnostics, locate: Locator, opts: YamlLoa
         continue;
       }
       try {
-        const content = opts.readFile(path);
+        const content = opts.readFile(path, 'errorfile');
         if (!/^HTTP\/1\.[01] \d{3}/.test(content)) report(`'${path}' must hold a complete HTTP response starting with a status line`);
         else out[code] = { path, content };
       } catch (e) {

@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { captureLogger } from '../../helpers/log-capture.js';
 import { join } from 'node:path';
 import { Diagnostics } from '../../../src/config/diagnostics.js';
 import { memorySource, parseKeepalived } from '../../../src/config/keepalived/load.js';
@@ -132,4 +134,25 @@ test('tracker: enable_script_security refuses a world-writable root script; it c
   assert.deepEqual(tracker.verdict(cfg.instances[0]!).faults, ['script:ww']);
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(existsSync(marker), false, 'the refused script ran');
+});
+
+test('tracker: a track_file that is a FIFO is refused at once (no blocking open or read), with a warning', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'halb-tracker-fifo-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const fifo = join(dir, 'prio');
+  execFileSync('mkfifo', [fifo]);
+  const conf = `track_file prio {\n  file ${fifo}\n  weight -1\n  init_file 7 overwrite\n}\nvrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 7\n  priority 100\n  virtual_ipaddress {\n    10.0.0.7/24\n  }\n  track_file {\n    prio\n  }\n}\n`;
+  const d = new Diagnostics();
+  const cfg = parseKeepalived('/etc/keepalived/keepalived.conf', memorySource({ '/etc/keepalived/keepalived.conf': conf }), d);
+  assert.ok(cfg, JSON.stringify(d.items));
+  const log = captureLogger();
+  const tracker = new Tracker({ config: cfg, clock: monotonicClock, logger: log.logger, userDb: selfDb });
+  t.after(() => tracker.stop());
+  // Before, start() opened the FIFO for writing (init_file) and then for reading: each open
+  // waits for the other side, so this call never returned and the event loop stopped.
+  tracker.start();
+  const warn = await log.waitFor((l) => l.event === 'track_file_invalid', 2000);
+  assert.match(String(warn.reason), /not a regular file \(it is a FIFO\)/);
+  assert.ok(log.lines.some((l) => l.event === 'track_file_init'), 'the init_file write was refused too');
+  assert.equal(tracker.verdict(cfg.instances[0]!).priority, 100);
 });
