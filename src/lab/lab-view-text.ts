@@ -88,7 +88,7 @@ export function renderChaos(ev: ChaosEvent, software: string): string {
 }
 
 export function renderSummary(s: Summary, o: { software: string; intervalMs: number }): string[] {
-  const out: string[] = [`summary of ${sec(s.t)} (${s.sent} requests, a fresh connection every ${o.intervalMs} ms):`];
+  const out: string[] = [`summary of the ${dur(s.t)} run (${s.sent} requests, a fresh connection every ${o.intervalMs} ms):`];
   const row = (k: string, v: string): void => void out.push(`  ${k.padEnd(16)}${v}`);
   row(
     'first master',

@@ -439,7 +439,7 @@ function outcome(c: ChaosStats, windowMs: number): string {
     case 'host-back':
       return c.first ? `${ev.target} master again ${fmtS(c.first.ms)} after (preempt); ${failed}` : `${c.servingAtEnd ?? 'nobody'} stayed master; ${failed}`;
     case 'backend-dies':
-      return `${c.lastFromTargetMs !== undefined ? `its last answer ${fmtS(c.lastFromTargetMs)} after` : 'no answer from it after'}, then health checks took it out; ${failed}`;
+      return `${c.lastFromTargetMs !== undefined ? `${ev.target} still answered ${fmtS(c.lastFromTargetMs)} after (in flight), then ` : ''}health checks took ${ev.target} out; ${failed}`;
     case 'backend-back':
       return c.first ? `${ev.target} answering again ${fmtS(c.first.ms)} after (health checks put it back); ${failed}` : `${ev.target} did not answer ${within}; ${failed}`;
     default: {

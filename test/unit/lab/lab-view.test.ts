@@ -205,7 +205,7 @@ test('backend chaos: the outcome names the last answer of the dead backend and w
   ];
   for (const p of ps) view.probe(p);
   const sum = view.summary(4000);
-  assert.equal(sum.chaos[0]!.outcome, 'its last answer 0.00 s after, then health checks took it out; 1 failed');
+  assert.equal(sum.chaos[0]!.outcome, 'b1 still answered 0.00 s after (in flight), then health checks took b1 out; 1 failed');
   assert.equal(sum.chaos[1]!.outcome, 'b1 answering again 0.60 s after (health checks put it back); 0 failed');
 });
 
