@@ -47,6 +47,14 @@ function toProbe(v: VrrpLab, a: Attempt): Probe {
   return m ? { s: a.s, e: a.e, ok: true, lb: v.hostByAddress(m[2]!) ?? m[2]!, backend: m[1]! } : { s: a.s, e: a.e, ok: true, ...(a.node ? { lb: a.node } : {}) };
 }
 
+/** What to do when the lab cannot run here (`skip`: requireRoot's reason). */
+export function prerequisiteMessage(skip: string): string {
+  const why = /\((.*)\)$/.exec(skip)?.[1] ?? skip;
+  if (why === 'not root') return 'halb lab needs root (it creates network namespaces): run it with sudo. Without root, `npx halb demo` runs halb on 127.0.0.1.';
+  if (/ENOENT/.test(why)) return 'halb lab needs the `ip` command with `ip netns` (iproute2): install it, e.g. `apt-get install iproute2`, and run again.';
+  return `halb lab needs root and a working \`ip netns\` (${why})`;
+}
+
 function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise<void>((r) => {
     const onAbort = (): void => (clearTimeout(t), r());
@@ -59,7 +67,7 @@ function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
 export async function runLabDemo(o: LabDemoOptions): Promise<number> {
   const skip = await requireRoot();
   if (skip) {
-    o.out(`halb lab needs root and a working \`ip netns\`${/\((.*)\)$/.exec(skip)?.[0] ? ` ${/\((.*)\)$/.exec(skip)![0]}` : ''}`);
+    o.out(prerequisiteMessage(skip));
     return 1;
   }
   const avail = await softwareAvailability(o.software);
