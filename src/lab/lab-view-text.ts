@@ -109,9 +109,11 @@ export function renderSummary(s: Summary, o: { software: string; intervalMs: num
   for (const d of s.duals) row('VIP on two', `t=${sec(d.t)} ${d.nodes.join('+')} for ${d.endT !== undefined ? `≈ ${dur(d.endT - d.t)}` : 'the rest of the run'}: ${d.kind}`);
   if (s.chaos.length) {
     out.push('  chaos events');
-    const descs = s.chaos.map((c) => `t=${sec(c.event.t)} ${chaosText(c.event, o.software).split(':')[0]}`);
-    const w = Math.max(...descs.map((d) => d.length));
-    s.chaos.forEach((c, i) => out.push(`    ${descs[i]!.padEnd(w)} → ${c.outcome}`));
+    const times = s.chaos.map((c) => `t=${sec(c.event.t)}`);
+    const descs = s.chaos.map((c) => chaosText(c.event, o.software).split(':')[0]!);
+    const wt = Math.max(...times.map((x) => x.length));
+    const wd = Math.max(...descs.map((x) => x.length));
+    s.chaos.forEach((c, i) => out.push(`    ${times[i]!.padEnd(wt)} ${descs[i]!.padEnd(wd)} → ${c.outcome}`));
   }
   return out;
 }

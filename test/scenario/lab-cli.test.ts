@@ -54,7 +54,7 @@ test('halb lab --duration: the client gets answers from the backends through the
   assert.match(summary, /failovers +1: t=\d+\.\ds n1→n2/);
   assert.match(summary, /longest outage +\d+\.\d+ s from t=\d+\.\ds, after n1's host died/);
   const failed = Number(/failed requests (\d+) of \d+ after the first election/.exec(summary)?.[1]);
-  const chaos = /t=\d+\.\ds n1's host dies \(master\) +→ n2 took over, answering \d+\.\d+ s after; (\d+) failed/.exec(summary);
+  const chaos = /t=\d+\.\ds +n1's host dies \(master\) +→ n2 took over, answering \d+\.\d+ s after; (\d+) failed/.exec(summary);
   assert.ok(chaos, `the chaos event with its outcome:\n${summary}`);
   assert.ok(failed > 0 && failed === Number(chaos[1]), `failures only after the chaos event:\n${summary}`);
   assert.match(out, /torn down/);
