@@ -120,7 +120,9 @@ export async function runLabDemo(o: LabDemoOptions): Promise<number> {
     o.out(`stop: Ctrl-C${o.durationS ? ` (or wait ${o.durationS} s)` : ''}`);
 
     o.out(`each second: state | VIP holders | the client's ARP entry for the VIP | what the client got that second (${proxy ? 'LB→backend' : 'node'}×count) | LB nodes${proxy ? ' | backends' : ''}`);
-    o.out('the first seconds are the election: requests sent before the first master answers are not failures.');
+    // halb starts every node below priority 255 as backup (RFC 5798 §6.4.1); keepalived's first
+    // master in this lab answered as late (about 3 s at advert 1 s).
+    o.out(`the first seconds are the election: a node takes the VIP once it has heard no master for Master_Down_Interval (${(v.masterDownMs(v.nodes[0]!) / 1000).toFixed(2)} s for ${v.nodes[0]}, priority ${v.priorities.get(v.nodes[0]!)}); requests sent before the first master answers are not failures.`);
     o.out('');
 
     prober = v.startProber({ port, intervalMs: PROBE_INTERVAL_MS, maxDurationMs: Math.min(o.durationS !== undefined ? o.durationS * 1000 + 5000 : 24 * 3600_000, 24 * 3600_000) });
