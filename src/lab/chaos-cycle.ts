@@ -25,9 +25,14 @@ export class ChaosCycle {
     this.kinds = proxy && backends.length > 0 ? WITH_PROXY : VIP_ONLY;
   }
 
+  /** The kind of the next step. */
+  peek(): ChaosKind {
+    return this.kinds[this.count % this.kinds.length]!;
+  }
+
   /** The next step; `master` is the node holding the VIP now (the one a host-dies step kills). */
   next(master: string): ChaosStep {
-    const kind = this.kinds[this.count % this.kinds.length]!;
+    const kind = this.peek();
     const round = Math.floor(this.count / this.kinds.length);
     this.count++;
     switch (kind) {

@@ -158,8 +158,9 @@ export async function runLabDemo(o: LabDemoOptions): Promise<number> {
         o.out(renderLine(view.status(now(), viewMs), { backends: proxy ? v.backends : [] }));
         nextLine += viewMs * Math.max(1, Math.ceil((now() - nextLine) / viewMs));
       }
-      if (now() >= nextChaos && now() < endAt) {
-        nextChaos += o.chaosS! * 1000;
+      // "The master's host dies" needs a master: while electing (or in an outage) that step waits.
+      if (now() >= nextChaos && now() < endAt && (chaos.peek() !== 'host-dies' || view.master !== undefined)) {
+        nextChaos = Math.max(nextChaos + o.chaosS! * 1000, now() + 1000);
         const step = chaos.next(view.master ?? v.nodes.find((n) => !dead.has(n)) ?? v.nodes[0]!);
         const t = await prober.mark(`chaos-${chaos.count}`);
         const ev = { t, ...step, ...(step.kind === 'host-dies' ? { wasMaster: step.target === view.master } : {}) };

@@ -115,7 +115,7 @@ export interface DualEpisode {
 
 export interface ChaosOutcome {
   readonly event: ChaosEvent;
-  /** Failed requests started in this event's window (until the next event). */
+  /** Failed requests of the outages that started with this event (until the next one). */
   readonly failed: number;
   /** Longest outage starting in the window, ms (first failure → next answer). */
   readonly outageMs?: number;
@@ -147,6 +147,8 @@ export interface Summary {
 
 interface ChaosStats {
   readonly event: ChaosEvent;
+  /** When the next event of the same family (hosts, backends) came: the outcome is read until then. */
+  until: number;
   failed: number;
   outageMs?: number;
   /** First answer relevant to the event (see `relevant`), ms after it. */
@@ -176,6 +178,8 @@ export class LabView {
   private openOutage: { start: number; chaos: number | undefined } | undefined;
   private longest: Outage | undefined;
   private readonly chaosStats: ChaosStats[] = [];
+  /** Events whose outcome is still being read (folded attempts have not passed their `until`). */
+  private openChaos: ChaosStats[] = [];
   private readonly duals: DualEpisode[] = [];
   private dual: DualEpisode | undefined;
   private lastSoleMaster: string | undefined;
@@ -194,7 +198,10 @@ export class LabView {
   }
 
   chaos(c: ChaosEvent): void {
-    this.chaosStats.push({ event: c, failed: 0 });
+    for (const o of this.openChaos) if (family(o.event.kind) === family(c.kind) && o.until === Infinity) o.until = c.t;
+    const cs: ChaosStats = { event: c, until: Infinity, failed: 0 };
+    this.chaosStats.push(cs);
+    this.openChaos.push(cs);
   }
 
   /** The master at the last sample (the one reachable holder), if exactly one. */
@@ -309,12 +316,13 @@ export class LabView {
       return;
     }
     this.counted++;
-    const ci = this.chaosIndexAt(a.s);
-    const cs = ci !== undefined ? this.chaosStats[ci] : undefined;
     if (!a.ok) {
       this.failed++;
-      if (cs) cs.failed++;
-      this.openOutage ??= { start: a.s, chaos: ci };
+      // An outage and all its failures belong to the event before its first failure ended (a
+      // request sent just before a kill fails because of it), not to events during the outage.
+      this.openOutage ??= { start: a.s, chaos: this.chaosIndexAt(a.e) };
+      const oc = this.openOutage.chaos !== undefined ? this.chaosStats[this.openOutage.chaos] : undefined;
+      if (oc) oc.failed++;
       return;
     }
     if (this.openOutage) {
@@ -337,7 +345,9 @@ export class LabView {
         this.candidate = undefined;
       }
     }
-    if (cs) {
+    this.openChaos = this.openChaos.filter((cs) => a.s < cs.until);
+    for (const cs of this.openChaos) {
+      if (a.s < cs.event.t) continue;
       cs.servingAtEnd = this.serving;
       if (cs.event.kind === 'backend-dies' && a.backend === cs.event.target) cs.lastFromTargetMs = Math.max(cs.lastFromTargetMs ?? 0, a.e - cs.event.t);
       if (!cs.first && relevant(cs.event, a)) cs.first = { ms: a.e - cs.event.t, ...(a.lb ? { lb: a.lb } : {}), ...(a.backend ? { backend: a.backend } : {}) };
@@ -391,8 +401,8 @@ export class LabView {
       const oc = o.chaos !== undefined ? this.chaosStats[o.chaos] : undefined;
       if (oc && (oc.outageMs === undefined || o.ms > oc.outageMs)) oc.outageMs = o.ms;
     }
-    const chaos = this.chaosStats.map((c, i) => {
-      const next = this.chaosStats[i + 1]?.event.t ?? t;
+    const chaos = this.chaosStats.map((c) => {
+      const next = Math.min(c.until, t);
       return { event: c.event, failed: c.failed, ...(c.outageMs !== undefined ? { outageMs: c.outageMs } : {}), outcome: outcome(c, next - c.event.t) };
     });
     return {
@@ -408,6 +418,11 @@ export class LabView {
       duals: this.duals,
     };
   }
+}
+
+/** Host events and backend events are read separately: a backend dying does not end a failover. */
+function family(k: ChaosKind): 'host' | 'backend' {
+  return k === 'host-dies' || k === 'host-back' ? 'host' : 'backend';
 }
 
 /** The answer that tells how an event turned out. */
@@ -437,7 +452,7 @@ function outcome(c: ChaosStats, windowMs: number): string {
       if (ev.wasMaster === false) return c.first ? `${c.first.lb} kept answering (${ev.target} was a backup); ${failed}` : `no answer ${within}; ${failed}`;
       return c.first ? `${c.first.lb} took over, answering ${fmtS(c.first.ms)} after; ${failed}` : `no other node answered ${within}; ${failed}`;
     case 'host-back':
-      return c.first ? `${ev.target} master again ${fmtS(c.first.ms)} after (preempt); ${failed}` : `${c.servingAtEnd ?? 'nobody'} stayed master; ${failed}`;
+      return c.first ? `${ev.target} master again ${fmtS(c.first.ms)} after (preempt); ${failed}` : c.servingAtEnd ? `${c.servingAtEnd} stayed master; ${failed}` : `no answer ${within}; ${failed}`;
     case 'backend-dies':
       return `${c.lastFromTargetMs !== undefined ? `${ev.target} still answered ${fmtS(c.lastFromTargetMs)} after (in flight), then ` : ''}health checks took ${ev.target} out; ${failed}`;
     case 'backend-back':

@@ -222,6 +222,7 @@ test('the live view folds old requests away: the summary is the same however oft
 
 test('chaos cycles: master dies, comes back, a backend dies, comes back, the next backend; hosts only without a proxy', () => {
   const c = new ChaosCycle(true, ['b1', 'b2', 'b3']);
+  assert.equal(c.peek(), 'host-dies');
   const steps = ['n1', 'n2', 'n2', 'n2', 'n2', 'n1', 'n1', 'n1'].map((m) => c.next(m));
   assert.deepEqual(
     steps.map((s) => `${s.kind} ${s.target}`),
@@ -229,4 +230,29 @@ test('chaos cycles: master dies, comes back, a backend dies, comes back, the nex
   );
   const k = new ChaosCycle(false, ['b1']);
   assert.deepEqual([k.next('n1'), k.next('n2'), k.next('n2')].map((s) => s.kind), ['host-dies', 'host-back', 'host-dies']);
+});
+
+test('an outage and its failures belong to the event that started it, even when the next event comes before it ends', () => {
+  const view = new LabView(OPTS);
+  view.chaos({ t: 1000, kind: 'host-dies', target: 'n1', wasMaster: true });
+  view.chaos({ t: 2000, kind: 'backend-dies', target: 'b1' });
+  // The request sent 10 ms before the kill fails because of it; n2 answers from 3.6 s on.
+  const ps = [...probes(0, 990, 'n1'), ...probes(990, 3600), ...probes(3600, 5000, 'n2')];
+  for (const p of ps) view.probe(p);
+  const sum = view.summary(5000);
+  assert.equal(sum.chaos[0]!.failed, 131);
+  assert.equal(sum.chaos[1]!.failed, 0);
+  assert.equal(sum.longestOutage?.chaos, 0);
+  assert.equal(sum.chaos[0]!.outcome, 'n2 took over, answering 2.60 s after; 131 failed', 'read past the backend event');
+  assert.match(renderSummary(sum, { software: 'halb', intervalMs: 20 }).join('\n'), /longest outage +2\.61 s from t=1\.0s, after n1's host died at t=1\.0s/);
+});
+
+test('a host that comes back before anyone took over: the death found no other node, the return tells who answered', () => {
+  const view = new LabView(OPTS);
+  view.chaos({ t: 1000, kind: 'host-dies', target: 'n1', wasMaster: true });
+  view.chaos({ t: 2000, kind: 'host-back', target: 'n1' });
+  for (const p of [...probes(0, 1000, 'n1'), ...probes(1000, 3000), ...probes(3000, 4000, 'n2'), ...probes(4000, 5000, 'n1')]) view.probe(p);
+  const sum = view.summary(5000);
+  assert.equal(sum.chaos[0]!.outcome, 'no other node answered within 1.00 s; 100 failed');
+  assert.equal(sum.chaos[1]!.outcome, 'n1 master again 2.00 s after (preempt); 0 failed');
 });
