@@ -31,16 +31,28 @@ export function phaseText(s: LiveStatus): string {
 export function renderLine(s: LiveStatus, o: LineOptions): string {
   const vip = `VIP on ${s.masters.length ? s.masters.join(', ') : s.phase === 'electing' ? 'nobody yet' : 'nobody'}${s.stale.length ? ` (stale copy on dead ${s.stale.join(', ')})` : ''}`;
   const w = s.window;
-  const labels = Object.keys(w.by).sort().map((k) => `${k}×${w.by[k]}`).join(' ');
+  const labels = answerLabels(w.by);
   const parts: string[] = [];
   if (w.ok > 0) parts.push(`${w.ok} ok ${labels}`);
   if (w.failed > 0) parts.push(`${w.failed} failed${s.noAnswerMs !== undefined ? `, no answer for ${dur(s.noAnswerMs)}` : ''}`);
   if (w.electing > 0) parts.push(s.phase === 'electing' ? `${w.electing} sent, no master to answer yet` : `${w.electing} sent while electing`);
   const client = parts.join(', ') || 'no request finished';
   const nodes = Object.entries(s.nodes).map(([n, st]) => `${n} ${st === 'host-down' ? 'host down' : st}`).join(', ');
-  const cols = [`[${sec(s.t).padStart(6)}] ${phaseText(s).padEnd(17)}`, vip, `client ARP → ${s.arp ?? 'none'}`, client, `LB ${nodes}`];
+  const cols = [`[${sec(s.t).padStart(6)}] ${phaseText(s).padEnd(9)}`, vip, `client ARP → ${s.arp ?? 'none'}`, client, `LB ${nodes}`];
   if (o.backends.length) cols.push(s.backendsDown.length ? `backends ${s.backendsDown.join(', ')} down` : 'backends up');
   return cols.join(' | ');
+}
+
+/** `n1→b1×20 b2×20 b3×20`: answers grouped by the LB node they came through, sorted. */
+export function answerLabels(by: Readonly<Record<string, number>>): string {
+  const groups = new Map<string, string[]>();
+  for (const k of Object.keys(by).sort()) {
+    const [lb, backend] = k.split('→');
+    const g = backend === undefined ? '' : lb!;
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g)!.push(`${backend ?? lb}×${by[k]}`);
+  }
+  return [...groups].map(([lb, items]) => (lb ? `${lb}→${items.join(' ')}` : items.join(' '))).join(' ');
 }
 
 export function renderNote(n: Note): string {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LabView, ELECTING_ANSWER_GRACE_MS, type NodeState, type Probe, type Sample } from '../../../src/lab/lab-view.js';
-import { renderLine, renderSummary } from '../../../src/lab/lab-view-text.js';
+import { answerLabels, renderLine, renderSummary } from '../../../src/lab/lab-view-text.js';
 import { ChaosCycle } from '../../../src/lab/chaos-cycle.js';
 
 const OPTS = { software: 'halb', handoverGraceMs: 500, splitBrainAfterMs: 4500, priorities: { n1: 150, n2: 100 } };
@@ -218,6 +218,11 @@ test('the live view folds old requests away: the summary is the same however oft
   for (const p of ps) b.probe(p);
   b.sample(sample(1900, ['n1']));
   assert.deepEqual(a.summary(60_000), b.summary(60_000));
+});
+
+test('answers are grouped by the LB node they came through', () => {
+  assert.equal(answerLabels({ 'n2→b2': 3, 'n1→b3': 20, 'n1→b1': 20, 'n2→b1': 2 }), 'n1→b1×20 b3×20 n2→b1×2 b2×3');
+  assert.equal(answerLabels({ n2: 5, n1: 40 }), 'n1×40 n2×5');
 });
 
 test('chaos cycles: master dies, comes back, a backend dies, comes back, the next backend; hosts only without a proxy', () => {
