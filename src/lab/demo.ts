@@ -118,7 +118,7 @@ export async function runLabDemo(o: LabDemoOptions): Promise<number> {
     o.out(`try:  ip netns exec ${l.host(CLIENT).ns} curl -s http://${v.vip}:${port}/`);
     o.out(`      ip netns exec ${l.host('n1').ns} ip addr show ${HOST_IF}`);
     o.out(`stop: Ctrl-C${o.durationS ? ` (or wait ${o.durationS} s)` : ''}`);
-
+    o.out('');
     o.out(`each second: state | VIP holders | the client's ARP entry for the VIP | what the client got that second (${proxy ? 'LB→backend' : 'node'}×count) | LB nodes${proxy ? ' | backends' : ''}`);
     // halb starts every node below priority 255 as backup (RFC 5798 §6.4.1); keepalived's first
     // master in this lab answered as late (about 3 s at advert 1 s).
