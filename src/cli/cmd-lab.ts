@@ -6,13 +6,13 @@ import { EXIT, UsageError } from './exit-codes.js';
 export function registerLab(program: Command): void {
   program
     .command('lab')
-    .description('one-machine lab (root): 2 LB nodes running halb (VRRP VIP + HTTP proxy to 3 health-checked backends) and a client in network namespaces, with a live view')
+    .description('one-machine lab (root): 2 LB nodes running halb (VRRP VIP + HTTP proxy to 3 health-checked backends) and a client in network namespaces, with a live view and a summary at the end')
     .option('--software <kind>', 'LB node software: halb (VIP + proxy) or keepalived (VIP only)', 'halb')
     .option('--duration <s>', 'stop by itself after S seconds')
     .option('--advert <s>', 'VRRP advert_int in seconds (fractional needs --vrrp-version 3)', '1')
     .option('--vrrp-version <v>', 'VRRP version 2 or 3 (default: 2, or 3 for a fractional advert)')
     .option('--unicast', 'unicast_peer instead of multicast')
-    .option('--chaos <s>', "every S seconds, in turn: the master's host dies (link down + SIGKILL), it comes back, a backend dies, it comes back")
+    .option('--chaos <s>', "every S seconds, in turn: the master's host dies (link down + SIGKILL), it comes back, a backend dies, it comes back (a host death waits for a master)")
     .action(async (opts: { software: string; duration?: string; advert: string; vrrpVersion?: string; unicast?: boolean; chaos?: string }) => {
       if (opts.software !== 'keepalived' && opts.software !== 'halb') throw new UsageError(`--software must be keepalived or halb, not ${opts.software}`);
       const num = (name: string, v: string | undefined): number | undefined => {

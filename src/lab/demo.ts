@@ -12,6 +12,11 @@ import { RESPONDER_PORT } from './services.js';
 import { HOST_IF } from './topology.js';
 import type { SoftwareKind } from './node-software.js';
 import type { Prober } from './prober.js';
+import type { Attempt } from './outage.js';
+import { LabView, type Probe } from './lab-view.js';
+import { renderChaos, renderLine, renderNote, renderSummary } from './lab-view-text.js';
+import { ChaosCycle } from './chaos-cycle.js';
+import { RELEASE_GRACE_MS } from '../vrrp/runtime.js';
 
 export interface LabDemoOptions {
   readonly software: SoftwareKind;
@@ -31,14 +36,38 @@ export interface LabDemoOptions {
 /** Port of the LB frontend on the VIP when the nodes run halb. */
 export const LB_PORT = 80;
 
-/** Chaos steps, in turn, every `chaosS` seconds. */
-const CHAOS_STEPS = ['master-dies', 'master-back', 'backend-dies', 'backend-back'] as const;
+const PROBE_INTERVAL_MS = 20;
+/** How often the VIP holders are sampled (a hand-over's dual master lasts about halb's 500 ms grace). */
+const SAMPLE_MS = 250;
+
+/** Attempt (prober) → probe (view): "bN via ADDR" names the backend and, by its address, the LB node. */
+function toProbe(v: VrrpLab, a: Attempt): Probe {
+  if (!a.ok) return { s: a.s, e: a.e, ok: false };
+  const m = /^(\S+) via (\S+)$/.exec(a.node ?? '');
+  return m ? { s: a.s, e: a.e, ok: true, lb: v.hostByAddress(m[2]!) ?? m[2]!, backend: m[1]! } : { s: a.s, e: a.e, ok: true, ...(a.node ? { lb: a.node } : {}) };
+}
+
+/** What to do when the lab cannot run here (`skip`: requireRoot's reason). */
+export function prerequisiteMessage(skip: string): string {
+  const why = /\((.*)\)$/.exec(skip)?.[1] ?? skip;
+  if (why === 'not root') return 'halb lab needs root (it creates network namespaces): run it with sudo. Without root, `npx halb demo` runs halb on 127.0.0.1.';
+  if (/ENOENT/.test(why)) return 'halb lab needs the `ip` command with `ip netns` (iproute2): install it, e.g. `apt-get install iproute2`, and run again.';
+  return `halb lab needs root and a working \`ip netns\` (${why})`;
+}
+
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((r) => {
+    const onAbort = (): void => (clearTimeout(t), r());
+    const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), r()), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 /** Runs the lab until the duration ends or `signal` aborts; returns the exit code. */
 export async function runLabDemo(o: LabDemoOptions): Promise<number> {
   const skip = await requireRoot();
   if (skip) {
-    o.out(`halb lab needs root and a working \`ip netns\`${/\((.*)\)$/.exec(skip)?.[0] ? ` ${/\((.*)\)$/.exec(skip)![0]}` : ''}`);
+    o.out(prerequisiteMessage(skip));
     return 1;
   }
   const avail = await softwareAvailability(o.software);
@@ -78,9 +107,9 @@ export async function runLabDemo(o: LabDemoOptions): Promise<number> {
     o.out('');
     if (proxy) {
       o.out(`LB nodes run \`halb run --keepalived … --haproxy …\`: VRRP VIP + HTTP frontend :${LB_PORT} → backends ${v.backends.join(', ')} (:${RESPONDER_PORT}, health checks every 500 ms).`);
-      o.out(`backends answer "NAME via LB-ADDRESS"; the client requests http://${v.vip}:${LB_PORT}/ every 20 ms, a fresh connection each.`);
+      o.out(`backends answer "NAME via LB-ADDRESS"; the client requests http://${v.vip}:${LB_PORT}/ every ${PROBE_INTERVAL_MS} ms, a fresh connection each.`);
     } else {
-      o.out(`keepalived only holds the VIP (no proxy): every node answers HTTP on :${RESPONDER_PORT} with its own name; the client requests http://${v.vip}:${RESPONDER_PORT}/ every 20 ms.`);
+      o.out(`keepalived only holds the VIP (no proxy): every node answers HTTP on :${RESPONDER_PORT} with its own name; the client requests http://${v.vip}:${RESPONDER_PORT}/ every ${PROBE_INTERVAL_MS} ms.`);
     }
     for (const n of v.nodes) {
       const sw = v.node(n);
@@ -90,74 +119,78 @@ export async function runLabDemo(o: LabDemoOptions): Promise<number> {
     o.out(`      ip netns exec ${l.host('n1').ns} ip addr show ${HOST_IF}`);
     o.out(`stop: Ctrl-C${o.durationS ? ` (or wait ${o.durationS} s)` : ''}`);
     o.out('');
+    o.out(`each second: state | VIP holders | the client's ARP entry for the VIP | what the client got that second (${proxy ? 'LB→backend' : 'node'}×count) | LB nodes${proxy ? ' | backends' : ''}`);
+    // halb starts every node below priority 255 as backup (RFC 5798 §6.4.1); keepalived's first
+    // master in this lab answered as late (about 3 s at advert 1 s).
+    o.out(`the first seconds are the election: a node takes the VIP once it has heard no master for Master_Down_Interval (${(v.masterDownMs(v.nodes[0]!) / 1000).toFixed(2)} s for ${v.nodes[0]}, priority ${v.priorities.get(v.nodes[0]!)}); requests sent before the first master answers are not failures.`);
+    o.out('');
 
-    const started = performance.now();
-    const endAt = o.durationS !== undefined ? started + o.durationS * 1000 : Infinity;
-    prober = v.startProber({ port, intervalMs: 20, maxDurationMs: Math.min(o.durationS !== undefined ? o.durationS * 1000 + 5000 : 24 * 3600_000, 24 * 3600_000) });
-    const view = (o.viewIntervalS ?? 1) * 1000;
-    let nextChaos = o.chaosS !== undefined ? started + o.chaosS * 1000 : Infinity;
-    let dead: string | undefined;
-    let deadBackend: string | undefined;
-    let chaosStep = 0;
-    const label = (answer: string): string => {
-      const m = /^(\S+) via (\S+)$/.exec(answer);
-      return m ? `${v.hostByAddress(m[2]!) ?? m[2]}→${m[1]}` : answer;
+    prober = v.startProber({ port, intervalMs: PROBE_INTERVAL_MS, maxDurationMs: Math.min(o.durationS !== undefined ? o.durationS * 1000 + 5000 : 24 * 3600_000, 24 * 3600_000) });
+    // One clock for everything: the prober's. Its echo of a mark gives the offset to ours.
+    const origin = await prober.mark('lab-view');
+    const offset = performance.now() - origin;
+    const now = (): number => performance.now() - offset;
+    const viewMs = (o.viewIntervalS ?? 1) * 1000;
+    const grace = o.software === 'halb' ? RELEASE_GRACE_MS : 0;
+    const view = new LabView({
+      software: o.software,
+      handoverGraceMs: grace,
+      splitBrainAfterMs: 3 * o.advertInt * 1000 + grace + viewMs,
+      priorities: Object.fromEntries(v.nodes.map((n) => [n, v.priorities.get(n)!])),
+    });
+    const chaos = new ChaosCycle(proxy, v.backends);
+    const dead = new Set<string>();
+    const feed = (): void => {
+      for (const a of prober!.drain()) view.probe(toProbe(v, a));
     };
-    while (!o.signal.aborted && performance.now() < endAt) {
-      await new Promise<void>((r) => {
-        const onAbort = (): void => (clearTimeout(t), r());
-        const t = setTimeout(() => (o.signal.removeEventListener('abort', onAbort), r()), view);
-        o.signal.addEventListener('abort', onAbort, { once: true });
-      });
+    const endAt = o.durationS !== undefined ? origin + o.durationS * 1000 : Infinity;
+    let nextChaos = o.chaosS !== undefined ? origin + o.chaosS * 1000 : Infinity;
+    let nextLine = origin + viewMs;
+    while (!o.signal.aborted && now() < endAt) {
+      await sleepUnlessAborted(Math.max(0, Math.min(SAMPLE_MS, nextLine - now())), o.signal);
       if (o.signal.aborted) break;
-      const holders = await v.holders();
-      const arp = await neighbour(l, CLIENT, v.vip);
-      const seen = prober.recentSummary(view);
-      prober.prune(10_000);
-      const t = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
-      const seenText = Object.entries(seen).map(([k, n]) => `${label(k)}×${n}`).join(' ') || 'nothing yet';
-      const running = v.nodes.map((n) => `${n}:${v.node(n).running ? 'up' : 'down'}`).join(' ');
-      const backends = proxy ? ` | backends ${v.backends.map((b) => `${b}:${v.backendRunning(b) ? 'up' : 'down'}`).join(' ')}` : '';
-      o.out(`[${t}s] VIP on: ${holders.join(',') || 'nobody'} | client ARP → ${arp?.host ?? arp?.mac ?? 'none'}${arp ? ` (${arp.state})` : ''} | client got (last ${view / 1000} s): ${seenText} | LB ${running}${backends}`);
-      if (performance.now() >= nextChaos && performance.now() < endAt) {
-        nextChaos += o.chaosS! * 1000;
-        let step = CHAOS_STEPS[chaosStep++ % CHAOS_STEPS.length]!;
-        // Backend chaos only means something when the LB nodes proxy.
-        if (!proxy && step === 'backend-dies') step = CHAOS_STEPS[chaosStep++ % CHAOS_STEPS.length]!;
-        if (!proxy && step === 'backend-back') step = CHAOS_STEPS[chaosStep++ % CHAOS_STEPS.length]!;
-        switch (step) {
-          case 'master-dies': {
-            const master = holders.find((h) => v.node(h).running) ?? 'n1';
-            o.out(`  chaos: ${master}'s host dies (link down, ${v.kindOf(master)} SIGKILLed)`);
-            await v.hostDeath(master);
-            dead = master;
+      feed();
+      const [holders, arp] = await Promise.all([v.holders(), neighbour(l, CLIENT, v.vip)]);
+      const nodes = Object.fromEntries(v.nodes.map((n) => [n, dead.has(n) ? 'host-down' : v.node(n).running ? 'up' : 'stopped'] as const));
+      const backendsDown = proxy ? v.backends.filter((b) => !v.backendRunning(b)) : [];
+      for (const n of view.sample({ t: now(), holders, nodes, backendsDown, ...(arp?.host ? { arp: arp.host } : {}) })) o.out(renderNote(n));
+      if (now() >= nextLine) {
+        o.out(renderLine(view.status(now(), viewMs), { backends: proxy ? v.backends : [] }));
+        nextLine += viewMs * Math.max(1, Math.ceil((now() - nextLine) / viewMs));
+      }
+      // "The master's host dies" needs a master: while electing (or in an outage) that step waits.
+      if (now() >= nextChaos && now() < endAt && (chaos.peek() !== 'host-dies' || view.master !== undefined)) {
+        nextChaos = Math.max(nextChaos + o.chaosS! * 1000, now() + 1000);
+        const step = chaos.next(view.master ?? v.nodes.find((n) => !dead.has(n)) ?? v.nodes[0]!);
+        const t = await prober.mark(`chaos-${chaos.count}`);
+        const ev = { t, ...step, ...(step.kind === 'host-dies' ? { wasMaster: step.target === view.master } : {}) };
+        view.chaos(ev);
+        o.out(renderChaos(ev, o.software));
+        switch (step.kind) {
+          case 'host-dies':
+            dead.add(step.target);
+            await v.hostDeath(step.target);
             break;
-          }
-          case 'master-back':
-            if (dead) {
-              o.out(`  chaos: ${dead} comes back (addresses reset, link up, ${v.kindOf(dead)} started)`);
-              await v.hostRevive(dead);
-              dead = undefined;
-            }
+          case 'host-back':
+            await v.hostRevive(step.target);
+            dead.delete(step.target);
             break;
           case 'backend-dies':
-            deadBackend = v.backends[(chaosStep >> 2) % v.backends.length]!;
-            o.out(`  chaos: backend ${deadBackend}'s service dies (health checks take it out)`);
-            await v.stopBackend(deadBackend);
+            await v.stopBackend(step.target);
             break;
           case 'backend-back':
-            if (deadBackend) {
-              o.out(`  chaos: backend ${deadBackend} is back (health checks put it in again)`);
-              await v.startBackend(deadBackend);
-              deadBackend = undefined;
-            }
+            await v.startBackend(step.target);
             break;
         }
       }
     }
     await prober.stop();
+    feed();
     o.out('');
     o.out(o.signal.aborted ? 'stopping (signal) …' : 'duration reached, stopping …');
+    o.out('');
+    for (const line of renderSummary(view.summary(now()), { software: o.software, intervalMs: PROBE_INTERVAL_MS })) o.out(line);
+    o.out('');
     return 0;
   } finally {
     await v.destroy();

@@ -126,6 +126,11 @@ export class Prober {
     if (keepFrom > 0) this.attempts.splice(0, keepFrom);
   }
 
+  /** Removes and returns the attempts received so far (a consumer that keeps its own tally). */
+  drain(): Attempt[] {
+    return this.attempts.splice(0, this.attempts.length);
+  }
+
   async stop(): Promise<void> {
     if (this.running) this.proc.child.stdin!.end('stop\n');
     const t = setTimeout(() => this.proc.signal('SIGKILL'), 5000);

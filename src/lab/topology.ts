@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ip, ipJson, run, type RunOptions, type RunResult } from './run.js';
+import { ip, ipJson, LabCommandError, run, type RunOptions, type RunResult } from './run.js';
 import { checkHostName, DEFAULT_PREFIX, labNames, nsName, portName, switchNs, type LabNames } from './names.js';
 import { spawnInNs, type LabProcess, type SpawnOptions } from './process.js';
 import { cleanupStale, killNsPids } from './cleanup.js';
@@ -65,6 +65,19 @@ const HOST_SYSCTLS = [
   'net.ipv6.conf.default.keep_addr_on_down=1',
   'net.ipv6.conf.default.accept_ra=0',
 ];
+
+/**
+ * Sets `key=value` sysctls inside namespace `ns`. `sysctl` (procps) is missing on minimal
+ * installs, where `halb lab` must still work: then node itself writes /proc/sys from inside the
+ * namespace (net.* entries belong to the namespace of whoever opens them).
+ */
+async function setSysctls(ns: string, settings: readonly string[]): Promise<void> {
+  const r = await run('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', ...settings], { allowFail: true });
+  if (r.code === 0) return;
+  if (!/exec of "sysctl" failed/.test(r.stderr)) throw new LabCommandError(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...settings], r);
+  const script = "for (const kv of process.argv.slice(1)) { const [k, v] = kv.split('='); require('fs').writeFileSync('/proc/sys/' + k.replaceAll('.', '/'), v); }";
+  await run('ip', ['netns', 'exec', ns, process.execPath, '-e', script, ...settings]);
+}
 
 export class Lab {
   readonly switchNs: string;
@@ -142,7 +155,7 @@ export class Lab {
     const v4Cidr = spec.v4 ?? `${labV4(10 + index)}/24`;
     const v6Cidr = spec.v6 === false ? undefined : (spec.v6 ?? `${labV6(0x10 + index)}/64`);
     await this.addNs(ns);
-    await run('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', ...HOST_SYSCTLS]);
+    await setSysctls(ns, HOST_SYSCTLS);
     await ip(this.switchNs, ['link', 'add', port, 'type', 'veth', 'peer', 'name', HOST_IF, 'netns', ns]);
     await ip(this.switchNs, ['link', 'set', port, 'master', BRIDGE, 'up']);
     // Locally administered MAC with the host index in the last octet: readable in captures.
