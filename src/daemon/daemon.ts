@@ -2,6 +2,7 @@
 //   SIGTERM/SIGINT: VRRP hands its VIPs over first (make-before-break), then the proxy drains.
 //   SIGHUP: re-read the same sources; a bad config is logged with every diagnostic and the
 //           running config keeps serving.
+//   Every other signal: the table in signal-table.ts.
 import type { HalbConfig } from '../config/model.js';
 import { loadConfig, type ConfigSources } from '../config/load.js';
 import { formatDiagnostic } from '../config/diagnostics.js';
@@ -12,6 +13,7 @@ import { VrrpService } from './vrrp-service.js';
 import { AdminService } from '../admin/admin-service.js';
 import { keepFreedHeapForReuse } from '../native/allocator.js';
 import type { WarmupOptions } from '../proxy/warmup.js';
+import { installSignals } from './signals.js';
 
 export interface DaemonOptions {
   readonly sources: ConfigSources;
@@ -37,6 +39,7 @@ export class Daemon {
   private admin?: AdminService;
   private config?: HalbConfig;
   private stopping?: Promise<void>;
+  private starting?: Promise<void>;
   private reloading = Promise.resolve();
 
   constructor(private readonly opts: DaemonOptions) {}
@@ -54,7 +57,12 @@ export class Daemon {
     return this.admin;
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting ??= this.startServices();
+    return this.starting;
+  }
+
+  private async startServices(): Promise<void> {
     const log = this.opts.logger;
     const config = loadOrThrow(this.opts.sources, log);
     this.config = config;
@@ -92,6 +100,13 @@ export class Daemon {
   reload(): Promise<boolean> {
     const run = async (): Promise<boolean> => {
       const log = this.opts.logger;
+      // A SIGHUP during start applies once start is done; before start there is nothing to reload.
+      try {
+        if (!this.starting) return false;
+        await this.starting;
+      } catch {
+        return false;
+      }
       let next: HalbConfig;
       try {
         next = loadOrThrow(this.opts.sources, log);
@@ -136,6 +151,12 @@ export class Daemon {
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // A stop signal during start waits for it; a failed start has already unwound itself.
+      try {
+        await this.starting;
+      } catch {
+        return;
+      }
       await this.vrrp?.stop();
       await this.admin?.stop();
       await this.lb?.stop();
@@ -144,20 +165,18 @@ export class Daemon {
     return this.stopping;
   }
 
-  /** Install SIGTERM/SIGINT/SIGHUP handlers; resolves when the daemon has stopped. */
+  /**
+   * Installs the signal table (signal-table.ts); resolves when a stop signal's stop is done.
+   * Call it before start(): a SIGTERM during start then stops the daemon once it is up.
+   */
   runUntilSignalled(): Promise<void> {
-    return new Promise((resolve) => {
-      const onStop = (sig: string) => {
-        this.opts.logger.info({ event: 'signal', signal: sig }, `received ${sig}, stopping`);
-        void this.stop().then(() => {
-          process.off('SIGHUP', onHup);
-          resolve();
-        });
-      };
-      const onHup = () => void this.reload();
-      process.once('SIGTERM', () => onStop('SIGTERM'));
-      process.once('SIGINT', () => onStop('SIGINT'));
-      process.on('SIGHUP', onHup);
-    });
+    return installSignals(this.opts.logger, {
+      stop: () => this.stop(),
+      reload: () => this.reload(),
+      dump: (kind) => this.dumpState(kind),
+    }).stopped;
   }
+
+  /** keepalived's SIGUSR1/SIGUSR2 dumps: not written yet, the signal is logged and ignored. */
+  private dumpState(_kind: 'data' | 'stats'): void {}
 }
