@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import { createLogger } from '../log/logger.js';
+import { Option, type Command } from 'commander';
+import { createLogger, flushAndExit, LOG_FORMATS, type LogFormat } from '../log/logger.js';
 import { Daemon } from '../daemon/daemon.js';
 import { ConfigError } from '../config/diagnostics.js';
 
@@ -28,20 +28,26 @@ export function registerRun(program: Command): void {
     .option('--run-dir <dir>', 'state directory for VIP bookkeeping', '/run/halb')
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
     .option('--no-warmup', 'skip the data-plane warm-up after start (also HALB_WARMUP=0)')
-    .action(async (flags: SourceFlags & { runDir: string; logLevel: string; warmup: boolean }) => {
-      const logger = createLogger({ level: flags.logLevel });
+    .addOption(logFormatOption())
+    .action(async (flags: SourceFlags & { runDir: string; logLevel: string; logFormat: LogFormat | 'auto'; warmup: boolean }) => {
+      const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
       const warmup = flags.warmup && process.env.HALB_WARMUP !== '0' ? {} : false;
       const daemon = new Daemon({ sources: sourcesFrom(flags), logger, runDir: flags.runDir, warmup });
+      // Signals first: a SIGTERM during start stops the daemon once it is up, never kills it.
+      const signalled = daemon.runUntilSignalled();
       try {
         await daemon.start();
       } catch (err) {
         // Nothing half-started stays behind: start() unwinds what it began.
         process.stderr.write(`${err instanceof ConfigError ? err.message : `halb: ${(err as Error).message}`}\n`);
-        logger.flush();
-        process.exit(1);
+        await flushAndExit(logger, 1);
       }
-      await daemon.runUntilSignalled();
-      logger.flush();
-      process.exit(0);
+      await signalled;
+      await flushAndExit(logger, 0);
     });
+}
+
+/** `--log-format`: text on a terminal, JSON otherwise, unless chosen (docs/logging.md). */
+export function logFormatOption(): Option {
+  return new Option('--log-format <format>', 'log lines as text or json (auto: text on a terminal)').choices(LOG_FORMATS).default('auto');
 }
