@@ -47,7 +47,7 @@ export function registerRun(program: Command): void {
     });
 }
 
-/** `--log-format`: text on a terminal, JSON otherwise, unless chosen (docs/logging.md). */
+/** `--log-format`: text on a terminal, JSON otherwise, unless chosen (docs/operations.md). */
 export function logFormatOption(): Option {
   return new Option('--log-format <format>', 'log lines as text or json (auto: text on a terminal)').choices(LOG_FORMATS).default('auto');
 }
