@@ -157,6 +157,9 @@ export class Daemon {
       } catch {
         return;
       }
+      // A reload under way may still start a service (VRRP on a node that had none): let it
+      // finish, so what it started is stopped too.
+      await this.reloading;
       await this.vrrp?.stop();
       await this.admin?.stop();
       await this.lb?.stop();
