@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
-import { createLogger } from '../log/logger.js';
+import { createLogger, drainLogger, flushAndExit, type LogFormat } from '../log/logger.js';
+import { logFormatOption } from './cmd-run.js';
 import { Daemon } from '../daemon/daemon.js';
 import { startDemoBackend, type DemoBackend } from '../demo/backends.js';
 import { EXIT } from './exit-codes.js';
@@ -17,19 +18,23 @@ export function registerDemo(program: Command): void {
     .option('--config <file>', 'another demo config (its backends must use --backend-ports)', DEMO_CONFIG)
     .option('--backend-ports <list>', 'comma-separated ports for the demo backends', DEMO_BACKEND_PORTS.join(','))
     .addOption(new Option('--log-level <level>', 'trace|debug|info|warn|error|fatal|silent').default('info').argParser(parseLogLevel))
-    .action(async (flags: { duration?: string; logLevel: string; config: string; backendPorts: string }) => {
-      const logger = createLogger({ level: flags.logLevel });
+    .addOption(logFormatOption())
+    .action(async (flags: { duration?: string; logLevel: string; logFormat: LogFormat | 'auto'; config: string; backendPorts: string }) => {
+      const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
+      const daemon = new Daemon({ sources: { yaml: flags.config }, logger });
+      const signalled = daemon.runUntilSignalled();
       const backends: DemoBackend[] = [];
       const ports = flags.backendPorts.split(',').map(Number);
       for (const [i, port] of ports.entries()) backends.push(await startDemoBackend(`backend-${i + 1}`, port));
-      const daemon = new Daemon({ sources: { yaml: flags.config }, logger });
       try {
         await daemon.start();
       } catch (err) {
         process.stderr.write(`halb demo: ${(err as Error).message}\n`);
         await Promise.all(backends.map((b) => b.close()));
-        process.exit(EXIT.runtime);
+        await flushAndExit(logger, EXIT.runtime);
       }
+      // The banner after the start-up lines, not in the middle of them.
+      await drainLogger(logger);
       process.stderr.write(
         [
           '',
@@ -43,10 +48,9 @@ export function registerDemo(program: Command): void {
         ].join('\n'),
       );
       const timer = flags.duration ? setTimeout(() => process.kill(process.pid, 'SIGTERM'), Number(flags.duration) * 1000) : undefined;
-      await daemon.runUntilSignalled();
+      await signalled;
       if (timer) clearTimeout(timer);
       await Promise.all(backends.map((b) => b.close()));
-      logger.flush();
-      process.exit(EXIT.ok);
+      await flushAndExit(logger, EXIT.ok);
     });
 }

@@ -1,4 +1,6 @@
 // `halb` command line. Each subcommand lives in its own file and registers itself here.
+// The process guard comes first: nothing else may run before SIGUSR1 is caught.
+import './process-guard.js';
 import { Command, CommanderError } from 'commander';
 import { HALB_VERSION } from '../version.js';
 import { ConfigError } from '../config/diagnostics.js';

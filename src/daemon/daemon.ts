@@ -2,6 +2,7 @@
 //   SIGTERM/SIGINT: VRRP hands its VIPs over first (make-before-break), then the proxy drains.
 //   SIGHUP: re-read the same sources (in a worker thread); a bad config is logged with every
 //           diagnostic and the running config keeps serving.
+//   Every other signal: the table in signal-table.ts.
 import type { HalbConfig } from '../config/model.js';
 import { loadConfig, type ConfigSources, type LoadConfigResult } from '../config/load.js';
 import { loadConfigOffThread } from '../config/load-off-thread.js';
@@ -13,6 +14,7 @@ import { VrrpService } from './vrrp-service.js';
 import { AdminService } from '../admin/admin-service.js';
 import { keepFreedHeapForReuse } from '../native/allocator.js';
 import type { WarmupOptions } from '../proxy/warmup.js';
+import { installSignals } from './signals.js';
 
 export interface DaemonOptions {
   readonly sources: ConfigSources;
@@ -43,6 +45,7 @@ export class Daemon {
   private admin?: AdminService;
   private config?: HalbConfig;
   private stopping?: Promise<void>;
+  private starting?: Promise<void>;
   private reloading = Promise.resolve();
 
   constructor(private readonly opts: DaemonOptions) {}
@@ -60,7 +63,12 @@ export class Daemon {
     return this.admin;
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting ??= this.startServices();
+    return this.starting;
+  }
+
+  private async startServices(): Promise<void> {
     const log = this.opts.logger;
     const config = this.checked(loadOrThrow(this.opts.sources, log));
     this.config = config;
@@ -107,6 +115,13 @@ export class Daemon {
   reload(): Promise<boolean> {
     const run = async (): Promise<boolean> => {
       const log = this.opts.logger;
+      // A SIGHUP during start applies once start is done; before start there is nothing to reload.
+      try {
+        if (!this.starting) return false;
+        await this.starting;
+      } catch {
+        return false;
+      }
       let next: HalbConfig;
       try {
         // Off the event loop: traffic, checks and VRRP adverts go on while it is read and parsed.
@@ -154,6 +169,15 @@ export class Daemon {
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // A stop signal during start waits for it; a failed start has already unwound itself.
+      try {
+        await this.starting;
+      } catch {
+        return;
+      }
+      // A reload under way may still start a service (VRRP on a node that had none): let it
+      // finish, so what it started is stopped too.
+      await this.reloading;
       await this.vrrp?.stop();
       await this.admin?.stop();
       await this.lb?.stop();
@@ -162,20 +186,18 @@ export class Daemon {
     return this.stopping;
   }
 
-  /** Install SIGTERM/SIGINT/SIGHUP handlers; resolves when the daemon has stopped. */
+  /**
+   * Installs the signal table (signal-table.ts); resolves when a stop signal's stop is done.
+   * Call it before start(): a SIGTERM during start then stops the daemon once it is up.
+   */
   runUntilSignalled(): Promise<void> {
-    return new Promise((resolve) => {
-      const onStop = (sig: string) => {
-        this.opts.logger.info({ event: 'signal', signal: sig }, `received ${sig}, stopping`);
-        void this.stop().then(() => {
-          process.off('SIGHUP', onHup);
-          resolve();
-        });
-      };
-      const onHup = () => void this.reload();
-      process.once('SIGTERM', () => onStop('SIGTERM'));
-      process.once('SIGINT', () => onStop('SIGINT'));
-      process.on('SIGHUP', onHup);
-    });
+    return installSignals(this.opts.logger, {
+      stop: () => this.stop(),
+      reload: () => this.reload(),
+      dump: (kind) => this.dumpState(kind),
+    }).stopped;
   }
+
+  /** keepalived's SIGUSR1/SIGUSR2 dumps: not written yet, the signal is logged and ignored. */
+  private dumpState(_kind: 'data' | 'stats'): void {}
 }

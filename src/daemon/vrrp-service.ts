@@ -227,9 +227,11 @@ export class VrrpService {
 
   /** Clean stop: priority-0 adverts, VIPs kept until the new master is heard (make-before-break). */
   async stop(): Promise<void> {
+    // The link watcher first: during the hand-over link changes no longer matter, and its child
+    // may already have the group's SIGTERM (Ctrl-C, systemd), which is no error.
+    this.watcher?.stop();
     await this.runtime?.stop();
     await this.tracker?.stop();
-    this.watcher?.stop();
     // STOP notifies are queued by the runtime; give them a bounded time to run.
     if (this.notify) await Promise.race([this.notify.stop(), new Promise((r) => setTimeout(r, 5000).unref())]);
     this.pool?.closeAll();

@@ -8,7 +8,15 @@
 // hence the one-line text format, parsed by the pure parseLinkLine below. If the child dies it
 // is restarted (after `restartDelayMs`) and the current state re-read, so a lost event cannot
 // leave a stale state behind.
+//
+// The child never outlives halb: stop() and the process 'exit' hook (normal exits, process.exit,
+// uncaught exceptions) kill it, and where util-linux's setpriv exists it is started with a parent
+// death signal (PR_SET_PDEATHSIG), which also covers SIGKILL and crashes of halb itself. A child
+// killed by a signal sent to the whole process group (Ctrl-C, `timeout`, systemd's KillMode) is
+// not reported at once: halb got the same signal and is stopping, which the restart timer sees.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execIp, type IpRunner } from './iproute.js';
 
@@ -56,6 +64,24 @@ export interface LinuxInterfaceWatcherOptions {
   readonly restartDelayMs?: number;
   /** Called when the monitor child fails or exits unexpectedly (it is restarted). */
   readonly onError?: (err: Error) => void;
+  /** setpriv for the parent death signal; default: found on PATH; '' = none. */
+  readonly setpriv?: string;
+}
+
+/** setpriv's path if it is on PATH (util-linux; Debian's base system has it). */
+export function findSetpriv(path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, 'setpriv');
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/** The monitor's argv: under `setpriv --pdeathsig TERM` when available, so halb's death ends it. */
+export function monitorCommand(ip: string, setpriv: string | undefined): [string, string[]] {
+  const argv = ['-o', 'monitor', 'link'];
+  return setpriv ? [setpriv, ['--pdeathsig', 'TERM', '--', ip, ...argv]] : [ip, argv];
 }
 
 export class LinuxInterfaceWatcher implements InterfaceWatcher {
@@ -66,6 +92,10 @@ export class LinuxInterfaceWatcher implements InterfaceWatcher {
   private child: ChildProcess | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private stopped = true;
+  /** Kills the child when the process exits without stop() (process.exit, uncaught exception). */
+  private readonly killOnExit = (): void => {
+    this.child?.kill('SIGTERM');
+  };
 
   constructor(private readonly opts: LinuxInterfaceWatcherOptions) {
     this.watched = new Set(opts.interfaces);
@@ -75,6 +105,7 @@ export class LinuxInterfaceWatcher implements InterfaceWatcher {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
+    process.on('exit', this.killOnExit);
     await this.spawnMonitor();
   }
 
@@ -84,6 +115,12 @@ export class LinuxInterfaceWatcher implements InterfaceWatcher {
     this.restartTimer = undefined;
     this.child?.kill('SIGTERM');
     this.child = undefined;
+    process.off('exit', this.killOnExit);
+  }
+
+  /** The monitor child's pid (tests: it must be gone after stop). */
+  get childPid(): number | undefined {
+    return this.child?.pid;
   }
 
   state(ifname: string): LinkState | undefined {
@@ -98,7 +135,8 @@ export class LinuxInterfaceWatcher implements InterfaceWatcher {
   private async spawnMonitor(): Promise<void> {
     // Subscribe first, then read the current state: a change in between is then seen twice
     // (harmless, updates are idempotent) instead of never.
-    const child = spawn(this.opts.ipBinary ?? 'ip', ['-o', 'monitor', 'link'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, args] = monitorCommand(this.opts.ipBinary ?? 'ip', this.opts.setpriv === undefined ? findSetpriv() : this.opts.setpriv || undefined);
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-1000)));
@@ -108,10 +146,15 @@ export class LinuxInterfaceWatcher implements InterfaceWatcher {
       if (this.child !== child) return;
       this.child = undefined;
       if (this.stopped) return;
-      this.opts.onError?.(new Error(`ip monitor link exited (${signal ?? code}): ${stderr.trim()}`));
+      const error = new Error(`ip monitor link exited (${signal ?? code}): ${stderr.trim()}`);
+      // Killed by a signal: maybe one sent to the whole group, halb's stop is then on its way and
+      // nothing is wrong. Reported when the restart happens, i.e. when halb is still running.
+      if (!signal) this.opts.onError?.(error);
       this.restartTimer = setTimeout(() => {
         this.restartTimer = undefined;
-        if (!this.stopped) void this.spawnMonitor().catch((err: Error) => this.opts.onError?.(err));
+        if (this.stopped) return;
+        if (signal) this.opts.onError?.(error);
+        void this.spawnMonitor().catch((err: Error) => this.opts.onError?.(err));
       }, this.opts.restartDelayMs ?? 1000);
     });
     await this.readAll();

@@ -4,7 +4,7 @@
 import { choiceHint, didYouMean } from '../diagnostics.js';
 import type { SourcePos } from '../model.js';
 import type { LineContext } from './line-context.js';
-import { GLOBAL_KNOWN, GLOBAL_NOTE, GLOBAL_NOTE_PREFIX, GLOBAL_WARN, PROXY_SECTIONS } from './keywords.js';
+import { GLOBAL_KNOWN, GLOBAL_NOTE, GLOBAL_NOTE_PREFIX, GLOBAL_WARN, LOG_NOTE, PROXY_SECTIONS } from './keywords.js';
 
 export interface GlobalState {
   env: Record<string, string | undefined>;
@@ -49,7 +49,9 @@ export function globalLine(g: GlobalState, ctx: LineContext): void {
       return;
     }
   }
-  if (GLOBAL_NOTE.has(kw) || GLOBAL_NOTE_PREFIX.some((p) => kw.startsWith(p))) {
+  if (kw === 'log') {
+    ctx.note(0, LOG_NOTE);
+  } else if (GLOBAL_NOTE.has(kw) || GLOBAL_NOTE_PREFIX.some((p) => kw.startsWith(p))) {
     ctx.note(0, 'has no effect in halb; accepted');
   } else if (GLOBAL_WARN.has(kw) || kw.startsWith('tune.') || kw.startsWith('httpclient.')) {
     ctx.warning(0, 'not supported by halb; ignored');

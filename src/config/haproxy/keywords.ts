@@ -23,6 +23,9 @@ export const GLOBAL_WARN = new Set([
 ]);
 export const GLOBAL_KNOWN = ['maxconn', 'stats', 'setenv', 'presetenv', 'resetenv', 'unsetenv'];
 
+/** `log` (global and proxy): halb has no syslog target; where its logs go instead. */
+export const LOG_NOTE = 'has no effect: halb writes its logs to stdout (JSON, or text on a terminal; under systemd, to the journal), not to syslog';
+
 /** Proxy keywords accepted with a note (no effect here). */
 export const PROXY_NOTE = new Set(['log', 'description', 'bind-process', 'no log']);
 

@@ -26,7 +26,7 @@ import { statsLine } from './stats-directives.js';
 import { cloneSettings, emptySettings, type ProxySettings, type ServerParams } from './settings.js';
 import { parseServerParams } from './server-params.js';
 import {
-  BIND_ERROR, BIND_WARN_ARG, BIND_WARN_FLAG, OPTION_ERROR, OPTION_WARN, OPTIONS_IMPLEMENTED, OTHER_SECTIONS, PROXY_ERROR, PROXY_KNOWN, PROXY_NOTE,
+  BIND_ERROR, BIND_WARN_ARG, BIND_WARN_FLAG, LOG_NOTE, OPTION_ERROR, OPTION_WARN, OPTIONS_IMPLEMENTED, OTHER_SECTIONS, PROXY_ERROR, PROXY_KNOWN, PROXY_NOTE,
   PROXY_SECTIONS, PROXY_WARN, TIMEOUT_WARN, TIMEOUTS_IMPLEMENTED,
 } from './keywords.js';
 
@@ -265,7 +265,7 @@ class HaproxyLoader {
     if (negate && kw !== 'option' && kw !== 'log') {
       return ctx.error(0, `'no' can only prefix 'option' or 'log' here`);
     }
-    if (kw === 'log') return ctx.note(base, 'has no effect: halb writes JSON access logs to stdout');
+    if (kw === 'log') return ctx.note(base, LOG_NOTE);
     if (PROXY_NOTE.has(kw)) return ctx.note(base, 'has no effect in halb; accepted');
     const cap = KEYWORD_CAP[kw];
     if (cap !== undefined && !this.capOk(p, ctx, cap, base)) return;

@@ -163,3 +163,38 @@ test('reload: a daemon started without frontends gains a load balancer, as at bo
   assert.ok(d.lbService, 'load balancer started on reload');
   assert.match((await get(port)).body, /hello from alpha/);
 });
+
+// A SIGTERM while a SIGHUP's reload is still starting a service: the stop waits for the reload,
+// so what it started (here the stats listener) is stopped too instead of outliving the daemon.
+test('stop during a reload that starts a stats listener stops that listener too', { timeout: 20_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'halb-daemon-'));
+  const a = await startDemoBackend('alpha', 0);
+  const port = await freePort();
+  const statsPort = await freePort();
+  const cfg = join(dir, 'haproxy.cfg');
+  writeFileSync(cfg, haproxyCfg(port, a.port));
+  const { logger } = captureLogger();
+  const d = new Daemon({ sources: { haproxy: cfg }, logger });
+  t.after(async () => {
+    await d.stop();
+    await d.adminService?.stop(); // what a stop that did not wait would leave behind
+    await a.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await d.start();
+  writeFileSync(cfg, haproxyCfg(port, a.port, `\nlisten stats\n  bind 127.0.0.1:${statsPort}\n  stats enable\n  stats uri /stats\n`));
+  const reloaded = d.reload();
+  await d.stop();
+  assert.equal(await reloaded, true);
+  await assert.rejects(
+    new Promise<void>((resolve, reject) => {
+      const s = net.connect(statsPort, '127.0.0.1', () => {
+        s.destroy();
+        resolve();
+      });
+      s.on('error', reject);
+    }),
+    /ECONNREFUSED/,
+    'nothing listens on the stats port after the stop',
+  );
+});

@@ -386,3 +386,10 @@ test('timeout 0 means no timeout, as in HAProxy', () => {
   assert.deepEqual(lb.backends[0]!.timeouts, {});
   expectDiag(diags, 'note', 2, 'timeout server', /no timeout/);
 });
+
+test('log (global and proxy) is a note that says where halb logs go: stdout, not syslog', () => {
+  const { diags } = haproxy('global\n  log /dev/log local0\n\nfrontend web\n  bind 127.0.0.1:80\n  log global\n  default_backend app\n\nbackend app\n  server s1 127.0.0.1:81\n');
+  const logs = diags.filter((d) => d.directive === 'log');
+  assert.deepEqual(logs.map((d) => [d.severity, d.line]), [['note', 2], ['note', 6]]);
+  for (const d of logs) assert.match(d.message, /stdout .*journal.*not to syslog/);
+});
