@@ -18,6 +18,7 @@ import { VrrpRuntime } from '../vrrp/runtime.js';
 import { planVrrpReload } from '../vrrp/reload-plan.js';
 import { Tracker } from '../track/tracker.js';
 import { NotifyRunner } from '../track/notify.js';
+import { dumpTexts } from '../vrrp/state-dump-file.js';
 
 export interface VrrpServiceOptions {
   readonly runDir?: string | undefined;
@@ -69,6 +70,21 @@ export class VrrpService {
   /** The running VRRP configuration. */
   get running(): VrrpConfig {
     return this.vrrp;
+  }
+
+  /** keepalived's state dump texts (SIGUSR1: data, SIGUSR2: stats); undefined before start. */
+  stateDump(): { readonly data: string; readonly stats: string } | undefined {
+    const rt = this.runtime;
+    if (!rt) return undefined;
+    const tracker = this.tracker;
+    return dumpTexts({
+      config: this.vrrp,
+      status: rt.status(),
+      counters: rt.counters(),
+      scriptStatus: (name) => tracker?.scriptStatus(name) ?? 'unknown',
+      monoNow: monotonicClock.now(),
+      wallNow: Date.now(),
+    });
   }
 
   private openTransport(inst: VrrpInstance, pool: RawSocketPool): Promise<RawVrrpTransport> {

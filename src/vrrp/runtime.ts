@@ -85,6 +85,8 @@ export interface InstanceCounters {
   rxRejected: Record<Exclude<RejectReason, 'unknown-vrid'>, number>;
   /** Adverts for VRIDs that are not ours: normal on a shared link, ignored. */
   rxOtherVrid: number;
+  /** Accepted adverts with priority 0 (a master stepping down; keepalived's stats count them). */
+  rxPriorityZero: number;
   txAdverts: number;
   txPriorityZero: number;
   txErrors: number;
@@ -101,13 +103,19 @@ export interface InstanceStatus {
   readonly state: Phase;
   readonly priority: number;
   readonly master?: string;
+  /** The followed master's advertised priority (with `master`). */
+  readonly masterPriority?: number;
   readonly since: number;
+  /** Address our adverts leave from. */
+  readonly sourceIp?: string;
+  /** Tracked items (scripts, interfaces, files) reporting a failure now. */
+  readonly failingTracks?: number;
 }
 
 function zeroCounters(): InstanceCounters {
   const rej = Object.fromEntries(REJECT_REASONS.filter((r) => r !== 'unknown-vrid').map((r) => [r, 0])) as InstanceCounters['rxRejected'];
   const byReason = Object.fromEntries(TRANSITION_REASONS.map((r) => [r, 0])) as InstanceCounters['transitionsByReason'];
-  return { rxAccepted: 0, rxRejected: rej, rxOtherVrid: 0, txAdverts: 0, txPriorityZero: 0, txErrors: 0, garpSent: 0, vipErrors: 0, conflicts: 0, transitions: {}, transitionsByReason: byReason };
+  return { rxAccepted: 0, rxRejected: rej, rxOtherVrid: 0, rxPriorityZero: 0, txAdverts: 0, txPriorityZero: 0, txErrors: 0, garpSent: 0, vipErrors: 0, conflicts: 0, transitions: {}, transitionsByReason: byReason };
 }
 
 interface Inst {
@@ -300,7 +308,9 @@ export class VrrpRuntime {
       state: m.phase,
       priority: m.priority,
       since: m.since,
-      ...(m.master ? { master: m.master.address } : {}),
+      ...(m.master ? { master: m.master.address, masterPriority: m.master.priority } : {}),
+      ...(this.insts.get(m.cfg.name)?.localAddress ? { sourceIp: this.insts.get(m.cfg.name)!.localAddress } : {}),
+      failingTracks: Object.values(m.tracks).filter((ok) => !ok).length,
     }));
   }
 
@@ -454,6 +464,7 @@ export class VrrpRuntime {
     const v = validate(p, inst.policy, inst.localAddress);
     if (v.ok) {
       inst.counters.rxAccepted++;
+      if (v.advert.priority === 0) inst.counters.rxPriorityZero++;
       const ev: AdvertEvent = { type: 'advert', src: canonicalAddress(p.src) ?? p.src, priority: v.advert.priority, advertInt: v.advert.advertInt };
       if (this.halted) return;
       this.replayRepeats();

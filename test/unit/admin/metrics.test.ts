@@ -8,7 +8,7 @@ import type { InstanceCounters, InstanceStatus } from '../../../src/vrrp/runtime
 
 function vrrpCounters(): InstanceCounters {
   return {
-    rxAccepted: 12, rxRejected: { short: 0, 'bad-ttl': 3 } as unknown as InstanceCounters['rxRejected'], rxOtherVrid: 4, txAdverts: 7, txPriorityZero: 1,
+    rxAccepted: 12, rxRejected: { short: 0, 'bad-ttl': 3 } as unknown as InstanceCounters['rxRejected'], rxOtherVrid: 4, rxPriorityZero: 0, txAdverts: 7, txPriorityZero: 1,
     txErrors: 0, garpSent: 5, vipErrors: 0, conflicts: 0,
     transitions: { 'INIT->BACKUP': 1, 'BACKUP->MASTER': 2 },
     transitionsByReason: { startup: 1, 'master-down': 2 } as unknown as InstanceCounters['transitionsByReason'],
