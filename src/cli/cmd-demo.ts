@@ -21,7 +21,7 @@ export function registerDemo(program: Command): void {
     .addOption(logFormatOption())
     .action(async (flags: { duration?: string; logLevel: string; logFormat: LogFormat | 'auto'; config: string; backendPorts: string }) => {
       const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
-      const daemon = new Daemon({ sources: { yaml: flags.config }, logger });
+      const daemon = new Daemon({ sources: { yaml: flags.config }, logger, dumpDir: process.env.TMPDIR || '/tmp' });
       const signalled = daemon.runUntilSignalled();
       const backends: DemoBackend[] = [];
       const ports = flags.backendPorts.split(',').map(Number);

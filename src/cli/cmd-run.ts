@@ -38,7 +38,7 @@ export function registerRun(program: Command): void {
       const warmup = flags.warmup && process.env.HALB_WARMUP !== '0' ? {} : false;
       // Node-local checks (interfaces, addresses, scripts, privileges) before any service starts.
       const preflight = (cfg: Parameters<typeof nodeChecks>[0]) => nodeChecks(cfg, gatherNodeFacts({ runDir: flags.runDir }), { privilegeSeverity: 'error', scriptSeverity: 'warning' });
-      const daemon = new Daemon({ sources, logger, runDir: flags.runDir, warmup, preflight });
+      const daemon = new Daemon({ sources, logger, runDir: flags.runDir, warmup, preflight, dumpDir: process.env.TMPDIR || '/tmp' });
       // Signals first: a SIGTERM during start stops the daemon once it is up, never kills it.
       const signalled = daemon.runUntilSignalled();
       try {

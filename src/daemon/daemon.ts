@@ -15,6 +15,9 @@ import { AdminService } from '../admin/admin-service.js';
 import { keepFreedHeapForReuse } from '../native/allocator.js';
 import type { WarmupOptions } from '../proxy/warmup.js';
 import { installSignals } from './signals.js';
+import { join } from 'node:path';
+import { emptyVrrpConfig } from '../config/model-vrrp.js';
+import { dumpTexts, writeDumpFile } from '../vrrp/state-dump-file.js';
 
 export interface DaemonOptions {
   readonly sources: ConfigSources;
@@ -25,6 +28,11 @@ export interface DaemonOptions {
   readonly warmup?: WarmupOptions | false;
   /** Checks of the config against this node (src/config/node-checks.ts), run before any service starts. */
   readonly preflight?: (config: HalbConfig) => readonly Diagnostic[];
+  /**
+   * Where SIGUSR1/SIGUSR2 write keepalived.data / keepalived.stats: keepalived's own choice,
+   * $TMPDIR or /tmp (the CLI passes it), so probes written for keepalived find them.
+   */
+  readonly dumpDir?: string;
 }
 
 export function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig {
@@ -198,6 +206,18 @@ export class Daemon {
     }).stopped;
   }
 
-  /** keepalived's SIGUSR1/SIGUSR2 dumps: not written yet, the signal is logged and ignored. */
-  private dumpState(_kind: 'data' | 'stats'): void {}
+  /** keepalived's SIGUSR1 (data) and SIGUSR2 (stats) dumps (src/vrrp/state-dump.ts). */
+  private dumpState(kind: 'data' | 'stats'): void {
+    const log = this.opts.logger;
+    // A node without VRRP instances still answers with keepalived's file (empty topology), so a
+    // probe that greps it reads "no FAULT" rather than failing on a missing file.
+    const texts =
+      this.vrrp?.stateDump() ??
+      dumpTexts({ config: this.config?.vrrp ?? emptyVrrpConfig(), status: [], counters: {}, scriptStatus: () => 'unknown', monoNow: 0, wallNow: 0 });
+    const file = join(this.opts.dumpDir ?? '/tmp', kind === 'data' ? 'keepalived.data' : 'keepalived.stats');
+    writeDumpFile(file, kind === 'data' ? texts.data : texts.stats).then(
+      () => log.info({ event: 'state-dump', kind, file }, `wrote ${file}`),
+      (err: unknown) => log.warn({ event: 'state-dump-failed', kind, file, reason: (err as Error).message }, `cannot write ${file}: ${(err as Error).message}`),
+    );
+  }
 }

@@ -16,7 +16,7 @@
 //   SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT, SIGWINCH, SIGCHLD, SIGURG
 //                          not fatal (job control or ignored by default).
 
-/** What a signal asks for. `dump-*` are keepalived's state dumps (written by a later version). */
+/** What a signal asks for. `dump-*` are keepalived's state dumps (src/vrrp/state-dump.ts). */
 export type SignalAction = 'stop' | 'reload' | 'dump-data' | 'dump-stats' | 'memory' | 'ignore';
 
 export interface SignalRule {
@@ -29,8 +29,8 @@ export const SIGNAL_TABLE = {
   SIGTERM: { action: 'stop', note: 'hand VIPs over (priority-0 advert), drain, exit 0 — keepalived and HAProxy stop too' },
   SIGINT: { action: 'stop', note: 'as SIGTERM (Ctrl-C)' },
   SIGHUP: { action: 'reload', note: 'reload the configuration; a bad one is refused and the running one kept — as keepalived' },
-  SIGUSR1: { action: 'dump-data', note: "keepalived's data dump (/tmp/keepalived.data); never Node's inspector" },
-  SIGUSR2: { action: 'dump-stats', note: "keepalived's stats dump (/tmp/keepalived.stats)" },
+  SIGUSR1: { action: 'dump-data', note: "write keepalived's data dump ($TMPDIR or /tmp/keepalived.data) — as keepalived; never Node's inspector" },
+  SIGUSR2: { action: 'dump-stats', note: "write keepalived's stats dump ($TMPDIR or /tmp/keepalived.stats) — as keepalived" },
   SIGQUIT: { action: 'memory', note: 'log memory figures and keep running — HAProxy dumps its memory pools' },
   SIGXCPU: { action: 'stop', note: 'CPU soft limit reached: hand over cleanly before the kernel sends SIGKILL' },
   SIGPWR: { action: 'stop', note: 'power failure: hand over while the node can' },
@@ -54,9 +54,9 @@ export function signalMessage(signal: HandledSignal, stopping: boolean): string 
     case 'reload':
       return stopping ? `received ${signal} while stopping, not reloaded` : `received ${signal}, reloading`;
     case 'dump-data':
-      return `received ${signal}: the data dump (keepalived's /tmp/keepalived.data) is not written by this version, ignored`;
+      return `received ${signal}: writing keepalived's data dump`;
     case 'dump-stats':
-      return `received ${signal}: the stats dump (keepalived's /tmp/keepalived.stats) is not written by this version, ignored`;
+      return `received ${signal}: writing keepalived's stats dump`;
     case 'memory':
       return `received ${signal}: memory figures, still running`;
     case 'ignore':

@@ -1,7 +1,7 @@
 // halb as lab node software: `node bin/halb.js run --keepalived CONF` in the host's namespace, on
 // the same keepalived.conf a KeepalivedNode gets. Usable once halb's VRRP runtime exists; until
 // then `halbAvailability()` says so and callers skip or print "n/a" — never a fake result.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { run } from './run.js';
 import type { LabProcess, ExitInfo } from './process.js';
@@ -33,6 +33,8 @@ export class HalbNode implements VrrpNodeSoftware {
   readonly logPath: string;
   /** haproxy.cfg for the load-balancer half (only when the lab gives the node a proxy config). */
   readonly proxyConfPath: string | undefined;
+  /** The node's TMPDIR, where keepalived.data and keepalived.stats are written. */
+  readonly dumpDir: string;
   private proc: LabProcess | undefined;
   /** Extra environment for the next start (switches such as HALB_HANDOVER_FORWARD). */
   env: Record<string, string> = {};
@@ -46,6 +48,7 @@ export class HalbNode implements VrrpNodeSoftware {
     this.confPath = lab.path(`halb-${host}.keepalived.conf`);
     this.logPath = lab.path(`halb-${host}.log`);
     this.proxyConfPath = haproxyCfg !== undefined ? lab.path(`halb-${host}.haproxy.cfg`) : undefined;
+    this.dumpDir = lab.path(`halb-${host}.tmp`);
   }
 
   get running(): boolean {
@@ -66,7 +69,10 @@ export class HalbNode implements VrrpNodeSoftware {
       argv.push('--haproxy', this.proxyConfPath);
     }
     writeFileSync(this.logPath, `\n===== start: ${argv.join(' ')}\n`, { flag: 'a' });
-    const p = this.lab.spawn(this.host, argv, { logFile: this.logPath, env: { ...process.env, ...this.env } });
+    // Each node its own TMPDIR: SIGUSR1/SIGUSR2 write keepalived.data/.stats there, as keepalived
+    // does, never into the machine's /tmp.
+    mkdirSync(this.dumpDir, { recursive: true });
+    const p = this.lab.spawn(this.host, argv, { logFile: this.logPath, env: { ...process.env, TMPDIR: this.dumpDir, ...this.env } });
     this.proc = p;
     this.lab.addLog(`${this.host}: halb`, this.logPath);
     await sleep(settleMs);

@@ -3,13 +3,15 @@
 // :8088 to backend b1; client `c` requests VIP:responder and VIP:8088 every 20 ms.
 // Proves: SIGUSR1, SIGUSR2, SIGQUIT, SIGPIPE, SIGHUP (reload), SIGWINCH and SIGALRM sent to n1's
 // halb leave it master and serving — no failed request, each logged signal has its line, nothing
-// listens on 9229 in n1's namespace, still exactly one `ip monitor` child. Then a SIGTERM to the
+// listens on 9229 in n1's namespace, still exactly one `ip monitor` child; USR1/USR2 wrote
+// keepalived.data (State = MASTER) and keepalived.stats (adverts sent) in its TMPDIR. Then a SIGTERM to the
 // whole process group (what Ctrl-C, `timeout` and systemd's KillMode do): n2 takes over with no
 // failed request, the VIP is gone from n1, halb exited 0 with `received SIGTERM` before
 // `halb stopped` and no link-watch-error, and nothing of n1's process group is left.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { VrrpLab, runScenario } from '../../src/lab/vrrp-lab.js';
 import type { HalbNode } from '../../src/lab/halb-node.js';
 import { processGroupPids } from '../../src/lab/cpu.js';
@@ -68,6 +70,15 @@ test('halb master: keepalived signal habits keep it serving; a group SIGTERM han
       assert.ok(n1.running, `halb runs after ${sig}`);
     }
     await waitFor("n1's reload", () => logLines(n1).some((l) => l.event === 'reloaded'), { timeoutMs: ts(5000), intervalMs: 50 });
+    // keepalived's dump files, in the node's TMPDIR: what OpenShift's liveness probe greps.
+    await waitFor("n1's dump files", () => logLines(n1).filter((l) => l.event === 'state-dump').length >= 2, { timeoutMs: ts(5000), intervalMs: 50 });
+    const data = readFileSync(join(n1.dumpDir, 'keepalived.data'), 'utf8');
+    assert.match(data, /^ VRRP Instance = VI_1$/m);
+    assert.match(data, /^ {3}State = MASTER$/m);
+    assert.doesNotMatch(data, /State = FAULT/);
+    const stats = readFileSync(join(n1.dumpDir, 'keepalived.stats'), 'utf8');
+    assert.match(stats, /^VRRP Instance: VI_1$/m);
+    assert.ok(Number(/^ {4}Sent: (\d+)$/m.exec(stats)?.[1]) > 0, `a master has sent adverts:\n${stats}`);
     await lb.waitSteady(undefined, 5, ts(5000));
     assert.deepEqual(await v.holders(), ['n1']);
     const ss = await v.lab.exec('n1', ['ss', '-Hltnp']);

@@ -5,21 +5,21 @@
 // the last line. Also: --log-format text|json, JSON when piped, and the inspector refused as root.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, httpGet, startHttpBackend } from '../../helpers/backends.js';
 import { cleanup } from '../../helpers/proxy-harness.js';
 import { startHalb, listeningPorts, type HalbProcess } from '../../helpers/halb-process.js';
 
-async function setup(t: import('node:test').TestContext): Promise<{ cfg: string; port: number }> {
+async function setup(t: import('node:test').TestContext): Promise<{ cfg: string; port: number; dir: string }> {
   const app = cleanup(t, await startHttpBackend('app'));
   const dir = mkdtempSync(join(tmpdir(), 'halb-signals-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
   const cfg = join(dir, 'haproxy.cfg');
   writeFileSync(cfg, `defaults\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n\nfrontend web\n  mode http\n  bind 127.0.0.1:${port}\n  default_backend app\n\nbackend app\n  mode http\n  server s1 127.0.0.1:${app.port}\n`);
-  return { cfg, port };
+  return { cfg, port, dir };
 }
 
 function started(t: import('node:test').TestContext, h: HalbProcess): Promise<unknown> {
@@ -30,14 +30,24 @@ function started(t: import('node:test').TestContext, h: HalbProcess): Promise<un
 for (const asProgram of [true, false]) {
   const how = asProgram ? 'bin/halb.js as a program' : 'node bin/halb.js';
   test(`halb run (${how}): USR1, USR2, QUIT, HUP, ALRM, PIPE, WINCH are logged or ignored, halb keeps serving; no inspector`, async (t) => {
-    const { cfg, port } = await setup(t);
-    const h = startHalb(['run', '--haproxy', cfg], { asProgram });
+    const { cfg, port, dir } = await setup(t);
+    // TMPDIR: where keepalived (and so halb) writes its dump files; never the machine's /tmp here.
+    const h = startHalb(['run', '--haproxy', cfg], { asProgram, env: { ...process.env, TMPDIR: dir } });
     await started(t, h);
     for (const sig of ['SIGUSR1', 'SIGUSR2', 'SIGQUIT', 'SIGHUP', 'SIGALRM'] as const) {
       process.kill(h.pid, sig);
       await h.waitJson((l) => l.event === 'signal' && l.signal === sig);
       assert.equal((await httpGet(port)).body, 'app', `serving after ${sig}`);
     }
+    // A node without VRRP still answers USR1 with keepalived's file (empty topology): a probe
+    // grepping it for "State = FAULT" finds none instead of failing on a missing file.
+    await h.waitJson((l) => l.event === 'state-dump' && l.kind === 'data');
+    await h.waitJson((l) => l.event === 'state-dump' && l.kind === 'stats');
+    const data = readFileSync(join(dir, 'keepalived.data'), 'utf8');
+    assert.match(data, /^------< VRRP Topology >------$/m);
+    assert.doesNotMatch(data, /State = /);
+    assert.ok(existsSync(join(dir, 'keepalived.stats')));
+    assert.ok(!readdirSync(dir).some((f) => f.startsWith('.keepalived')), 'no temporary file left behind');
     await h.waitJson((l) => l.event === 'reloaded');
     // Ignored without a line (PIPE: Node ignores it; WINCH: ignored by default); still serving.
     for (const sig of ['SIGPIPE', 'SIGWINCH'] as const) process.kill(h.pid, sig);
