@@ -210,6 +210,9 @@ export class VrrpRuntime {
     inst.transport.onPacket((p) => {
       if (live.on) this.receive(name, p);
     });
+    inst.transport.onOtherVrid?.(() => {
+      if (live.on && this.running) inst.counters.rxOtherVrid++;
+    });
   }
 
   /** Subscribe to state transitions (for tests, status pages and metrics). */

@@ -42,6 +42,8 @@ export class RawVrrpSocket {
   readonly stats: RawSocketStats = { received: 0, malformed: 0, unknownVrid: 0, sent: 0, sendDropped: 0, sendErrors: 0, recvErrors: 0, absorbed: 0 };
   private readonly byVrid = new Map<number, Set<(p: ReceivedVrrp) => void>>();
   private readonly sniffers = new Set<(p: ReceivedVrrp) => void>();
+  /** Told of packets for a VRID nobody here listens to (the instances' other-VRID counters). */
+  private readonly otherVrid = new Set<(p: ReceivedVrrp) => void>();
   private readonly errorListeners = new Set<TransportErrorListener>();
   private poll: PollHandle | undefined;
   private fd: number;
@@ -155,6 +157,11 @@ export class RawVrrpSocket {
     }
   }
 
+  onOtherVrid(listener: (p: ReceivedVrrp) => void): () => void {
+    this.otherVrid.add(listener);
+    return () => this.otherVrid.delete(listener);
+  }
+
   onError(listener: TransportErrorListener): () => void {
     this.errorListeners.add(listener);
     return () => this.errorListeners.delete(listener);
@@ -190,6 +197,7 @@ export class RawVrrpSocket {
     this.fd = -1;
     this.byVrid.clear();
     this.sniffers.clear();
+    this.otherVrid.clear();
     this.armed.clear();
   }
 
@@ -229,6 +237,7 @@ export class RawVrrpSocket {
     const listeners = this.byVrid.get(r.payload[1]!);
     if (!listeners) {
       if (this.sniffers.size === 0) this.stats.unknownVrid++;
+      for (const l of this.otherVrid) l(p);
       return;
     }
     for (const l of listeners) l(p);
@@ -348,6 +357,15 @@ export class RawVrrpTransport implements VrrpTransport {
   onPacket(listener: (p: ReceivedVrrp) => void): void {
     if (this.closed) return;
     this.unsubscribes.push(this.socket.subscribe(this.opts.vrid, listener));
+  }
+
+  /**
+   * Packets on this interface for a VRID no instance here listens to: demultiplexing happens in
+   * the socket, so without this hook an instance never sees them (halb_vrrp_adverts_other_vrid_total).
+   */
+  onOtherVrid(listener: (p: ReceivedVrrp) => void): void {
+    if (this.closed || this.opts.vrid === undefined) return;
+    this.unsubscribes.push(this.socket.onOtherVrid(listener));
   }
 
   /** Send/receive failures (counted in stats as well). */

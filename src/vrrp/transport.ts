@@ -34,6 +34,12 @@ export interface VrrpTransport {
   /** Send a VRRP payload to the multicast group, or to `dest` (unicast peer). */
   send(payload: Uint8Array, dest?: string): void;
   onPacket(listener: (p: ReceivedVrrp) => void): void;
+  /**
+   * Present when the transport filters by VRID before onPacket (shared raw sockets): told of the
+   * packets it filtered out, so other-VRID traffic is still counted. Transports without it hand
+   * every packet to onPacket, where validation reports `unknown-vrid`.
+   */
+  onOtherVrid?(listener: (p: ReceivedVrrp) => void): void;
   close(): void;
   /** Present when the transport can absorb repeated adverts for this instance. */
   readonly repeats?: RepeatAbsorber;
