@@ -91,6 +91,8 @@ export interface InstanceCounters {
   garpSent: number;
   vipErrors: number;
   conflicts: number;
+  /** Event-loop stalls longer than an advert interval noticed while MASTER or BACKUP (see checkStall). */
+  stalls: number;
   /** Keyed `FROM->TO`. */
   transitions: Record<string, number>;
   transitionsByReason: Record<TransitionReason, number>;
@@ -107,7 +109,7 @@ export interface InstanceStatus {
 function zeroCounters(): InstanceCounters {
   const rej = Object.fromEntries(REJECT_REASONS.filter((r) => r !== 'unknown-vrid').map((r) => [r, 0])) as InstanceCounters['rxRejected'];
   const byReason = Object.fromEntries(TRANSITION_REASONS.map((r) => [r, 0])) as InstanceCounters['transitionsByReason'];
-  return { rxAccepted: 0, rxRejected: rej, rxOtherVrid: 0, txAdverts: 0, txPriorityZero: 0, txErrors: 0, garpSent: 0, vipErrors: 0, conflicts: 0, transitions: {}, transitionsByReason: byReason };
+  return { rxAccepted: 0, rxRejected: rej, rxOtherVrid: 0, txAdverts: 0, txPriorityZero: 0, txErrors: 0, garpSent: 0, vipErrors: 0, conflicts: 0, stalls: 0, transitions: {}, transitionsByReason: byReason };
 }
 
 interface Inst {
@@ -489,9 +491,11 @@ export class VrrpRuntime {
   }
 
   private tick(): void {
+    const due = this.timerAt;
     this.timer = undefined;
     this.timerAt = undefined;
     if (this.halted) return;
+    if (due !== undefined) this.checkStall(this.deps.clock.now() - due);
     // Absorbed repeats first: the deadline that fired may have been pushed out meanwhile.
     this.replayRepeats();
     // Woken early for a Master_Down deadline (arm()): wait out the last few milliseconds here.
@@ -511,6 +515,37 @@ export class VrrpRuntime {
       while (this.deps.clock.now() < until && performance.now() < bound) this.spins++;
     }
     this.apply(coordinatorStep(this.coord, undefined, { type: 'tick' }, this.deps.clock.now()));
+  }
+
+  /**
+   * The timer fired `lateMs` after its deadline. Longer than an instance's advert interval is a
+   * stall (GC, a blocking call, SIGSTOP): what the peers said meanwhile is still queued in the
+   * socket, and after a stop libuv runs due timers before it polls, so a master would advertise
+   * (and a backup take over) on stale knowledge. Re-check first: read what is queued, feed it,
+   * then the stall itself (machine.ts onStall), then the tick. Logged and counted per instance.
+   */
+  private checkStall(lateMs: number): void {
+    let stalled: string[] | undefined;
+    for (const [name, inst] of this.insts) {
+      const phase = machineOf(this.coord, name)?.phase;
+      if ((phase === 'MASTER' || phase === 'BACKUP') && lateMs > inst.cfg.advertInt) (stalled ??= []).push(name);
+    }
+    if (!stalled) return;
+    const drained = new Set<VrrpTransport>();
+    for (const inst of this.insts.values()) {
+      if (drained.has(inst.transport)) continue;
+      drained.add(inst.transport);
+      inst.transport.drain?.();
+    }
+    for (const name of stalled) {
+      const inst = this.insts.get(name);
+      if (!inst || this.halted) continue;
+      inst.counters.stalls++;
+      const state = machineOf(this.coord, name)?.phase;
+      const ms = Math.round(lateMs);
+      this.deps.logger.warn({ event: 'vrrp_stall', instance: name, stallMs: ms, state }, `(${name}) event loop stalled ${ms} ms; re-checked the peers before acting as ${state}`);
+      this.feed(name, { type: 'stall', ms: lateMs });
+    }
   }
 
   /** Adopts a coordinator result (computed from `this.coord` just before) and performs its effects. */

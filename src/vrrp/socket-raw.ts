@@ -19,6 +19,8 @@ export const VRRP_GROUP_V4 = '224.0.0.18';
 export const VRRP_GROUP_V6 = 'ff02::12';
 /** Receives handled per readiness callback before yielding to the event loop (uv_poll is level-triggered). */
 const MAX_RECV_PER_WAKEUP = 64;
+/** Bound of one drain(): a socket buffer's worth of adverts (~200 KiB of 40-byte packets would be 5,000). */
+const MAX_RECV_PER_DRAIN = 8192;
 
 export interface RawSocketStats {
   received: number;
@@ -212,7 +214,16 @@ export class RawVrrpSocket {
       this.emitError(err);
       return;
     }
-    for (let i = 0; i < MAX_RECV_PER_WAKEUP && this.fd >= 0; i++) {
+    this.readQueued(MAX_RECV_PER_WAKEUP);
+  }
+
+  /** Reads and dispatches what the kernel has queued now (after an event-loop stall), bounded. */
+  drain(): void {
+    this.readQueued(MAX_RECV_PER_DRAIN);
+  }
+
+  private readQueued(max: number): void {
+    for (let i = 0; i < max && this.fd >= 0; i++) {
       let r: NativeRecv | null;
       try {
         r = this.native.recvFrom(this.fd);
@@ -366,6 +377,10 @@ export class RawVrrpTransport implements VrrpTransport {
   onOtherVrid(listener: (p: ReceivedVrrp) => void): void {
     if (this.closed || this.opts.vrid === undefined) return;
     this.unsubscribes.push(this.socket.onOtherVrid(listener));
+  }
+
+  drain(): void {
+    if (!this.closed) this.socket.drain();
   }
 
   /** Send/receive failures (counted in stats as well). */

@@ -40,6 +40,11 @@ export interface VrrpTransport {
    * every packet to onPacket, where validation reports `unknown-vrid`.
    */
   onOtherVrid?(listener: (p: ReceivedVrrp) => void): void;
+  /**
+   * Deliver at once, synchronously, what is already queued for us (after an event-loop stall the
+   * runtime re-checks its peers before acting on its timers). Absent: nothing is ever queued.
+   */
+  drain?(): void;
   close(): void;
   /** Present when the transport can absorb repeated adverts for this instance. */
   readonly repeats?: RepeatAbsorber;
