@@ -543,7 +543,7 @@ export class VrrpRuntime {
       inst.counters.stalls++;
       const state = machineOf(this.coord, name)?.phase;
       const ms = Math.round(lateMs);
-      this.deps.logger.warn({ event: 'vrrp_stall', instance: name, stallMs: ms, state }, `(${name}) event loop stalled ${ms} ms; re-checked the peers before acting as ${state}`);
+      this.deps.logger.warn({ event: 'vrrp-stall', instance: name, stallMs: ms, state }, `(${name}) event loop stalled ${ms} ms; re-checked the peers before acting as ${state}`);
       this.feed(name, { type: 'stall', ms: lateMs });
     }
   }

@@ -9,7 +9,7 @@
 //  - SIGSTOP of the master longer than n2's Master_Down_Interval: n2 takes over; on SIGCONT n1
 //    re-checks the queued adverts before acting, re-asserts (preemption, higher priority), and
 //    n1 alone holds the VIP again; n2 stops advertising as master within one advert round of
-//    n1's first advert; the stall is logged (vrrp_stall) and counted (halb_vrrp_stalls_total).
+//    n1's first advert; the stall is logged (vrrp-stall) and counted (halb_vrrp_stalls_total).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -95,7 +95,7 @@ test('halb pair, v3 0.1 s: SIGSTOP of the master past Master_Down, then SIGCONT:
     await v.waitHolder('n1', ts(5000));
     await v.waitArp('n1', ts(3000));
     const line = await waitFor('n1 to log the stall', () => {
-      const l = readFileSync(n1.logPath, 'utf8').split('\n').find((x) => x.includes('"event":"vrrp_stall"'));
+      const l = readFileSync(n1.logPath, 'utf8').split('\n').find((x) => x.includes('"event":"vrrp-stall"'));
       return l ? (JSON.parse(l) as { stallMs: number; instance: string; state: string }) : undefined;
     }, { timeoutMs: ts(3000), intervalMs: 50 });
     t.diagnostic(`n1: ${JSON.stringify(line)}`);

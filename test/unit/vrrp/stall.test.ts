@@ -82,7 +82,7 @@ test('a backup that stalls past Master_Down does not take over when the master\'
   await until('the stall counted', () => h.stalls() === 1);
   assert.equal(h.state(), 'BACKUP', 'the queued advert was heard before the Master_Down deadline was acted on');
   assert.deepEqual(h.transport.sent, [], 'never advertised');
-  const line = await h.log.waitFor((l) => l.event === 'vrrp_stall');
+  const line = await h.log.waitFor((l) => l.event === 'vrrp-stall');
   assert.equal(line.instance, 'A');
   assert.equal(line.state, 'BACKUP');
   assert.ok((line.stallMs as number) >= 4900, `stallMs ${String(line.stallMs)}`);
