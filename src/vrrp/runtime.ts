@@ -145,6 +145,9 @@ export class VrrpRuntime {
   private readonly insts = new Map<string, Inst>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt: number | undefined;
+  /** The timer deadline a stall was last handled for (checkStall runs once per stall). */
+  private stallHandled: number | undefined;
+  private inStall = false;
   /** Iterations of the wait right before a takeover (TAKEOVER_LEAD_MS); kept so it is not optimised away. */
   private spins = 0;
   /**
@@ -455,6 +458,16 @@ export class VrrpRuntime {
 
   private receive(name: string, p: ReceivedVrrp): void {
     if (!this.running) return;
+    // A packet handled while our timer is overdue: the loop stalled and, this time, read the
+    // socket before running timers. This packet first (it arrived first), then the same
+    // re-check as in tick() for the rest of the queue.
+    const due = this.timerAt;
+    const late = due === undefined || this.inStall ? 0 : this.deps.clock.now() - due;
+    this.receiveOne(name, p);
+    if (late > 0) this.checkStall(late, due!);
+  }
+
+  private receiveOne(name: string, p: ReceivedVrrp): void {
     const inst = this.insts.get(name)!;
     const v = validate(p, inst.policy, inst.localAddress);
     if (v.ok) {
@@ -495,7 +508,7 @@ export class VrrpRuntime {
     this.timer = undefined;
     this.timerAt = undefined;
     if (this.halted) return;
-    if (due !== undefined) this.checkStall(this.deps.clock.now() - due);
+    if (due !== undefined) this.checkStall(this.deps.clock.now() - due, due);
     // Absorbed repeats first: the deadline that fired may have been pushed out meanwhile.
     this.replayRepeats();
     // Woken early for a Master_Down deadline (arm()): wait out the last few milliseconds here.
@@ -523,14 +536,27 @@ export class VrrpRuntime {
    * socket, and after a stop libuv runs due timers before it polls, so a master would advertise
    * (and a backup take over) on stale knowledge. Re-check first: read what is queued, feed it,
    * then the stall itself (machine.ts onStall), then the tick. Logged and counted per instance.
+   * Also called from receive(): after a stop the loop may read sockets first; then the adverts
+   * re-arm the timer and tick() would not notice. `due` is the overdue timer deadline.
    */
-  private checkStall(lateMs: number): void {
+  private checkStall(lateMs: number, due: number): void {
+    if (this.stallHandled === due) return;
     let stalled: string[] | undefined;
     for (const [name, inst] of this.insts) {
       const phase = machineOf(this.coord, name)?.phase;
       if ((phase === 'MASTER' || phase === 'BACKUP') && lateMs > inst.cfg.advertInt) (stalled ??= []).push(name);
     }
     if (!stalled) return;
+    this.stallHandled = due;
+    this.inStall = true;
+    try {
+      this.recheckAfterStall(stalled, lateMs);
+    } finally {
+      this.inStall = false;
+    }
+  }
+
+  private recheckAfterStall(stalled: readonly string[], lateMs: number): void {
     const drained = new Set<VrrpTransport>();
     for (const inst of this.insts.values()) {
       if (drained.has(inst.transport)) continue;

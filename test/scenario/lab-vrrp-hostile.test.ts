@@ -9,7 +9,9 @@
 //  - SIGSTOP of the master longer than n2's Master_Down_Interval: n2 takes over; on SIGCONT n1
 //    re-checks the queued adverts before acting, re-asserts (preemption, higher priority), and
 //    n1 alone holds the VIP again; n2 stops advertising as master within one advert round of
-//    n1's first advert; the stall is logged (vrrp-stall) and counted (halb_vrrp_stalls_total).
+//    n1's first advert; the stall is logged (vrrp-stall) and counted (halb_vrrp_stalls_total);
+//  - SIGSTOP of the backup as long: on SIGCONT its Master_Down deadline is long past, but it hears
+//    n1's queued adverts first and stays backup (before, it took over for a moment).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -53,6 +55,8 @@ for (const unicast of [false, true]) {
         { src: c, dst: n1, pseudoHeader: false },
       );
       const sent = 8;
+      const stepDown = 'halb_vrrp_transitions_total{instance="VI_1",from="MASTER",to="BACKUP"}';
+      const stepDownsBefore = (await v.metrics('n1')).get(stepDown) ?? 0;
       await v.lab.exec('c', ['python3', '-c', SENDER, n1, Buffer.from(payload).toString('hex'), String(sent), '250'], { timeoutMs: ts(15_000) });
       const series = `halb_vrrp_adverts_rejected_total{instance="VI_1",reason="${reason}"}`;
       const dropped = await waitFor(`n1 to count ${sent} drops`, async () => {
@@ -64,7 +68,7 @@ for (const unicast of [false, true]) {
       assert.deepEqual(await v.holders(), ['n1']);
       const m = await v.metrics('n1');
       assert.equal(m.get('halb_vrrp_state{instance="VI_1",state="MASTER"}'), 1);
-      assert.equal(m.get('halb_vrrp_transitions_total{instance="VI_1",from="MASTER",to="BACKUP"}') ?? 0, 0, 'n1 never stepped down');
+      assert.equal(m.get(stepDown) ?? 0, stepDownsBefore, 'n1 did not step down');
     });
   });
 }
@@ -113,5 +117,39 @@ test('halb pair, v3 0.1 s: SIGSTOP of the master past Master_Down, then SIGCONT:
     const n2AsMaster = after.slice(first + 1).filter((a) => a.src === n2Addr && a.priority > 0).length;
     t.diagnostic(`adverts after SIGCONT: ${after.length}; n2 as master after n1's first: ${n2AsMaster}`);
     assert.ok(n2AsMaster <= 1, `n2 kept advertising as master: ${n2AsMaster} adverts after n1's`);
+  });
+});
+
+test('halb pair, v3 0.1 s: SIGSTOP of the backup past Master_Down, then SIGCONT: it hears the live master and stays backup', { skip, timeout: ts(60_000) }, async (t) => {
+  const vlab = await VrrpLab.create({ software: 'halb', version: 3, advertInt: 0.1, statsPort: STATS_PORT });
+  t.after(() => vlab.destroy());
+  await runScenario(vlab, async (v) => {
+    const { masterDown, prober } = await startWithN1Master(v, { maxDurationMs: ts(40_000) });
+    await prober.stop();
+    const n2 = v.node('n2') as HalbNode;
+    const pids = n2.pids();
+    assert.ok(pids.length > 0, 'n2 runs');
+    // Nodes start one after the other: n2 may have been master for a moment before n1 came up.
+    const toMaster = 'halb_vrrp_transitions_total{instance="VI_1",from="BACKUP",to="MASTER"}';
+    const takeoversBefore = (await v.metrics('n2')).get(toMaster) ?? 0;
+    try {
+      for (const p of pids) process.kill(p, 'SIGSTOP');
+      await sleep(Math.max(1500, 3 * masterDown));
+    } finally {
+      for (const p of pids) process.kill(p, 'SIGCONT');
+    }
+    const line = await waitFor('n2 to log the stall', () => {
+      const l = readFileSync(n2.logPath, 'utf8').split('\n').find((x) => x.includes('"event":"vrrp-stall"'));
+      return l ? (JSON.parse(l) as { stallMs: number; state: string }) : undefined;
+    }, { timeoutMs: ts(3000), intervalMs: 50 });
+    t.diagnostic(`n2: ${JSON.stringify(line)}`);
+    assert.equal(line.state, 'BACKUP');
+    // Acting on its expired Master_Down timer before reading n1's queued adverts, n2 would have
+    // become MASTER for a moment (and announced the VIP).
+    const m = await v.metrics('n2');
+    assert.equal(m.get(toMaster) ?? 0, takeoversBefore, 'n2 did not become master after the stop');
+    assert.equal(m.get('halb_vrrp_state{instance="VI_1",state="BACKUP"}'), 1);
+    assert.ok((m.get('halb_vrrp_stalls_total{instance="VI_1"}') ?? 0) >= 1);
+    assert.deepEqual(await v.holders(), ['n1']);
   });
 });

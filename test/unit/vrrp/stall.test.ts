@@ -129,6 +129,24 @@ test('a master that stalls while a lower-priority backup took over re-asserts wi
   assert.deepEqual(h.transport.sent.slice(sentBefore), [100], 'the re-assert from the queued advert; the stall and the tick add none');
 });
 
+test('sockets read before timers after the stall: the stall is still noticed once, and a better master heard first', async (t) => {
+  const h = setup(t);
+  await toMaster(h);
+  const stallsBefore = h.stalls();
+  const sentBefore = h.transport.sent.length;
+  h.clock.advance(2000);
+  // The loop resumes in its poll phase: a packet arrives while the timer is overdue.
+  h.transport.queue.push(h.advertFromPeer(200));
+  h.transport.listener!(h.advertFromPeer(200));
+  assert.equal(h.stalls(), stallsBefore + 1, 'noticed from the receive path');
+  assert.equal(h.state(), 'BACKUP');
+  assert.deepEqual(h.transport.sent.slice(sentBefore), [], 'stepped down without advertising at our priority');
+  // The overdue timer fires next: the same stall is not counted twice.
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(h.stalls(), stallsBefore + 1);
+  assert.equal(h.log.lines.filter((l) => l.event === 'vrrp-stall').length, stallsBefore + 1);
+});
+
 // The pure decision.
 function master(): MachineState {
   const cfg = machineConfig(def, { primaryAddress: ME });
