@@ -5,7 +5,8 @@
 //  - an advert with the group's PASS secret and priority 254, unicast from `c` to n1's own
 //    address, does not make n1 yield, in multicast mode (dropped: not sent to the group) and in
 //    unicast mode (dropped: `c` is not a unicast_peer), as keepalived; the drops are counted by
-//    reason in halb_vrrp_adverts_rejected_total;
+//    reason in halb_vrrp_adverts_rejected_total; adverts of another VRID count in
+//    halb_vrrp_adverts_other_vrid_total;
 //  - SIGSTOP of the master longer than n2's Master_Down_Interval: n2 takes over; on SIGCONT n1
 //    re-checks the queued adverts before acting, re-asserts (preemption, higher priority), and
 //    n1 alone holds the VIP again; n2 stops advertising as master within one advert round of
@@ -28,11 +29,14 @@ checkNoLeftoversAfterAll();
 const STATS_PORT = 18404;
 const PASS = 'labpass';
 
-// Sends a raw IP protocol 112 datagram (TTL 255) `count` times, `gapMs` apart.
+// Sends a raw IP protocol 112 datagram (TTL 255) `count` times, `gapMs` apart; to a multicast
+// group out of the interface that has address argv[5].
 const SENDER = [
   'import socket, sys, time',
   's = socket.socket(socket.AF_INET, socket.SOCK_RAW, 112)',
   's.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 255)',
+  's.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 255)',
+  'if len(sys.argv) > 5: s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(sys.argv[5]))',
   'p = bytes.fromhex(sys.argv[2])',
   'for i in range(int(sys.argv[3])):',
   '    s.sendto(p, (sys.argv[1], 0))',
@@ -69,6 +73,21 @@ for (const unicast of [false, true]) {
       const m = await v.metrics('n1');
       assert.equal(m.get('halb_vrrp_state{instance="VI_1",state="MASTER"}'), 1);
       assert.equal(m.get(stepDown) ?? 0, stepDownsBefore, 'n1 did not step down');
+
+      // Another group's adverts on the link (VRID 99; to the group, or to n1 in unicast mode):
+      // the raw socket filters them out before any instance, and they still count.
+      const otherVrid = 'halb_vrrp_adverts_other_vrid_total{instance="VI_1"}';
+      const dst = unicast ? n1 : '224.0.0.18';
+      const other = encodeAdvert(
+        { version: 2, family: 4, vrid: 99, priority: 100, advertInt: 1000, addresses: ['10.1.2.3'], authType: 0, authData: new Uint8Array(8), reserved: 0 },
+        { src: c, dst, pseudoHeader: false },
+      );
+      await v.lab.exec('c', ['python3', '-c', SENDER, dst, Buffer.from(other).toString('hex'), '3', '50', c], { timeoutMs: ts(15_000) });
+      const counted = await waitFor('n1 to count the other VRID', async () => {
+        const n = (await v.metrics('n1')).get(otherVrid) ?? 0;
+        return n >= 3 ? n : undefined;
+      }, { timeoutMs: ts(5000), intervalMs: 200 });
+      t.diagnostic(`${otherVrid} = ${counted}`);
     });
   });
 }
