@@ -176,6 +176,7 @@ function registerVrrpMetrics(registry: Registry, src: MetricSources): void {
   perInstance('halb_vrrp_send_errors_total', 'Adverts that could not be sent.', (c) => c.txErrors);
   perInstance('halb_vrrp_garp_sent_total', 'Gratuitous ARP / unsolicited NA sent for VIPs.', (c) => c.garpSent);
   perInstance('halb_vrrp_vip_errors_total', 'Failed VIP add/delete or GARP operations.', (c) => c.vipErrors);
+  perInstance('halb_vrrp_stalls_total', 'Event-loop stalls longer than an advert interval while MASTER or BACKUP (re-checked before acting).', (c) => c.stalls);
   perInstance('halb_vrrp_conflicts_total', 'Peers found sending a conflicting advert for this VRID (each source counted once).', (c) => c.conflicts);
   new Counter({
     name: 'halb_vrrp_adverts_rejected_total',

@@ -86,6 +86,8 @@ export interface AdvertSeen {
  */
 export class AdvertWatcher {
   private waiters: { src?: string; resolve: (a: AdvertSeen) => void }[] = [];
+  /** Every advertisement seen, with performance.now() when its line arrived (ordering checks). */
+  readonly seen: (AdvertSeen & { readonly at: number })[] = [];
 
   private constructor(private readonly proc: LabProcess) {}
 
@@ -111,6 +113,7 @@ export class AdvertWatcher {
   private onLine(line: string): void {
     const a = AdvertWatcher.parse(line);
     if (!a) return;
+    this.seen.push({ ...a, at: performance.now() });
     const ready = this.waiters.filter((w) => w.src === undefined || w.src === a.src);
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve(a);

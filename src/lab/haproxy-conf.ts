@@ -31,3 +31,16 @@ export function renderHaproxyConf(p: LabProxySpec): string {
     '',
   ].join('\n');
 }
+
+/**
+ * A haproxy.cfg section giving a lab node halb's admin listener on `port` (all addresses):
+ * scenario tests read `/metrics` from inside the node's namespace.
+ */
+export function renderStatsListen(port: number): string {
+  return ['listen stats', `    bind *:${port}`, '    stats uri /stats', ''].join('\n');
+}
+
+/** A haproxy.cfg with nothing but the admin listener (a VRRP-only node that exports metrics). */
+export function renderStatsOnlyConf(port: number): string {
+  return ['# written by the halb lab', 'defaults', '    mode http', '    timeout client 5s', '', renderStatsListen(port)].join('\n');
+}

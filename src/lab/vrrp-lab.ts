@@ -8,7 +8,7 @@ import { masterDownIntervalMs } from './keepalived-conf.js';
 import type { SoftwareKind, VrrpNodeSoftware } from './node-software.js';
 import { createNodeSoftware } from './software.js';
 import { RESPONDER_PORT, startResponder } from './services.js';
-import { renderHaproxyConf } from './haproxy-conf.js';
+import { renderHaproxyConf, renderStatsListen, renderStatsOnlyConf } from './haproxy-conf.js';
 import type { LabProcess } from './process.js';
 import { Prober, type ProberOptions } from './prober.js';
 import { dumpState, neighbour, vipHolders } from './observe.js';
@@ -41,6 +41,8 @@ export interface VrrpLabOptions {
    * "bN via LB-ADDRESS". Nodes running keepalived only hold the VIP (keepalived does not proxy).
    */
   readonly loadBalancer?: { readonly port: number };
+  /** halb nodes also serve their admin listener (`/metrics`) on this port (see `metrics()`). */
+  readonly statsPort?: number;
   readonly prefix?: string;
   readonly onStep?: (line: string) => void;
 }
@@ -147,8 +149,28 @@ export class VrrpLab {
   /** The LB nodes' haproxy.cfg (undefined without `loadBalancer`). */
   haproxyCfg(): string | undefined {
     const lb = this.opts.loadBalancer;
-    if (!lb) return undefined;
-    return renderHaproxyConf({ port: lb.port, servers: this.backends.map((b) => ({ name: b, address: this.lab.host(b).v4, port: RESPONDER_PORT })) });
+    const stats = this.opts.statsPort;
+    if (!lb) return stats === undefined ? undefined : renderStatsOnlyConf(stats);
+    const conf = renderHaproxyConf({ port: lb.port, servers: this.backends.map((b) => ({ name: b, address: this.lab.host(b).v4, port: RESPONDER_PORT })) });
+    return stats === undefined ? conf : `${conf}\n${renderStatsListen(stats)}`;
+  }
+
+  /**
+   * A halb node's Prometheus metrics (needs `statsPort`), read from inside its namespace: the
+   * sample values by series, e.g. `halb_vrrp_stalls_total{instance="VI_1"}`.
+   */
+  async metrics(node: string): Promise<Map<string, number>> {
+    const port = this.opts.statsPort;
+    if (port === undefined) throw new Error('metrics() needs the lab option statsPort');
+    const script = `fetch('http://127.0.0.1:${port}/metrics').then((r) => r.text()).then((t) => process.stdout.write(t), (e) => { console.error(String(e)); process.exit(1); })`;
+    const r = await this.lab.exec(node, [process.execPath, '-e', script], { timeoutMs: 10_000 });
+    const out = new Map<string, number>();
+    for (const line of r.stdout.split('\n')) {
+      if (line === '' || line.startsWith('#')) continue;
+      const sp = line.lastIndexOf(' ');
+      out.set(line.slice(0, sp), Number(line.slice(sp + 1)));
+    }
+    return out;
   }
 
   /** The host whose address is `addr` (to name the LB node a backend says it was reached via). */

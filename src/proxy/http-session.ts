@@ -23,8 +23,8 @@ import { countStatus } from './counters.js';
 import { dispatch, newDispatchState, nextAfterFailure, type DispatchState } from './dispatch.js';
 import { errorResponse } from './error-responses.js';
 import { ChunkedScanner } from './http/chunked.js';
-import { parseRequestHead, parseResponseHead, requestBodyKind, responseBodyKind, type RequestHead, type ResponseHead } from './http/head-parser.js';
-import { isIdempotent, rewriteRequestHead, withConnectionClose } from './http/rewrite.js';
+import { parseRequestHead, parseResponseHead, requestBodyKind, responseBodyKind, upgradeAgreed, type RequestHead, type ResponseHead } from './http/head-parser.js';
+import { isIdempotent, responseHeadOut, rewriteRequestHead } from './http/rewrite.js';
 import { ServerConn, type ServerConnOwner } from './server-conn.js';
 import type { PassiveFailure } from '../health/types.js';
 import { writeNow } from './direct-write.js';
@@ -55,6 +55,10 @@ const enum Body {
 
 function concat(a: Buffer | undefined, b: Buffer): Buffer {
   return a && a.length ? Buffer.concat([a, b]) : b;
+}
+
+function withRest(head: Buffer, rest: Buffer | undefined): Buffer {
+  return rest ? Buffer.concat([head, rest]) : head;
 }
 
 // Listeners and timer callbacks shared by all sessions (the socket carries its session under a
@@ -540,22 +544,23 @@ export class HttpSession implements ServerConnOwner {
       const rest = head.length < buf.length ? buf.subarray(head.length) : undefined;
       if (this.req!.method === 'CONNECT' && head.status >= 200 && head.status < 300) {
         // RFC 9110 §9.3.6: a 2xx to CONNECT turns the connection into a tunnel.
-        this.startTunnel(buf, head);
+        this.startTunnel(head.normalise ? withRest(responseHeadOut(buf, head, false), rest) : buf, head);
         return;
       }
       if (head.status === 101) {
-        if (!this.req!.connUpgrade) {
+        if (!upgradeAgreed(this.req!, head)) {
           this.serverTainted = true;
           this.sendError(502, 'P', 'H', 'unexpected 101 response');
           return;
         }
-        this.startTunnel(buf, head);
+        this.startTunnel(head.normalise ? withRest(responseHeadOut(buf, head, false), rest) : buf, head);
         return;
       }
       if (head.status < 200) {
         // Interim response (100 Continue, 103 Early Hints): pass it on, keep reading.
-        this.bytesOut += head.length;
-        this.client.write(buf.subarray(0, head.length));
+        const h = responseHeadOut(buf, head, false);
+        this.bytesOut += h.length;
+        this.client.write(h);
         this.resBuf = rest;
         if (!rest) return;
         continue;
@@ -573,8 +578,8 @@ export class HttpSession implements ServerConnOwner {
       // client in the response, since the server did not.
       let out = buf;
       let hl = head.length;
-      if (this.closeKept && !head.connClose) {
-        const h = withConnectionClose(buf.subarray(0, head.length));
+      if (head.normalise || (this.closeKept && !head.connClose)) {
+        const h = responseHeadOut(buf, head, this.closeKept);
         hl = h.length;
         out = rest ? Buffer.concat([h, rest]) : h;
       }

@@ -76,6 +76,11 @@ export type MachineEvent =
   | { readonly type: 'advert'; readonly src: string; readonly priority: number; readonly advertInt: number }
   /** The runtime's timer fired: handles every deadline <= now. */
   | { readonly type: 'tick' }
+  /**
+   * * The runtime's timer fired `ms` after its deadline (event loop stalled: GC, a blocking call,
+   * SIGSTOP). Fed after the adverts queued meanwhile were processed and before the tick.
+   */
+  | { readonly type: 'stall'; readonly ms: number }
   /** A tracked script / interface / file changed; `name` is the TrackItem key. */
   | { readonly type: 'track'; readonly name: string; readonly ok: boolean }
   /** The VRRP interface itself went up or down. */
@@ -556,6 +561,24 @@ class Step {
     }
   }
 
+  /**
+   * * After a stall of `ms`. A MASTER that was silent for Master_Down_Interval of even the best
+   * backup (3 × interval + skew, so at least 3 intervals) may have been replaced: the backup's
+   * GARPs have pulled the clients' ARP entries away. Unless the adverts heard in the meantime
+   * already made it re-assert (masterAdvert, which re-arms the advert timer) or step down, it
+   * advertises now and re-announces its VIPs, as keepalived does to a lower-priority master.
+   * Shorter stalls and other phases need nothing beyond the adverts and the tick.
+   */
+  onStall(ms: number): void {
+    if (this.s.phase !== 'MASTER' || ms < 3 * this.cfg.advertInt) return;
+    const d = this.d;
+    if (d.advert !== undefined && d.advert > this.now) return; // re-asserted while draining
+    this.emit({ type: 'SendAdvert', priority: this.s.priority });
+    d.advert = this.now + this.cfg.advertInt;
+    const repeat = this.cfg.garp.lowerPriorityRepeat ?? this.cfg.garp.masterRepeat;
+    if (repeat > 0) this.emit({ type: 'SendGarp', count: repeat });
+  }
+
   onStop(): void {
     switch (this.s.phase) {
       case 'MASTER': {
@@ -653,6 +676,9 @@ export function step(state: MachineState, event: MachineEvent, now: number): Ste
       break;
     case 'tick':
       st.onTick();
+      break;
+    case 'stall':
+      st.onStall(event.ms);
       break;
     case 'track':
       st.s.tracks = { ...st.s.tracks, [event.name]: event.ok };

@@ -93,6 +93,8 @@ export interface InstanceCounters {
   garpSent: number;
   vipErrors: number;
   conflicts: number;
+  /** Event-loop stalls longer than an advert interval noticed while MASTER or BACKUP (see checkStall). */
+  stalls: number;
   /** Keyed `FROM->TO`. */
   transitions: Record<string, number>;
   transitionsByReason: Record<TransitionReason, number>;
@@ -115,7 +117,7 @@ export interface InstanceStatus {
 function zeroCounters(): InstanceCounters {
   const rej = Object.fromEntries(REJECT_REASONS.filter((r) => r !== 'unknown-vrid').map((r) => [r, 0])) as InstanceCounters['rxRejected'];
   const byReason = Object.fromEntries(TRANSITION_REASONS.map((r) => [r, 0])) as InstanceCounters['transitionsByReason'];
-  return { rxAccepted: 0, rxRejected: rej, rxOtherVrid: 0, rxPriorityZero: 0, txAdverts: 0, txPriorityZero: 0, txErrors: 0, garpSent: 0, vipErrors: 0, conflicts: 0, transitions: {}, transitionsByReason: byReason };
+  return { rxAccepted: 0, rxRejected: rej, rxOtherVrid: 0, rxPriorityZero: 0, txAdverts: 0, txPriorityZero: 0, txErrors: 0, garpSent: 0, vipErrors: 0, conflicts: 0, stalls: 0, transitions: {}, transitionsByReason: byReason };
 }
 
 interface Inst {
@@ -151,6 +153,9 @@ export class VrrpRuntime {
   private readonly insts = new Map<string, Inst>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt: number | undefined;
+  /** The timer deadline a stall was last handled for (checkStall runs once per stall). */
+  private stallHandled: number | undefined;
+  private inStall = false;
   /** Iterations of the wait right before a takeover (TAKEOVER_LEAD_MS); kept so it is not optimised away. */
   private spins = 0;
   /**
@@ -217,6 +222,9 @@ export class VrrpRuntime {
     const live = inst.live;
     inst.transport.onPacket((p) => {
       if (live.on) this.receive(name, p);
+    });
+    inst.transport.onOtherVrid?.(() => {
+      if (live.on && this.running) inst.counters.rxOtherVrid++;
     });
   }
 
@@ -460,6 +468,16 @@ export class VrrpRuntime {
 
   private receive(name: string, p: ReceivedVrrp): void {
     if (!this.running) return;
+    // A packet handled while our timer is overdue: the loop stalled and, this time, read the
+    // socket before running timers. This packet first (it arrived first), then the same
+    // re-check as in tick() for the rest of the queue.
+    const due = this.timerAt;
+    const late = due === undefined || this.inStall ? 0 : this.deps.clock.now() - due;
+    this.receiveOne(name, p);
+    if (late > 0) this.checkStall(late, due!);
+  }
+
+  private receiveOne(name: string, p: ReceivedVrrp): void {
     const inst = this.insts.get(name)!;
     const v = validate(p, inst.policy, inst.localAddress);
     if (v.ok) {
@@ -497,9 +515,11 @@ export class VrrpRuntime {
   }
 
   private tick(): void {
+    const due = this.timerAt;
     this.timer = undefined;
     this.timerAt = undefined;
     if (this.halted) return;
+    if (due !== undefined) this.checkStall(this.deps.clock.now() - due, due);
     // Absorbed repeats first: the deadline that fired may have been pushed out meanwhile.
     this.replayRepeats();
     // Woken early for a Master_Down deadline (arm()): wait out the last few milliseconds here.
@@ -519,6 +539,50 @@ export class VrrpRuntime {
       while (this.deps.clock.now() < until && performance.now() < bound) this.spins++;
     }
     this.apply(coordinatorStep(this.coord, undefined, { type: 'tick' }, this.deps.clock.now()));
+  }
+
+  /**
+   * The timer fired `lateMs` after its deadline. Longer than an instance's advert interval is a
+   * stall (GC, a blocking call, SIGSTOP): what the peers said meanwhile is still queued in the
+   * socket, and after a stop libuv runs due timers before it polls, so a master would advertise
+   * (and a backup take over) on stale knowledge. Re-check first: read what is queued, feed it,
+   * then the stall itself (machine.ts onStall), then the tick. Logged and counted per instance.
+   * Also called from receive(): after a stop the loop may read sockets first; then the adverts
+   * re-arm the timer and tick() would not notice. `due` is the overdue timer deadline.
+   */
+  private checkStall(lateMs: number, due: number): void {
+    if (this.stallHandled === due) return;
+    let stalled: string[] | undefined;
+    for (const [name, inst] of this.insts) {
+      const phase = machineOf(this.coord, name)?.phase;
+      if ((phase === 'MASTER' || phase === 'BACKUP') && lateMs > inst.cfg.advertInt) (stalled ??= []).push(name);
+    }
+    if (!stalled) return;
+    this.stallHandled = due;
+    this.inStall = true;
+    try {
+      this.recheckAfterStall(stalled, lateMs);
+    } finally {
+      this.inStall = false;
+    }
+  }
+
+  private recheckAfterStall(stalled: readonly string[], lateMs: number): void {
+    const drained = new Set<VrrpTransport>();
+    for (const inst of this.insts.values()) {
+      if (drained.has(inst.transport)) continue;
+      drained.add(inst.transport);
+      inst.transport.drain?.();
+    }
+    for (const name of stalled) {
+      const inst = this.insts.get(name);
+      if (!inst || this.halted) continue;
+      inst.counters.stalls++;
+      const state = machineOf(this.coord, name)?.phase;
+      const ms = Math.round(lateMs);
+      this.deps.logger.warn({ event: 'vrrp-stall', instance: name, stallMs: ms, state }, `(${name}) event loop stalled ${ms} ms; re-checked the peers before acting as ${state}`);
+      this.feed(name, { type: 'stall', ms: lateMs });
+    }
   }
 
   /** Adopts a coordinator result (computed from `this.coord` just before) and performs its effects. */

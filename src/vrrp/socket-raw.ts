@@ -19,6 +19,8 @@ export const VRRP_GROUP_V4 = '224.0.0.18';
 export const VRRP_GROUP_V6 = 'ff02::12';
 /** Receives handled per readiness callback before yielding to the event loop (uv_poll is level-triggered). */
 const MAX_RECV_PER_WAKEUP = 64;
+/** Bound of one drain(): a socket buffer's worth of adverts (~200 KiB of 40-byte packets would be 5,000). */
+const MAX_RECV_PER_DRAIN = 8192;
 
 export interface RawSocketStats {
   received: number;
@@ -42,6 +44,8 @@ export class RawVrrpSocket {
   readonly stats: RawSocketStats = { received: 0, malformed: 0, unknownVrid: 0, sent: 0, sendDropped: 0, sendErrors: 0, recvErrors: 0, absorbed: 0 };
   private readonly byVrid = new Map<number, Set<(p: ReceivedVrrp) => void>>();
   private readonly sniffers = new Set<(p: ReceivedVrrp) => void>();
+  /** Told of packets for a VRID nobody here listens to (the instances' other-VRID counters). */
+  private readonly otherVrid = new Set<(p: ReceivedVrrp) => void>();
   private readonly errorListeners = new Set<TransportErrorListener>();
   private poll: PollHandle | undefined;
   private fd: number;
@@ -155,6 +159,11 @@ export class RawVrrpSocket {
     }
   }
 
+  onOtherVrid(listener: (p: ReceivedVrrp) => void): () => void {
+    this.otherVrid.add(listener);
+    return () => this.otherVrid.delete(listener);
+  }
+
   onError(listener: TransportErrorListener): () => void {
     this.errorListeners.add(listener);
     return () => this.errorListeners.delete(listener);
@@ -190,6 +199,7 @@ export class RawVrrpSocket {
     this.fd = -1;
     this.byVrid.clear();
     this.sniffers.clear();
+    this.otherVrid.clear();
     this.armed.clear();
   }
 
@@ -204,7 +214,16 @@ export class RawVrrpSocket {
       this.emitError(err);
       return;
     }
-    for (let i = 0; i < MAX_RECV_PER_WAKEUP && this.fd >= 0; i++) {
+    this.readQueued(MAX_RECV_PER_WAKEUP);
+  }
+
+  /** Reads and dispatches what the kernel has queued now (after an event-loop stall), bounded. */
+  drain(): void {
+    this.readQueued(MAX_RECV_PER_DRAIN);
+  }
+
+  private readQueued(max: number): void {
+    for (let i = 0; i < max && this.fd >= 0; i++) {
       let r: NativeRecv | null;
       try {
         r = this.native.recvFrom(this.fd);
@@ -229,6 +248,7 @@ export class RawVrrpSocket {
     const listeners = this.byVrid.get(r.payload[1]!);
     if (!listeners) {
       if (this.sniffers.size === 0) this.stats.unknownVrid++;
+      for (const l of this.otherVrid) l(p);
       return;
     }
     for (const l of listeners) l(p);
@@ -348,6 +368,19 @@ export class RawVrrpTransport implements VrrpTransport {
   onPacket(listener: (p: ReceivedVrrp) => void): void {
     if (this.closed) return;
     this.unsubscribes.push(this.socket.subscribe(this.opts.vrid, listener));
+  }
+
+  /**
+   * Packets on this interface for a VRID no instance here listens to: demultiplexing happens in
+   * the socket, so without this hook an instance never sees them (halb_vrrp_adverts_other_vrid_total).
+   */
+  onOtherVrid(listener: (p: ReceivedVrrp) => void): void {
+    if (this.closed || this.opts.vrid === undefined) return;
+    this.unsubscribes.push(this.socket.onOtherVrid(listener));
+  }
+
+  drain(): void {
+    if (!this.closed) this.socket.drain();
   }
 
   /** Send/receive failures (counted in stats as well). */

@@ -34,6 +34,17 @@ export interface VrrpTransport {
   /** Send a VRRP payload to the multicast group, or to `dest` (unicast peer). */
   send(payload: Uint8Array, dest?: string): void;
   onPacket(listener: (p: ReceivedVrrp) => void): void;
+  /**
+   * Present when the transport filters by VRID before onPacket (shared raw sockets): told of the
+   * packets it filtered out, so other-VRID traffic is still counted. Transports without it hand
+   * every packet to onPacket, where validation reports `unknown-vrid`.
+   */
+  onOtherVrid?(listener: (p: ReceivedVrrp) => void): void;
+  /**
+   * Deliver at once, synchronously, what is already queued for us (after an event-loop stall the
+   * runtime re-checks its peers before acting on its timers). Absent: nothing is ever queued.
+   */
+  drain?(): void;
   close(): void;
   /** Present when the transport can absorb repeated adverts for this instance. */
   readonly repeats?: RepeatAbsorber;

@@ -5,7 +5,7 @@
 // Order matters for counting: structural checks first (short, version, type, length,
 // checksum), then the VRID — packets for other VRIDs on a shared link are normal and are
 // counted only as `unknown-vrid`, so they do not inflate our error counters — then the checks
-// that concern our group (TTL, auth, addresses, interval, unicast peer).
+// that concern our group (destination, TTL, auth, addresses, interval, unicast peer).
 
 import type { VrrpInstance } from '../config/model-vrrp.js';
 import type { ReceivedVrrp } from './transport.js';
@@ -20,6 +20,8 @@ export const REJECT_REASONS = [
   'bad-length', // more bytes than the address count says
   'bad-checksum',
   'unknown-vrid', // not ours: ignored, counted separately from errors
+  'unicast-dst', // multicast mode: sent to a unicast address (keepalived: "Expected multicast packet")
+  'multicast-dst', // unicast mode: sent to a multicast group (keepalived: "Expected unicast packet")
   'ttl', // TTL / hop limit != 255 (RFC 5798 §7.1: the packet may have been forwarded)
   'auth-type', // v2: auth type differs from ours
   'auth', // v2 PASS: password differs
@@ -108,6 +110,14 @@ function oldUnicastChecksum(rx: ReceivedVrrp, policy: AdvertPolicy): boolean {
   return d.ok && d.advert.checksumOk;
 }
 
+/** 224.0.0.0/4, or ff00::/8. */
+function isMulticast(addr: string): boolean {
+  if (addr.includes(':')) return addr.length >= 2 && (addr.charCodeAt(0) | 0x20) === 0x66 && (addr.charCodeAt(1) | 0x20) === 0x66;
+  const dot = addr.indexOf('.');
+  const first = Number(addr.slice(0, dot));
+  return first >= 224 && first <= 239;
+}
+
 /**
  * Validate a received packet for one instance. `localAddress` is our own source address
  * (to recognise our adverts looped back by the network or a multicast loop).
@@ -124,6 +134,15 @@ export function validate(rx: ReceivedVrrp, policy: AdvertPolicy, localAddress?: 
     return { ok: false, reason: 'bad-checksum', detail: `checksum 0x${a.checksum.toString(16).padStart(4, '0')}` };
   }
   if (a.vrid !== policy.vrid) return { ok: false, reason: 'unknown-vrid', detail: `VRID ${a.vrid}` };
+  // keepalived (vrrp_check_packet): the destination must be multicast exactly when the instance
+  // has no unicast peers. Without this, a host outside the group could unicast an advert to a
+  // master's own address (no TTL or group membership needed to reach it) and, knowing a PASS
+  // secret, make it yield. An unknown destination (no packet info) is not held against the packet.
+  if (rx.dst !== '') {
+    const multicast = isMulticast(rx.dst);
+    if (policy.unicastPeers.length === 0 && !multicast) return { ok: false, reason: 'unicast-dst', detail: `sent to ${rx.dst}, expected the multicast group` };
+    if (policy.unicastPeers.length > 0 && multicast) return { ok: false, reason: 'multicast-dst', detail: `sent to ${rx.dst}, expected unicast` };
+  }
   // RFC 5798 §7.1 MUST verify TTL 255 (the advert was not forwarded). keepalived applies this to
   // multicast only: unicast adverts may legitimately cross routers, and their source is checked
   // against unicast_peer instead. We do the same.

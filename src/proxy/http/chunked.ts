@@ -2,11 +2,18 @@
 // byte; this state machine only finds where the message ends so that keep-alive and pipelining
 // stay correctly framed. Strict: hex sizes of bounded length, CRLF after sizes and data
 // (a bare LF is a classic smuggling vector between lenient and strict parsers), bounded
-// extension and trailer sizes.
+// extension and trailer sizes. The size line follows HAProxy's h1_parse_chunk_size:
+// `1*HEXDIG *WSP [ ";" ext ] CRLF` — whitespace after the size is allowed only before `;` or
+// CRLF (`3 junk` is an error: a lenient peer reading it as size 3, or as 0, would frame the
+// body differently), and in an extension a backslash is allowed only inside quotes and quotes
+// must balance (a peer that honours quoted CRLF would otherwise see another chunk line).
 
 const enum S {
   Size,
+  SizeWs,
   Ext,
+  ExtQuoted,
+  ExtEscape,
   SizeLf,
   Data,
   DataCr,
@@ -74,8 +81,12 @@ export class ChunkedScanner {
           } else if (c === 0x0d) {
             this.s = S.SizeLf;
             i++;
-          } else if (c === 0x3b /* ; */ || c === 0x20 || c === 0x09) {
+          } else if (c === 0x3b /* ; */) {
             this.s = S.Ext;
+            this.extBytes = 0;
+            i++;
+          } else if (c === 0x20 || c === 0x09) {
+            this.s = S.SizeWs;
             this.extBytes = 0;
             i++;
           } else {
@@ -83,11 +94,31 @@ export class ChunkedScanner {
           }
           break;
         }
-        case S.Ext: {
+        case S.SizeWs: {
+          // Only more whitespace, then `;` or CR: `3 junk` is refused (HAProxy: 400 / 502).
           const c = buf[i]!;
           if (c === 0x0d) this.s = S.SizeLf;
-          else if (c === 0x0a || (c < 0x20 && c !== 0x09) || c === 0x7f) return this.fail('invalid chunk extension');
+          else if (c === 0x3b) this.s = S.Ext;
+          else if (c !== 0x20 && c !== 0x09) return this.fail('invalid chunk size');
           else if (++this.extBytes > MAX_EXT_BYTES) return this.fail('chunk extension too long');
+          i++;
+          break;
+        }
+        case S.Ext:
+        case S.ExtQuoted:
+        case S.ExtEscape: {
+          const c = buf[i]!;
+          if (++this.extBytes > MAX_EXT_BYTES) return this.fail('chunk extension too long');
+          if (c === 0x0a || (c < 0x20 && c !== 0x09) || c === 0x7f) {
+            if (c !== 0x0d) return this.fail('invalid chunk extension');
+            if (this.s !== S.Ext) return this.fail('unterminated quote in chunk extension');
+            this.s = S.SizeLf;
+          } else if (this.s === S.ExtEscape) this.s = S.ExtQuoted;
+          else if (c === 0x22 /* " */) this.s = this.s === S.Ext ? S.ExtQuoted : S.Ext;
+          else if (c === 0x5c /* \ */) {
+            if (this.s === S.Ext) return this.fail('backslash outside quotes in chunk extension');
+            this.s = S.ExtEscape;
+          }
           i++;
           break;
         }

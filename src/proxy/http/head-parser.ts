@@ -8,8 +8,15 @@
 //  - Content-Length must be digits only; differing duplicates rejected;
 //  - a request with both Transfer-Encoding and Content-Length is rejected; Transfer-Encoding
 //    on a request must be exactly `chunked` (we don't implement other codings);
-//  - HTTP/1.1 requests need exactly one Host (RFC 9112 §3.2).
-// Line ends: CRLF, or a bare LF (RFC 9112 §2.2 allows recipients to accept it).
+//  - HTTP/1.1 requests need exactly one Host (RFC 9112 §3.2);
+//  - an absolute-form target must name the Host's authority, and authority-form goes with
+//    CONNECT only (HAProxy's h1_headers_to_hdr_list: 400 otherwise).
+// Line ends: CRLF, or a bare LF (RFC 9112 §2.2 allows recipients to accept it). What HAProxy
+// accepts but re-emits in canonical form (it rebuilds every head from its parsed fields), halb
+// marks `normalise` and the session rebuilds the head (rewrite.ts): bare-LF line ends, a
+// Content-Length given as a list of equal values, repeated or with leading zeros, and a response
+// with both Transfer-Encoding and Content-Length (the Content-Length is dropped). A peer behind
+// us must never see a form that another parser could read differently.
 //
 // Pure: no node:* import; Buffer is only used through its global type.
 
@@ -34,6 +41,8 @@ interface HeadCommon {
   readonly connKeepAlive: boolean;
   readonly connUpgrade: boolean;
   readonly hasConnectionHeader: boolean;
+  /** The head must be re-serialised before it is forwarded (see the file comment). */
+  readonly normalise: boolean;
   /** Offset of the first byte of the head (leading empty lines before a request are skipped). */
   readonly start: number;
   /** Offset just past the head's terminating empty line: bytes consumed. */
@@ -100,6 +109,11 @@ interface Fields {
   connUpgrade: boolean;
   hasConnectionHeader: boolean;
   hostCount: number;
+  hostStart: number;
+  hostEnd: number;
+  clCount: number;
+  /** A line ended with a bare LF, or a Content-Length was not in canonical form. */
+  normalise: boolean;
   upgrade: string | undefined;
   expectContinue: boolean;
 }
@@ -137,13 +151,21 @@ function parseFields(buf: Buffer, pos: number, headEnd: number, limits: HeadLimi
     connUpgrade: false,
     hasConnectionHeader: false,
     hostCount: 0,
+    hostStart: 0,
+    hostEnd: 0,
+    clCount: 0,
+    normalise: false,
     upgrade: undefined,
     expectContinue: false,
   };
   let count = 0;
   for (;;) {
     let c = buf[pos]!;
-    if (c === 0x0d || c === 0x0a) return f; // the empty line ending the head (findHeadEnd checked it)
+    if (c === 0x0d) return f; // the empty line ending the head (findHeadEnd checked it)
+    if (c === 0x0a) {
+      f.normalise = true;
+      return f;
+    }
     if (c === 0x20 || c === 0x09) return 'obs-fold line';
     if (++count > limits.maxHeaders) return 'too many headers';
     const nameStart = pos;
@@ -161,6 +183,7 @@ function parseFields(buf: Buffer, pos: number, headEnd: number, limits: HeadLimi
       pos += 2;
     } else if (c === 0x0a) {
       pos += 1;
+      f.normalise = true;
     } else {
       return 'invalid character in header value';
     }
@@ -169,7 +192,11 @@ function parseFields(buf: Buffer, pos: number, headEnd: number, limits: HeadLimi
     // Only a few names matter; compare by length first to stay cheap.
     switch (nameEnd - nameStart) {
       case 4:
-        if (nameIs(buf, nameStart, 'host')) f.hostCount++;
+        if (nameIs(buf, nameStart, 'host')) {
+          f.hostCount++;
+          f.hostStart = valueStart;
+          f.hostEnd = valueEnd;
+        }
         break;
       case 6:
         if (nameIs(buf, nameStart, 'expect') && buf.toString('latin1', valueStart, valueEnd).toLowerCase() === '100-continue') f.expectContinue = true;
@@ -190,16 +217,20 @@ function parseFields(buf: Buffer, pos: number, headEnd: number, limits: HeadLimi
         break;
       case 14:
         if (nameIs(buf, nameStart, 'content-length')) {
+          // HAProxy keeps one Content-Length with the value in canonical form.
+          if (++f.clCount > 1) f.normalise = true;
           // Fast path: plain digits, read straight from the bytes.
           let n = 0;
           let i = valueStart;
           while (i < valueEnd && buf[i]! >= 0x30 && buf[i]! <= 0x39) n = n * 10 + (buf[i++]! - 0x30);
           if (i === valueEnd && i > valueStart && i - valueStart <= 15) {
+            if (buf[valueStart] === 0x30 && i - valueStart > 1) f.normalise = true;
             if (f.contentLength >= 0 && f.contentLength !== n) f.clConflict = true;
             f.contentLength = n;
             break;
           }
           // RFC 9110 §8.6: a list of identical values may be accepted as one.
+          f.normalise = true;
           for (const part of buf.toString('latin1', valueStart, valueEnd).split(',')) {
             const v = trimOws(part);
             if (!DIGITS.test(v)) return 'invalid content-length';
@@ -330,6 +361,7 @@ class ParsedRequest implements RequestHead {
     readonly hasConnectionHeader: boolean,
     readonly upgrade: string | undefined,
     readonly expectContinue: boolean,
+    readonly normalise: boolean,
     readonly start: number,
     readonly length: number,
   ) {}
@@ -352,6 +384,7 @@ class ParsedResponse implements ResponseHead {
     readonly connKeepAlive: boolean,
     readonly connUpgrade: boolean,
     readonly hasConnectionHeader: boolean,
+    readonly normalise: boolean,
     readonly length: number,
   ) {}
   get start(): number {
@@ -406,6 +439,12 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HeadLimits = 
   }
   if (versionMinor === 1 && f.hostCount !== 1) return { kind: 'error', status: 400, reason: f.hostCount === 0 ? 'missing host header' : 'duplicate host header' };
   if (f.hostCount > 1) return { kind: 'error', status: 400, reason: 'duplicate host header' };
+  // Origin-form ("/...") is the common case; anything else is checked against the Host.
+  if (line.target.charCodeAt(0) !== 0x2f || line.method === 'CONNECT') {
+    const bad = checkTarget(line.method, line.target, f.hostCount === 1 ? buf.toString('latin1', f.hostStart, f.hostEnd) : undefined);
+    if (bad) return { kind: 'error', status: 400, reason: bad };
+  }
+  const normalise = f.normalise || buf[first.next - 2] !== 0x0d;
   return {
     kind: 'ok',
     head: new ParsedRequest(
@@ -421,6 +460,7 @@ export function parseRequestHead(buf: Buffer, end: number, limits: HeadLimits = 
       f.hasConnectionHeader,
       f.upgrade,
       f.expectContinue,
+      normalise,
       skip,
       headEnd,
     ),
@@ -466,6 +506,7 @@ export function parseResponseHead(buf: Buffer, end: number, limits: HeadLimits =
       f.connKeepAlive,
       f.connUpgrade,
       f.hasConnectionHeader,
+      f.normalise || teAndCl || buf[first.next - 2] !== 0x0d,
       headEnd,
     ),
   };
@@ -481,6 +522,72 @@ export function responseBodyKind(res: ResponseHead, requestMethod: string): Body
   if (res.teNotChunked) return { kind: 'close' };
   if (res.contentLength >= 0) return res.contentLength === 0 ? { kind: 'none' } : { kind: 'length', n: res.contentLength };
   return { kind: 'close' };
+}
+
+/**
+ * RFC 9110 §7.8, as HAProxy's http_wait_for_response: a 101 is valid only when the request
+ * offered an upgrade (`Connection: upgrade` and an `Upgrade` field) and the response accepts it
+ * with `Connection: upgrade`; anything else is a bad response (502), never a tunnel.
+ */
+export function upgradeAgreed(req: RequestHead, res: ResponseHead): boolean {
+  return req.connUpgrade && req.upgrade !== undefined && res.connUpgrade;
+}
+
+// HAProxy knows these methods; `*` is refused with them, allowed with OPTIONS and unknown ones (M-SEARCH, PRI).
+const KNOWN_NOT_OPTIONS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT']);
+
+const SCHEME_END = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
+/** `host[:port]` split; the port is undefined when absent. IPv6 literals keep their brackets. */
+function splitHostPort(a: string): { host: string; port: string | undefined } {
+  const colon = a.lastIndexOf(':');
+  if (colon < 0 || colon < a.lastIndexOf(']')) return { host: a, port: undefined };
+  return { host: a.slice(0, colon), port: a.slice(colon + 1) };
+}
+
+function isDefaultPort(scheme: string | undefined, port: string): boolean {
+  if (scheme === 'http') return port === '80';
+  if (scheme === 'https') return port === '443';
+  return port === '80' || port === '443';
+}
+
+/**
+ * The request target when not in origin-form (RFC 9112 §3.2), checked as HAProxy 2.6's h1
+ * parser does: `*` not with a known method other than OPTIONS; authority-form (`host:port`, port required) with CONNECT
+ * only, and its Host (if any) naming the same host and port (a default port may be left out);
+ * absolute-form not with CONNECT, and its authority equal to Host ignoring case, or equal up to
+ * a default port of its scheme (http://a:80/ with Host: a). Returns the reason to refuse, if any.
+ */
+export function checkTarget(method: string, target: string, host: string | undefined): string | undefined {
+  if (target === '*') return KNOWN_NOT_OPTIONS.has(method) ? 'asterisk-form target with a method other than OPTIONS' : undefined;
+  if (target.charCodeAt(0) === 0x2f) return method === 'CONNECT' ? 'origin-form target with CONNECT' : undefined;
+  const m = SCHEME_END.exec(target);
+  if (!m) {
+    if (method !== 'CONNECT') return 'authority-form target without CONNECT';
+    const t = splitHostPort(target);
+    if (!t.port) return 'CONNECT target without a port';
+    if (host === undefined) return undefined;
+    const h = splitHostPort(host);
+    if (h.host.toLowerCase() !== t.host.toLowerCase()) return 'host does not match the CONNECT target';
+    if (h.port !== undefined ? h.port !== t.port : !isDefaultPort(undefined, t.port)) return 'host does not match the CONNECT target';
+    return undefined;
+  }
+  if (method === 'CONNECT') return 'absolute-form target with CONNECT';
+  if (host === undefined) return undefined;
+  const scheme = m[0].slice(0, -3).toLowerCase();
+  let end = m[0].length;
+  while (end < target.length && target[end] !== '/' && target[end] !== '?' && target[end] !== '#') end++;
+  let authority = target.slice(m[0].length, end);
+  const at = authority.lastIndexOf('@'); // userinfo is not part of the host (HAProxy skips it)
+  if (at >= 0) authority = authority.slice(at + 1);
+  if (authority.toLowerCase() === host.toLowerCase()) return undefined;
+  const u = splitHostPort(authority);
+  const h = splitHostPort(host);
+  const mismatch = 'host does not match the absolute-form authority';
+  if (u.port === undefined && h.port === undefined) return mismatch;
+  if (u.port !== undefined && !isDefaultPort(scheme, u.port)) return mismatch;
+  if (h.port !== undefined && !isDefaultPort(scheme, h.port)) return mismatch;
+  return u.host.toLowerCase() === h.host.toLowerCase() ? undefined : mismatch;
 }
 
 export function requestBodyKind(req: RequestHead): BodyKind {

@@ -12,6 +12,7 @@ import type { VirtualAddress, VrrpInstance } from '../../../src/config/model-vrr
 import type { VipManager } from '../../../src/vip/types.js';
 import type { Phase } from '../../../src/vrrp/machine.js';
 import { instance } from '../../helpers/vrrp-instance.js';
+import { encodeAdvert, type Advert } from '../../../src/vrrp/packet.js';
 
 const SCALE = Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1;
 const ADVERT = Math.round((100 * SCALE) / 10) * 10;
@@ -340,4 +341,27 @@ test('VRRPv2 PASS: matching passwords elect; a wrong password is rejected and co
   // v2 intervals are whole seconds: keep this test short by only checking the first rounds.
   await until('r1 master over r2 despite r3 (unauthenticated) at 200', () => state(r1) === 'MASTER' && state(r2) === 'BACKUP', 10_000 * SCALE);
   await until('r2 counted r3 as auth failures', () => r2.rt.counters().VI_1!.rxRejected.auth >= 1, 5000 * SCALE);
+});
+
+test('multicast mode: an advert unicast to the master by a host outside the group is dropped and counted; other VRIDs are counted', async (t) => {
+  const { hub, router } = lab(t);
+  const r1 = router('r1', '10.0.0.1', [inst(150)]);
+  const r2 = router('r2', '10.0.0.2', [inst(100)]);
+  for (const r of [r1, r2]) r.rt.start();
+  await until('r1 master', () => state(r1) === 'MASTER' && state(r2) === 'BACKUP');
+  const vrid = inst(150).vrid;
+  const stranger = hub.endpoint('10.0.0.9');
+  const advert: Advert = { version: 3, family: 4, vrid, priority: 254, advertInt: ADVERT, addresses: [VIP], authType: 0, authData: new Uint8Array(0), reserved: 0 };
+  const before = r1.transitions.length;
+  // keepalived drops it ("Expected multicast packet but received unicast packet"); accepted,
+  // priority 254 would make the master yield to a host that is not in the group.
+  for (let i = 0; i < 5; i++) {
+    stranger.send(encodeAdvert(advert, { src: '10.0.0.9', dst: '10.0.0.1', pseudoHeader: true }), '10.0.0.1');
+    await sleep(ADVERT);
+  }
+  await until('r1 counted the unicast adverts', () => r1.rt.counters().VI_1!.rxRejected['unicast-dst'] >= 5);
+  assert.equal(state(r1), 'MASTER');
+  assert.equal(r1.transitions.length, before, 'r1 never left MASTER');
+  stranger.send(encodeAdvert({ ...advert, vrid: vrid === 99 ? 98 : 99 }, { src: '10.0.0.9', dst: '224.0.0.18', pseudoHeader: true }));
+  await until('other VRID counted by both', () => r1.rt.counters().VI_1!.rxOtherVrid >= 1 && r2.rt.counters().VI_1!.rxOtherVrid >= 1);
 });

@@ -9,7 +9,7 @@ import type { InstanceCounters, InstanceStatus } from '../../../src/vrrp/runtime
 function vrrpCounters(): InstanceCounters {
   return {
     rxAccepted: 12, rxRejected: { short: 0, 'bad-ttl': 3 } as unknown as InstanceCounters['rxRejected'], rxOtherVrid: 4, rxPriorityZero: 0, txAdverts: 7, txPriorityZero: 1,
-    txErrors: 0, garpSent: 5, vipErrors: 0, conflicts: 0,
+    txErrors: 0, garpSent: 5, vipErrors: 0, conflicts: 0, stalls: 2,
     transitions: { 'INIT->BACKUP': 1, 'BACKUP->MASTER': 2 },
     transitionsByReason: { startup: 1, 'master-down': 2 } as unknown as InstanceCounters['transitionsByReason'],
   };
@@ -51,6 +51,7 @@ test('proxy, vrrp and health metrics are collected from the sources at scrape ti
     'halb_vrrp_adverts_received_total{instance="VI_1"} 12',
     'halb_vrrp_adverts_rejected_total{instance="VI_1",reason="bad-ttl"} 3',
     'halb_vrrp_adverts_other_vrid_total{instance="VI_1"} 4',
+    'halb_vrrp_stalls_total{instance="VI_1"} 2',
     'halb_vrrp_priority_zero_sent_total{instance="VI_1"} 1',
     'halb_vrrp_garp_sent_total{instance="VI_1"} 5',
     'halb_vrrp_transitions_total{instance="VI_1",from="BACKUP",to="MASTER"} 2',

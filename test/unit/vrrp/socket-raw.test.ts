@@ -135,6 +135,24 @@ test('packets are demultiplexed by VRID; unknown VRIDs and malformed datagrams a
   assert.deepEqual({ ...t1.stats }, { received: 5, malformed: 2, unknownVrid: 1, sent: 0, sendDropped: 0, sendErrors: 0, recvErrors: 0, absorbed: 0 });
 });
 
+test('packets for a VRID nobody here listens to reach every instance\'s other-VRID hook', () => {
+  const n = new FakeNative();
+  const pool = new RawSocketPool(n);
+  const t1 = new RawVrrpTransport({ family: 4, ifname: 'eth0', vrid: 1, localAddress: '10.0.0.1', pool });
+  const t2 = new RawVrrpTransport({ family: 4, ifname: 'eth0', vrid: 2, localAddress: '10.0.0.1', pool });
+  t1.onPacket(() => {});
+  t2.onPacket(() => {});
+  const other: string[] = [];
+  t1.onOtherVrid((p) => other.push(`t1 ${p.payload[1]}`));
+  t2.onOtherVrid((p) => other.push(`t2 ${p.payload[1]}`));
+  n.deliver({ payload: Buffer.from([0x21, 1, 100]) }, { payload: Buffer.from([0x21, 9, 100]) });
+  assert.deepEqual(other, ['t1 9', 't2 9'], 'VRID 1 is t1\'s: not "other" for anyone');
+  t2.close();
+  n.deliver({ payload: Buffer.from([0x21, 2, 100]) });
+  assert.deepEqual(other.slice(2), ['t1 2'], 'after t2 closed, VRID 2 is another VRID for t1');
+  t1.close();
+});
+
 test('unicast: one send per peer from unicast_src_ip, no multicast join; explicit dest wins', () => {
   const n = new FakeNative();
   const pool = new RawSocketPool(n);

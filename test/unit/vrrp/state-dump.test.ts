@@ -58,11 +58,11 @@ function config(): VrrpConfig {
 function counters(over: Partial<InstanceCounters> = {}): InstanceCounters {
   const rxRejected = {
     short: 1, 'bad-version': 0, 'bad-type': 2, truncated: 3, 'bad-length': 4, 'bad-checksum': 0, ttl: 5,
-    'auth-type': 6, auth: 7, 'address-count': 8, 'address-list': 9, 'advert-interval': 10, 'unicast-peer': 0, 'own-advert': 0,
+    'auth-type': 6, auth: 7, 'address-count': 8, 'address-list': 9, 'advert-interval': 10, 'unicast-peer': 0, 'own-advert': 0, 'unicast-dst': 0, 'multicast-dst': 0,
   } as InstanceCounters['rxRejected'];
   return {
     rxAccepted: 40, rxRejected, rxOtherVrid: 11, rxPriorityZero: 2, txAdverts: 30, txPriorityZero: 1, txErrors: 0, garpSent: 5,
-    vipErrors: 0, conflicts: 0, transitions: { 'INIT->BACKUP': 1, 'BACKUP->MASTER': 3, 'MASTER->BACKUP': 2, 'MASTER->STOPPING': 1 },
+    vipErrors: 0, conflicts: 0, stalls: 0, transitions: { 'INIT->BACKUP': 1, 'BACKUP->MASTER': 3, 'MASTER->BACKUP': 2, 'MASTER->STOPPING': 1 },
     transitionsByReason: {} as InstanceCounters['transitionsByReason'], ...over,
   };
 }

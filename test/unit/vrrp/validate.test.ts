@@ -55,6 +55,12 @@ const cases: Array<[string, ReturnType<typeof advertPolicy>, ReceivedVrrp, Rejec
   ['different address', advertPolicy(v3inst), rx({ ...v3advert, addresses: ['10.0.0.200'] }), 'address-list'],
   ['v2 interval differs', advertPolicy(v2inst), rx({ ...v2advert, advertInt: 2000 }), 'advert-interval'],
   ['unicast from a stranger', advertPolicy(uniInst), rx(v3advert, { src: '10.0.0.9', dst: '10.0.0.1' }), 'unicast-peer'],
+  // keepalived: destination multicast exactly when there are no unicast peers
+  ['multicast mode, unicast to our address (PASS secret known)', advertPolicy(v2inst), rx(v2advert, { src: '10.0.0.9', dst: '10.0.0.1' }), 'unicast-dst'],
+  ['multicast mode IPv6, unicast to our address', advertPolicy(v6inst), rx(v6advert, { src: 'fe80::9', dst: 'fe80::1' }), 'unicast-dst'],
+  ['multicast mode, another group is still multicast', advertPolicy(v3inst), rx(v3advert, { dst: '239.1.2.3' }), 'ok'],
+  ['unicast mode, advert sent to the group', advertPolicy(uniInst), rx(v3advert, { src: '10.0.0.2', dst: '224.0.0.18' }), 'multicast-dst'],
+  ['no destination known (no packet info): not held against it', advertPolicy(v2inst), { ...rx(v2advert), dst: '' }, 'ok'],
   // keepalived: the TTL check applies to multicast only (unicast may be routed)
   ['unicast with TTL 62', advertPolicy(uniInst), rx(v3advert, { src: '10.0.0.2', dst: '10.0.0.1', ttl: 62 }), 'ok'],
   // keepalived < 2.0 unicast v3 checksum (pseudo-header with the multicast group as destination)

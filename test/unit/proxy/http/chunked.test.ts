@@ -45,6 +45,12 @@ const BAD: [string, string][] = [
   ['negative size', '-1\r\n'],
   ['bare LF in trailer', '0\r\nX: 1\n\r\n'],
   ['CTL in extension', '5;\x01\r\nhello\r\n'],
+  // HAProxy's h1_parse_chunk_size: after the size only whitespace, then ';' or CRLF.
+  ['garbage after the size (`3 junk`)', '3 junk\r\nabc\r\n0\r\n\r\n'],
+  ['garbage after size and tab', '3\tx\r\nabc\r\n0\r\n\r\n'],
+  ['unbalanced quote in extension', '3;a="b\r\nabc\r\n0\r\n\r\n'],
+  ['quoted CRLF in extension', '3;a="\r\n"\r\nabc\r\n0\r\n\r\n'],
+  ['backslash outside quotes', '3;a=\\b\r\nabc\r\n0\r\n\r\n'],
 ];
 for (const [name, text] of BAD) {
   test(`chunked framing error: ${name}`, () => {
@@ -61,4 +67,11 @@ test('large chunk is consumed in one step, not byte by byte', () => {
   const tail = Buffer.from('\r\n0\r\n\r\n');
   assert.equal(s.scan(tail, 0, tail.length), tail.length);
   assert.equal(s.done, true);
+});
+
+test('whitespace after the size before `;` or CRLF, and quoted extensions, are accepted (as HAProxy)', () => {
+  for (const t of ['3 \r\nabc\r\n0\r\n\r\n', '3 \t;a=b\r\nabc\r\n0 \r\n\r\n', '3;a="x;\\"y"\r\nabc\r\n0\r\n\r\n']) {
+    assert.deepEqual(scanAll(t), { consumed: t.length, done: true }, JSON.stringify(t));
+    for (let split = 1; split < t.length; split++) assert.equal(scanAll(t, split).done, true, `${JSON.stringify(t)} split ${split}`);
+  }
 });

@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import {
   findHeadEnd,
   parseRequestHead,
+  checkTarget,
   parseResponseHead,
   requestBodyKind,
+  upgradeAgreed,
   responseBodyKind,
   type RequestHead,
   type ResponseHead,
@@ -105,6 +107,15 @@ const MALFORMED: [string, string][] = [
   ['TE chunked twice', 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n'],
   ['TE obfuscated', 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n'],
   ['TE in 1.0', 'POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n'],
+  // HAProxy 2.6 h1 parser: the absolute-form authority must match Host (a default port may be
+  // left out on either side); authority-form only with CONNECT; `*` only with OPTIONS.
+  ['absolute-form authority differs from Host', 'GET http://a.example/ HTTP/1.1\r\nHost: b.example\r\n\r\n'],
+  ['absolute-form port differs from Host', 'GET http://a.example:8080/ HTTP/1.1\r\nHost: a.example\r\n\r\n'],
+  ['absolute-form with CONNECT', 'CONNECT http://a.example/ HTTP/1.1\r\nHost: a.example\r\n\r\n'],
+  ['authority-form without CONNECT', 'GET a.example:80 HTTP/1.1\r\nHost: a.example\r\n\r\n'],
+  ['CONNECT without a port', 'CONNECT a.example HTTP/1.1\r\nHost: a.example\r\n\r\n'],
+  ['CONNECT host mismatch', 'CONNECT a.example:443 HTTP/1.1\r\nHost: b.example:443\r\n\r\n'],
+  ['asterisk without OPTIONS', 'GET * HTTP/1.1\r\nHost: x\r\n\r\n'],
   ['binary junk', '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\n\n'],
 ];
 for (const [name, text] of MALFORMED) {
@@ -222,4 +233,48 @@ test('first lines read from bytes accept exactly the RFC 9112 grammar (checked a
       assert.equal(errStatus(s), 502, JSON.stringify(line));
     }
   }
+});
+
+test('absolute-form and authority-form targets that HAProxy accepts', () => {
+  for (const [m, t, h] of [
+    ['GET', 'http://a.example/p?q', 'a.example'],
+    ['GET', 'http://A.Example/p', 'a.example'],
+    ['GET', 'http://a.example:80/p', 'a.example'],
+    ['GET', 'https://a.example/p', 'a.example:443'],
+    ['GET', 'http://user@a.example/p', 'a.example'],
+    ['GET', 'http://[::1]:80/', '[::1]'],
+    ['CONNECT', 'a.example:443', 'a.example:443'],
+    ['CONNECT', 'a.example:443', 'a.example'],
+    ['OPTIONS', '*', 'x'],
+  ] as const) {
+    assert.equal(checkTarget(m, t, h), undefined, `${m} ${t} Host: ${h}`);
+  }
+  assert.equal(checkTarget('GET', 'https://a.example:80/', 'a.example'), 'host does not match the absolute-form authority', 'port 80 is not https default');
+  assert.equal(okReq('GET http://a.example/x HTTP/1.0\r\n\r\n').target, 'http://a.example/x', 'HTTP/1.0 without Host');
+});
+
+test('bare LF and non-canonical Content-Length mark the head for normalising; canonical heads do not', () => {
+  assert.equal(okReq('GET / HTTP/1.1\r\nHost: x\r\n\r\n').normalise, false);
+  assert.equal(okReq('GET / HTTP/1.1\nHost: x\r\n\r\n').normalise, true, 'request line');
+  assert.equal(okReq('GET / HTTP/1.1\r\nHost: x\n\r\n').normalise, true, 'field line');
+  assert.equal(okReq('GET / HTTP/1.1\r\nHost: x\r\n\n').normalise, true, 'empty line');
+  const cl = okReq('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\n');
+  assert.equal(cl.normalise, true);
+  assert.equal(cl.contentLength, 5);
+  assert.equal(okReq('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n').normalise, false);
+  assert.equal(okReq('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n').normalise, false);
+  assert.equal(errStatus(req('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 6\r\n\r\n')), 400, 'a list of different values');
+  assert.equal(errStatus(res('HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\n')), 502);
+  assert.equal(okRes('HTTP/1.1 200 OK\nContent-Length: 0\n\n').normalise, true);
+  assert.equal(okRes('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n').normalise, true);
+  assert.equal(okRes('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n').normalise, false);
+});
+
+test('a 101 is agreed only when the request offered an upgrade and the response accepts it (HAProxy)', () => {
+  const r101 = okRes('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+  const offered = okReq('GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+  assert.equal(upgradeAgreed(offered, r101), true);
+  assert.equal(upgradeAgreed(okReq('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), r101), false, 'no upgrade asked');
+  assert.equal(upgradeAgreed(okReq('GET / HTTP/1.1\r\nHost: x\r\nConnection: upgrade\r\n\r\n'), r101), false, 'Connection: upgrade without Upgrade');
+  assert.equal(upgradeAgreed(offered, okRes('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n')), false, 'response without Connection: upgrade');
 });
