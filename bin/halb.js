@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --inspect-port=0.0.0.1:9229
-// Entry for `npx halb`: the compiled CLI (built by `npm ci` through the prepare script).
+// Entry for `halb` / `npx halb`: the compiled CLI (built by the prepare script, which runs on
+// `npm ci` in a checkout and before `npm pack`; an installed package ships it in dist/).
 // --max-semi-space-size=4: V8's young generation otherwise grows to 2 × 16 MiB under a burst of
 // connections and keeps it: the bench's idle-connection RSS row went from 6.2–6.8 KB per
 // connection to 5.2–5.5 KB, with http req/s and CPU per request unchanged within noise. V8 reads

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Writes schema/halb.schema.json from the zod schema of halb.yaml (src/config/yaml/schema.ts).
-// Run after `npx tsc -p .`; test/unit/config/schema.test.ts fails when the committed file is stale.
+// Run by `npm run docs` (after the build); test/unit/config/schema.test.ts fails when the
+// committed file is stale.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

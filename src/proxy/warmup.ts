@@ -27,9 +27,12 @@ export interface WarmupOptions {
   readonly keepAliveRequests?: number;
   /** Exchanges in flight at once: small, so real traffic interleaves. */
   readonly concurrency?: number;
-  /** No exchange starts after this many ms. */
+  /** No exchange starts, and a keep-alive exchange sends no further request, after this many ms. */
   readonly deadlineMs?: number;
-  /** Per-exchange limit; a stuck one is destroyed and counted as an error. */
+  /**
+   * An exchange that gets no answer for this long is destroyed and counted as an error. Slow
+   * is not stuck: on a busy machine 250 keep-alive requests can take longer than this in all.
+   */
   readonly exchangeTimeoutMs?: number;
   readonly signal?: AbortSignal;
 }
@@ -131,14 +134,27 @@ function startResponder(): Promise<{ server: NetServer; port: number; conns: Set
   });
 }
 
-/** One connection carrying `requests` sequential requests; resolves true when all were answered 200. */
-function exchange(port: number, requests: number, timeoutMs: number, live: Set<Socket>): Promise<boolean> {
+interface ExchangeResult {
+  /** Requests answered 200. */
+  readonly answered: number;
+  /** Every answer was a 200 and the exchange ended without error or silence. */
+  readonly ok: boolean;
+  /** It stopped early at the deadline (not an error). */
+  readonly cut: boolean;
+}
+
+/**
+ * One connection carrying up to `requests` sequential requests: no further request after `endAt`
+ * (performance.now() time), and no answer for `idleMs` is an error.
+ */
+function exchange(port: number, requests: number, idleMs: number, endAt: number, live: Set<Socket>): Promise<ExchangeResult> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     live.add(s);
     let buf = '';
     let answered = 0;
     let ok = true;
+    let cut = false;
     let done = false;
     const finish = (): void => {
       if (done) return;
@@ -146,12 +162,12 @@ function exchange(port: number, requests: number, timeoutMs: number, live: Set<S
       clearTimeout(timer);
       live.delete(s);
       s.destroy();
-      resolve(ok && answered === requests);
+      resolve({ answered, ok: ok && (cut || answered === requests), cut });
     };
     const timer = setTimeout(() => {
       ok = false;
       finish();
-    }, timeoutMs);
+    }, idleMs);
     const send = (): void => {
       const last = answered === requests - 1;
       s.write(`GET /halb-warmup HTTP/1.1\r\nhost: halb-warmup\r\nuser-agent: halb-warmup\r\n${last ? 'connection: close\r\n' : ''}\r\n`);
@@ -170,10 +186,16 @@ function exchange(port: number, requests: number, timeoutMs: number, live: Set<S
           return finish();
         }
         if (buf.length < end + 4 + len) return;
-        if (!head.startsWith('HTTP/1.1 200')) ok = false;
+        if (head.startsWith('HTTP/1.1 200')) answered++;
+        else ok = false;
         buf = buf.slice(end + 4 + len);
-        if (++answered < requests) send();
-        else s.end();
+        timer.refresh();
+        if (!ok || answered >= requests) return void s.end();
+        if (performance.now() > endAt) {
+          cut = true;
+          return finish();
+        }
+        send();
       }
     });
     s.on('error', () => {
@@ -231,10 +253,11 @@ export async function warmUp(real: ProxyConfig, opts: WarmupOptions = {}): Promi
         if (o.signal?.aborted) return void (cut = 'aborted');
         if (performance.now() - t0 > o.deadlineMs) return void (cut = 'deadline');
         const t = taskAt(next++);
-        const ok = await exchange(t.port, t.requests, o.exchangeTimeoutMs, live);
+        const r = await exchange(t.port, t.requests, o.exchangeTimeoutMs, t0 + o.deadlineMs, live);
         exchanges++;
-        if (ok) requests += t.requests;
-        else errors++;
+        requests += r.answered;
+        if (!r.ok) errors++;
+        if (r.cut && cut === 'none') cut = 'deadline';
       }
     };
     await Promise.all(Array.from({ length: o.concurrency }, worker));

@@ -79,6 +79,11 @@ export class MemoryEndpoint implements VrrpTransport {
   readonly repeats?: RepeatAbsorber;
   /** Packets absorbed by the repeat fast path (not delivered to listeners). */
   absorbed = 0;
+  /**
+   * When the last packet reached this endpoint, absorbed or delivered (performance.now()): what
+   * a backup's Master_Down timer counts from, so tests can judge a takeover against it.
+   */
+  lastHeardAt: number | undefined;
   private armed: ReceivedVrrp | undefined;
   private pending = 0;
   private lastAt = 0;
@@ -120,6 +125,7 @@ export class MemoryEndpoint implements VrrpTransport {
   /** @internal */
   receive(p: HubPacket): void {
     const { from: _from, ...rx } = p;
+    this.lastHeardAt = performance.now();
     if (this.armed && sameReceived(this.armed, rx)) {
       this.pending++;
       this.absorbed++;

@@ -24,9 +24,10 @@ export const duration = z
   .meta({ description: `A duration: ${DURATION_HELP}` });
 
 const port = z.number().int().min(1).max(65535);
+const desc = (text: string) => ({ description: text });
 const name = z.string().regex(/^[A-Za-z0-9_.:-]+$/, { error: "a name of letters, digits, '-', '_', '.', ':'" });
 
-const bindObject = z.strictObject({ address: z.string(), port });
+const bindObject = z.strictObject({ address: z.string().meta(desc('IP address; 0.0.0.0 or :: for all')), port: port.meta(desc('Port')) });
 export const bind = z
   .union([z.string().meta({ description: '"address:port", "*:port" or "[v6]:port"' }), bindObject])
   .transform((v, ctx) => {
@@ -39,44 +40,57 @@ export const bind = z
   });
 
 // A timeout is positive; leaving it out means "no timeout" (HAProxy's 0).
-const timeout = duration.refine((ms) => ms > 0, { error: 'a timeout must be greater than 0 (leave it out for no timeout)' }).optional();
+const timeout = (text: string) =>
+  duration
+    .refine((ms) => ms > 0, { error: 'a timeout must be greater than 0 (leave it out for no timeout)' })
+    .optional()
+    .meta(desc(text));
 const timeouts = z
   .strictObject({
-    connect: timeout,
-    client: timeout,
-    server: timeout,
-    check: timeout,
-    httpRequest: timeout,
-    httpKeepAlive: timeout,
-    queue: timeout,
-    tunnel: timeout,
+    connect: timeout('HAProxy `timeout connect`: longest wait for a connection to a server; used from the backend'),
+    client: timeout('HAProxy `timeout client`: longest client inactivity; used from the frontend'),
+    server: timeout('HAProxy `timeout server`: longest server inactivity; used from the backend'),
+    check: timeout('HAProxy `timeout check`: how long a connected health check may wait for its answer (`connect` bounds the connection); used from the backend'),
+    httpRequest: timeout('HAProxy `timeout http-request`: longest wait for a complete request head (http mode; `client` when unset); used from the frontend'),
+    httpKeepAlive: timeout('HAProxy `timeout http-keep-alive`: longest wait for the next request on a kept-alive connection (http mode); used from the frontend'),
+    queue: timeout('HAProxy `timeout queue`: accepted for haproxy.cfg parity; halb does not queue requests, so it has no effect'),
+    tunnel: timeout('HAProxy `timeout tunnel`: inactivity limit on both sides instead of client/server, in tcp mode once the server is connected and in http mode after an upgrade (WebSocket); used from the backend'),
   })
-  .default({});
+  .default({})
+  .meta(desc('Timeouts (HAProxy `timeout ...`); a timeout left out means none'));
 
-const forwardFor = z.strictObject({
-  except: z.string().optional(),
-  header: z.string().default('X-Forwarded-For'),
-});
+const forwardFor = z
+  .strictObject({
+    except: z.string().optional().meta(desc('Network (address/prefix) whose clients get no header, e.g. `127.0.0.0/8` (HAProxy `except`)')),
+    header: z.string().default('X-Forwarded-For').meta(desc('Name of the header (HAProxy `header`)')),
+  })
+  .meta(desc("HAProxy `option forwardfor`: add the client's address to each request (http mode); `{}` for the defaults"));
 
 const errorFiles = z
   .record(z.string().regex(/^\d{3}$/, { error: 'an HTTP status code' }), z.string())
   .default({})
-  .meta({ description: 'HTTP status code -> path of a file holding a complete HTTP response (read at load time)' });
+  .meta({ description: 'HAProxy `errorfile`: HTTP status code -> path of a file holding a complete HTTP response, sent instead of halb\'s own (read at load time)' });
 
-const mode = z.enum(['tcp', 'http']).default('tcp');
+const mode = z.enum(['tcp', 'http']).default('tcp').meta(desc('HAProxy `mode`: relay bytes (tcp) or parse HTTP/1.1 requests (http)'));
+const httpServerClose = z.boolean().default(false).meta(desc('HAProxy `option http-server-close`: close the server connection after each response (the client side stays kept-alive)'));
 
 export const frontendSchema = z.strictObject({
-  name,
+  name: name.meta(desc('Name of the frontend, unique among frontends (in logs, metrics, status)')),
   mode,
-  binds: z.array(bind),
-  defaultBackend: z.string().optional(),
+  binds: z.array(bind).meta(desc('Addresses to listen on (HAProxy `bind`): "address:port", "*:port", "[v6]:port" or {address, port}')),
+  defaultBackend: z.string().optional().meta(desc('Backend that gets the traffic (HAProxy `default_backend`); must name a backend')),
   timeouts,
   forwardFor: forwardFor.optional(),
-  httpServerClose: z.boolean().default(false),
+  httpServerClose,
   log: z
-    .strictObject({ httplog: z.boolean().default(false), tcplog: z.boolean().default(false), dontlognull: z.boolean().default(false) })
-    .default({ httplog: false, tcplog: false, dontlognull: false }),
-  maxconn: z.number().int().nonnegative().optional(),
+    .strictObject({
+      httplog: z.boolean().default(false).meta(desc('HAProxy `option httplog`: accepted; halb always writes one JSON access line per HTTP request (http mode), whatever this says')),
+      tcplog: z.boolean().default(false).meta(desc('HAProxy `option tcplog`: accepted; halb always writes one JSON access line per connection (tcp mode), whatever this says')),
+      dontlognull: z.boolean().default(false).meta(desc('HAProxy `option dontlognull`: no access line for connections that carried no data')),
+    })
+    .default({ httplog: false, tcplog: false, dontlognull: false })
+    .meta(desc('Access log options')),
+  maxconn: z.number().int().nonnegative().optional().meta(desc('HAProxy `maxconn`: most concurrent sessions of this frontend; a connection beyond it is closed at once')),
   errorFiles,
 });
 
@@ -93,147 +107,184 @@ const initAddr = z
   .meta({ description: 'How to get an address at start: "last", "libc", "none" or an IP, tried in order (HAProxy init-addr)' });
 
 export const serverSchema = z.strictObject({
-  name,
+  name: name.meta(desc('Name of the server, unique in its backend')),
   address: z.string().min(1).meta({ description: 'IP address, or a host name to resolve' }),
-  port,
-  weight: z.number().int().min(0).max(256).default(1),
-  backup: z.boolean().default(false),
-  disabled: z.boolean().default(false),
-  check: z.boolean().default(false),
-  checkPort: port.optional(),
-  checkSsl: z.boolean().default(false),
+  port: port.meta(desc('Port of the server')),
+  weight: z.number().int().min(0).max(256).default(1).meta(desc('HAProxy `weight`: share of the traffic relative to the other servers; 0 takes no new traffic')),
+  backup: z.boolean().default(false).meta(desc('HAProxy `backup`: used only when no active server is up')),
+  disabled: z.boolean().default(false).meta(desc('HAProxy `disabled`: in maintenance, takes no traffic')),
+  check: z.boolean().default(false).meta(desc("HAProxy `check`: run the backend's health check against this server")),
+  checkPort: port.optional().meta(desc('HAProxy `port`: port the health check connects to (default: the server port)')),
+  checkSsl: z.boolean().default(false).meta(desc('HAProxy `check-ssl`: run the health check over TLS')),
   verify: z.enum(['none', 'required']).default('required').meta({ description: 'TLS checks: verify the certificate against the system CA store (required) or not (none)' }),
-  inter: duration.default(2000),
-  fastinter: duration.optional(),
-  downinter: duration.optional(),
-  rise: z.number().int().min(1).default(2),
-  fall: z.number().int().min(1).default(3),
-  maxconn: z.number().int().nonnegative().optional(),
-  resolvers: z.string().optional(),
+  inter: duration.default(2000).meta(desc('HAProxy `inter`: time between health checks')),
+  fastinter: duration.optional().meta(desc('HAProxy `fastinter`: time between checks while the state is changing (default: inter)')),
+  downinter: duration.optional().meta(desc('HAProxy `downinter`: time between checks while the server is down (default: inter)')),
+  rise: z.number().int().min(1).default(2).meta(desc('HAProxy `rise`: consecutive successful checks that bring a server up')),
+  fall: z.number().int().min(1).default(3).meta(desc('HAProxy `fall`: consecutive failed checks that take a server down')),
+  maxconn: z.number().int().nonnegative().optional().meta(desc('HAProxy `maxconn`: most concurrent connections to this server; a full server is skipped by the balancer')),
+  resolvers: z.string().optional().meta(desc('HAProxy `resolvers`: name of a `resolvers` entry that keeps a host-name address resolved')),
   initAddr,
 });
 
 const hexString = z.string().regex(/^([0-9a-fA-F]{2})+$/, { error: 'an even-length hex string' });
 const tcpCheckStep = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('connect'), port: port.optional(), ssl: z.boolean().default(false) }),
-  z.strictObject({ kind: z.literal('send'), data: z.string() }),
-  z.strictObject({ kind: z.literal('send-binary'), hex: hexString.transform((s) => s.toLowerCase()) }),
+  z.strictObject({
+    kind: z.literal('connect').meta(desc('Step type (HAProxy `tcp-check connect|send|send-binary|expect`)')),
+    port: port.optional().meta(desc('Port to connect to (default: the check port)')),
+    ssl: z.boolean().default(false).meta(desc('Connect with TLS')),
+  }),
+  z.strictObject({ kind: z.literal('send'), data: z.string().meta(desc('Text to send (YAML escapes such as \\r\\n apply)')) }),
+  z.strictObject({ kind: z.literal('send-binary'), hex: hexString.transform((s) => s.toLowerCase()).meta(desc('Bytes to send, as hex')) }),
   z.strictObject({
     kind: z.literal('expect'),
-    negate: z.boolean().default(false),
-    match: z.enum(['string', 'rstring', 'binary']),
-    pattern: z.string(),
+    negate: z.boolean().default(false).meta(desc('Succeed when the pattern does not match (HAProxy `!`)')),
+    match: z.enum(['string', 'rstring', 'binary']).meta(desc('string: the text occurs; rstring: the regular expression matches; binary: the hex bytes occur')),
+    pattern: z.string().meta(desc('What to look for in the data received so far')),
   }),
 ]);
 
-const httpExpect = z.strictObject({
-  negate: z.boolean().default(false),
-  kind: z.enum(['status', 'rstatus']),
-  value: z.string(),
-});
+const httpExpect = z
+  .strictObject({
+    negate: z.boolean().default(false).meta(desc('Succeed when the status does not match (HAProxy `!`)')),
+    kind: z.enum(['status', 'rstatus']).meta(desc('status: the status code equals value; rstatus: it matches the regular expression value')),
+    value: z.string().meta(desc('Status code or regular expression')),
+  })
+  .meta(desc('HAProxy `http-check expect`; default: any 2xx or 3xx status passes'));
 
 export const healthCheckSchema = z
   .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('tcp') }),
-    z.strictObject({ type: z.literal('tcp-check'), steps: z.array(tcpCheckStep) }),
+    z.strictObject({ type: z.literal('tcp').meta(desc('tcp: a connection is enough; tcp-check: a scripted exchange (HAProxy `option tcp-check`); http: an HTTP request (HAProxy `option httpchk`); ssl-hello: an SSLv3/TLS hello gets an answer (HAProxy `option ssl-hello-chk`)')) }),
+    z.strictObject({ type: z.literal('tcp-check'), steps: z.array(tcpCheckStep).meta(desc('HAProxy `tcp-check` lines, run in order')) }),
     z.strictObject({
       type: z.literal('http'),
       // HAProxy's `option httpchk` defaults: OPTIONS / HTTP/1.0.
-      method: z.string().regex(/^[A-Z]+$/).default('OPTIONS'),
-      uri: z.string().regex(/^(\/|\*)/, { error: "a URI starting with '/'" }).default('/'),
-      version: z.enum(['HTTP/1.0', 'HTTP/1.1']).default('HTTP/1.0'),
-      host: z.string().optional(),
+      method: z.string().regex(/^[A-Z]+$/).default('OPTIONS').meta(desc('Request method')),
+      uri: z.string().regex(/^(\/|\*)/, { error: "a URI starting with '/'" }).default('/').meta(desc('Request URI')),
+      version: z.enum(['HTTP/1.0', 'HTTP/1.1']).default('HTTP/1.0').meta(desc('HTTP version of the request')),
+      host: z.string().optional().meta(desc('Host header (HAProxy `http-check send hdr Host`)')),
       expect: httpExpect.optional(),
     }),
     z.strictObject({ type: z.literal('ssl-hello') }),
   ])
-  .default({ type: 'tcp' });
+  .default({ type: 'tcp' })
+  .meta(desc("How servers with `check` are checked; the check's timing is set per server (inter, rise, fall)"));
 
 const balance = z
   .union([
     z.enum(BALANCE_ALGOS),
-    z.strictObject({ algo: z.enum(BALANCE_ALGOS), hashType: z.enum(['map-based', 'consistent']).default('map-based') }),
+    z.strictObject({
+      algo: z.enum(BALANCE_ALGOS).meta(desc('The algorithm')),
+      hashType: z.enum(['map-based', 'consistent']).default('map-based').meta(desc('HAProxy `hash-type`: consistent moves fewer clients when servers come and go')),
+    }),
   ])
   .default('roundrobin')
-  .transform((b) => (typeof b === 'string' ? { algo: b, hashType: 'map-based' as const } : b));
+  .transform((b) => (typeof b === 'string' ? { algo: b, hashType: 'map-based' as const } : b))
+  .meta(desc('HAProxy `balance`: an algorithm name, or {algo, hashType} (HAProxy `hash-type`, used by source)'));
 
 export const backendSchema = z.strictObject({
-  name,
+  name: name.meta(desc('Name of the backend, unique among backends')),
   mode,
   balance,
-  servers: z.array(serverSchema).default([]),
-  allBackups: z.boolean().default(false),
-  redispatch: z.boolean().default(false),
-  retries: z.number().int().min(0).default(3),
+  servers: z.array(serverSchema).default([]).meta(desc('HAProxy `server` lines')),
+  allBackups: z.boolean().default(false).meta(desc('HAProxy `option allbackups`: when no active server is up, use all backups, not only the first')),
+  redispatch: z.boolean().default(false).meta(desc('HAProxy `option redispatch`: a retry after a failed connection goes to another server')),
+  retries: z.number().int().min(0).default(3).meta(desc('HAProxy `retries`: connection attempts after the first one fails')),
   timeouts,
   healthCheck: healthCheckSchema,
   forwardFor: forwardFor.optional(),
-  httpServerClose: z.boolean().default(false),
+  httpServerClose,
   errorFiles,
 });
 
 export const resolversSchema = z.strictObject({
-  name,
-  nameservers: z.array(z.strictObject({ name, address: z.string().refine(isIp, { error: 'an IP address' }), port: port.default(53) })),
-  resolveRetries: z.number().int().min(1).default(3),
-  timeoutRetry: duration.default(1000),
+  name: name.meta(desc('Name that servers refer to with `resolvers`')),
+  nameservers: z
+    .array(
+      z.strictObject({
+        name: name.meta(desc('Name of the nameserver')),
+        address: z.string().refine(isIp, { error: 'an IP address' }).meta(desc('IP address of the nameserver')),
+        port: port.default(53).meta(desc('UDP port of the nameserver')),
+      }),
+    )
+    .meta(desc('HAProxy `nameserver` lines')),
+  resolveRetries: z.number().int().min(1).default(3).meta(desc('HAProxy `resolve_retries`: queries sent before giving up')),
+  timeoutRetry: duration.default(1000).meta(desc('HAProxy `timeout retry`: wait before sending a query again')),
   hold: z
     .strictObject({
-      valid: duration.default(10_000),
-      nx: duration.default(30_000),
-      other: duration.default(30_000),
-      refused: duration.default(30_000),
-      timeout: duration.default(30_000),
+      valid: duration.default(10_000).meta(desc('How long a resolved address is kept before it is resolved again')),
+      nx: duration.default(30_000).meta(desc('How long the last address is kept after NXDOMAIN')),
+      other: duration.default(30_000).meta(desc('How long the last address is kept after another error')),
+      refused: duration.default(30_000).meta(desc('How long the last address is kept after REFUSED')),
+      timeout: duration.default(30_000).meta(desc('How long the last address is kept after no answer')),
     })
-    .default({ valid: 10_000, nx: 30_000, other: 30_000, refused: 30_000, timeout: 30_000 }),
+    .default({ valid: 10_000, nx: 30_000, other: 30_000, refused: 30_000, timeout: 30_000 })
+    .meta(desc('HAProxy `hold`')),
 });
 
 export const statsSchema = z.strictObject({
-  name,
-  binds: z.array(bind),
-  uri: z.string().startsWith('/').default('/haproxy?stats'),
-  auth: z.array(z.strictObject({ user: z.string().min(1), password: z.string() })).default([]),
-  refresh: duration.optional(),
-  hideVersion: z.boolean().default(false),
+  name: name.meta(desc('Name of the stats listener')),
+  binds: z.array(bind).meta(desc('Addresses to listen on, as for a frontend; without auth, bind a management address')),
+  uri: z.string().startsWith('/').default('/haproxy?stats').meta(desc('HAProxy `stats uri`: the JSON status answers at this prefix (also `;json`, `?format=json`); metrics at /metrics')),
+  auth: z
+    .array(z.strictObject({ user: z.string().min(1).meta(desc('User name')), password: z.string().meta(desc('Password')) }))
+    .default([])
+    .meta(desc('HAProxy `stats auth`: HTTP Basic users for every endpoint; empty: open')),
+  refresh: duration.optional().meta(desc('HAProxy `stats refresh`: refresh interval suggested to the status page')),
+  hideVersion: z.boolean().default(false).meta(desc('HAProxy `stats hide-version`: leave the version out of the status')),
 });
 
 export const globalSchema = z
   .strictObject({
-    maxconn: z.number().int().min(1).optional(),
-    statsSocket: z.strictObject({ path: z.string(), level: z.enum(['user', 'operator', 'admin']).optional() }).optional(),
+    maxconn: z.number().int().min(1).optional().meta(desc('HAProxy global `maxconn`: accepted for haproxy.cfg parity; the per-frontend and per-server maxconn are what halb enforces')),
+    statsSocket: z
+      .strictObject({ path: z.string().meta(desc('Path of the UNIX socket')), level: z.enum(['user', 'operator', 'admin']).optional().meta(desc('Access level')) })
+      .optional()
+      .meta(desc('HAProxy `stats socket`: accepted for haproxy.cfg parity; halb opens no admin socket (use a `stats` listener)')),
   })
-  .default({});
+  .default({})
+  .meta(desc('Process-wide settings (HAProxy `global`)'));
 
 // ---- VRRP (keepalived defaults) -------------------------------------------------------------
 
-const userGroup = z.strictObject({ user: z.string(), group: z.string().optional() });
+const userGroup = z.strictObject({
+  user: z.string().meta(desc('User to run as')),
+  group: z.string().optional().meta(desc("Group to run as (default: the user's group)")),
+});
 
 // keepalived: vrrp_garp_master_delay 5, vrrp_garp_master_repeat 5, refresh repeat 1, interval 0.
 const garpFields = {
-  masterDelay: duration.optional(),
-  masterRepeat: z.number().int().min(1).optional(),
-  masterRefresh: duration.optional(),
-  masterRefreshRepeat: z.number().int().min(1).optional(),
-  lowerPriorityDelay: duration.optional(),
-  lowerPriorityRepeat: z.number().int().min(1).optional(),
-  interval: duration.optional(),
+  masterDelay: duration.optional().meta(desc('keepalived vrrp_garp_master_delay: delay of the second burst of gratuitous ARPs after becoming MASTER (5s; 0: none)')),
+  masterRepeat: z.number().int().min(1).optional().meta(desc('keepalived vrrp_garp_master_repeat: gratuitous ARPs per burst (5)')),
+  masterRefresh: duration.optional().meta(desc('keepalived vrrp_garp_master_refresh: resend gratuitous ARPs this often while MASTER (unset: never)')),
+  masterRefreshRepeat: z.number().int().min(1).optional().meta(desc('keepalived vrrp_garp_master_refresh_repeat: gratuitous ARPs per refresh (1)')),
+  lowerPriorityDelay: duration.optional().meta(desc('keepalived vrrp_garp_lower_prio_delay: delay of gratuitous ARPs after an advert of lower priority was heard while MASTER')),
+  lowerPriorityRepeat: z.number().int().min(1).optional().meta(desc('keepalived vrrp_garp_lower_prio_repeat: gratuitous ARPs sent then')),
+  interval: duration.optional().meta(desc('keepalived vrrp_garp_interval: delay between gratuitous ARPs of a burst (0)')),
   naInterval: duration.optional().meta({ description: 'Delay between unsolicited neighbour advertisements (keepalived vrrp_gna_interval)' }),
 };
-const garp = z.strictObject(garpFields);
+const garp = z.strictObject(garpFields).meta(desc('Gratuitous ARP / unsolicited NA announcements of the VIPs (keepalived vrrp_garp_*)'));
 
 const trackRef = z
-  .union([z.string(), z.strictObject({ name: z.string(), weight: z.number().int().min(-253).max(253).optional(), reverse: z.boolean().optional() })])
+  .union([
+    z.string(),
+    z.strictObject({
+      name: z.string().meta(desc('Name of the script, interface or file')),
+      weight: z.number().int().min(-253).max(253).optional().meta(desc("Priority change (default: the script's or file's own weight; for an interface: none, so a down interface means FAULT)")),
+      reverse: z.boolean().optional().meta(desc('Apply the weight the other way round (keepalived `reverse`)')),
+    }),
+  ])
   .transform((t) => (typeof t === 'string' ? { name: t } : t));
 
 export const virtualAddress = z
   .union([
     z.string().meta({ description: '"10.0.0.10/24" or "fd00::10/64"; prefix defaults to /32 or /128' }),
     z.strictObject({
-      address: z.string(),
-      dev: z.string().optional(),
-      label: z.string().optional(),
+      address: z.string().meta(desc('"10.0.0.10/24" or "fd00::10/64"; prefix defaults to /32 or /128')),
+      dev: z.string().optional().meta(desc("Interface to add it to (default: the instance's interface)")),
+      label: z.string().optional().meta(desc('Address label, e.g. "eth0:vip"')),
       broadcast: z.string().optional().meta({ description: "`brd`: an address, '+' or '-'" }),
-      scope: z.enum(['site', 'link', 'host', 'nowhere', 'global']).optional(),
+      scope: z.enum(['site', 'link', 'host', 'nowhere', 'global']).optional().meta(desc('Address scope (ip addr `scope`)')),
     }),
   ])
   .transform((v, ctx) => {
@@ -260,39 +311,52 @@ export const virtualAddress = z
 
 const notify = z
   .strictObject({
-    master: z.string().optional(),
-    backup: z.string().optional(),
-    fault: z.string().optional(),
-    stop: z.string().optional(),
-    any: z.string().optional(),
+    master: z.string().optional().meta(desc('keepalived notify_master: command run on becoming MASTER')),
+    backup: z.string().optional().meta(desc('keepalived notify_backup: command run on becoming BACKUP')),
+    fault: z.string().optional().meta(desc('keepalived notify_fault: command run on entering FAULT')),
+    stop: z.string().optional().meta(desc('keepalived notify_stop: command run when halb stops the instance')),
+    any: z.string().optional().meta(desc('keepalived notify: command run on every change, with TYPE NAME STATE PRIORITY appended')),
     users: z
-      .strictObject({ master: userGroup.optional(), backup: userGroup.optional(), fault: userGroup.optional(), stop: userGroup.optional(), any: userGroup.optional() })
+      .strictObject({
+        master: userGroup.optional().meta(desc('Who runs notify.master')),
+        backup: userGroup.optional().meta(desc('Who runs notify.backup')),
+        fault: userGroup.optional().meta(desc('Who runs notify.fault')),
+        stop: userGroup.optional().meta(desc('Who runs notify.stop')),
+        any: userGroup.optional().meta(desc('Who runs notify.any')),
+      })
       .optional()
       .meta({ description: 'Who runs each notify script (default: vrrp.globals.scriptUser)' }),
   })
-  .default({});
+  .default({})
+  .meta(desc('Commands run on state changes (keepalived notify_*)'));
 
 export const vrrpInstanceSchema = z.strictObject({
-  name,
-  initialState: z.enum(['MASTER', 'BACKUP']).default('BACKUP'),
-  interface: z.string().min(1),
-  vrid: z.number().int().min(1).max(255),
-  priority: z.number().int().min(1).max(255).default(100),
-  advertInt: duration.default(1000),
-  version: z.union([z.literal(2), z.literal(3)]).default(2),
+  name: name.meta(desc('Name of the instance (keepalived `vrrp_instance NAME`)')),
+  initialState: z.enum(['MASTER', 'BACKUP']).default('BACKUP').meta(desc('keepalived `state`: the state to start in; MASTER is a hint, the election by priority decides')),
+  interface: z.string().min(1).meta(desc('keepalived `interface`: where adverts are sent and VIPs added')),
+  vrid: z.number().int().min(1).max(255).meta(desc('keepalived `virtual_router_id`: the same on every node of the group, unique on the network')),
+  priority: z.number().int().min(1).max(255).default(100).meta(desc('keepalived `priority`: the highest wins the election; 255 is the address owner')),
+  advertInt: duration.default(1000).meta(desc('keepalived `advert_int`: time between adverts (VRRPv2: whole seconds)')),
+  version: z.union([z.literal(2), z.literal(3)]).default(2).meta(desc('VRRP version (keepalived `vrrp_version`); 3 allows IPv6 and sub-second adverts')),
   family: z.union([z.literal(4), z.literal(6)]).optional().meta({ description: 'Derived from the virtual addresses when omitted' }),
-  nopreempt: z.boolean().default(false),
-  preemptDelay: duration.default(0),
-  unicastSrcIp: z.string().refine(isIp, { error: 'an IP address' }).optional(),
-  unicastPeers: z.array(z.string().refine(isIp, { error: 'an IP address' })).default([]),
-  auth: z.strictObject({ type: z.literal('PASS'), password: z.string().min(1).max(8) }).optional(),
-  virtualAddresses: z.array(virtualAddress).min(1),
-  virtualAddressesExcluded: z.array(virtualAddress).default([]),
-  trackScripts: z.array(trackRef).default([]),
-  trackInterfaces: z.array(trackRef).default([]),
-  trackFiles: z.array(trackRef).default([]),
+  nopreempt: z.boolean().default(false).meta(desc('keepalived `nopreempt`: a higher-priority node that comes back does not take the VIPs from a running MASTER')),
+  preemptDelay: duration.default(0).meta(desc('keepalived `preempt_delay`: wait this long after start before preempting')),
+  unicastSrcIp: z.string().refine(isIp, { error: 'an IP address' }).optional().meta(desc('keepalived `unicast_src_ip`: source address of unicast adverts')),
+  unicastPeers: z.array(z.string().refine(isIp, { error: 'an IP address' })).default([]).meta(desc('keepalived `unicast_peer`: send adverts to these addresses instead of multicast')),
+  auth: z
+    .strictObject({
+      type: z.literal('PASS').meta(desc('Only simple password authentication (VRRPv2), as keepalived')),
+      password: z.string().min(1).max(8).meta(desc('The password; the same on every node')),
+    })
+    .optional()
+    .meta(desc('keepalived `authentication` (VRRPv2 only)')),
+  virtualAddresses: z.array(virtualAddress).min(1).meta(desc('keepalived `virtual_ipaddress`: the VIPs, held by the MASTER and announced in adverts')),
+  virtualAddressesExcluded: z.array(virtualAddress).default([]).meta(desc('keepalived `virtual_ipaddress_excluded`: added by the MASTER like VIPs, but not listed in adverts')),
+  trackScripts: z.array(trackRef).default([]).meta(desc('keepalived `track_script`: names of vrrp.scripts entries, or {name, weight, reverse}')),
+  trackInterfaces: z.array(trackRef).default([]).meta(desc('keepalived `track_interface`: interfaces, or {name, weight, reverse}; a down interface means FAULT unless it has a weight')),
+  trackFiles: z.array(trackRef).default([]).meta(desc('keepalived `track_file`: names of vrrp.trackFiles entries, or {name, weight, reverse}')),
   notify,
-  checksumPseudoHeader: z.boolean().default(true),
+  checksumPseudoHeader: z.boolean().default(true).meta(desc('VRRPv3 over IPv4: checksum over the IP pseudo-header (RFC 5798, the keepalived default), or VRRPv2-style without it (false)')),
   garp: garp.optional().meta({ description: 'Overrides of vrrp.globals.garp for this instance' }),
   dontTrackPrimary: z.boolean().optional().meta({ description: "keepalived dont_track_primary: the instance's own interface going down is not a FAULT" }),
 });
@@ -301,51 +365,64 @@ export const vrrpSchema = z
   .strictObject({
     globals: z
       .strictObject({
-        routerId: z.string().optional(),
-        enableScriptSecurity: z.boolean().default(false),
-        scriptUser: userGroup.optional(),
+        routerId: z.string().optional().meta(desc('keepalived `router_id`: a name for this node in logs')),
+        enableScriptSecurity: z.boolean().default(false).meta(desc('keepalived `enable_script_security`: refuse scripts that a non-root user could change')),
+        scriptUser: userGroup.optional().meta(desc('keepalived `script_user`: default user of scripts and notify commands')),
         garp: garp.default({}),
       })
-      .default({ enableScriptSecurity: false, garp: {} }),
+      .default({ enableScriptSecurity: false, garp: {} })
+      .meta(desc('keepalived `global_defs`')),
     scripts: z
       .array(
         z.strictObject({
-          name,
-          script: z.string().min(1),
-          interval: duration.default(1000),
-          timeout: duration.optional(),
-          fall: z.number().int().min(1).default(1),
-          rise: z.number().int().min(1).default(1),
-          weight: z.number().int().min(-253).max(253).default(0),
-          weightReverse: z.boolean().default(false),
-          user: userGroup.optional(),
+          name: name.meta(desc('Name that instances refer to in trackScripts')),
+          script: z.string().min(1).meta(desc('Command line to run; exit 0 is success')),
+          interval: duration.default(1000).meta(desc('keepalived `interval`: time between runs')),
+          timeout: duration.optional().meta(desc('keepalived `timeout`: a run taking longer fails')),
+          fall: z.number().int().min(1).default(1).meta(desc('keepalived `fall`: consecutive failures that make the script failed')),
+          rise: z.number().int().min(1).default(1).meta(desc('keepalived `rise`: consecutive successes that make it good again')),
+          weight: z.number().int().min(-253).max(253).default(0).meta(desc('keepalived `weight`: priority change while failed (negative) or good (positive); 0: failed means FAULT')),
+          weightReverse: z.boolean().default(false).meta(desc('keepalived `weight ... reverse`: apply the weight the other way round')),
+          user: userGroup.optional().meta(desc('keepalived `user`: who runs the script (default: vrrp.globals.scriptUser)')),
           initFail: z.boolean().optional().meta({ description: 'keepalived init_fail: start in the failed state' }),
         }),
       )
-      .default([]),
+      .default([])
+      .meta(desc('keepalived `vrrp_script` blocks')),
     trackFiles: z
       .array(
         z.strictObject({
-          name,
-          path: z.string().min(1),
-          weight: z.number().int().min(-254).max(254).default(1),
-          weightReverse: z.boolean().optional(),
-          init: z.strictObject({ value: z.number().int(), overwrite: z.boolean().default(false) }).optional().meta({ description: 'keepalived init_file: write value at start if missing (or always with overwrite)' }),
+          name: name.meta(desc('Name that instances refer to in trackFiles')),
+          path: z.string().min(1).meta(desc('File holding an integer')),
+          weight: z.number().int().min(-254).max(254).default(1).meta(desc("keepalived `weight`: the priority changes by the file's number times this; 0 with a non-zero number means FAULT")),
+          weightReverse: z.boolean().optional().meta(desc('keepalived `weight ... reverse`: apply it the other way round')),
+          init: z.strictObject({ value: z.number().int().meta(desc('Number to write')), overwrite: z.boolean().default(false).meta(desc('Write it even when the file exists')) }).optional().meta({ description: 'keepalived init_file: write value at start if missing (or always with overwrite)' }),
         }),
       )
-      .default([]),
-    instances: z.array(vrrpInstanceSchema).default([]),
-    syncGroups: z.array(z.strictObject({ name, members: z.array(z.string()).min(1), notify })).default([]),
+      .default([])
+      .meta(desc('keepalived `vrrp_track_file` entries')),
+    instances: z.array(vrrpInstanceSchema).default([]).meta(desc('keepalived `vrrp_instance` blocks')),
+    syncGroups: z
+      .array(
+        z.strictObject({
+          name: name.meta(desc('Name of the group')),
+          members: z.array(z.string()).min(1).meta(desc('Names of the instances that change state together (keepalived `group`)')),
+          notify,
+        }),
+      )
+      .default([])
+      .meta(desc('keepalived `vrrp_sync_group` blocks')),
   })
-  .default({ globals: { enableScriptSecurity: false, garp: {} }, scripts: [], trackFiles: [], instances: [], syncGroups: [] });
+  .default({ globals: { enableScriptSecurity: false, garp: {} }, scripts: [], trackFiles: [], instances: [], syncGroups: [] })
+  .meta(desc('VRRP: what keepalived.conf holds'));
 
 export const halbYamlSchema = z
   .strictObject({
     global: globalSchema,
-    frontends: z.array(frontendSchema).default([]),
-    backends: z.array(backendSchema).default([]),
-    resolvers: z.array(resolversSchema).default([]),
-    stats: z.array(statsSchema).default([]),
+    frontends: z.array(frontendSchema).default([]).meta(desc('HAProxy `frontend` sections')),
+    backends: z.array(backendSchema).default([]).meta(desc('HAProxy `backend` sections')),
+    resolvers: z.array(resolversSchema).default([]).meta(desc('HAProxy `resolvers` sections')),
+    stats: z.array(statsSchema).default([]).meta(desc('Admin listeners (HAProxy `listen` with `stats enable`)')),
     vrrp: vrrpSchema,
   })
   .meta({ title: 'halb.yaml', description: 'halb configuration: load balancer (frontends, backends) and VRRP virtual IPs' });

@@ -95,8 +95,11 @@ function cfgText(fePort: number, statsPort: number, a: DemoBackend, b: DemoBacke
     '',
     'backend app',
     '  option httpchk GET /healthz',
-    `  server s1 127.0.0.1:${a.port} check inter 100 fall 1 rise 1 weight 7`,
-    `  server s2 127.0.0.1:${b.port} check inter 100 fall 1 rise 1 backup`,
+    // Checks get a whole second (inter bounds connect and, with timeout check, the answer gets 5 s):
+    // with inter 100 a busy machine's stalled event loop failed them, and fall 1 took s1 down.
+    '  timeout check 5s',
+    `  server s1 127.0.0.1:${a.port} check inter 1s fall 1 rise 1 weight 7`,
+    `  server s2 127.0.0.1:${b.port} check inter 1s fall 1 rise 1 backup`,
     '',
     'listen stats',
     `  bind 127.0.0.1:${statsPort}`,

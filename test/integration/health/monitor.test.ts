@@ -7,7 +7,7 @@ import { createHealthMonitor, type HealthMonitor } from '../../../src/health/mon
 import type { ServerTransition } from '../../../src/health/types.js';
 import type { HealthCheckSpec } from '../../../src/config/model.js';
 import { captureLogs } from '../../helpers/health/log-capture.js';
-import { makeBackend, makeResolvers, makeServer, ms } from '../../helpers/health/model.js';
+import { makeBackend, makeResolvers, makeServer, ms, waitFor } from '../../helpers/health/model.js';
 import { httpServer, httpsServer, makeSelfSigned, tcpServer } from '../../helpers/health/servers.js';
 import { startDnsServer } from '../../helpers/health/dns-server.js';
 
@@ -117,21 +117,25 @@ test('TLS http check (check-ssl, verify none) against a self-signed server stays
   let status = 200;
   const srv = await httpsServer(mat, () => status);
   const mon = createHealthMonitor({
-    backends: [makeBackend({ name: 'api', healthCheck: httpchk, servers: [makeServer({ name: 'cp', port: srv.port, inter: ms(100), checkSsl: true, verify: 'none' })] })],
+    // `timeout check`: with only inter (100 ms) as the whole check's budget, a TLS handshake on a
+    // busy machine timed out three times in a row and the server went DOWN before any 503.
+    backends: [makeBackend({ name: 'api', healthCheck: httpchk, timeouts: { check: ms(5000) }, servers: [makeServer({ name: 'cp', port: srv.port, inter: ms(100), checkSsl: true, verify: 'none' })] })],
     logger: captureLogs().logger,
   });
   t.after(async () => {
     await mon.stop();
     await srv.close();
   });
+  const downs: ServerTransition[] = [];
+  mon.onTransition((x) => x.to === 'DOWN' && downs.push(x));
   mon.start();
-  await new Promise((r) => setTimeout(r, ms(350)));
+  assert.ok(await waitFor(() => mon.snapshot()[0]!.counters.checks >= 2, ms(5000)), 'two checks ran');
   assert.equal(mon.isUp('api', 'cp'), true);
+  assert.deepEqual(downs, []);
   const snap = mon.snapshot()[0]!;
   assert.equal(snap.lastCheck?.reason, 'Layer7 check passed');
-  assert.ok(snap.counters.checks >= 2);
   status = 503;
-  const d = await nextTransition(mon, (x) => x.to === 'DOWN', ms(2000));
+  const d = await nextTransition(mon, (x) => x.to === 'DOWN', ms(5000));
   assert.deepEqual([d.reason, d.code], ['Layer7 wrong status', 503]);
 });
 

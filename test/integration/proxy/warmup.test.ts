@@ -65,6 +65,21 @@ test('the deadline stops it and an abort stops it at once, without errors or lef
   await settled(before);
 });
 
+test('a slow exchange is not an error: the limit is on silence, and the deadline cuts a long keep-alive exchange', async () => {
+  // One keep-alive connection asked for far more requests than fit before the deadline, and an
+  // exchange limit below the deadline: a busy machine's slow but steady exchange, compressed.
+  // It used to be destroyed at the limit and counted as an error (the `errors: 8` of a loaded
+  // first run); now each answer restarts the limit and the deadline ends it cleanly.
+  const before = tcpHandles();
+  const r = await warmUp(real, { connections: 0, keepAliveRequests: 1_000_000, concurrency: 1, exchangeTimeoutMs: 1000, deadlineMs: 2500 });
+  assert.equal(r.errors, 0);
+  assert.equal(r.cut, 'deadline');
+  assert.equal(r.exchanges, 1);
+  assert.ok(r.requests > 0 && r.requests < 1_000_000, `${r.requests} requests answered`);
+  assert.ok(r.ms >= 2500 && r.ms < 2500 + 2000, `ended at the deadline (${r.ms} ms)`);
+  await settled(before);
+});
+
 test('a failure outside one exchange ends it with the reason in the report, not a rejection, and closes what it opened', async () => {
   const before = tcpHandles();
   const broken = { frontends: [frontend('web', 'b')], backends: [backend('b', [server('s', 9)], { balance: { algo: 'nope' as never, hashType: 'consistent' } })] };
@@ -85,7 +100,8 @@ test('LbService: the real frontend serves during the warm-up, whose traffic show
     resolvers: [],
   } as unknown as HalbConfig;
   const cap = captureLogger();
-  const lb = new LbService(config, cap.logger, { warmup: { connections: 400, keepAliveRequests: 200, concurrency: 4 } });
+  // A deadline that a busy machine cannot reach: this test counts every warm-up request.
+  const lb = new LbService(config, cap.logger, { warmup: { connections: 400, keepAliveRequests: 200, concurrency: 4, deadlineMs: 60_000 } });
   await lb.start();
   t.after(() => lb.stop());
   const port = lb.proxyApi.addresses()[0]!.port;

@@ -122,26 +122,51 @@ test('repeat fast path: a backup stays BACKUP on absorbed repeats, counts them, 
   const { router, hub } = lab(t);
   const r1 = router('r1', '10.0.0.1', [inst(150)]);
   const r2 = router('r2', '10.0.0.2', [inst(100)]);
+  // Master_Down_Interval of r2 (RFC 5798 6.1: 3 adverts + skew, the skew in centiseconds).
+  const mdi = 3 * ADVERT + Math.floor(((256 - 100) * (ADVERT / 10)) / 256) * 10;
+  // How long r2 had heard nothing (absorbed or delivered) at each of its transitions to MASTER.
+  const silentBeforeMaster: number[] = [];
+  r2.rt.onTransition((_i, _from, to) => {
+    if (to === 'MASTER') silentBeforeMaster.push(performance.now() - (r2.ep.lastHeardAt ?? 0));
+  });
   for (const r of [r1, r2]) r.rt.start();
   await until('r1 master', () => state(r1) === 'MASTER' && state(r2) === 'BACKUP');
   const before = r2.rt.counters().VI_1!.rxAccepted;
-  // Several Master_Down_Intervals (3 adverts + skew each) of repeats, most of them absorbed:
-  // the backup must keep replaying them or it would wrongly take over.
-  await sleep(12 * ADVERT);
-  assert.deepEqual([state(r1), state(r2)], ['MASTER', 'BACKUP']);
-  const accepted = r2.rt.counters().VI_1!.rxAccepted - before;
-  assert.ok(accepted >= 8, `r2 counted the absorbed repeats as accepted (${accepted})`);
-  assert.ok(r2.ep.absorbed >= 5, `most repeats were absorbed by the transport (${r2.ep.absorbed})`);
-  assert.equal(r2.transitions.filter((x) => x.to === 'MASTER').length, 0);
-  // Host death right after an advert: takeover after Master_Down_Interval from the last one heard.
+  const absorbedBefore = r2.ep.absorbed;
+  // Several Master_Down_Intervals (12 adverts) of repeats, most of them absorbed: the backup must
+  // keep replaying them or it would take over about one advert after the last delivered one.
+  await until('r2 counted 12 more adverts, 5 of them absorbed', () => r2.rt.counters().VI_1!.rxAccepted - before >= 12 && r2.ep.absorbed - absorbedBefore >= 5);
+  // A backup may only take over after a whole Master_Down_Interval of silence. On a busy machine
+  // an event loop stalled for longer than that is such a silence (r1's next advert was not out
+  // yet), and r1 then preempts back; what must never happen is a takeover while repeats arrive.
+  for (const silent of silentBeforeMaster) assert.ok(silent >= mdi - 1, `r2 took over after ${Math.round(silent)} ms of silence, less than Master_Down_Interval ${mdi} ms`);
+  await until('r1 master again', () => state(r1) === 'MASTER' && state(r2) === 'BACKUP');
+
+  // Host death: takeover after Master_Down_Interval from the last advert heard, not before.
   hub.setLink('10.0.0.1', false);
-  const died = performance.now();
+  const stall = loopStallProbe();
+  const count = silentBeforeMaster.length;
   await until('r2 master', () => state(r2) === 'MASTER');
-  const took = performance.now() - died;
-  const mdi = 3 * ADVERT + Math.floor(((256 - 100) * (ADVERT / 10)) / 256) * 10;
-  assert.ok(took <= mdi + 3 * ADVERT, `takeover after ${Math.round(took)} ms, Master_Down_Interval ${mdi} ms`);
-  assert.ok(took >= mdi - ADVERT - 20, `not before Master_Down_Interval from the last advert (${Math.round(took)} ms)`);
+  stall.stop();
+  assert.equal(silentBeforeMaster.length, count + 1);
+  const silent = silentBeforeMaster[count]!;
+  assert.ok(silent >= mdi - 1, `not before Master_Down_Interval from the last advert (${Math.round(silent)} ms of silence, ${mdi} ms)`);
+  // Nor later than the deadline plus what the event loop lost meanwhile: absorbed repeats are
+  // replayed at their arrival time, not at the time they were collected.
+  assert.ok(silent <= mdi + 25 + stall.worst(), `takeover ${Math.round(silent)} ms after the last advert, Master_Down_Interval ${mdi} ms, event loop late by up to ${Math.round(stall.worst())} ms`);
 });
+
+/** The worst lateness of a 5 ms timer while it runs: what a busy machine took from the event loop. */
+function loopStallProbe(): { worst(): number; stop(): void } {
+  let worst = 0;
+  let expected = performance.now() + 5;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - expected);
+    expected = now + 5;
+  }, 5);
+  return { worst: () => worst, stop: () => clearInterval(timer) };
+}
 
 test('master host dies: the next backup takes over after Master_Down_Interval', async (t) => {
   const { router, hub } = lab(t);
@@ -254,14 +279,30 @@ test('sync group: a fault in one member moves the whole group to the other route
   r1.rt.start();
   r2.rt.start();
   await until('r1 master of both', () => state(r1, 'VI_A') === 'MASTER' && state(r1, 'VI_B') === 'MASTER' && state(r2, 'VI_A') === 'BACKUP' && state(r2, 'VI_B') === 'BACKUP');
+  assert.equal(notes.filter((n) => n.startsWith('GROUP')).at(-1), 'GROUP G BACKUP', notes.join(', '));
+  notes.length = 0;
+  const since = r2.transitions.length;
   r1.rt.setTrack('script:chk', false);
   assert.equal(state(r1, 'VI_A'), 'FAULT');
   assert.equal(state(r1, 'VI_B'), 'FAULT');
   await until('r2 master of both', () => state(r2, 'VI_A') === 'MASTER' && state(r2, 'VI_B') === 'MASTER');
   await until('group notify on r2', () => notes.includes('GROUP G MASTER'));
-  assert.deepEqual(notes.filter((n) => n.startsWith('GROUP')), ['GROUP G BACKUP', 'GROUP G MASTER']);
-  assert.ok(notes.includes('INSTANCE VI_A MASTER') && notes.includes('INSTANCE VI_B MASTER'));
-  assert.ok(!r1.vips.mem.has('10.0.1.100'), 'r1 dropped the VIP of the healthy member too');
+  // One GROUP notification per change of the group's state, the state both members share. On an
+  // idle machine that is just MASTER; on a busy one an advert of r1 sent before the fault can
+  // reach r2 after r2 took over (its timer fired late), and r2 goes BACKUP and MASTER once more.
+  const phases: Record<string, string> = { VI_A: 'BACKUP', VI_B: 'BACKUP' };
+  const groupStates: string[] = [];
+  for (const x of r2.transitions.slice(since)) {
+    phases[x.instance] = x.to;
+    const shared = phases.VI_A === phases.VI_B ? phases.VI_A : undefined;
+    if (shared !== undefined && shared !== (groupStates.at(-1) ?? 'BACKUP')) groupStates.push(shared);
+  }
+  const story = () => `notes: ${notes.join(', ')}; transitions: ${[r1, r2].flatMap((r) => r.transitions.map((x) => `${r.name} ${x.instance} ${x.from}->${x.to} (${x.reason})`)).join(', ')}`;
+  assert.equal(groupStates.at(-1), 'MASTER', story());
+  assert.deepEqual(notes.filter((n) => n.startsWith('GROUP')), groupStates.map((g) => `GROUP G ${g}`), story());
+  // Instance notifications run on each instance's effect queue, after its VIP changes.
+  await until('instance notifies on r2', () => notes.includes('INSTANCE VI_A MASTER') && notes.includes('INSTANCE VI_B MASTER'));
+  await until('r1 dropped the VIP of the healthy member too', () => !r1.vips.mem.has('10.0.1.100'));
   r1.rt.setTrack('script:chk', true);
   await until('r1 back as master of both', () => state(r1, 'VI_A') === 'MASTER' && state(r1, 'VI_B') === 'MASTER' && state(r2, 'VI_B') === 'BACKUP');
 });
