@@ -6,12 +6,24 @@ import type { HealthMonitorApi } from '../health/types.js';
 import { createBalancer, type Balancer, type PickView } from './balance/index.js';
 import { newCounters, type Counters } from './counters.js';
 import type { ServerConn } from './server-conn.js';
+import { WaitQueue, type QueueEntry } from './wait-queue.js';
+
+/** A request (http) or session (tcp) waiting in the backend queue for a server slot. */
+export interface QueueWaiter {
+  readonly clientAddress: string | undefined;
+  /** A slot is free on `server`: take it now, synchronously (dispatch or the pool count it in `conns`). */
+  granted(server: ServerRuntime): void;
+  /** `timeout queue` passed: answer 503 / close with `sQ`. */
+  expired(): void;
+}
 
 export class ServerRuntime {
   readonly counters: Counters = newCounters();
   /** Live connections (tcp) or in-flight requests (http): what leastconn/first/random read. */
   conns = 0;
   readonly idle: ServerConn[] = [];
+  /** The runtime that currently owns this server (reloads carry servers over to a new one). */
+  owner: BackendRuntime | undefined;
   constructor(
     public cfg: Server,
     public index: number,
@@ -20,6 +32,13 @@ export class ServerRuntime {
 
   get name(): string {
     return this.cfg.name;
+  }
+
+  /** Gives back one unit of `conns`; a waiting request may take the freed slot. */
+  release(): void {
+    this.conns--;
+    const o = this.owner;
+    if (o && o.queue.length) o.serveQueueSoon();
   }
 
   /** Drops pooled connections (server removed, address changed, or proxy stopping). */
@@ -35,6 +54,9 @@ export class BackendRuntime {
   readonly servers: ServerRuntime[];
   readonly balancer: Balancer;
   readonly view: PickView;
+  /** Requests waiting for a slot when every usable server is at maxconn (carried over reloads). */
+  readonly queue: WaitQueue<QueueWaiter>;
+  private serveScheduled = false;
 
   constructor(
     readonly cfg: Backend,
@@ -43,6 +65,7 @@ export class BackendRuntime {
     previous?: BackendRuntime,
   ) {
     this.counters = previous?.counters ?? newCounters();
+    this.queue = previous?.queue ?? new WaitQueue<QueueWaiter>();
     const old = new Map(previous?.servers.map((s) => [s.name, s]));
     this.servers = cfg.servers.map((s, i) => {
       const prev = old.get(s.name);
@@ -54,6 +77,7 @@ export class BackendRuntime {
       }
       return new ServerRuntime(s, i, cfg.name);
     });
+    for (const s of this.servers) s.owner = this;
     // Servers that disappeared or moved: their idle connections go; active ones finish.
     for (const s of old.values()) s.closeIdle();
     this.balancer = createBalancer(
@@ -91,5 +115,57 @@ export class BackendRuntime {
 
   closeIdle(): void {
     for (const s of this.servers) s.closeIdle();
+  }
+
+  // ---- queue (HAProxy: a request finding every usable server at maxconn waits in the backend
+  // queue up to `timeout queue`, and takes the first slot that frees, in arrival order).
+
+  /** Whether a request that found no usable server should wait: some up server is only full. */
+  shouldQueue(): boolean {
+    for (const s of this.servers) {
+      const max = s.cfg.maxconn;
+      if (max && s.conns >= max && this.view.isUp(s.index)) return true;
+    }
+    return false;
+  }
+
+  enqueue(w: QueueWaiter, now: number): QueueEntry<QueueWaiter> {
+    this.counters.queued++;
+    // HAProxy: `timeout queue` defaults to `timeout connect`.
+    return this.queue.add(w, now, this.cfg.timeouts.queue ?? this.cfg.timeouts.connect);
+  }
+
+  leaveQueue(e: QueueEntry<QueueWaiter>): void {
+    this.queue.remove(e);
+  }
+
+  /** After the current callback: a slot freed inside a session's teardown is handed out once it is done. */
+  serveQueueSoon(): void {
+    if (this.serveScheduled) return;
+    this.serveScheduled = true;
+    queueMicrotask(() => {
+      this.serveScheduled = false;
+      this.serveQueue();
+    });
+  }
+
+  /** Hands free slots to the oldest waiters. */
+  serveQueue(): void {
+    for (;;) {
+      const head = this.queue.peek();
+      if (!head) return;
+      const server = this.pick(head.item.clientAddress);
+      if (!server) return;
+      this.queue.shift();
+      head.item.granted(server);
+    }
+  }
+
+  /** Called by the proxy's sweep: waiters past their deadline leave with 503 `sQ`. */
+  expireQueue(now: number): void {
+    for (const e of this.queue.takeExpired(now)) {
+      this.counters.queueTimeouts++;
+      e.item.expired();
+    }
   }
 }

@@ -14,7 +14,8 @@
 // idempotent request without a body whose server connection closed or reset before any
 // response byte is replayed on a fresh connection (counted as a retry, reported as passive).
 import type { Socket } from 'node:net';
-import type { BackendRuntime, ServerRuntime } from './backend-runtime.js';
+import type { BackendRuntime, QueueWaiter, ServerRuntime } from './backend-runtime.js';
+import type { QueueEntry } from './wait-queue.js';
 import { MAX_IDLE_PER_SERVER } from './backend-runtime.js';
 import { classifyError } from './connect.js';
 import { ms, type AccessLogRecord, type FrontendRuntime, type SessionContext } from './context.js';
@@ -91,7 +92,9 @@ function idleTimeout(s: HttpSession): void {
   s.onIdleTimeout();
 }
 
-export class HttpSession implements ServerConnOwner {
+export class HttpSession implements ServerConnOwner, QueueWaiter {
+  /** This request waits in the backend queue (every usable server at maxconn). */
+  private qEntry: QueueEntry<QueueWaiter> | undefined;
   private st = St.Head;
   /** Client bytes received and not consumed yet (partial head, or pipelined next request). */
   private buf: Buffer | undefined;
@@ -265,9 +268,41 @@ export class HttpSession implements ServerConnOwner {
     this.outHead = this.buildOutHead(req, buf, be);
     const server = be.pick(this.clientAddr);
     if (!server) {
+      if (be.shouldQueue()) {
+        this.st = St.Connecting;
+        this.pauseClient();
+        this.qEntry = be.enqueue(this, this.ctx.clock.now());
+        return;
+      }
       this.sendError(503, 'S', 'C', 'no server available');
       return;
     }
+    this.useServer(server);
+  }
+
+  get clientAddress(): string {
+    return this.clientAddr;
+  }
+
+  granted(server: ServerRuntime): void {
+    this.qEntry = undefined;
+    this.useServer(server);
+  }
+
+  expired(): void {
+    this.qEntry = undefined;
+    this.sendError(503, 's', 'Q', 'queue timeout');
+  }
+
+  /** Leaves the backend queue (client gone or error); true when it was queued. */
+  private leaveQueue(): boolean {
+    if (!this.qEntry) return false;
+    this.be?.leaveQueue(this.qEntry);
+    this.qEntry = undefined;
+    return true;
+  }
+
+  private useServer(server: ServerRuntime): void {
     // Reuse an idle pooled connection (LIFO: the most recently used is the least likely to
     // have been closed by the server's keep-alive timer).
     const idle = server.idle;
@@ -327,7 +362,7 @@ export class HttpSession implements ServerConnOwner {
       (r) => {
         if (this.st !== St.Connecting) {
           if (r.ok) {
-            r.server.conns--;
+            r.server.release();
             r.socket.destroy();
           }
           return;
@@ -725,7 +760,7 @@ export class HttpSession implements ServerConnOwner {
     const sc = this.sc;
     if (!sc) return;
     const server = sc.server;
-    server.conns--;
+    server.release();
     server.counters.sessCur--;
     sc.owner = undefined;
     this.sc = undefined;
@@ -798,7 +833,7 @@ export class HttpSession implements ServerConnOwner {
       if (sc) {
         sc.owner = undefined;
         this.sc = undefined;
-        server.conns--;
+        server.release();
         server.counters.sessCur--;
         sc.destroy();
       }
@@ -897,6 +932,7 @@ export class HttpSession implements ServerConnOwner {
   /** Sends an error response (or errorfile) and closes the client connection after it. */
   private sendError(status: number, cause: TermCause, phase: TermPhase, reason: string): void {
     if (this.st === St.Closing || this.st === St.Closed) return;
+    if (this.leaveQueue()) phase = 'Q';
     this.dropServer(false);
     this.status = status;
     if (this.cause === '-') {
@@ -917,6 +953,7 @@ export class HttpSession implements ServerConnOwner {
   /** Ends the client connection (after flushing when `graceful`). */
   private end(cause: TermCause, phase: TermPhase, reason: string | undefined, graceful = false): void {
     if (this.st === St.Closing || this.st === St.Closed) return;
+    if (this.leaveQueue()) phase = 'Q';
     if (this.cause === '-' && cause !== '-') {
       this.cause = cause;
       this.phase = phase;
@@ -996,5 +1033,6 @@ export class HttpSession implements ServerConnOwner {
     this.dropServer(false);
     this.fe.counters.sessCur--;
     this.ctx.live.delete(this);
+    this.ctx.sessionEnded(this.fe);
   }
 }

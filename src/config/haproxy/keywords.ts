@@ -174,7 +174,7 @@ export const SERVER_WARN_ARG: Record<string, string> = {
   cookie: 'cookie persistence is not supported',
   id: 'numeric server ids are not used by halb',
   slowstart: 'slow start is not supported; a server gets its full weight when it comes up',
-  maxqueue: 'queueing limits are not supported',
+  maxqueue: 'halb queues requests in the backend queue only (no per-server queue), which maxqueue does not bound',
   minconn: 'dynamic maxconn is not supported',
   observe: 'halb always observes connection errors',
   'error-limit': 'halb marks a server down after consecutive connection errors on its own terms',

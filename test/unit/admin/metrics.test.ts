@@ -28,8 +28,8 @@ test('proxy, vrrp and health metrics are collected from the sources at scrape ti
   assert.doesNotMatch(empty, /\{/, 'no proxy: no series');
 
   proxy = {
-    frontends: [{ name: 'web', listening: [], ...newCounters(), sessTotal: 3, bytesIn: 100, http2xx: 2, http5xx: 1 }],
-    backends: [{ name: 'app', ...newCounters(), retries: 2, redispatches: 1, servers: [{ name: 's1', status: 'UP', idleConnections: 0, ...newCounters(), sessCur: 1, errConn: 4 }] }],
+    frontends: [{ name: 'web', listening: [], paused: false, ...newCounters(), sessTotal: 3, bytesIn: 100, http2xx: 2, http5xx: 1 }],
+    backends: [{ name: 'app', ...newCounters(), qcur: 0, qmax: 0, retries: 2, redispatches: 1, servers: [{ name: 's1', status: 'UP', idleConnections: 0, ...newCounters(), sessCur: 1, errConn: 4 }] }],
     relayed: { current: 2, total: 7 },
   };
   status = [{ name: 'VI_1', state: 'MASTER', priority: 150, since: 0 }];

@@ -29,8 +29,8 @@ const snap = (s: string, extra: Partial<ServerSnapshot>): ServerSnapshot => ({
 
 test('status document: servers carry config, health and proxy views; monotonic times become wall times', () => {
   const proxy: ProxyStats = {
-    frontends: [{ name: 'api', listening: ['127.0.0.1:6443'], ...newCounters(), sessCur: 2, sessTotal: 40 }],
-    backends: [{ name: 'k8s', ...newCounters(), sessTotal: 40, servers: [{ name: 'cp1', status: 'UP', idleConnections: 0, ...newCounters(), sessCur: 2, sessTotal: 39 }] }],
+    frontends: [{ name: 'api', paused: false, listening: ['127.0.0.1:6443'], ...newCounters(), sessCur: 2, sessTotal: 40 }],
+    backends: [{ name: 'k8s', ...newCounters(), qcur: 0, qmax: 0, sessTotal: 40, servers: [{ name: 'cp1', status: 'UP', idleConnections: 0, ...newCounters(), sessCur: 2, sessTotal: 39 }] }],
   };
   const doc = statusDocument({
     config,
