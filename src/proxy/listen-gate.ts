@@ -111,7 +111,9 @@ export class GatedListener {
       const fd = this.kept;
       this.kept = undefined;
       this.server = this.wire(this.hooks.makeServer());
-      this.server.listen({ fd, backlog: this.backlog });
+      // The handle form takes the backlog as an argument; `backlog` in the options object
+      // is ignored with `fd`, which would shrink it to Node's 511.
+      this.server.listen({ fd }, this.backlog);
       return;
     }
     while (this.held.length && !this.paused) {
