@@ -1,6 +1,7 @@
 // Overload rows (docs/overload.md), each proxy on its own fresh process and config:
 //  - flood: clients far beyond what the descriptor limit allows (2 × 0.6 × RLIMIT_NOFILE idle
-//    connections, no global maxconn so both proxies derive theirs from the limit) while a
+//    connections to a tcp-mode frontend, two descriptors each in the proxy; no global maxconn,
+//    so both proxies derive theirs from the limit) while a
 //    keep-alive client connected before the flood keeps sending requests, the stats page is
 //    fetched and three checked servers must stay UP;
 //  - frontend maxconn 50 with 200 concurrent fresh-connection requests;
@@ -63,7 +64,7 @@ export async function flood(procs: Procs, c: Contender, nofile: number, proxyAt:
     maxconn: 100_000,
     globalMaxconn: 'unset',
     statsPort: stats,
-    frontends: [{ name: 'fe_flood', mode: 'http', port: fe, servers: be.ports.map((p, i) => ({ name: `s${i + 1}`, port: p, opts: 'check inter 1s fall 3 rise 2' })) }],
+    frontends: [{ name: 'fe_flood', mode: 'tcp', port: fe, servers: be.ports.map((p, i) => ({ name: `s${i + 1}`, port: p, opts: 'check inter 1s fall 3 rise 2' })) }],
   };
   const started = await c.start(topo, proxyAt);
   if (!started.ok) {

@@ -91,7 +91,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     foFailR: '  same, retries 3 + redispatch: failed',
     foDownR: '  same, retries 3 + redispatch: DOWN after s',
     foLastR: '  same, retries 3 + redispatch: last failure s',
-    flServed: `flood beyond maxconn (${(2 * Math.floor(nofile * 0.6)).toLocaleString('en-US')} idle conns): earlier client served (of 40)`,
+    flServed: `flood beyond maxconn (${(2 * Math.floor(nofile * 0.6)).toLocaleString('en-US')} idle tcp conns): earlier client served (of 40)`,
     flDown: '  servers marked DOWN (of 3, must be 0)',
     flStats: '  stats page status',
     fqServed: `frontend maxconn 50, 200 concurrent: served`,
