@@ -32,15 +32,16 @@ export const ADMIN_CLIENTS = 16;
 export function fdNeeds(cfg: HalbConfig): FdNeeds {
   const binds = cfg.frontends.reduce((n, f) => n + f.binds.length, 0);
   const checks = cfg.backends.reduce((n, b) => n + b.servers.filter((s) => s.check).length, 0);
-  const ns = cfg.resolvers.reduce((n, r) => n + r.nameservers.length, 0);
-  const statsBinds = cfg.stats.reduce((n, s) => n + s.binds.length, 0);
-  const instances = cfg.vrrp.instances.length;
+  // Sections may be absent in configs built by hand (tests, the warm-up's private copy).
+  const ns = (cfg.resolvers ?? []).reduce((n, r) => n + r.nameservers.length, 0);
+  const statsBinds = (cfg.stats ?? []).reduce((n, s) => n + s.binds.length, 0);
+  const instances = cfg.vrrp?.instances.length ?? 0;
   return {
     listeners: 2 * binds,
     checks: checks + (checks ? 8 : 0),
     resolvers: 2 * ns,
     admin: statsBinds ? statsBinds + ADMIN_CLIENTS : 0,
-    vrrp: instances ? 8 + 2 * instances + 2 * cfg.vrrp.scripts.length : 0,
+    vrrp: instances ? 8 + 2 * instances + 2 * (cfg.vrrp?.scripts.length ?? 0) : 0,
     base: BASE_FDS,
   };
 }

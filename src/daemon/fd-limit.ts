@@ -33,17 +33,17 @@ function readLimits(): { limits: FdLimits; set?: (soft: number) => void } | unde
 export function applyFdBudget(cfg: HalbConfig, logger: Logger): FdBudget | undefined {
   const r = readLimits();
   if (!r) {
-    if (cfg.global.maxconn) logger.warn({ event: 'fd-budget', reason: 'RLIMIT_NOFILE unreadable' }, 'cannot read the descriptor limit: global maxconn enforced as configured, without a budget check');
+    if (cfg.global?.maxconn) logger.warn({ event: 'fd-budget', reason: 'RLIMIT_NOFILE unreadable' }, 'cannot read the descriptor limit: global maxconn enforced as configured, without a budget check');
     return undefined;
   }
-  let b = fdBudget(cfg.global.maxconn, fdNeeds(cfg), r.limits);
+  let b = fdBudget(cfg.global?.maxconn, fdNeeds(cfg), r.limits);
   if (b.raiseSoftTo !== undefined) {
     try {
       if (!r.set) throw new Error('the native addon is not available');
       r.set(b.raiseSoftTo);
     } catch (err) {
       // Could not raise: budget against the soft limit as it is.
-      b = fdBudget(cfg.global.maxconn, fdNeeds(cfg), { soft: r.limits.soft, hard: r.limits.soft });
+      b = fdBudget(cfg.global?.maxconn, fdNeeds(cfg), { soft: r.limits.soft, hard: r.limits.soft });
       logger.warn({ event: 'fd-budget', reason: String(err) }, `cannot raise the descriptor limit: ${String(err)}`);
     }
   }

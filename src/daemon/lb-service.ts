@@ -33,7 +33,7 @@ export class LbService {
     const budget = config.frontends.length ? applyFdBudget(config, logger) : undefined;
     this.proxy = createProxy({
       frontends: config.frontends, backends: config.backends, health: this.health, logger: logger.child({ component: 'proxy' }),
-      maxconn: budget?.maxconn ?? config.global.maxconn,
+      maxconn: budget?.maxconn ?? config.global?.maxconn,
     });
   }
 

@@ -22,18 +22,31 @@ function oneShot(port: number): Promise<number | string> {
   });
 }
 
-/** An HTTP backend answering each request after `delayMs`, recording its peak concurrency. */
-async function slowBackend(delayMs: number) {
+/**
+ * An HTTP backend answering each request after `delayMs`, recording its peak concurrency. With
+ * `holdFirst`, the first `holdFirst` requests are answered only once all of them have arrived.
+ */
+async function slowBackend(delayMs: number, holdFirst = 0) {
   let cur = 0;
   let peak = 0;
+  const held: (() => void)[] = [];
   const b = await startHttpBackend('slow', (_req, res) => {
     cur++;
     peak = Math.max(peak, cur);
-    setTimeout(() => {
+    const answer = (): void => {
       cur--;
       res.writeHead(200, { 'content-length': '2' });
       res.end('ok');
-    }, delayMs);
+    };
+    if (holdFirst > 0) {
+      held.push(answer);
+      if (held.length === holdFirst) {
+        holdFirst = 0;
+        for (const f of held.splice(0)) f();
+      }
+      return;
+    }
+    setTimeout(answer, delayMs);
   });
   return { b, peak: () => peak };
 }
@@ -46,7 +59,9 @@ for (const pause of ['native', 'hold'] as const) {
       if (prev === undefined) delete process.env.HALB_LISTEN_PAUSE;
       else process.env.HALB_LISTEN_PAUSE = prev;
     });
-    const { b, peak } = await slowBackend(20);
+    // The first 50 requests are held until all 50 are in, so the frontend is surely full once
+    // (a busy machine may otherwise never have 50 at a time); later ones are answered after 20 ms.
+    const { b, peak } = await slowBackend(20, 50);
     cleanup(t, b);
     const h = await startProxy(t, [frontend('fe', 'be', { maxconn: 50 })], [backend('be', [server('s1', b.port)])]);
     const results = await Promise.all(Array.from({ length: 200 }, () => oneShot(h.port())));
