@@ -2,7 +2,9 @@
 // RLIMIT_NOFILE, and the effective `global maxconn` that keeps room for everything that is not
 // a client connection. HAProxy does the same at start: it needs 2 descriptors per connection
 // (client + server side) plus its listeners, checks, resolvers and a reserve; it raises the soft
-// limit up to the hard one to get them; without `global maxconn` it derives one from the limit.
+// limit up to the hard one to get them; without `global maxconn` it derives one from the hard
+// limit. Where HAProxy 2.6 refuses to start (a maxconn the hard limit cannot hold), halb lowers
+// the maxconn and says how to fix it.
 //
 // The reserve is what a client flood must never take: health checks (a flood that starves them
 // marks healthy servers DOWN), DNS, VRRP sockets, the stats/admin listener and its clients, and
@@ -78,11 +80,15 @@ export function fdBudget(configured: number | undefined, needs: FdNeeds, lim: Fd
   const reserve = reserveOf(needs);
   const fit = (limit: number): number => Math.max(1, Math.floor((limit - reserve) / 2));
   if (configured === undefined) {
-    // HAProxy: no maxconn → derived from the current soft limit (it does not raise it then).
-    const maxconn = Math.min(DERIVED_MAXCONN_CAP, fit(lim.soft));
+    // HAProxy 2.6 without maxconn: derived from the hard limit, the soft one raised to fit
+    // (measured: soft 1024, hard 20000 → Ulimit-n 20000, Maxconn 9986).
+    const base = Number.isFinite(lim.hard) ? lim.hard : lim.soft;
+    const maxconn = Math.min(DERIVED_MAXCONN_CAP, fit(base));
+    const need = 2 * maxconn + reserve;
     return {
-      maxconn, reserve, need: 2 * maxconn + reserve, source: 'derived',
-      message: `global maxconn not set: using ${maxconn}, derived from the descriptor limit ${fmt(lim.soft)} ` +
+      maxconn, reserve, need, source: 'derived',
+      ...(need > lim.soft ? { raiseSoftTo: need } : {}),
+      message: `global maxconn not set: using ${maxconn}, derived from the descriptor limit ${fmt(base)} ` +
         `(2 per connection, ${reserve} reserved for listeners, checks, DNS, VRRP and stats), as HAProxy does`,
     };
   }

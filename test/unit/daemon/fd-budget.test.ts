@@ -34,11 +34,13 @@ test('over the hard limit: maxconn lowered so the reserve stays free, with the f
   assert.match(b.message, /maxconn 100000 needs 200\d+ descriptors .* lowered to \d+ .*LimitNOFILE/);
 });
 
-test('no global maxconn: derived from the soft limit, capped under an unlimited one', () => {
-  const b = fdBudget(undefined, needs, { soft: 20000, hard: 20000 });
+test('no global maxconn: derived from the hard limit (soft raised to fit, as HAProxy 2.6), capped under an unlimited one', () => {
+  const b = fdBudget(undefined, needs, { soft: 1024, hard: 20000 });
   assert.equal(b.source, 'derived');
   assert.equal(b.maxconn, Math.floor((20000 - reserve) / 2));
-  assert.equal(b.raiseSoftTo, undefined);
+  assert.equal(b.raiseSoftTo, 2 * b.maxconn + reserve);
+  assert.equal(fdBudget(undefined, needs, { soft: 20000, hard: 20000 }).raiseSoftTo, undefined);
+  assert.equal(fdBudget(undefined, needs, { soft: 4096, hard: Infinity }).maxconn, Math.floor((4096 - reserve) / 2));
   assert.equal(fdBudget(undefined, needs, { soft: Infinity, hard: Infinity }).maxconn, DERIVED_MAXCONN_CAP);
   assert.match(fdBudget(undefined, needs, { soft: Infinity, hard: Infinity }).message, /unlimited/);
 });
