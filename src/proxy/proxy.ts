@@ -194,8 +194,9 @@ export function createProxy(opts: ProxyOptions): Proxy {
     // measured 5–7 → 9–10 Gbit/s through tcp mode. It bounds buffering per direction all the same.
     const server = new NetServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true, highWaterMark: 256 * 1024 } as ConstructorParameters<typeof NetServer>[0]);
     server.on('error', (err: NodeJS.ErrnoException) => {
-      // accept() failing with EMFILE/ENFILE: libuv accepts and closes the pending connection
-      // (its reserve-descriptor trick), so a client was refused: count and log it.
+      // accept() failing with EMFILE/ENFILE reaches us only when libuv's reserve-descriptor trick
+      // (accept and close the pending clients, silently) could not absorb it: count and log it.
+      // The descriptor budget (daemon/fd-budget.ts) is what keeps either from happening.
       if (err.code === 'EMFILE' || err.code === 'ENFILE') refused(l.fe, undefined, err.code);
       else opts.logger.error({ event: 'listener-error', frontend: l.fe.cfg.name, reason: String(err) }, 'listener error');
     });
