@@ -140,6 +140,17 @@ function registerOverloadMetrics(registry: Registry, src: MetricSources): void {
   be('halb_backend_queue_max', 'Most requests ever waiting at once (HAProxy qmax).', (b) => b.qmax, true);
   be('halb_backend_queued_total', 'Requests that had to wait for a server slot.', (b) => b.queued);
   be('halb_backend_queue_timeouts_total', 'Requests that left the queue on timeout queue (503, sQ).', (b) => b.queueTimeouts);
+  const sv = (name: string, help: string, value: (s: ProxyStats['backends'][number]['servers'][number]) => number): void => {
+    new Gauge({
+      name, help, labelNames: ['backend', 'server'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const b of src.proxy()?.backends ?? []) for (const s of b.servers) this.set({ backend: b.name, server: s.name }, value(s));
+      },
+    });
+  };
+  sv('halb_server_queue_current', "Requests waiting in the server's own queue (balance source chose it while full).", (s) => s.qcur);
+  sv('halb_server_queue_max', "Most requests ever waiting in the server's own queue.", (s) => s.qmax);
 }
 
 function registerRelayMetrics(registry: Registry, src: MetricSources): void {

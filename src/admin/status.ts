@@ -38,6 +38,8 @@ export interface ServerStatus {
   readonly weight: number;
   readonly backup: boolean;
   readonly sessions: { readonly current: number; readonly total: number };
+  /** The server's own queue (requests `balance source` sent to it while full): HAProxy qcur/qmax. */
+  readonly queue: { readonly current: number; readonly max: number };
 }
 
 export interface StatusDocument {
@@ -117,6 +119,7 @@ export function statusDocument(inp: StatusInputs): StatusDocument {
         weight: s.weight,
         backup: s.backup,
         sessions: { current: sst?.sessCur ?? 0, total: sst?.sessTotal ?? 0 },
+        queue: { current: sst?.qcur ?? 0, max: sst?.qmax ?? 0 },
       };
     });
     return {

@@ -24,6 +24,8 @@ export class ServerRuntime {
   readonly idle: ServerConn[] = [];
   /** The runtime that currently owns this server (reloads carry servers over to a new one). */
   owner: BackendRuntime | undefined;
+  /** Requests that must have this server (`balance source` chose it) while it is at maxconn. */
+  readonly queue = new WaitQueue<QueueWaiter>();
   constructor(
     public cfg: Server,
     public index: number,
@@ -38,7 +40,7 @@ export class ServerRuntime {
   release(): void {
     this.conns--;
     const o = this.owner;
-    if (o && o.queue.length) o.serveQueueSoon();
+    if (o && (o.queue.length || this.queue.length)) o.serveQueueSoon();
   }
 
   /** Drops pooled connections (server removed, address changed, or proxy stopping). */
@@ -99,9 +101,15 @@ export class BackendRuntime {
     return this.cfg.name;
   }
 
-  pick(clientAddress: string | undefined, exclude?: ReadonlySet<number>): ServerRuntime | undefined {
-    const i = this.balancer.pick(this.view, { clientAddress, exclude });
+  pick(clientAddress: string | undefined, exclude?: ReadonlySet<number>, keepFull = false): ServerRuntime | undefined {
+    const i = this.balancer.pick(this.view, { clientAddress, exclude, keepFull });
     return i < 0 ? undefined : this.servers[i];
+  }
+
+  /** Below its maxconn (none set: always). */
+  hasSlot(s: ServerRuntime): boolean {
+    const max = s.cfg.maxconn;
+    return !max || s.conns < max;
   }
 
   /** Address to connect to: DNS-resolved by the health/resolver side if it knows one. */
@@ -117,26 +125,58 @@ export class BackendRuntime {
     for (const s of this.servers) s.closeIdle();
   }
 
-  // ---- queue (HAProxy: a request finding every usable server at maxconn waits in the backend
-  // queue up to `timeout queue`, and takes the first slot that frees, in arrival order).
+  // ---- queues (HAProxy): a request finding every usable server at maxconn waits in the
+  // backend queue; one whose server was chosen deterministically (`balance source`) waits in
+  // that server's queue, up to its `maxqueue`, past which it goes elsewhere. Both wait up to
+  // `timeout queue`; a freed slot goes to the oldest waiter of the server's queue and the
+  // backend queue together.
+
+  /**
+   * Where a new request goes: a server with a free slot now, a queue, or nowhere (no server up:
+   * 503 / close at once, as HAProxy).
+   */
+  admit(w: QueueWaiter, now: number): { server: ServerRuntime } | { queued: QueueEntry<QueueWaiter> } | undefined {
+    const server = this.pick(w.clientAddress, undefined, true);
+    if (server && this.hasSlot(server) && server.queue.length === 0) return { server };
+    if (server && this.balancer.algo === 'source') {
+      const maxq = server.cfg.maxqueue;
+      if (!maxq || server.queue.length < maxq) {
+        this.counters.queued++;
+        server.counters.queued++;
+        return { queued: server.queue.add(w, now, this.queueTimeout()) };
+      }
+      // HAProxy `maxqueue`: past it, the request is dispatched to another server.
+      const other = this.pick(w.clientAddress, new Set([server.index]));
+      if (other && other !== server) return { server: other };
+    } else if (server && this.hasSlot(server)) {
+      return { server };
+    }
+    if (!this.shouldQueue()) return undefined;
+    this.counters.queued++;
+    return { queued: this.queue.add(w, now, this.queueTimeout()) };
+  }
+
+  /** HAProxy: `timeout queue` defaults to `timeout connect`. */
+  private queueTimeout(): number | undefined {
+    return this.cfg.timeouts.queue ?? this.cfg.timeouts.connect;
+  }
 
   /** Whether a request that found no usable server should wait: some up server is only full. */
   shouldQueue(): boolean {
-    for (const s of this.servers) {
-      const max = s.cfg.maxconn;
-      if (max && s.conns >= max && this.view.isUp(s.index)) return true;
-    }
+    for (const s of this.servers) if (!this.hasSlot(s) && this.view.isUp(s.index)) return true;
     return false;
   }
 
-  enqueue(w: QueueWaiter, now: number): QueueEntry<QueueWaiter> {
-    this.counters.queued++;
-    // HAProxy: `timeout queue` defaults to `timeout connect`.
-    return this.queue.add(w, now, this.cfg.timeouts.queue ?? this.cfg.timeouts.connect);
+  leaveQueue(e: QueueEntry<QueueWaiter>): void {
+    if (this.queue.remove(e)) return;
+    for (const s of this.servers) if (s.queue.remove(e)) return;
   }
 
-  leaveQueue(e: QueueEntry<QueueWaiter>): void {
-    this.queue.remove(e);
+  /** Anyone waiting, in the backend queue or a server's. */
+  hasWaiters(): boolean {
+    if (this.queue.length) return true;
+    for (const s of this.servers) if (s.queue.length) return true;
+    return false;
   }
 
   /** After the current callback: a slot freed inside a session's teardown is handed out once it is done. */
@@ -151,6 +191,22 @@ export class BackendRuntime {
 
   /** Hands free slots to the oldest waiters. */
   serveQueue(): void {
+    for (const s of this.servers) {
+      if (!s.queue.length) continue;
+      if (!this.view.isUp(s.index)) {
+        // The server went down: its waiters join the backend queue at their place (HAProxy
+        // redistributes a down server's queue) instead of waiting for it to time out.
+        for (let e = s.queue.shift(); e; e = s.queue.shift()) this.queue.insert(e);
+        continue;
+      }
+      while (s.queue.length && this.hasSlot(s)) {
+        const sh = s.queue.peek()!;
+        const bh = this.queue.peek();
+        const fromBackend = bh !== undefined && bh.since < sh.since;
+        const e = (fromBackend ? this.queue : s.queue).shift()!;
+        e.item.granted(s);
+      }
+    }
     for (;;) {
       const head = this.queue.peek();
       if (!head) return;
@@ -166,6 +222,14 @@ export class BackendRuntime {
     for (const e of this.queue.takeExpired(now)) {
       this.counters.queueTimeouts++;
       e.item.expired();
+    }
+    for (const s of this.servers) {
+      if (!s.queue.length) continue;
+      for (const e of s.queue.takeExpired(now)) {
+        this.counters.queueTimeouts++;
+        s.counters.queueTimeouts++;
+        e.item.expired();
+      }
     }
   }
 }

@@ -73,6 +73,9 @@ export interface ServerStats extends Counters {
   readonly name: string;
   readonly status: 'UP' | 'DOWN' | 'MAINT';
   readonly idleConnections: number;
+  /** Waiting in this server's own queue (`balance source` chose it while full), and the most ever. */
+  readonly qcur: number;
+  readonly qmax: number;
 }
 
 export interface BackendStats extends Counters {

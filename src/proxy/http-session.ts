@@ -266,18 +266,19 @@ export class HttpSession implements ServerConnOwner, QueueWaiter {
     be.counters.requests++;
     this.fe.counters.requests++;
     this.outHead = this.buildOutHead(req, buf, be);
-    const server = be.pick(this.clientAddr);
-    if (!server) {
-      if (be.shouldQueue()) {
-        this.st = St.Connecting;
-        this.pauseClient();
-        this.qEntry = be.enqueue(this, this.ctx.clock.now());
-        return;
-      }
+    const a = be.admit(this, this.ctx.clock.now());
+    if (!a) {
       this.sendError(503, 'S', 'C', 'no server available');
       return;
     }
-    this.useServer(server);
+    if ('queued' in a) {
+      // Every usable server is at maxconn (or the hashed one is): wait for a slot.
+      this.st = St.Connecting;
+      this.pauseClient();
+      this.qEntry = a.queued;
+      return;
+    }
+    this.useServer(a.server);
   }
 
   get clientAddress(): string {

@@ -117,7 +117,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
     const now = clock.now();
     for (const s of live) s.sweep?.(now);
     // `timeout queue`, up to SWEEP_MS late like the other inactivity timeouts.
-    for (const b of backends.values()) if (b.queue.length) (b.expireQueue(now), b.serveQueue());
+    for (const b of backends.values()) if (b.hasWaiters()) (b.expireQueue(now), b.serveQueue());
   };
 
   // maxconn (HAProxy's meaning): at the frontend's or the process's limit the listeners stop
@@ -324,6 +324,8 @@ export function createProxy(opts: ProxyOptions): Proxy {
             sessCur: s.conns,
             status: s.cfg.disabled ? ('MAINT' as const) : health.isUp(b.name, s.name) ? ('UP' as const) : ('DOWN' as const),
             idleConnections: s.idle.length,
+            qcur: s.queue.length,
+            qmax: s.queue.max,
           })),
         })),
         relayed: { ...ctx.relayed },

@@ -136,13 +136,13 @@ export class TcpSession implements RelayOwner, QueueWaiter {
     this.be.counters.sessCur++;
     this.be.counters.sessTotal++;
     this.st = newDispatchState(this.be);
-    const first = this.be.pick(this.clientAddr);
-    if (!first && this.be.shouldQueue()) {
+    const a = this.be.admit(this, this.t0);
+    if (a && 'queued' in a) {
       this.phase = 'Q';
-      this.qEntry = this.be.enqueue(this, this.t0);
+      this.qEntry = a.queued;
       return;
     }
-    this.connect(first);
+    this.connect(a?.server);
   }
 
   get clientAddress(): string {

@@ -109,6 +109,7 @@ export const serverSchema = z.strictObject({
   rise: z.number().int().min(1).default(2),
   fall: z.number().int().min(1).default(3),
   maxconn: z.number().int().nonnegative().optional(),
+  maxqueue: z.number().int().nonnegative().optional().meta({ description: "bound of this server's own queue (HAProxy maxqueue); unset or 0: unbounded" }),
   resolvers: z.string().optional(),
   initAddr,
 });

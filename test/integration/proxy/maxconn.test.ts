@@ -176,3 +176,66 @@ async function waitUntil(cond: () => boolean, timeoutMs = 10000): Promise<void> 
     await new Promise((r) => setImmediate(r));
   }
 }
+
+/** A backend that holds every response until released, counting arrivals. */
+async function heldBackend(t: import('node:test').TestContext, name: string) {
+  const held: http.ServerResponse[] = [];
+  const waiters: (() => void)[] = [];
+  let arrivals = 0;
+  const b = cleanup(t, await startHttpBackend(name, (_req, res) => {
+    arrivals++;
+    held.push(res);
+    for (const w of waiters.splice(0)) w();
+  }));
+  return {
+    port: b.port,
+    arrivals: () => arrivals,
+    arrived: (n: number) => new Promise<void>((resolve) => {
+      const check = (): void => (arrivals >= n ? resolve() : void waiters.push(check));
+      check();
+    }),
+    releaseAll: () => held.splice(0).forEach((r) => r.end(name)),
+  };
+}
+
+test('balance source: a request for a full hashed server waits in that server\'s queue, not elsewhere; maxqueue sends the next one on', async (t) => {
+  const a = await heldBackend(t, 'a');
+  const b = await heldBackend(t, 'b');
+  const be = backend('be', [server('a', a.port, { maxconn: 1, maxqueue: 1 }), server('b', b.port, { maxconn: 1, maxqueue: 1 })], {
+    balance: { algo: 'source', hashType: 'consistent' },
+    timeouts: { connect: scaled(2000), server: scaled(10000), queue: scaled(10000) },
+  });
+  const h = await startProxy(t, [frontend('fe', 'be')], [be]);
+  const bodyOf = (port: number) => new Promise<string>((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, agent: false }, (res) => {
+      let s = '';
+      res.on('data', (d) => (s += d));
+      res.on('end', () => resolve(`${res.statusCode} ${s}`));
+    }).on('error', reject);
+  });
+  // Every client here is 127.0.0.1: they all hash to the same server.
+  const r1 = bodyOf(h.port());
+  await waitUntil(() => a.arrivals() + b.arrivals() === 1);
+  const [mine, other] = a.arrivals() === 1 ? [a, b] : [b, a];
+  const mineName = mine === a ? 'a' : 'b';
+  const r2 = bodyOf(h.port());
+  const stats = () => h.proxy.stats().backends[0]!;
+  await waitUntil(() => stats().servers.find((s) => s.name === mineName)!.qcur === 1);
+  assert.equal(other.arrivals(), 0, 'the free server does not take a client hashed elsewhere');
+  assert.equal(stats().qcur, 0, 'it waits in the server queue, not the backend queue');
+  // maxqueue 1 reached: the third goes to the other server.
+  const r3 = bodyOf(h.port());
+  await other.arrived(1);
+  other.releaseAll();
+  assert.equal(await r3, `200 ${other === a ? 'a' : 'b'}`);
+  // The slot frees: the queued request gets its server.
+  mine.releaseAll();
+  assert.equal(await r1, `200 ${mineName}`);
+  await mine.arrived(2);
+  mine.releaseAll();
+  assert.equal(await r2, `200 ${mineName}`);
+  const sv = stats().servers.find((s) => s.name === mineName)!;
+  assert.equal(sv.qcur, 0);
+  assert.equal(sv.qmax, 1);
+  assert.equal(sv.queued, 1);
+});

@@ -29,7 +29,7 @@ test('proxy, vrrp and health metrics are collected from the sources at scrape ti
 
   proxy = {
     frontends: [{ name: 'web', listening: [], paused: true, ...newCounters(), refused: 4, sessTotal: 3, bytesIn: 100, http2xx: 2, http5xx: 1 }],
-    backends: [{ name: 'app', ...newCounters(), qcur: 3, qmax: 9, queueTimeouts: 5, retries: 2, redispatches: 1, servers: [{ name: 's1', status: 'UP', idleConnections: 0, ...newCounters(), sessCur: 1, errConn: 4 }] }],
+    backends: [{ name: 'app', ...newCounters(), qcur: 3, qmax: 9, queueTimeouts: 5, retries: 2, redispatches: 1, servers: [{ name: 's1', status: 'UP', idleConnections: 0, ...newCounters(), qcur: 2, qmax: 8, sessCur: 1, errConn: 4 }] }],
     relayed: { current: 2, total: 7 },
   };
   status = [{ name: 'VI_1', state: 'MASTER', priority: 150, since: 0 }];
@@ -42,6 +42,8 @@ test('proxy, vrrp and health metrics are collected from the sources at scrape ti
     'halb_backend_queue_current{backend="app"} 3',
     'halb_backend_queue_max{backend="app"} 9',
     'halb_backend_queue_timeouts_total{backend="app"} 5',
+    'halb_server_queue_current{backend="app",server="s1"} 2',
+    'halb_server_queue_max{backend="app",server="s1"} 8',
     'halb_frontend_http_responses_total{frontend="web",code="2xx"} 2',
     'halb_frontend_http_responses_total{frontend="web",code="5xx"} 1',
     'halb_backend_retries_total{backend="app"} 2',
