@@ -91,7 +91,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     foFailR: '  same, retries 3 + redispatch: failed',
     foDownR: '  same, retries 3 + redispatch: DOWN after s',
     foLastR: '  same, retries 3 + redispatch: last failure s',
-    flServed: `flood beyond maxconn (${(2 * Math.floor(nofile * 0.6)).toLocaleString('en-US')} idle tcp conns): earlier client served (of 40)`,
+    flServed: `flood beyond maxconn (${(2 * Math.floor(s.floodNofile * 0.6)).toLocaleString('en-US')} idle tcp conns, ulimit ${s.floodNofile.toLocaleString('en-US')}): earlier client served (of 40)`,
     flDown: '  servers marked DOWN (of 3, must be 0)',
     flStats: '  stats page status',
     fqServed: `frontend maxconn 50, 200 concurrent: served`,
@@ -251,12 +251,13 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
 
     for (const c of contenders) {
       if (unavailable.has(c.name) || !measures.has('overload') || !c.isProxy) continue;
-      const f = await guarded(notes, `${c.name} flood`, () => flood(procs, c, nofile, proxyAt, loadAt));
+      const floodAt = { ...proxyAt, ...(canPrlimit ? { nofile: s.floodNofile } : {}) };
+      const f = await guarded(notes, `${c.name} flood`, () => flood(procs, c, s.floodNofile, floodAt, loadAt));
       if (f && !('unavailable' in f)) {
         put(L.flServed, c.name, num(f.served));
         put(L.flDown, c.name, num(f.down));
         put(L.flStats, c.name, text(f.stats));
-        notes.push(`${c.name} flood: ${f.opened} of ${f.flood} idle connections completed the TCP handshake (the rest waited past the client's 10 s connect timeout)`);
+        notes.push(`${c.name} flood: ${f.opened} of ${f.flood} idle connections completed the TCP handshake${f.opened < f.flood ? " (the rest waited past the client's 10 s connect timeout)" : ''}`);
         progress(`${c.name}: flood: served ${f.served}/${f.asked}, ${f.down} DOWN`);
       } else if (f) notes.push(`${c.name} flood: ${f.unavailable}`);
       for (const [kind, lS, l5, lL] of [['frontend', L.fqServed, L.fq503, L.fqLast], ['server', L.sqServed, L.sq503, L.sqLast]] as const) {
