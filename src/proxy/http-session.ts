@@ -93,7 +93,7 @@ function idleTimeout(s: HttpSession): void {
 }
 
 export class HttpSession implements ServerConnOwner, QueueWaiter {
-  /** This request waits in the backend queue (every usable server at maxconn). */
+  /** This request waits for a server slot (backend queue, or its hashed server's queue). */
   private qEntry: QueueEntry<QueueWaiter> | undefined;
   private st = St.Head;
   /** Client bytes received and not consumed yet (partial head, or pipelined next request). */
@@ -295,7 +295,7 @@ export class HttpSession implements ServerConnOwner, QueueWaiter {
     this.sendError(503, 's', 'Q', 'queue timeout');
   }
 
-  /** Leaves the backend queue (client gone or error); true when it was queued. */
+  /** Leaves its queue (client gone or error); true when it was queued. */
   private leaveQueue(): boolean {
     if (!this.qEntry) return false;
     this.be?.leaveQueue(this.qEntry);

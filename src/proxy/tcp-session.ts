@@ -81,7 +81,7 @@ const CLIENT_EVENTS = eventsOf(clientListeners);
 const SERVER_EVENTS = eventsOf(serverListeners);
 
 export class TcpSession implements RelayOwner, QueueWaiter {
-  /** Waiting in the backend queue (every usable server at maxconn). */
+  /** Waiting for a server slot (backend queue, or its hashed server's queue). */
   private qEntry: QueueEntry<QueueWaiter> | undefined;
   private readonly t0: number;
   /** Last forwarded byte (either way), or accept / server connection time. */
