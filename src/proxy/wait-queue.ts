@@ -1,6 +1,7 @@
-// The backend's queue of requests (http) or sessions (tcp) waiting for a server slot when every
-// usable server is at its `maxconn` (HAProxy's backend queue, "pendconn"). Pure: time comes in
-// as a value; the proxy's sweep expires entries and the backend runtime hands freed slots out.
+// A queue of requests (http) or sessions (tcp) waiting for a server slot: the backend's (every
+// usable server at its `maxconn`) and each server's (`balance source` chose that full server),
+// HAProxy's "pendconn" queues. Pure: time comes in as a value; the proxy's sweep expires
+// entries and the backend runtime hands freed slots out.
 //
 // Order is arrival order (HAProxy serves its queues by time order). An entry re-queued because
 // its slot was taken before it could use it keeps its place: insertion is by arrival time.
