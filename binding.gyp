@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "halb_native",
-      "sources": ["native/halb_native.c", "native/netlink.c", "native/packet_socket.c", "native/relay.c"],
+      "sources": ["native/halb_native.c", "native/netlink.c", "native/packet_socket.c", "native/relay.c", "native/fds.c"],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-O2"]
     }

@@ -1,6 +1,6 @@
 // `npm run bench`: the load-balancer table (issue 2), then the VRRP failover table (issue 3) when
 // bench/failover.ts exists. Knobs: HALB_BENCH_QUICK=1 (short smoke run), HALB_BENCH_ONLY=lb|failover,
-// and for working on one row: HALB_BENCH_MEASURES=http,tcp,bulk,idle,failover and
+// and for working on one row: HALB_BENCH_MEASURES=http,tcp,bulk,idle,failover,overload and
 // HALB_BENCH_CONTENDERS=direct,haproxy,halb (comma lists; default all).
 import { runOptionalFailover } from './optional-failover.js';
 import { runLbBench, ALL_MEASURES, type Measure } from './lb/run.js';

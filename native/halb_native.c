@@ -38,6 +38,7 @@
 #include "napi_helpers.h"
 #include "takeover.h"
 #include "relay.h"
+#include "fds.h"
 
 #define RECV_BUF 65536  // largest IP datagram; VRRP fits in far less, truncation is reported
 
@@ -936,6 +937,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"relayAbort", NULL, halb_relay_abort, NULL, NULL, NULL, napi_enumerable, NULL},
       {"relayCount", NULL, halb_relay_count, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendNow", NULL, halb_send_now, NULL, NULL, NULL, napi_enumerable, NULL},
+      // fds.h: paused listeners, the descriptor budget
+      {"dupFd", NULL, halb_dup_fd, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"getNofile", NULL, halb_get_nofile, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setNofile", NULL, halb_set_nofile, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -23,9 +23,10 @@ import { wrkWithCpu } from './measure-wrk.js';
 import { bulk } from './measure-bulk.js';
 import { idleRss } from './measure-idle.js';
 import { serverKill } from './measure-server-kill.js';
+import { flood, queueing, QUEUE_DELAY_MS } from './measure-overload.js';
 
-export type Measure = 'http' | 'tcp' | 'bulk' | 'idle' | 'failover';
-export const ALL_MEASURES: Measure[] = ['http', 'tcp', 'bulk', 'idle', 'failover'];
+export type Measure = 'http' | 'tcp' | 'bulk' | 'idle' | 'failover' | 'overload';
+export const ALL_MEASURES: Measure[] = ['http', 'tcp', 'bulk', 'idle', 'failover', 'overload'];
 
 export interface LbBenchOptions {
   quick: boolean;
@@ -90,6 +91,15 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     foFailR: '  same, retries 3 + redispatch: failed',
     foDownR: '  same, retries 3 + redispatch: DOWN after s',
     foLastR: '  same, retries 3 + redispatch: last failure s',
+    flServed: `flood beyond maxconn (${(2 * Math.floor(s.floodNofile * 0.6)).toLocaleString('en-US')} idle tcp conns, ulimit ${s.floodNofile.toLocaleString('en-US')}): earlier client served (of 40)`,
+    flDown: '  servers marked DOWN (of 3, must be 0)',
+    flStats: '  stats page status',
+    fqServed: `frontend maxconn 50, 200 concurrent: served`,
+    fq503: '  503 / no response (frontend maxconn)',
+    fqLast: '  last response s (frontend maxconn)',
+    sqServed: `server maxconn 5, 50 concurrent (timeout queue 10s): served`,
+    sq503: '  503 / no response (server maxconn)',
+    sqLast: '  last response s (server maxconn)',
   };
 
   const procs = new Procs();
@@ -238,6 +248,28 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
         progress(`${c.name}: server-kill${redispatch ? ' +redispatch' : ''}: ${r.failed} failed, DOWN after ${r.downAfterS ?? '-'} s`);
       }
     }
+
+    for (const c of contenders) {
+      if (unavailable.has(c.name) || !measures.has('overload') || !c.isProxy) continue;
+      const floodAt = { ...proxyAt, ...(canPrlimit ? { nofile: s.floodNofile } : {}) };
+      const f = await guarded(notes, `${c.name} flood`, () => flood(procs, c, s.floodNofile, floodAt, loadAt));
+      if (f && !('unavailable' in f)) {
+        put(L.flServed, c.name, num(f.served));
+        put(L.flDown, c.name, num(f.down));
+        put(L.flStats, c.name, text(f.stats));
+        notes.push(`${c.name} flood: ${f.opened} of ${f.flood} idle connections completed the TCP handshake${f.opened < f.flood ? " (the rest waited past the client's 10 s connect timeout)" : ''}`);
+        progress(`${c.name}: flood: served ${f.served}/${f.asked}, ${f.down} DOWN`);
+      } else if (f) notes.push(`${c.name} flood: ${f.unavailable}`);
+      for (const [kind, lS, l5, lL] of [['frontend', L.fqServed, L.fq503, L.fqLast], ['server', L.sqServed, L.sq503, L.sqLast]] as const) {
+        const q = await guarded(notes, `${c.name} ${kind} maxconn`, () => queueing(procs, c, kind, proxyAt, loadAt));
+        if (!q || 'unavailable' in q) continue;
+        put(lS, c.name, num(q.served));
+        put(l5, c.name, text(`${q.s503} / ${q.failed}`));
+        put(lL, c.name, num(q.lastS, 2));
+        progress(`${c.name}: ${kind} maxconn: ${q.served} served, ${q.s503} 503, ${q.failed} failed, last ${q.lastS.toFixed(2)} s`);
+      }
+    }
+    if (measures.has('overload')) notes.push(`overload: queueing rows use a backend answering after ${QUEUE_DELAY_MS} ms, one fresh connection per request`);
   } finally {
     await procs.stopAll();
     removeWorkDir();
@@ -266,6 +298,15 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     [L.foFailR, false, undefined],
     [L.foDownR, false, undefined],
     [L.foLastR, false, undefined],
+    [L.flServed, false, undefined],
+    [L.flDown, false, undefined],
+    [L.flStats, false, undefined],
+    [L.fqServed, false, undefined],
+    [L.fq503, false, undefined],
+    [L.fqLast, false, undefined],
+    [L.sqServed, false, undefined],
+    [L.sq503, false, undefined],
+    [L.sqLast, false, undefined],
   ];
   const rows: Row[] = [];
   for (const [label, ratio, target] of order) {

@@ -16,6 +16,8 @@ export interface Settings {
   foRate: number;
   foTotal: number;
   foKillAtMs: number;
+  /** RLIMIT_NOFILE of the proxy in the overload flood row; the flood is 2 × 0.6 × this. */
+  floodNofile: number;
 }
 
 export function settings(quick: boolean, nofileHard: number): Settings {
@@ -23,8 +25,8 @@ export function settings(quick: boolean, nofileHard: number): Settings {
   // RLIMIT_NOFILE without CAP_SYS_RESOURCE, so the count is capped to what both proxies can hold.
   const fdCap = Math.floor((nofileHard - 256) / 2);
   return quick
-    ? { rounds: 1, wrkSeconds: 1, warmupSeconds: 0, wrkConnections: 20, bulkBytes: 64 << 20, idleConns: Math.min(500, fdCap), foRate: 300, foTotal: 600, foKillAtMs: 500 }
-    : { rounds: 5, wrkSeconds: 3, warmupSeconds: 1, wrkConnections: 50, bulkBytes: 2 * 2 ** 30, idleConns: Math.min(10_000, fdCap), foRate: 2000, foTotal: 12_000, foKillAtMs: 1500 };
+    ? { rounds: 1, wrkSeconds: 1, warmupSeconds: 0, wrkConnections: 20, bulkBytes: 64 << 20, idleConns: Math.min(500, fdCap), foRate: 300, foTotal: 600, foKillAtMs: 500, floodNofile: Math.min(1024, nofileHard) }
+    : { rounds: 5, wrkSeconds: 3, warmupSeconds: 1, wrkConnections: 50, bulkBytes: 2 * 2 ** 30, idleConns: Math.min(10_000, fdCap), foRate: 2000, foTotal: 12_000, foKillAtMs: 1500, floodNofile: nofileHard };
 }
 
 export function have(cmd: string): boolean {

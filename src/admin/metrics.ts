@@ -64,6 +64,7 @@ export function createMetricsRegistry(src: MetricSources): Registry {
   const registry = new Registry();
   registerProxyMetrics(registry, src);
   registerRelayMetrics(registry, src);
+  registerOverloadMetrics(registry, src);
   // Server state and check counters: the health subsystem's own registration, reused. The
   // monitor is replaced on reload, so it is looked up at every scrape.
   registerHealthMetrics(registry, { snapshot: () => src.health()?.snapshot() ?? [] });
@@ -112,6 +113,44 @@ function registerProxyMetrics(registry: Registry, src: MetricSources): void {
       },
     });
   }
+}
+
+/** Overload (docs/overload.md): paused listeners, refused clients, the backend queue. */
+function registerOverloadMetrics(registry: Registry, src: MetricSources): void {
+  const fe = (name: string, help: string, value: (f: ProxyStats['frontends'][number]) => number, gauge = false): void => {
+    const collect = function (this: Gauge | Counter): void {
+      this.reset();
+      for (const f of src.proxy()?.frontends ?? []) (this as Gauge).inc({ frontend: f.name }, value(f));
+    };
+    if (gauge) new Gauge({ name, help, labelNames: ['frontend'], registers: [registry], collect });
+    else new Counter({ name, help, labelNames: ['frontend'], registers: [registry], collect });
+  };
+  fe('halb_frontend_paused', 'The frontend is at maxconn (its own or global): not accepting, clients wait in the backlog.', (f) => (f.paused ? 1 : 0), true);
+  fe('halb_frontend_listener_pauses_total', 'Times the frontend stopped accepting at maxconn.', (f) => f.pauses);
+  fe('halb_frontend_refused_connections_total', 'Client connections closed unserved (accept failing for descriptors, hold queue full).', (f) => f.refused);
+  const be = (name: string, help: string, value: (b: ProxyStats['backends'][number]) => number, gauge = false): void => {
+    const collect = function (this: Gauge | Counter): void {
+      this.reset();
+      for (const b of src.proxy()?.backends ?? []) (this as Gauge).inc({ backend: b.name }, value(b));
+    };
+    if (gauge) new Gauge({ name, help, labelNames: ['backend'], registers: [registry], collect });
+    else new Counter({ name, help, labelNames: ['backend'], registers: [registry], collect });
+  };
+  be('halb_backend_queue_current', 'Requests waiting for a server slot (HAProxy qcur).', (b) => b.qcur, true);
+  be('halb_backend_queue_max', 'Most requests ever waiting at once (HAProxy qmax).', (b) => b.qmax, true);
+  be('halb_backend_queued_total', 'Requests that had to wait for a server slot.', (b) => b.queued);
+  be('halb_backend_queue_timeouts_total', 'Requests that left the queue on timeout queue (503, sQ).', (b) => b.queueTimeouts);
+  const sv = (name: string, help: string, value: (s: ProxyStats['backends'][number]['servers'][number]) => number): void => {
+    new Gauge({
+      name, help, labelNames: ['backend', 'server'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const b of src.proxy()?.backends ?? []) for (const s of b.servers) this.set({ backend: b.name, server: s.name }, value(s));
+      },
+    });
+  };
+  sv('halb_server_queue_current', "Requests waiting in the server's own queue (balance source chose it while full).", (s) => s.qcur);
+  sv('halb_server_queue_max', "Most requests ever waiting in the server's own queue.", (s) => s.qmax);
 }
 
 function registerRelayMetrics(registry: Registry, src: MetricSources): void {

@@ -38,18 +38,31 @@ export interface ServerStatus {
   readonly weight: number;
   readonly backup: boolean;
   readonly sessions: { readonly current: number; readonly total: number };
+  /** The server's own queue (requests `balance source` sent to it while full): HAProxy qcur/qmax. */
+  readonly queue: { readonly current: number; readonly max: number };
 }
 
 export interface StatusDocument {
   readonly version?: string;
   readonly generatedAt: string;
-  readonly frontends: readonly { readonly name: string; readonly mode: string; readonly listening: readonly string[]; readonly sessions: { readonly current: number; readonly total: number } }[];
+  readonly frontends: readonly {
+    readonly name: string;
+    readonly mode: string;
+    readonly listening: readonly string[];
+    readonly sessions: { readonly current: number; readonly total: number };
+    /** At maxconn: not accepting (clients wait in the backlog). */
+    readonly paused: boolean;
+    /** Client connections closed unserved (accept failed for descriptors, hold full). */
+    readonly refused: number;
+  }[];
   readonly backends: readonly {
     readonly name: string;
     readonly mode: string;
     readonly balance: string;
     readonly serversUp: number;
     readonly sessions: { readonly current: number; readonly total: number };
+    /** Backend queue (HAProxy qcur/qmax), and requests that left it on `timeout queue`. */
+    readonly queue: { readonly current: number; readonly max: number; readonly timeouts: number };
     readonly servers: readonly ServerStatus[];
   }[];
   readonly vrrp: readonly { readonly name: string; readonly state: string; readonly priority: number; readonly master: string | null; readonly since: TimeMark }[];
@@ -71,6 +84,8 @@ export function statusDocument(inp: StatusInputs): StatusDocument {
       mode: f.mode,
       listening: st?.listening ?? [],
       sessions: { current: st?.sessCur ?? 0, total: st?.sessTotal ?? 0 },
+      paused: st?.paused ?? false,
+      refused: st?.refused ?? 0,
     };
   });
 
@@ -104,6 +119,7 @@ export function statusDocument(inp: StatusInputs): StatusDocument {
         weight: s.weight,
         backup: s.backup,
         sessions: { current: sst?.sessCur ?? 0, total: sst?.sessTotal ?? 0 },
+        queue: { current: sst?.qcur ?? 0, max: sst?.qmax ?? 0 },
       };
     });
     return {
@@ -112,6 +128,7 @@ export function statusDocument(inp: StatusInputs): StatusDocument {
       balance: b.balance.algo,
       serversUp: servers.filter((s) => s.state === 'UP').length,
       sessions: { current: bst?.sessCur ?? 0, total: bst?.sessTotal ?? 0 },
+      queue: { current: bst?.qcur ?? 0, max: bst?.qmax ?? 0, timeouts: bst?.queueTimeouts ?? 0 },
       servers,
     };
   });

@@ -128,6 +128,8 @@ export interface Server {
   readonly rise: number;
   readonly fall: number;
   readonly maxconn?: number;
+  /** Bound of this server's own queue (HAProxy `maxqueue`; 0 or unset = unbounded). */
+  readonly maxqueue?: number;
   readonly resolvers?: string;
   readonly initAddr: readonly InitAddrMethod[];
   readonly pos?: SourcePos;

@@ -7,6 +7,7 @@ import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
 import { createProxy, type Proxy } from '../proxy/proxy.js';
 import { SwitchableHealth } from './switchable-health.js';
 import { warmUp, type WarmupOptions } from '../proxy/warmup.js';
+import { applyFdBudget } from './fd-limit.js';
 
 export interface LbServiceOptions {
   /** Warm the data plane up after start (src/proxy/warmup.ts); off unless given. */
@@ -28,7 +29,12 @@ export class LbService {
     this.config = config;
     this.monitor = this.newMonitor(config);
     this.health = new SwitchableHealth(this.monitor);
-    this.proxy = createProxy({ frontends: config.frontends, backends: config.backends, health: this.health, logger: logger.child({ component: 'proxy' }) });
+    // Effective global maxconn: the configured one fitted to the descriptor limit (fd-budget.ts).
+    const budget = config.frontends.length ? applyFdBudget(config, logger) : undefined;
+    this.proxy = createProxy({
+      frontends: config.frontends, backends: config.backends, health: this.health, logger: logger.child({ component: 'proxy' }),
+      maxconn: budget?.maxconn ?? config.global?.maxconn,
+    });
   }
 
   private newMonitor(config: HalbConfig, carryOver?: ReturnType<HealthMonitor['snapshot']>): HealthMonitor {

@@ -84,6 +84,13 @@ export interface HalbNative {
   relayCount?(): number;
   /** One send() that does not wait: bytes taken (0 when the buffer is full), or -errno. */
   sendNow?(fd: number, bytes: Uint8Array): number;
+  // native/fds.c: paused listeners (src/proxy/listen-gate.ts) and the descriptor budget.
+  /** A close-on-exec duplicate of `fd`. */
+  dupFd?(fd: number): number;
+  /** [soft, hard] RLIMIT_NOFILE; -1 is unlimited. */
+  getNofile?(): [number, number];
+  /** Sets the soft RLIMIT_NOFILE (at most the hard limit). */
+  setNofile?(soft: number): void;
 }
 
 export class NativeUnavailableError extends Error {

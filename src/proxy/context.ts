@@ -44,6 +44,8 @@ export interface SessionContext {
   readonly relay?: RelayApi | undefined;
   /** tcp sessions handed to the relay: running now, and since start. */
   readonly relayed: { current: number; total: number };
+  /** A client connection's session ended (after its frontend's sessCur went down): maxconn gates. */
+  sessionEnded(fe: FrontendRuntime): void;
 }
 
 export interface AccessLogRecord {

@@ -26,6 +26,13 @@ export interface Counters {
   http4xx: number;
   http5xx: number;
   httpOther: number;
+  /** Client connections closed unserved (accept failing with EMFILE, fallback hold full): `RR`. */
+  refused: number;
+  /** Times the frontend's listeners paused at maxconn (frontend's or global). */
+  pauses: number;
+  /** Requests/sessions that waited in the backend queue, and those that left it on `timeout queue` (503 `sQ`). */
+  queued: number;
+  queueTimeouts: number;
 }
 
 export function newCounters(): Counters {
@@ -46,6 +53,10 @@ export function newCounters(): Counters {
     http4xx: 0,
     http5xx: 0,
     httpOther: 0,
+    refused: 0,
+    pauses: 0,
+    queued: 0,
+    queueTimeouts: 0,
   };
 }
 
@@ -62,16 +73,24 @@ export interface ServerStats extends Counters {
   readonly name: string;
   readonly status: 'UP' | 'DOWN' | 'MAINT';
   readonly idleConnections: number;
+  /** Waiting in this server's own queue (`balance source` chose it while full), and the most ever. */
+  readonly qcur: number;
+  readonly qmax: number;
 }
 
 export interface BackendStats extends Counters {
   readonly name: string;
+  /** Waiting in the backend queue now, and the most ever (HAProxy's qcur/qmax). */
+  readonly qcur: number;
+  readonly qmax: number;
   readonly servers: readonly ServerStats[];
 }
 
 export interface FrontendStats extends Counters {
   readonly name: string;
   readonly listening: readonly string[];
+  /** Not accepting (at maxconn): new clients wait in the kernel's backlog. */
+  readonly paused: boolean;
 }
 
 export interface ProxyStats {

@@ -80,7 +80,7 @@ export async function dispatch(
     server.conns++;
     const r = await connectServer(be.addressOf(server), server.cfg.port, be.cfg.timeouts.connect);
     if (r.ok) return { ok: true, server, socket: r.socket };
-    server.conns--;
+    server.release();
     const next = nextAfterFailure(be, health, st, server, r.kind, clientAddress);
     if (!next) return { ok: false, reason: r.kind, server };
     server = next;

@@ -14,7 +14,8 @@
 // idempotent request without a body whose server connection closed or reset before any
 // response byte is replayed on a fresh connection (counted as a retry, reported as passive).
 import type { Socket } from 'node:net';
-import type { BackendRuntime, ServerRuntime } from './backend-runtime.js';
+import type { BackendRuntime, QueueWaiter, ServerRuntime } from './backend-runtime.js';
+import type { QueueEntry } from './wait-queue.js';
 import { MAX_IDLE_PER_SERVER } from './backend-runtime.js';
 import { classifyError } from './connect.js';
 import { ms, type AccessLogRecord, type FrontendRuntime, type SessionContext } from './context.js';
@@ -95,7 +96,9 @@ function idleTimeout(s: HttpSession): void {
   s.onIdleTimeout();
 }
 
-export class HttpSession implements ServerConnOwner {
+export class HttpSession implements ServerConnOwner, QueueWaiter {
+  /** This request waits for a server slot (backend queue, or its hashed server's queue). */
+  private qEntry: QueueEntry<QueueWaiter> | undefined;
   private st = St.Head;
   /** Client bytes received and not consumed yet (partial head, or pipelined next request). */
   private buf: Buffer | undefined;
@@ -267,11 +270,44 @@ export class HttpSession implements ServerConnOwner {
     be.counters.requests++;
     this.fe.counters.requests++;
     this.outHead = this.buildOutHead(req, buf, be);
-    const server = be.pick(this.clientAddr);
-    if (!server) {
+    const a = be.admit(this, this.ctx.clock.now());
+    if (!a) {
       this.sendError(503, 'S', 'C', 'no server available');
       return;
     }
+    if ('queued' in a) {
+      // Every usable server is at maxconn (or the hashed one is): wait for a slot.
+      this.st = St.Connecting;
+      this.pauseClient();
+      this.qEntry = a.queued;
+      return;
+    }
+    this.useServer(a.server);
+  }
+
+  get clientAddress(): string {
+    return this.clientAddr;
+  }
+
+  granted(server: ServerRuntime): void {
+    this.qEntry = undefined;
+    this.useServer(server);
+  }
+
+  expired(): void {
+    this.qEntry = undefined;
+    this.sendError(503, 's', 'Q', 'queue timeout');
+  }
+
+  /** Leaves its queue (client gone or error); true when it was queued. */
+  private leaveQueue(): boolean {
+    if (!this.qEntry) return false;
+    this.be?.leaveQueue(this.qEntry);
+    this.qEntry = undefined;
+    return true;
+  }
+
+  private useServer(server: ServerRuntime): void {
     // Reuse an idle pooled connection (LIFO: the most recently used is the least likely to
     // have been closed by the server's keep-alive timer).
     const idle = server.idle;
@@ -331,7 +367,7 @@ export class HttpSession implements ServerConnOwner {
       (r) => {
         if (this.st !== St.Connecting) {
           if (r.ok) {
-            r.server.conns--;
+            r.server.release();
             r.socket.destroy();
           }
           return;
@@ -730,7 +766,7 @@ export class HttpSession implements ServerConnOwner {
     const sc = this.sc;
     if (!sc) return;
     const server = sc.server;
-    server.conns--;
+    server.release();
     server.counters.sessCur--;
     sc.owner = undefined;
     this.sc = undefined;
@@ -803,7 +839,7 @@ export class HttpSession implements ServerConnOwner {
       if (sc) {
         sc.owner = undefined;
         this.sc = undefined;
-        server.conns--;
+        server.release();
         server.counters.sessCur--;
         sc.destroy();
       }
@@ -902,6 +938,7 @@ export class HttpSession implements ServerConnOwner {
   /** Sends an error response (or errorfile) and closes the client connection after it. */
   private sendError(status: number, cause: TermCause, phase: TermPhase, reason: string): void {
     if (this.st === St.Closing || this.st === St.Closed) return;
+    if (this.leaveQueue()) phase = 'Q';
     this.dropServer(false);
     this.status = status;
     if (this.cause === '-') {
@@ -922,6 +959,7 @@ export class HttpSession implements ServerConnOwner {
   /** Ends the client connection (after flushing when `graceful`). */
   private end(cause: TermCause, phase: TermPhase, reason: string | undefined, graceful = false): void {
     if (this.st === St.Closing || this.st === St.Closed) return;
+    if (this.leaveQueue()) phase = 'Q';
     if (this.cause === '-' && cause !== '-') {
       this.cause = cause;
       this.phase = phase;
@@ -1001,5 +1039,6 @@ export class HttpSession implements ServerConnOwner {
     this.dropServer(false);
     this.fe.counters.sessCur--;
     this.ctx.live.delete(this);
+    this.ctx.sessionEnded(this.fe);
   }
 }

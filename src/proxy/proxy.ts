@@ -23,6 +23,8 @@ import { HttpSession } from './http-session.js';
 import { TcpSession } from './tcp-session.js';
 import { nativeRelay } from './native-relay.js';
 import { flushAccess } from '../log/access-line.js';
+import { GatedListener, listenBacklog } from './listen-gate.js';
+import { termCode } from './termination.js';
 
 export interface ProxyOptions {
   readonly frontends: readonly Frontend[];
@@ -35,6 +37,11 @@ export interface ProxyOptions {
   readonly limits?: HeadLimits;
   /** Hand established tcp sessions to the addon's relay (native-relay.ts); default: unless HALB_NATIVE_RELAY=0. */
   readonly nativeRelay?: boolean;
+  /**
+   * Process-wide `global maxconn` (after the descriptor budget, fd-budget.ts): at this many
+   * client connections every listener pauses, as HAProxy stops polling them (listen-gate.ts).
+   */
+  readonly maxconn?: number | undefined;
 }
 
 export interface ProxyConfig {
@@ -79,24 +86,14 @@ interface Listener {
   key: string;
   bind: Bind;
   fe: FrontendRuntime;
-  server: NetServer;
+  gate: GatedListener;
 }
 
 const bindKey = (b: Bind): string => `${b.address}|${b.port}`;
 
-function listen(server: NetServer, bind: Bind): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    server.once('error', onError);
-    server.listen({ host: bind.address, port: bind.port, backlog: 1024, exclusive: true }, () => {
-      server.removeListener('error', onError);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: NetServer): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
+function addressText(l: Listener): string {
+  const a = l.gate.address();
+  return a ? `${a.address}:${a.port}` : `${l.bind.address}:${l.bind.port}`;
 }
 
 export function createProxy(opts: ProxyOptions): Proxy {
@@ -111,12 +108,46 @@ export function createProxy(opts: ProxyOptions): Proxy {
   /** Latest configuration: update() before start() must not be lost. */
   let current: ProxyConfig = { frontends: opts.frontends, backends: opts.backends };
   const live = new Set<LiveSession>();
+  /** Client connections being served, all frontends together (what `global maxconn` caps). */
+  let globalCur = 0;
+  let globalPaused = false;
   let sweeper: NodeJS.Timeout | undefined;
   const sweep = (): void => {
     if (live.size === 0) return;
     const now = clock.now();
     for (const s of live) s.sweep?.(now);
+    // `timeout queue`, up to SWEEP_MS late like the other inactivity timeouts.
+    for (const b of backends.values()) if (b.hasWaiters()) (b.expireQueue(now), b.serveQueue());
   };
+
+  // maxconn (HAProxy's meaning): at the frontend's or the process's limit the listeners stop
+  // accepting and clients wait in the kernel's backlog; they resume as soon as a slot frees.
+  const frontendFull = (fe: FrontendRuntime): boolean => !!fe.cfg.maxconn && fe.counters.sessCur >= fe.cfg.maxconn;
+  const globalFull = (): boolean => !!opts.maxconn && globalCur >= opts.maxconn;
+  function gateAfterAccept(fe: FrontendRuntime): void {
+    if (globalFull()) {
+      if (!globalPaused) {
+        globalPaused = true;
+        fe.counters.pauses++;
+        opts.logger.warn({ event: 'maxconn-reached', scope: 'global', maxconn: opts.maxconn }, `global maxconn ${opts.maxconn} reached: listeners paused, new clients wait in the accept backlog`);
+      }
+      for (const l of listeners) l.gate.pause();
+    } else if (frontendFull(fe)) {
+      let paused = false;
+      for (const l of listeners) if (l.fe === fe && !l.gate.isPaused) (l.gate.pause(), (paused = true));
+      if (paused) fe.counters.pauses++;
+    }
+  }
+  function sessionEnded(fe: FrontendRuntime): void {
+    globalCur--;
+    if (globalFull()) return;
+    if (globalPaused) {
+      globalPaused = false;
+      for (const l of listeners) if (!frontendFull(l.fe)) l.gate.resume();
+      return;
+    }
+    if (!frontendFull(fe)) for (const l of listeners) if (l.fe === fe && l.gate.isPaused) l.gate.resume();
+  }
 
   const ctx: SessionContext = {
     health,
@@ -128,6 +159,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
     backendXffExcept: (be) => backendXff.get(be),
     relay: nativeRelay(opts.nativeRelay),
     relayed: { current: 0, total: 0 },
+    sessionEnded,
   };
 
   // DNS re-resolution moved a server: pooled connections to the old address must go.
@@ -161,19 +193,38 @@ export function createProxy(opts: ProxyOptions): Proxy {
     // every 64 KiB read overfilled the writer and bulk transfers ping-ponged pause/resume;
     // measured 5–7 → 9–10 Gbit/s through tcp mode. It bounds buffering per direction all the same.
     const server = new NetServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true, highWaterMark: 256 * 1024 } as ConstructorParameters<typeof NetServer>[0]);
-    server.on('connection', (sock: Socket) => {
-      const fe = l.fe; // read at accept time: update() may have swapped the frontend
-      // `maxconn` counts the frontend's sessions (HAProxy's meaning, all binds together), not
-      // net.Server's sockets: a relayed tcp session (native-relay.ts) has no net.Socket left.
-      if (fe.cfg.maxconn && fe.counters.sessCur >= fe.cfg.maxconn) {
-        sock.destroy();
-        return;
-      }
-      if (fe.cfg.mode === 'tcp') new TcpSession(sock, fe, ctx);
-      else new HttpSession(sock, fe, ctx);
+    server.on('error', (err: NodeJS.ErrnoException) => {
+      // accept() failing with EMFILE/ENFILE reaches us only when libuv's reserve-descriptor trick
+      // (accept and close the pending clients, silently) could not absorb it: count and log it.
+      // The descriptor budget (daemon/fd-budget.ts) is what keeps either from happening.
+      if (err.code === 'EMFILE' || err.code === 'ENFILE') refused(l.fe, undefined, err.code);
+      else opts.logger.error({ event: 'listener-error', frontend: l.fe.cfg.name, reason: String(err) }, 'listener error');
     });
-    server.on('error', (err) => opts.logger.error({ event: 'listener-error', frontend: l.fe.cfg.name, reason: String(err) }, 'listener error'));
     return server;
+  }
+
+  /** A client connection closed without being served: counted and logged (termination `RR`). */
+  function refused(fe: FrontendRuntime, sock: Socket | undefined, reason: string): void {
+    fe.counters.refused++;
+    opts.logger.warn({
+      event: 'refused', frontend: fe.cfg.name,
+      client: sock ? `${sock.remoteAddress}:${sock.remotePort}` : '-',
+      termination: termCode('R', 'R'), reason,
+    }, 'client connection refused');
+  }
+
+  function newGate(l: { fe: FrontendRuntime }): GatedListener {
+    return new GatedListener({
+      makeServer: () => makeServer(l),
+      onConnection: (sock) => {
+        const fe = l.fe; // read at accept time: update() may have swapped the frontend
+        globalCur++;
+        if (fe.cfg.mode === 'tcp') new TcpSession(sock, fe, ctx);
+        else new HttpSession(sock, fe, ctx);
+        gateAfterAccept(fe);
+      },
+      onRefused: (sock, reason) => refused(l.fe, sock, reason),
+    }, listenBacklog(l.fe.cfg.maxconn));
   }
 
   async function bindAll(fes: readonly Frontend[], keep: Map<string, Listener>): Promise<Listener[]> {
@@ -192,10 +243,10 @@ export function createProxy(opts: ProxyOptions): Proxy {
             out.push(existing);
             continue;
           }
-          const l: Listener = { key, bind, fe, server: undefined as unknown as NetServer };
-          l.server = makeServer(l);
+          const l: Listener = { key, bind, fe, gate: undefined as unknown as GatedListener };
+          l.gate = newGate(l);
           try {
-            await listen(l.server, bind);
+            await l.gate.listen(bind, listenBacklog(f.maxconn));
           } catch (err) {
             throw new BindError(bind, f.name, err as NodeJS.ErrnoException);
           }
@@ -205,7 +256,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       }
     } catch (err) {
       // Never leave a half-bound daemon: undo what this call bound.
-      await Promise.all(fresh.map((l) => closeServer(l.server)));
+      await Promise.all(fresh.map((l) => l.gate.close()));
       throw err;
     }
     return out;
@@ -219,10 +270,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       started = true;
       sweeper = setInterval(sweep, SWEEP_MS);
       sweeper.unref();
-      for (const l of listeners) {
-        const a = l.server.address();
-        opts.logger.info({ event: 'listen', frontend: l.fe.cfg.name, mode: l.fe.cfg.mode, address: a && typeof a === 'object' ? `${a.address}:${a.port}` : String(a) }, 'listening');
-      }
+      for (const l of listeners) opts.logger.info({ event: 'listen', frontend: l.fe.cfg.name, mode: l.fe.cfg.mode, address: addressText(l) }, 'listening');
     },
 
     async stop() {
@@ -231,7 +279,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       clearInterval(sweeper);
       sweeper = undefined;
       unsubscribeAddress();
-      const closing = listeners.map((l) => closeServer(l.server));
+      const closing = listeners.map((l) => l.gate.close());
       listeners = [];
       for (const s of [...live]) s.abort();
       for (const b of backends.values()) b.closeIdle();
@@ -247,7 +295,12 @@ export function createProxy(opts: ProxyOptions): Proxy {
       const keep = new Map(old);
       listeners = await bindAll(next.frontends, keep);
       // Whatever was not reused is gone from the config: stop accepting there.
-      await Promise.all([...keep.values()].map((l) => closeServer(l.server)));
+      await Promise.all([...keep.values()].map((l) => l.gate.close()));
+      // A frontend's maxconn may have changed: re-evaluate every listener.
+      for (const l of listeners) {
+        if (globalFull() || frontendFull(l.fe)) l.gate.pause();
+        else if (!globalPaused) l.gate.resume();
+      }
       const names = new Set(next.frontends.map((f) => f.name));
       for (const n of [...frontends.keys()]) if (!names.has(n)) frontends.delete(n);
     },
@@ -257,20 +310,22 @@ export function createProxy(opts: ProxyOptions): Proxy {
         frontends: [...frontends.values()].map((f) => ({
           name: f.cfg.name,
           ...f.counters,
-          listening: listeners.filter((l) => l.fe === f).map((l) => {
-            const a = l.server.address();
-            return a && typeof a === 'object' ? `${a.address}:${a.port}` : String(a);
-          }),
+          listening: listeners.filter((l) => l.fe === f).map(addressText),
+          paused: listeners.some((l) => l.fe === f && l.gate.isPaused),
         })),
         backends: [...backends.values()].map((b) => ({
           name: b.name,
           ...b.counters,
+          qcur: b.queue.length,
+          qmax: b.queue.max,
           servers: b.servers.map((s) => ({
             name: s.name,
             ...s.counters,
             sessCur: s.conns,
             status: s.cfg.disabled ? ('MAINT' as const) : health.isUp(b.name, s.name) ? ('UP' as const) : ('DOWN' as const),
             idleConnections: s.idle.length,
+            qcur: s.queue.length,
+            qmax: s.queue.max,
           })),
         })),
         relayed: { ...ctx.relayed },
@@ -279,8 +334,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
 
     addresses(): BoundAddress[] {
       return listeners.map((l) => {
-        const a = l.server.address();
-        const port = a && typeof a === 'object' ? a.port : l.bind.port;
+        const port = l.gate.address()?.port ?? l.bind.port;
         return { frontend: l.fe.cfg.name, address: l.bind.address, port, bind: l.bind };
       });
     },

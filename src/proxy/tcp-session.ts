@@ -12,7 +12,8 @@
 // connection before sending anything (a transparent retry, reported as a passive failure).
 import { Socket } from 'node:net';
 import type { PassiveFailure } from '../health/types.js';
-import type { BackendRuntime, ServerRuntime } from './backend-runtime.js';
+import type { BackendRuntime, QueueWaiter, ServerRuntime } from './backend-runtime.js';
+import type { QueueEntry } from './wait-queue.js';
 import { classifyError } from './connect.js';
 import { ms, type AccessLogRecord, type FrontendRuntime, type SessionContext } from './context.js';
 import { plainAddress } from './cidr.js';
@@ -79,7 +80,9 @@ const eventsOf = (l: object) => Object.entries(l).filter(([ev]) => ev !== 'data'
 const CLIENT_EVENTS = eventsOf(clientListeners);
 const SERVER_EVENTS = eventsOf(serverListeners);
 
-export class TcpSession implements RelayOwner {
+export class TcpSession implements RelayOwner, QueueWaiter {
+  /** Waiting for a server slot (backend queue, or its hashed server's queue). */
+  private qEntry: QueueEntry<QueueWaiter> | undefined;
   private readonly t0: number;
   /** Last forwarded byte (either way), or accept / server connection time. */
   private lastActive: number;
@@ -133,7 +136,33 @@ export class TcpSession implements RelayOwner {
     this.be.counters.sessCur++;
     this.be.counters.sessTotal++;
     this.st = newDispatchState(this.be);
-    this.connect(undefined);
+    const a = this.be.admit(this, this.t0);
+    if (a && 'queued' in a) {
+      this.phase = 'Q';
+      this.qEntry = a.queued;
+      return;
+    }
+    this.connect(a?.server);
+  }
+
+  get clientAddress(): string {
+    return this.clientAddr;
+  }
+
+  granted(server: ServerRuntime): void {
+    this.qEntry = undefined;
+    this.connect(server);
+  }
+
+  expired(): void {
+    this.qEntry = undefined;
+    this.fail('s', 'Q', 'queue timeout');
+  }
+
+  private leaveQueue(): void {
+    if (!this.qEntry) return;
+    this.be!.leaveQueue(this.qEntry);
+    this.qEntry = undefined;
   }
 
   abort(): void {
@@ -166,7 +195,7 @@ export class TcpSession implements RelayOwner {
     dispatch(be, this.ctx.health, this.st!, this.clientAddr, first).then((r) => {
       if (this.finished || this.clientClosed) {
         if (r.ok) {
-          r.server.conns--;
+          r.server.release();
           r.socket.destroy();
         }
         if (!this.finished) this.finish();
@@ -330,7 +359,7 @@ export class TcpSession implements RelayOwner {
   /** The server connection is gone without a 'close' event of ours (relay, park, retry). */
   private releaseServer(): void {
     this.server!.counters.sessCur--;
-    this.server!.conns--;
+    this.server!.release();
   }
 
   onServerDrain(): void {
@@ -433,6 +462,11 @@ export class TcpSession implements RelayOwner {
 
   onClientClose(): void {
     this.clientClosed = true;
+    if (this.qEntry) {
+      this.leaveQueue();
+      this.fail('C', 'Q', 'client closed while queued');
+      return;
+    }
     // Client fully gone before both directions ended cleanly: nothing more can be delivered.
     if (this.ss && !this.serverClosed && !(this.clientEnded && this.serverEnded)) this.ss.destroy();
     this.maybeFinish();
@@ -442,7 +476,7 @@ export class TcpSession implements RelayOwner {
     this.serverClosed = true;
     if (this.server) {
       this.server.counters.sessCur--;
-      this.server.conns--;
+      this.server.release();
     }
     if (!this.clientClosed) {
       if (this.serverEnded) this.client.end();
@@ -457,6 +491,7 @@ export class TcpSession implements RelayOwner {
 
   private fail(cause: TermCause, phase: TermPhase, reason: string): void {
     if (this.finished) return;
+    this.leaveQueue();
     if (this.cause === '-') {
       this.cause = cause;
       this.phase = phase;
@@ -490,6 +525,7 @@ export class TcpSession implements RelayOwner {
     this.ctx.live.delete(this);
     const now = this.ctx.clock.now();
     this.fe.counters.sessCur--;
+    this.ctx.sessionEnded(this.fe);
     this.fe.counters.bytesIn += this.bytesIn;
     this.fe.counters.bytesOut += this.bytesOut;
     const be = this.be;

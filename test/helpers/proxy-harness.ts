@@ -22,11 +22,11 @@ export async function startProxy(
   t: TestContext,
   frontends: Frontend[],
   backends: Backend[],
-  opts: { health?: StaticHealthState; random?: () => number; nativeRelay?: boolean } = {},
+  opts: { health?: StaticHealthState; random?: () => number; nativeRelay?: boolean; maxconn?: number } = {},
 ): Promise<Harness> {
   const health = opts.health ?? new StaticHealthState();
   const log = captureLogger();
-  const proxy = createProxy({ frontends, backends, health, logger: log.logger, random: opts.random, nativeRelay: opts.nativeRelay });
+  const proxy = createProxy({ frontends, backends, health, logger: log.logger, random: opts.random, nativeRelay: opts.nativeRelay, maxconn: opts.maxconn });
   t.after(() => proxy.stop());
   await proxy.start();
   const access: CapturedLogger = {

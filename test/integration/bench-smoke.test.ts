@@ -1,5 +1,6 @@
 // Keeps `npm run bench` from rotting: the whole load-balancer harness in its short smoke form
-// (HALB_BENCH_QUICK settings: 1 s wrk runs, 64 MiB bulk, 500 idle conns, 600-request server kill)
+// (HALB_BENCH_QUICK settings: 1 s wrk runs, 64 MiB bulk, 500 idle conns, 600-request server kill,
+// a 1,228-connection flood against a 1,024 descriptor limit)
 // with the direct path and haproxy. Asserts that every row was measured, never how fast.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,6 +47,12 @@ test('quick bench: direct and haproxy produce every row', { skip: missing(), tim
   assert.ok(number('  killed server marked DOWN after s', 'haproxy') > 0);
   const failedR = number('  same, retries 3 + redispatch: failed', 'haproxy');
   assert.ok(failedR < failed, `redispatch ${failedR} vs ${failed}`);
+  // Overload rows: haproxy keeps serving the earlier client and marks no server DOWN; the
+  // queueing rows serve everyone.
+  assert.equal(number('flood beyond maxconn', 'haproxy'), 40);
+  assert.equal(number('  servers marked DOWN', 'haproxy'), 0);
+  assert.equal(number('frontend maxconn 50, 200 concurrent: served', 'haproxy'), 200);
+  assert.equal(number('server maxconn 5, 50 concurrent', 'haproxy'), 50);
   // rows with no proxy in them have no direct value
   assert.equal(cell('RSS KB per idle conn', 'direct'), undefined);
   assert.match(r.table, /^metric +\| direct \| haproxy \| +halb \| halb\/haproxy \| target/);

@@ -169,7 +169,7 @@ export const TIMEOUT_WARN: Record<string, string> = {
 
 export const SERVER_KNOWN = [
   'check', 'no-check', 'backup', 'no-backup', 'disabled', 'enabled', 'weight', 'inter', 'fastinter', 'downinter',
-  'fall', 'rise', 'port', 'check-ssl', 'no-check-ssl', 'verify', 'maxconn', 'resolvers', 'init-addr',
+  'fall', 'rise', 'port', 'check-ssl', 'no-check-ssl', 'verify', 'maxconn', 'maxqueue', 'resolvers', 'init-addr',
 ];
 /** Server keywords taking an argument that halb ignores with a warning. */
 export const SERVER_WARN_ARG: Record<string, string> = {
@@ -177,7 +177,6 @@ export const SERVER_WARN_ARG: Record<string, string> = {
   cookie: 'cookie persistence is not supported',
   id: 'numeric server ids are not used by halb',
   slowstart: 'slow start is not supported; a server gets its full weight when it comes up',
-  maxqueue: 'queueing limits are not supported',
   minconn: 'dynamic maxconn is not supported',
   observe: 'halb always observes connection errors',
   'error-limit': 'halb marks a server down after consecutive connection errors on its own terms',

@@ -435,6 +435,7 @@ class HaproxyLoader {
       rise: params.rise ?? SERVER_DEFAULTS.rise,
       fall: params.fall ?? SERVER_DEFAULTS.fall,
       ...(params.maxconn !== undefined ? { maxconn: params.maxconn } : {}),
+      ...(params.maxqueue !== undefined ? { maxqueue: params.maxqueue } : {}),
       ...(params.resolvers !== undefined ? { resolvers: params.resolvers } : {}),
       initAddr: params.initAddr ?? [...DEFAULT_INIT_ADDR],
     };

@@ -56,6 +56,12 @@ export function parseServerParams(ctx: LineContext, from: number, p: ServerParam
         i++;
         break;
       }
+      case 'maxqueue': {
+        const v = ctx.uint(i + 1, 'maxqueue', 0);
+        if (v !== undefined) p.maxqueue = v;
+        i++;
+        break;
+      }
       case 'verify': {
         const v = ctx.need(i + 1, "'none' or 'required'");
         if (v === 'none' || v === 'required') p.verify = v;

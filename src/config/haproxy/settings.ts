@@ -16,6 +16,7 @@ export interface ServerParams {
   checkSsl?: boolean;
   verify?: 'none' | 'required';
   maxconn?: number;
+  maxqueue?: number;
   resolvers?: string;
   resolversPos?: SourcePos;
   initAddr?: InitAddrMethod[];

@@ -71,6 +71,7 @@ backends:
         rise: 2
         fall: 3
         maxconn: 500
+        maxqueue: 200
       - { name: web2, address: web2.example.com, port: 8080, check: true, resolvers: dns, initAddr: [last, libc, 192.0.2.12] }
       - { name: spare, address: 192.0.2.13, port: 8080, backup: true, disabled: false, check: true }
   - name: db

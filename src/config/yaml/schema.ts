@@ -53,7 +53,7 @@ const timeouts = z
     check: timeout('HAProxy `timeout check`: how long a connected health check may wait for its answer (`connect` bounds the connection); used from the backend'),
     httpRequest: timeout('HAProxy `timeout http-request`: longest wait for a complete request head (http mode; `client` when unset); used from the frontend'),
     httpKeepAlive: timeout('HAProxy `timeout http-keep-alive`: longest wait for the next request on a kept-alive connection (http mode); used from the frontend'),
-    queue: timeout('HAProxy `timeout queue`: accepted for haproxy.cfg parity; halb does not queue requests, so it has no effect'),
+    queue: timeout('HAProxy `timeout queue`: longest wait in a server or backend queue before a 503 (`sQ`); default: timeout connect'),
     tunnel: timeout('HAProxy `timeout tunnel`: inactivity limit on both sides instead of client/server, in tcp mode once the server is connected and in http mode after an upgrade (WebSocket); used from the backend'),
   })
   .default({})
@@ -90,7 +90,7 @@ export const frontendSchema = z.strictObject({
     })
     .default({ httplog: false, tcplog: false, dontlognull: false })
     .meta(desc('Access log options')),
-  maxconn: z.number().int().nonnegative().optional().meta(desc('HAProxy `maxconn`: most concurrent sessions of this frontend; a connection beyond it is closed at once')),
+  maxconn: z.number().int().nonnegative().optional().meta(desc('HAProxy `maxconn`: most concurrent sessions of this frontend; beyond it the listener pauses and new clients wait in the kernel backlog')),
   errorFiles,
 });
 
@@ -122,7 +122,8 @@ export const serverSchema = z.strictObject({
   downinter: duration.optional().meta(desc('HAProxy `downinter`: time between checks while the server is down (default: inter)')),
   rise: z.number().int().min(1).default(2).meta(desc('HAProxy `rise`: consecutive successful checks that bring a server up')),
   fall: z.number().int().min(1).default(3).meta(desc('HAProxy `fall`: consecutive failed checks that take a server down')),
-  maxconn: z.number().int().nonnegative().optional().meta(desc('HAProxy `maxconn`: most concurrent connections to this server; a full server is skipped by the balancer')),
+  maxconn: z.number().int().nonnegative().optional().meta(desc('HAProxy `maxconn`: most concurrent connections to this server; further requests wait in the queue (timeouts.queue)')),
+  maxqueue: z.number().int().nonnegative().optional().meta(desc("HAProxy `maxqueue`: bound of this server's own queue; unset or 0: unbounded (a full queue sends the request to another server)")),
   resolvers: z.string().optional().meta(desc('HAProxy `resolvers`: name of a `resolvers` entry that keeps a host-name address resolved')),
   initAddr,
 });
@@ -236,7 +237,7 @@ export const statsSchema = z.strictObject({
 
 export const globalSchema = z
   .strictObject({
-    maxconn: z.number().int().min(1).optional().meta(desc('HAProxy global `maxconn`: accepted for haproxy.cfg parity; the per-frontend and per-server maxconn are what halb enforces')),
+    maxconn: z.number().int().min(1).optional().meta(desc('HAProxy global `maxconn`: most concurrent client connections over all frontends (listeners pause beyond it); unset: derived from the file-descriptor limit, as HAProxy does (docs/overload.md)')),
     statsSocket: z
       .strictObject({ path: z.string().meta(desc('Path of the UNIX socket')), level: z.enum(['user', 'operator', 'admin']).optional().meta(desc('Access level')) })
       .optional()

@@ -25,6 +25,12 @@ export interface PickArgs {
   readonly exclude?: ReadonlySet<number> | undefined;
   /** Client address for `source`. */
   readonly clientAddress?: string | undefined;
+  /**
+   * For `source` only: the hashed server is returned even at its maxconn, so the request can
+   * wait for it (HAProxy queues on a deterministically chosen server); other algorithms
+   * always skip full servers.
+   */
+  readonly keepFull?: boolean | undefined;
 }
 
 export interface Balancer {
@@ -61,7 +67,8 @@ export function createBalancer(servers: readonly BalancedServer[], opts: Balance
   return {
     algo: opts.algo,
     pick(view: PickView, args: PickArgs = {}): number {
-      const cand = selectCandidates(servers, view, { allBackups: opts.allBackups, exclude: args.exclude, ignoreWeight }, scratch);
+      const keepFull = args.keepFull === true && opts.algo === 'source';
+      const cand = selectCandidates(servers, view, { allBackups: opts.allBackups, exclude: args.exclude, ignoreWeight, keepFull }, scratch);
       if (!cand) return -1;
       if (cand.list.length === 1) {
         // Keep algorithm state moving consistently only where it matters (smooth WRR would

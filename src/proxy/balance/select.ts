@@ -3,6 +3,8 @@
 //  - backups are used only when no active server is up (HAProxy: "backup servers are used only
 //    when all other non-backup servers are unavailable"); then all usable backups with
 //    `option allbackups`, otherwise only the first usable backup in declaration order;
+//  - `keepFull` keeps servers at maxconn as candidates: a deterministic choice (`source`) then
+//    names its server even when full, and the request waits in that server's queue (HAProxy);
 //  - servers in `exclude` (already tried) are left out when that leaves someone; a redispatch
 //    onto the same server only happens when it is the only one left.
 import type { BalancedServer, Candidates, PickView } from './types.js';
@@ -33,23 +35,26 @@ export interface SelectOptions {
   readonly exclude?: ReadonlySet<number> | undefined;
   /** Weight 0 servers are skipped unless the algorithm ignores weights (`first`). */
   readonly ignoreWeight?: boolean;
+  /** Servers at maxconn stay candidates (the caller queues on the one chosen). */
+  readonly keepFull?: boolean;
 }
 
-function usable(s: BalancedServer, i: number, view: PickView, ignoreWeight: boolean): boolean {
+function usable(s: BalancedServer, i: number, view: PickView, ignoreWeight: boolean, keepFull: boolean): boolean {
   if (!view.isUp(i)) return false;
   if (!ignoreWeight && s.weight <= 0) return false;
-  if (s.maxconn !== undefined && s.maxconn > 0 && view.conns(i) >= s.maxconn) return false;
+  if (!keepFull && s.maxconn !== undefined && s.maxconn > 0 && view.conns(i) >= s.maxconn) return false;
   return true;
 }
 
 function collect(servers: readonly BalancedServer[], view: PickView, o: SelectOptions, backup: boolean, useExclude: boolean, scratch?: IndexSet): IndexSet {
   const set = scratch ? scratch.clear() : new IndexSet(servers.length);
   const ignoreWeight = o.ignoreWeight ?? false;
+  const keepFull = o.keepFull ?? false;
   for (let i = 0; i < servers.length; i++) {
     const s = servers[i]!;
     if (s.backup !== backup) continue;
     if (useExclude && o.exclude?.has(i)) continue;
-    if (!usable(s, i, view, ignoreWeight)) continue;
+    if (!usable(s, i, view, ignoreWeight, keepFull)) continue;
     set.add(i);
     if (backup && !o.allBackups) break;
   }

@@ -28,8 +28,8 @@ test('proxy, vrrp and health metrics are collected from the sources at scrape ti
   assert.doesNotMatch(empty, /\{/, 'no proxy: no series');
 
   proxy = {
-    frontends: [{ name: 'web', listening: [], ...newCounters(), sessTotal: 3, bytesIn: 100, http2xx: 2, http5xx: 1 }],
-    backends: [{ name: 'app', ...newCounters(), retries: 2, redispatches: 1, servers: [{ name: 's1', status: 'UP', idleConnections: 0, ...newCounters(), sessCur: 1, errConn: 4 }] }],
+    frontends: [{ name: 'web', listening: [], paused: true, ...newCounters(), refused: 4, sessTotal: 3, bytesIn: 100, http2xx: 2, http5xx: 1 }],
+    backends: [{ name: 'app', ...newCounters(), qcur: 3, qmax: 9, queueTimeouts: 5, retries: 2, redispatches: 1, servers: [{ name: 's1', status: 'UP', idleConnections: 0, ...newCounters(), qcur: 2, qmax: 8, sessCur: 1, errConn: 4 }] }],
     relayed: { current: 2, total: 7 },
   };
   status = [{ name: 'VI_1', state: 'MASTER', priority: 150, since: 0 }];
@@ -37,6 +37,13 @@ test('proxy, vrrp and health metrics are collected from the sources at scrape ti
   for (const line of [
     'halb_frontend_sessions_total{frontend="web"} 3',
     'halb_frontend_bytes_in_total{frontend="web"} 100',
+    'halb_frontend_paused{frontend="web"} 1',
+    'halb_frontend_refused_connections_total{frontend="web"} 4',
+    'halb_backend_queue_current{backend="app"} 3',
+    'halb_backend_queue_max{backend="app"} 9',
+    'halb_backend_queue_timeouts_total{backend="app"} 5',
+    'halb_server_queue_current{backend="app",server="s1"} 2',
+    'halb_server_queue_max{backend="app",server="s1"} 8',
     'halb_frontend_http_responses_total{frontend="web",code="2xx"} 2',
     'halb_frontend_http_responses_total{frontend="web",code="5xx"} 1',
     'halb_backend_retries_total{backend="app"} 2',

@@ -29,8 +29,8 @@ const snap = (s: string, extra: Partial<ServerSnapshot>): ServerSnapshot => ({
 
 test('status document: servers carry config, health and proxy views; monotonic times become wall times', () => {
   const proxy: ProxyStats = {
-    frontends: [{ name: 'api', listening: ['127.0.0.1:6443'], ...newCounters(), sessCur: 2, sessTotal: 40 }],
-    backends: [{ name: 'k8s', ...newCounters(), sessTotal: 40, servers: [{ name: 'cp1', status: 'UP', idleConnections: 0, ...newCounters(), sessCur: 2, sessTotal: 39 }] }],
+    frontends: [{ name: 'api', paused: true, listening: ['127.0.0.1:6443'], ...newCounters(), sessCur: 2, sessTotal: 40, refused: 3 }],
+    backends: [{ name: 'k8s', ...newCounters(), qcur: 4, qmax: 7, queueTimeouts: 2, sessTotal: 40, servers: [{ name: 'cp1', status: 'UP', idleConnections: 0, ...newCounters(), qcur: 1, qmax: 6, sessCur: 2, sessTotal: 39 }] }],
   };
   const doc = statusDocument({
     config,
@@ -48,16 +48,17 @@ test('status document: servers carry config, health and proxy views; monotonic t
   });
   assert.equal(doc.version, undefined, 'no version unless given');
   assert.equal(doc.generatedAt, '2026-01-01T00:00:10.000Z');
-  assert.deepEqual(doc.frontends, [{ name: 'api', mode: 'tcp', listening: ['127.0.0.1:6443'], sessions: { current: 2, total: 40 } }]);
+  assert.deepEqual(doc.frontends, [{ name: 'api', mode: 'tcp', listening: ['127.0.0.1:6443'], sessions: { current: 2, total: 40 }, paused: true, refused: 3 }]);
   const [be] = doc.backends;
   assert.equal(be?.serversUp, 1);
   assert.equal(be?.balance, 'roundrobin');
+  assert.deepEqual(be?.queue, { current: 4, max: 7, timeouts: 2 });
   const [cp1, cp2] = be!.servers;
   assert.deepEqual(cp1, {
     name: 'cp1', address: '10.0.0.1:6443', state: 'UP', reason: null,
     lastChange: { at: '2026-01-01T00:00:01.000Z', ageSeconds: 9 },
     lastCheck: { ok: true, status: 'L4OK', reason: 'Layer4 check passed', durationMs: 1 },
-    checked: true, health: '4/4', weight: 10, backup: false, sessions: { current: 2, total: 39 },
+    checked: true, health: '4/4', weight: 10, backup: false, sessions: { current: 2, total: 39 }, queue: { current: 1, max: 6 },
   });
   assert.equal(cp2?.state, 'DOWN');
   assert.equal(cp2?.reason, 'Layer4 connection problem');

@@ -29,7 +29,7 @@ test('HAProxy defaults: inter 2000, rise 2, fall 3, weight 1, retries 3, roundro
 
 test('server parameters and time units', () => {
   const { lb, diags } = haproxy(`backend be
-    server s1 10.0.0.1:80 check inter 500ms fastinter 100 downinter 1m rise 5 fall 1 weight 0 backup disabled port 8080 check-ssl verify none maxconn 50 init-addr none,10.9.9.9
+    server s1 10.0.0.1:80 check inter 500ms fastinter 100 downinter 1m rise 5 fall 1 weight 0 backup disabled port 8080 check-ssl verify none maxconn 50 maxqueue 7 init-addr none,10.9.9.9
     server s2 [fd00::1]:443 check inter 1500us
 `);
   assert.deepEqual(errors(diags), []);
@@ -46,6 +46,7 @@ test('server parameters and time units', () => {
   assert.equal(s1!.checkSsl, true);
   assert.equal(s1!.verify, 'none');
   assert.equal(s1!.maxconn, 50);
+  assert.equal(s1!.maxqueue, 7);
   assert.deepEqual(s1!.initAddr, ['none', { ip: '10.9.9.9' }]);
   assert.equal(s2!.address, 'fd00::1');
   assert.equal(s2!.port, 443);

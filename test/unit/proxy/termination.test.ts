@@ -4,7 +4,7 @@ import { termCode, type TermCause, type TermPhase } from '../../../src/proxy/ter
 
 test('termination codes are the cause then the phase, for every pair', () => {
   const causes: TermCause[] = ['-', 'C', 'S', 'P', 'R', 'c', 's'];
-  const phases: TermPhase[] = ['-', 'R', 'C', 'H', 'D', 'L'];
+  const phases: TermPhase[] = ['-', 'R', 'Q', 'C', 'H', 'D', 'L'];
   const seen = new Set<string>();
   for (const c of causes) for (const p of phases) seen.add(termCode(c, p));
   assert.equal(seen.size, causes.length * phases.length);

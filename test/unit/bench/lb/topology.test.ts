@@ -47,3 +47,17 @@ test('DOWN is recognised in haproxy and halb log shapes, for the right server on
   assert.equal(isDownLine(json, 'fe_fo_be', 's2'), true);
   assert.equal(isDownLine(json.replace('server_down', 'server_up'), 'fe_fo_be', 's2'), false);
 });
+
+test('overload rows: no global maxconn when unset, frontend maxconn, timeout queue, a stats page', () => {
+  const cfg = renderHaproxyCfg({
+    maxconn: 100000,
+    globalMaxconn: 'unset',
+    statsPort: 8404,
+    frontends: [{ name: 'fe_q', mode: 'http', port: 4001, maxconn: 50, timeoutQueue: '10s', servers: [{ name: 's1', port: 5001, opts: 'maxconn 5' }] }],
+  });
+  assert.match(cfg, /^global\n    nbthread 1\n\n/m);
+  assert.match(cfg, /^frontend fe_q\n    mode http\n    bind 127\.0\.0\.1:4001\n    maxconn 50$/m);
+  assert.match(cfg, /^backend fe_q_be\n    mode http\n    balance roundrobin\n    timeout queue 10s\n    server s1 127\.0\.0\.1:5001 maxconn 5$/m);
+  assert.match(cfg, /^listen stats\n    mode http\n    bind 127\.0\.0\.1:8404\n    stats enable\n    stats uri \/stats$/m);
+  assert.match(renderHaproxyCfg({ maxconn: 10, globalMaxconn: 7, frontends: [] }), /^global\n    nbthread 1\n    maxconn 7$/m);
+});

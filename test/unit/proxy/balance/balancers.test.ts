@@ -192,3 +192,19 @@ test('selectCandidates ignores exclusion for backup decision', () => {
   const c = selectCandidates(servers, v, { allBackups: false, exclude: new Set([0]) });
   assert.deepEqual(c?.list, [0], 'an excluded but up active server still keeps backups out');
 });
+
+test('keepFull: source names its hashed server even at maxconn (the caller queues on it); other algorithms ignore it', () => {
+  const servers = [srv('a', 1, { maxconn: 1 }), srv('b', 1, { maxconn: 1 })];
+  const v = new View(2);
+  const src = createBalancer(servers, { algo: 'source', allBackups: false });
+  const home = src.pick(v, { clientAddress: '10.0.0.7' });
+  v.c[home] = 1;
+  assert.equal(src.pick(v, { clientAddress: '10.0.0.7', keepFull: true }), home, 'still its server');
+  assert.equal(src.pick(v, { clientAddress: '10.0.0.7' }), 1 - home, 'without keepFull: the free one');
+  v.c[1 - home] = 1;
+  assert.equal(src.pick(v, { clientAddress: '10.0.0.7' }), -1, 'all full: nobody');
+  for (const algo of ['roundrobin', 'leastconn', 'first', 'static-rr'] as const) {
+    const b = createBalancer(servers, { algo, allBackups: false, random: rng(3) });
+    assert.equal(b.pick(v, { keepFull: true }), -1, `${algo} never returns a full server`);
+  }
+});
