@@ -195,6 +195,8 @@ export const statsSchema = z.strictObject({
   auth: z.array(z.strictObject({ user: z.string().min(1), password: z.string() })).default([]),
   refresh: duration.optional(),
   hideVersion: z.boolean().default(false),
+  /** The admin listener's own client-side timeouts (as a frontend's). */
+  timeouts: z.strictObject({ client: timeout, httpRequest: timeout, httpKeepAlive: timeout }).optional(),
 });
 
 export const globalSchema = z
