@@ -23,6 +23,8 @@ import { HttpSession } from './http-session.js';
 import { TcpSession } from './tcp-session.js';
 import { nativeRelay } from './native-relay.js';
 import { flushAccess } from '../log/access-line.js';
+import { initialStormWatch, observeLive } from './storm-watch.js';
+import { releaseMemory } from '../native/memory-release.js';
 
 export interface ProxyOptions {
   readonly frontends: readonly Frontend[];
@@ -35,6 +37,8 @@ export interface ProxyOptions {
   readonly limits?: HeadLimits;
   /** Hand established tcp sessions to the addon's relay (native-relay.ts); default: unless HALB_NATIVE_RELAY=0. */
   readonly nativeRelay?: boolean;
+  /** Give memory back after a connection storm (storm-watch.ts); default: unless HALB_MEMORY_RELEASE=0. */
+  readonly memoryRelease?: boolean;
 }
 
 export interface ProxyConfig {
@@ -112,6 +116,15 @@ export function createProxy(opts: ProxyOptions): Proxy {
   let current: ProxyConfig = { frontends: opts.frontends, backends: opts.backends };
   const live = new Set<LiveSession>();
   let sweeper: NodeJS.Timeout | undefined;
+  let stormTimer: NodeJS.Timeout | undefined;
+  let storm = initialStormWatch;
+  const watchStorm = (): void => {
+    const r = observeLive(storm, live.size);
+    storm = r.watch;
+    if (!r.release) return;
+    const peak = storm.peak;
+    void releaseMemory().then((m) => opts.logger.debug({ event: 'memory-released', live: peak, ...m }, 'connection storm over: memory given back'));
+  };
   const sweep = (): void => {
     if (live.size === 0) return;
     const now = clock.now();
@@ -219,6 +232,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       started = true;
       sweeper = setInterval(sweep, SWEEP_MS);
       sweeper.unref();
+      if (opts.memoryRelease ?? process.env.HALB_MEMORY_RELEASE !== '0') stormTimer = setInterval(watchStorm, 1000).unref();
       for (const l of listeners) {
         const a = l.server.address();
         opts.logger.info({ event: 'listen', frontend: l.fe.cfg.name, mode: l.fe.cfg.mode, address: a && typeof a === 'object' ? `${a.address}:${a.port}` : String(a) }, 'listening');
@@ -229,6 +243,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       if (!started) return;
       started = false;
       clearInterval(sweeper);
+      clearInterval(stormTimer);
       sweeper = undefined;
       unsubscribeAddress();
       const closing = listeners.map((l) => closeServer(l.server));
