@@ -15,6 +15,8 @@ export interface BenchFrontend {
   port: number;
   balance?: string;
   servers: BenchServer[];
+  /** Extra lines for the frontend section, e.g. `timeout http-request 5s`. */
+  extra?: string[];
 }
 
 export interface BenchTopology {
@@ -45,6 +47,7 @@ export function renderHaproxyCfg(t: BenchTopology): string {
   for (const f of t.frontends) {
     out.push(`frontend ${f.name}`, `    mode ${f.mode}`, `    bind ${HOST}:${f.port}`);
     if (t.accessLog) out.push(`    option ${f.mode === 'http' ? 'httplog' : 'tcplog'}`);
+    for (const l of f.extra ?? []) out.push(`    ${l}`);
     out.push(`    default_backend ${f.name}_be`, '');
     out.push(`backend ${f.name}_be`, `    mode ${f.mode}`, `    balance ${f.balance ?? 'roundrobin'}`);
     for (const s of f.servers) out.push(`    server ${s.name} ${HOST}:${s.port}${s.opts ? ' ' + s.opts : ''}`);
