@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Placement, Procs } from './procs.js';
 import type { ContenderName } from './contenders.js';
-import { HALB_BIN } from './contenders.js';
+import { halbCommand } from './contenders.js';
 import type { Settings } from './settings.js';
 import { freePorts, waitForPort } from './ports.js';
 import { HOST, renderHaproxyCfg } from './topology.js';
@@ -29,7 +29,7 @@ export async function reloadUnderLoad(procs: Procs, name: ContenderName, httpPor
   const dir = mkdtempSync(join(workDir, `reload-${name}-`));
   const cfg = join(dir, 'haproxy.cfg');
   writeFileSync(cfg, renderHaproxyCfg({ maxconn: 4096, frontends: [{ name: 'fe_http', mode: 'http', port, servers: [{ name: 's1', port: httpPort }] }] }));
-  const [cmd, args] = name === 'halb' ? [HALB_BIN, ['run', '--haproxy', cfg]] : ['haproxy', ['-W', '-db', '-f', cfg]];
+  const [cmd, args] = name === 'halb' ? halbCommand(['run', '--haproxy', cfg]) : ['haproxy', ['-W', '-db', '-f', cfg]];
   const px = procs.spawn(`${name}-reload`, cmd, args, proxyAt);
   try {
     await waitForPort(port, 10_000, HOST, () => !px.hasExited());
