@@ -288,6 +288,21 @@ listen stats
   assert.deepEqual(lb.stats[0]!.timeouts, { client: 20_000, httpRequest: 2000, httpKeepAlive: 1000 });
 });
 
+test('option http-buffer-request is refused with a warning that says why', () => {
+  const { lb, diags } = haproxy(`defaults
+    mode http
+frontend fe
+    bind :80
+    option http-buffer-request
+    default_backend be
+backend be
+    server s1 127.0.0.1:8080
+`);
+  assert.deepEqual(errors(diags), []);
+  assert.equal(lb.frontends.length, 1);
+  expectDiag(diags, 'warning', 5, 'option http-buffer-request', /^ignored: not supported: request bodies are streamed to the server as they arrive, so a slow body holds a server connection/);
+});
+
 test('errorfile is read at load time', () => {
   const body = 'HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/html\r\n\r\n<h1>down</h1>\n';
   const { lb, diags } = haproxy('frontend fe\n    bind :80\n    errorfile 503 /e/503.http\nbackend be\n    errorfile 503 /e/503.http\n', { '/e/503.http': body });
