@@ -40,7 +40,12 @@ export async function reloadUnderLoad(procs: Procs, name: ContenderName, httpPor
       prev = now;
       await sleep(300);
     }
-    const from = px.lines.length;
+    // Counted as they come: halb's access log soon fills the bounded line buffer.
+    let confirmed = 0;
+    const isReload = name === 'halb' ? (l: string) => l.includes('"event":"reloaded"') : (l: string) => /Reexecuting Master process|New worker .*forked|Loading success/i.test(l);
+    const off = px.onLine((l) => {
+      if (isReload(l)) confirmed++;
+    });
     const signal = name === 'halb' ? 'SIGHUP' : 'SIGUSR2';
     let reloads = 0;
     const timers: NodeJS.Timeout[] = [];
@@ -57,8 +62,7 @@ export async function reloadUnderLoad(procs: Procs, name: ContenderName, httpPor
     await sleep(500);
     // halb's log is buffered (sonic-boom): its lines are all out once it has stopped.
     await px.kill('SIGTERM');
-    const out = px.lines.slice(from);
-    const confirmed = name === 'halb' ? out.filter((l) => l.includes('"event":"reloaded"')).length : out.filter((l) => /Reexecuting Master process|New worker .*forked|Loading success/i.test(l)).length;
+    off();
     const se = wrk.socketErrors;
     return {
       requests: wrk.requests,
