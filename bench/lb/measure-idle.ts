@@ -1,6 +1,6 @@
 // Proxy RSS cost of idle client connections (tcp mode: each also holds a server-side connection;
 // http mode: a client connection that has sent nothing holds none), and what is left of it once
-// they have closed: RSS 10 s after the last one is gone, against the level before they opened.
+// they have closed: RSS a while (10 s in the full run) after the last one is gone, against the level before they opened.
 import type { Child, Placement, Procs } from './procs.js';
 import type { RunningProxy } from './contenders.js';
 import { rssKb } from './proc-stats.js';
@@ -10,12 +10,12 @@ export interface IdleResult {
   kbPerConn: number;
   beforeKb: number;
   afterKb: number;
-  /** RSS 10 s after every connection closed. */
+  /** RSS `settleMs` after every connection closed. */
   closedKb: number;
   open: number;
 }
 
-export async function idleRss(procs: Procs, px: RunningProxy, shared: Shared, n: number, loadAt: Placement, mode: 'tcp' | 'http' = 'tcp'): Promise<IdleResult> {
+export async function idleRss(procs: Procs, px: RunningProxy, shared: Shared, n: number, loadAt: Placement, mode: 'tcp' | 'http' = 'tcp', settleMs = 10_000): Promise<IdleResult> {
   const pid = px.pid!;
   const fe = mode === 'tcp' ? 'fe_idle' : 'fe_idle_http';
   const countIndex = shared.idleServer.lines.length;
@@ -33,7 +33,7 @@ export async function idleRss(procs: Procs, px: RunningProxy, shared: Shared, n:
     await clients.kill('SIGTERM');
     // Let the proxy close its server side too before measuring what is left.
     if (mode === 'tcp') await waitIdleCount(shared.idleServer, (n) => n === 0, 10_000);
-    await sleep(10_000);
+    await sleep(settleMs);
     const closedKb = rssKb(pid);
     return { kbPerConn: (after - before) / ready.open, beforeKb: before, afterKb: after, closedKb, open: ready.open };
   } finally {

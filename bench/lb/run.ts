@@ -83,9 +83,9 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     bulkDown: `bulk download Gbit/s (tcp, ${(s.bulkBytes / 2 ** 30).toFixed(2)} GiB${best})`,
     idleKb: `RSS KB per idle conn (${s.idleConns.toLocaleString('en-US')} tcp conns)`,
     idleMb: `RSS MB with ${s.idleConns.toLocaleString('en-US')} idle conns`,
-    idleClosed: '  RSS MB growth left 10 s after they closed (tcp)',
+    idleClosed: `  RSS MB growth left ${s.idleSettleMs / 1000} s after they closed (tcp)`,
     idleHttpMb: `RSS MB with ${s.idleConns.toLocaleString('en-US')} idle http-mode conns`,
-    idleHttpClosed: '  RSS MB growth left 10 s after they closed (http)',
+    idleHttpClosed: `  RSS MB growth left ${s.idleSettleMs / 1000} s after they closed (http)`,
     slowCalm: `normal clients p99 ms, no attack (${s.probeRate} req/s keep-alive)`,
     slowP50: `normal clients p50 ms beside ${s.slowConns.toLocaleString('en-US')} slowloris conns (median of ${s.slowRounds})`,
     slowP99: '  normal clients p99 ms (median)',
@@ -170,7 +170,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
       if (measures.has('idle')) {
         for (const { c, px } of running) {
           if (px.pid === undefined) continue;
-          const r = await guarded(notes, `${c.name} idle`, () => idleRss(procs, px, shared, s.idleConns, loadAt));
+          const r = await guarded(notes, `${c.name} idle`, () => idleRss(procs, px, shared, s.idleConns, loadAt, 'tcp', s.idleSettleMs));
           if (r) {
             put(L.idleKb, c.name, num(r.kbPerConn, 2));
             put(L.idleMb, c.name, num(r.afterKb / 1024, 1));
@@ -179,7 +179,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
             if (r.open !== s.idleConns) notes.push(`${c.name}: only ${r.open} of ${s.idleConns} idle connections opened`);
             progress(`${c.name}: idle ${r.kbPerConn.toFixed(2)} KB/conn`);
           }
-          const h = await guarded(notes, `${c.name} idle http`, () => idleRss(procs, px, shared, s.idleConns, loadAt, 'http'));
+          const h = await guarded(notes, `${c.name} idle http`, () => idleRss(procs, px, shared, s.idleConns, loadAt, 'http', s.idleSettleMs));
           if (h) {
             put(L.idleHttpMb, c.name, num(h.afterKb / 1024, 1));
             put(L.idleHttpClosed, c.name, num((h.closedKb - h.beforeKb) / 1024, 1));
