@@ -9,7 +9,10 @@ import { TOOLS, sleep, type Shared } from './backends.js';
 export interface IdleResult {
   kbPerConn: number;
   beforeKb: number;
+  /** RSS 5 s after every connection is open (halb gives back the set-up garbage after ~2-3 s). */
   afterKb: number;
+  /** RSS 1 s after every connection is open. */
+  after1sKb: number;
   /** RSS `settleMs` after every connection closed. */
   closedKb: number;
   open: number;
@@ -29,13 +32,15 @@ export async function idleRss(procs: Procs, px: RunningProxy, shared: Shared, n:
     const want = ready.open;
     if (mode === 'tcp') await waitIdleCount(shared.idleServer, (n) => n >= want, 10_000, countIndex);
     await sleep(1000);
+    const after1sKb = rssKb(pid);
+    await sleep(4000);
     const after = rssKb(pid);
     await clients.kill('SIGTERM');
     // Let the proxy close its server side too before measuring what is left.
     if (mode === 'tcp') await waitIdleCount(shared.idleServer, (n) => n === 0, 10_000);
     await sleep(settleMs);
     const closedKb = rssKb(pid);
-    return { kbPerConn: (after - before) / ready.open, beforeKb: before, afterKb: after, closedKb, open: ready.open };
+    return { kbPerConn: (after - before) / ready.open, beforeKb: before, afterKb: after, after1sKb, closedKb, open: ready.open };
   } finally {
     await clients.kill('SIGTERM');
     if (mode === 'tcp') await waitIdleCount(shared.idleServer, (n) => n === 0, 10_000);

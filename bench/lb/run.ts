@@ -175,7 +175,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
             put(L.idleKb, c.name, num(r.kbPerConn, 2));
             put(L.idleMb, c.name, num(r.afterKb / 1024, 1));
             put(L.idleClosed, c.name, num((r.closedKb - r.beforeKb) / 1024, 1));
-            notes.push(`${c.name} idle tcp: RSS MB before ${(r.beforeKb / 1024).toFixed(1)}, with the conns ${(r.afterKb / 1024).toFixed(1)}, after close ${(r.closedKb / 1024).toFixed(1)}`);
+            notes.push(`${c.name} idle tcp: RSS MB before ${(r.beforeKb / 1024).toFixed(1)}, with the conns ${(r.after1sKb / 1024).toFixed(1)} after 1 s and ${(r.afterKb / 1024).toFixed(1)} after 5 s, after close ${(r.closedKb / 1024).toFixed(1)}`);
             if (r.open !== s.idleConns) notes.push(`${c.name}: only ${r.open} of ${s.idleConns} idle connections opened`);
             progress(`${c.name}: idle ${r.kbPerConn.toFixed(2)} KB/conn`);
           }
@@ -183,7 +183,7 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
           if (h) {
             put(L.idleHttpMb, c.name, num(h.afterKb / 1024, 1));
             put(L.idleHttpClosed, c.name, num((h.closedKb - h.beforeKb) / 1024, 1));
-            notes.push(`${c.name} idle http: RSS MB before ${(h.beforeKb / 1024).toFixed(1)}, with the conns ${(h.afterKb / 1024).toFixed(1)}, after close ${(h.closedKb / 1024).toFixed(1)}`);
+            notes.push(`${c.name} idle http: RSS MB before ${(h.beforeKb / 1024).toFixed(1)}, with the conns ${(h.after1sKb / 1024).toFixed(1)} after 1 s and ${(h.afterKb / 1024).toFixed(1)} after 5 s, after close ${(h.closedKb / 1024).toFixed(1)}`);
             progress(`${c.name}: idle http ${(h.afterKb / 1024).toFixed(1)} MB`);
           }
         }

@@ -128,7 +128,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
   let stormFollowUp: NodeJS.Timeout | undefined;
   let storm = initialStormWatch;
   const watchStorm = (): void => {
-    const r = observeLive(storm, live.size);
+    const r = observeLive(storm, live.size, clock.now());
     storm = r.watch;
     if (!r.release) return;
     const peak = storm.peak;
