@@ -902,6 +902,21 @@ static napi_value set_malloc_trim_threshold(napi_env env, napi_callback_info inf
   return out;
 }
 
+// After a connection storm the freed socket memory stays in glibc's arenas (up to the raised trim
+// threshold at the heap top, and any amount in the middle): malloc_trim(0) gives free pages of
+// every arena back to the kernel. Called rarely (memory-relief.ts), never on the hot path.
+// Returns whether memory was released; false without glibc.
+static napi_value malloc_trim_now(napi_env env, napi_callback_info info) {
+  (void)info;
+  bool released = false;
+#ifdef __GLIBC__
+  released = malloc_trim(0) == 1;
+#endif
+  napi_value out;
+  napi_get_boolean(env, released, &out);
+  return out;
+}
+
 // ---------------------------------------------------------------- module
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -925,6 +940,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sendGratuitousArp", NULL, send_garp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendUnsolicitedNa", NULL, send_na, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setMallocTrimThreshold", NULL, set_malloc_trim_threshold, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"mallocTrim", NULL, malloc_trim_now, NULL, NULL, NULL, napi_enumerable, NULL},
       // takeover.h: netlink.c, packet_socket.c
       {"netlinkRouteRequest", NULL, halb_netlink_route_request, NULL, NULL, NULL, napi_enumerable, NULL},
       {"openPacketSocket", NULL, halb_open_packet_socket, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -131,8 +131,16 @@ function halbContender(procs: Procs, workDir: string): Contender {
     name: 'halb',
     isProxy: true,
     // Run as users run it (`npx halb` executes bin/halb.js): its shebang carries halb's V8 flags.
-    start: (t, where) => startFromCfg(procs, workDir, 'halb', t, where, (cfg) => [HALB_BIN, ['run', '--haproxy', cfg]]),
+    // HALB_BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p") runs it through node with those
+    // flags instead, the shebang's flags repeated, for profiling a row.
+    start: (t, where) => startFromCfg(procs, workDir, 'halb', t, where, (cfg) => halbCommand(['run', '--haproxy', cfg])),
   };
+}
+
+/** The command that runs `halb ARGS` (see HALB_BENCH_NODE_FLAGS above). */
+export function halbCommand(args: string[]): [string, string[]] {
+  const flags = process.env.HALB_BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean);
+  return flags?.length ? [process.execPath, [...flags, '--max-semi-space-size=4', HALB_BIN, ...args]] : [HALB_BIN, args];
 }
 
 /** `workDir`: where the generated haproxy.cfg files go (the caller removes it, also on error). */

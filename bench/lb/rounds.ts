@@ -20,6 +20,11 @@ export class Rounds {
     m.set(round, v);
   }
 
+  /** Each contender's median over its rounds. */
+  medians(): [ContenderName, number][] {
+    return [...this.values].map(([c, m]) => [c, median([...m.values()])]);
+  }
+
   format(digits: number): string {
     return [...this.values].map(([c, m]) => `${c} ${[...m.values()].map((v) => v.toFixed(digits)).join(' / ')}`).join('; ');
   }

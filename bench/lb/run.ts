@@ -24,9 +24,11 @@ import { bulk } from './measure-bulk.js';
 import { idleRss } from './measure-idle.js';
 import { serverKill } from './measure-server-kill.js';
 import { flood, queueing, QUEUE_DELAY_MS } from './measure-overload.js';
+import { slowloris } from './measure-slowloris.js';
+import { reloadUnderLoad } from './measure-reload.js';
 
-export type Measure = 'http' | 'tcp' | 'bulk' | 'idle' | 'failover' | 'overload';
-export const ALL_MEASURES: Measure[] = ['http', 'tcp', 'bulk', 'idle', 'failover', 'overload'];
+export type Measure = 'http' | 'tcp' | 'bulk' | 'idle' | 'slowloris' | 'reload' | 'failover' | 'overload';
+export const ALL_MEASURES: Measure[] = ['http', 'tcp', 'bulk', 'idle', 'slowloris', 'reload', 'failover', 'overload'];
 
 export interface LbBenchOptions {
   quick: boolean;
@@ -82,6 +84,14 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     bulkDown: `bulk download Gbit/s (tcp, ${(s.bulkBytes / 2 ** 30).toFixed(2)} GiB${best})`,
     idleKb: `RSS KB per idle conn (${s.idleConns.toLocaleString('en-US')} tcp conns)`,
     idleMb: `RSS MB with ${s.idleConns.toLocaleString('en-US')} idle conns`,
+    idleClosed: `  RSS MB growth left ${s.idleSettleMs / 1000} s after they closed (tcp)`,
+    idleHttpMb: `RSS MB with ${s.idleConns.toLocaleString('en-US')} idle http-mode conns`,
+    idleHttpClosed: `  RSS MB growth left ${s.idleSettleMs / 1000} s after they closed (http)`,
+    slowCalm: `normal clients p99 ms, no attack (${s.probeRate} req/s keep-alive)`,
+    slowP50: `normal clients p50 ms beside ${s.slowConns.toLocaleString('en-US')} slowloris conns (median of ${s.slowRounds})`,
+    slowP99: '  normal clients p99 ms (median)',
+    slowCpu: '  proxy CPU % during the attack (median)',
+    reloadErr: `errors, wrk -c${s.wrkConnections} ${s.reloadSeconds}s with ${s.reloadSeconds - 1} reloads`,
     cpuHttp: 'CPU µs per http request',
     cpuTcp: 'CPU µs per tcp-mode request',
     startCpu: 'CPU s from exec to idle (halb: incl. warm-up)',
@@ -134,11 +144,11 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     // happened to run during a noisy minute. Idle proxies cost nothing (haproxy sleeps in epoll).
     const running: Array<{ c: Contender; px: RunningProxy }> = [];
     try {
-      if (['http', 'tcp', 'bulk', 'idle'].some((m) => measures.has(m as Measure))) {
+      if (['http', 'tcp', 'bulk', 'idle', 'slowloris'].some((m) => measures.has(m as Measure))) {
         for (const c of contenders) {
           if (unavailable.has(c.name)) continue;
           progress(`${c.name}: starting`);
-          const [pHttp, pTcp, pBulk, pIdle] = (await freePorts(4)) as [number, number, number, number];
+          const [pHttp, pTcp, pBulk, pIdle, pIdleHttp, pSlow] = (await freePorts(6)) as [number, number, number, number, number, number];
           const topo: BenchTopology = {
             maxconn: s.idleConns + 50,
             accessLog: true,
@@ -147,6 +157,9 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
               { name: 'fe_tcp', mode: 'tcp', port: pTcp, servers: [{ name: 's1', port: shared.httpPort }] },
               { name: 'fe_bulk', mode: 'tcp', port: pBulk, servers: [{ name: 's1', port: shared.bulkPort }] },
               { name: 'fe_idle', mode: 'tcp', port: pIdle, servers: [{ name: 's1', port: shared.idlePort }] },
+              { name: 'fe_idle_http', mode: 'http', port: pIdleHttp, servers: [{ name: 's1', port: shared.httpPort }] },
+              // Slowloris target: 408 after 5 s without a complete head, then the attacker reconnects.
+              { name: 'fe_slow', mode: 'http', port: pSlow, servers: [{ name: 's1', port: shared.httpPort }], extra: ['timeout http-request 5s'] },
             ],
           };
           // stdout (the access log) to /dev/null: reading 50k lines/s would load the bench itself.
@@ -167,14 +180,51 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
       if (measures.has('idle')) {
         for (const { c, px } of running) {
           if (px.pid === undefined) continue;
-          const r = await guarded(notes, `${c.name} idle`, () => idleRss(procs, px, shared, s.idleConns, loadAt));
+          const r = await guarded(notes, `${c.name} idle`, () => idleRss(procs, px, shared, s.idleConns, loadAt, 'tcp', s.idleSettleMs));
           if (r) {
             put(L.idleKb, c.name, num(r.kbPerConn, 2));
             put(L.idleMb, c.name, num(r.afterKb / 1024, 1));
+            put(L.idleClosed, c.name, num((r.closedKb - r.beforeKb) / 1024, 1));
+            notes.push(`${c.name} idle tcp: RSS MB before ${(r.beforeKb / 1024).toFixed(1)}, with the conns ${(r.after1sKb / 1024).toFixed(1)} after 1 s and ${(r.afterKb / 1024).toFixed(1)} after 5 s, after close ${(r.closedKb / 1024).toFixed(1)}`);
             if (r.open !== s.idleConns) notes.push(`${c.name}: only ${r.open} of ${s.idleConns} idle connections opened`);
             progress(`${c.name}: idle ${r.kbPerConn.toFixed(2)} KB/conn`);
           }
+          const h = await guarded(notes, `${c.name} idle http`, () => idleRss(procs, px, shared, s.idleConns, loadAt, 'http', s.idleSettleMs));
+          if (h) {
+            put(L.idleHttpMb, c.name, num(h.afterKb / 1024, 1));
+            put(L.idleHttpClosed, c.name, num((h.closedKb - h.beforeKb) / 1024, 1));
+            notes.push(`${c.name} idle http: RSS MB before ${(h.beforeKb / 1024).toFixed(1)}, with the conns ${(h.after1sKb / 1024).toFixed(1)} after 1 s and ${(h.afterKb / 1024).toFixed(1)} after 5 s, after close ${(h.closedKb / 1024).toFixed(1)}`);
+            progress(`${c.name}: idle http ${(h.afterKb / 1024).toFixed(1)} MB`);
+          }
         }
+      }
+
+      if (measures.has('slowloris')) {
+        const p50 = new Rounds();
+        const p99 = new Rounds();
+        const cpu = new Rounds();
+        const calm = new Rounds();
+        for (let round = 0; round < s.slowRounds; round++) {
+          for (const { c, px } of running) {
+            if (px.pid === undefined) continue;
+            const r = await guarded(notes, `${c.name} slowloris`, () => slowloris(procs, px, s, loadAt));
+            if (!r) continue;
+            if (r.attacked.p50Ms !== undefined) p50.add(c.name, round, r.attacked.p50Ms);
+            if (r.attacked.p99Ms !== undefined) p99.add(c.name, round, r.attacked.p99Ms);
+            if (r.cpuPct !== undefined) cpu.add(c.name, round, r.cpuPct);
+            if (r.calm.p99Ms !== undefined) calm.add(c.name, round, r.calm.p99Ms);
+            const line = `${c.name} slowloris round ${round + 1}: calm p99 ${r.calm.p99Ms?.toFixed(1)} ms; attacked p50 ${r.attacked.p50Ms?.toFixed(1)} p99 ${r.attacked.p99Ms?.toFixed(1)} max ${r.attacked.maxMs?.toFixed(0)} ms, ${r.attacked.ok}/${r.attacked.sent} ok, ${r.attacked.failed} failed; CPU ${r.cpuPct?.toFixed(0)}%; attack: ${r.open} open, ${r.closedByProxy} closed by the proxy (${r.got408} got 408)`;
+            notes.push(line);
+            progress(line);
+          }
+        }
+        for (const [label, rounds, digits] of [[L.slowCalm, calm, 1], [L.slowP50, p50, 1], [L.slowP99, p99, 1], [L.slowCpu, cpu, 0]] as const) {
+          for (const [name, v] of rounds.medians()) put(label, name, num(v, digits));
+        }
+        const paired = p99.pairedNote('slowloris normal-client p99:');
+        if (paired) notes.push(paired);
+        const pairedCpu = cpu.pairedNote('slowloris CPU:');
+        if (pairedCpu) notes.push(pairedCpu);
       }
 
       for (const [m, fe, rps, p99, cpu, errs] of [
@@ -228,6 +278,22 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
       }
     } finally {
       for (const { px } of running) await px.stop();
+    }
+
+    if (measures.has('reload') && hasWrk) {
+      for (let round = 0; round < s.slowRounds; round++) {
+        for (const c of contenders) {
+          if (unavailable.has(c.name) || !c.isProxy) continue;
+          const r = await guarded(notes, `${c.name} reload`, () => reloadUnderLoad(procs, c.name, shared.httpPort, s, proxyAt, loadAt, workDir));
+          if (!r) continue;
+          const prev = cells.get(L.reloadErr)?.[c.name];
+          const worst = Math.max(r.errors, prev?.kind === 'num' ? prev.value : 0);
+          put(L.reloadErr, c.name, num(worst));
+          const line = `${c.name} reload round ${round + 1}: ${r.reloads} reloads sent, ${r.confirmed} confirmed in its log; ${r.detail}`;
+          notes.push(line);
+          progress(line);
+        }
+      }
     }
 
     for (const c of contenders) {
@@ -288,7 +354,15 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
     [L.bulkUp, true, { cmp: '>=', ratio: 1.0 }],
     [L.bulkDown, true, { cmp: '>=', ratio: 1.0 }],
     [L.idleKb, true, { cmp: '<=', ratio: 2.0 }],
-    [L.idleMb, true, undefined],
+    [L.idleMb, true, { cmp: '<=', ratio: 2.5 }],
+    [L.idleClosed, false, undefined],
+    [L.idleHttpMb, true, { cmp: '<=', ratio: 2.5 }],
+    [L.idleHttpClosed, false, undefined],
+    [L.slowCalm, true, undefined],
+    [L.slowP50, true, undefined],
+    [L.slowP99, true, { cmp: '<=', ratio: 2.0 }],
+    [L.slowCpu, true, { cmp: '<=', ratio: 1.2 }],
+    [L.reloadErr, false, undefined],
     [L.cpuHttp, true, undefined],
     [L.cpuTcp, true, undefined],
     [L.startCpu, true, undefined],

@@ -18,6 +18,18 @@ export interface Settings {
   foKillAtMs: number;
   /** RLIMIT_NOFILE of the proxy in the overload flood row; the flood is 2 × 0.6 × this. */
   floodNofile: number;
+  /** Slowloris row: attacking connections, one header line per drip per connection, and turns. */
+  slowConns: number;
+  slowDripMs: number;
+  slowRounds: number;
+  /** The normal clients beside the attack: keep-alive connections, fixed rate, seconds. */
+  probeConns: number;
+  probeRate: number;
+  probeSeconds: number;
+  /** Idle rows: how long after the connections closed RSS is read again. */
+  idleSettleMs: number;
+  /** Reload row: wrk seconds, and one reload per second from +1 s. */
+  reloadSeconds: number;
 }
 
 export function settings(quick: boolean, nofileHard: number): Settings {
@@ -25,8 +37,8 @@ export function settings(quick: boolean, nofileHard: number): Settings {
   // RLIMIT_NOFILE without CAP_SYS_RESOURCE, so the count is capped to what both proxies can hold.
   const fdCap = Math.floor((nofileHard - 256) / 2);
   return quick
-    ? { rounds: 1, wrkSeconds: 1, warmupSeconds: 0, wrkConnections: 20, bulkBytes: 64 << 20, idleConns: Math.min(500, fdCap), foRate: 300, foTotal: 600, foKillAtMs: 500, floodNofile: Math.min(1024, nofileHard) }
-    : { rounds: 5, wrkSeconds: 3, warmupSeconds: 1, wrkConnections: 50, bulkBytes: 2 * 2 ** 30, idleConns: Math.min(10_000, fdCap), foRate: 2000, foTotal: 12_000, foKillAtMs: 1500, floodNofile: nofileHard };
+    ? { rounds: 1, wrkSeconds: 1, warmupSeconds: 0, wrkConnections: 20, bulkBytes: 64 << 20, idleConns: Math.min(500, fdCap), foRate: 300, foTotal: 600, foKillAtMs: 500, floodNofile: Math.min(1024, nofileHard), slowConns: 300, slowDripMs: 1000, slowRounds: 1, probeConns: 10, probeRate: 200, probeSeconds: 2, reloadSeconds: 3, idleSettleMs: 2000 }
+    : { rounds: 5, wrkSeconds: 3, warmupSeconds: 1, wrkConnections: 50, bulkBytes: 2 * 2 ** 30, idleConns: Math.min(10_000, fdCap), foRate: 2000, foTotal: 12_000, foKillAtMs: 1500, floodNofile: nofileHard, slowConns: 3000, slowDripMs: 1000, slowRounds: 3, probeConns: 20, probeRate: 1000, probeSeconds: 8, reloadSeconds: 6, idleSettleMs: 10_000 };
 }
 
 export function have(cmd: string): boolean {

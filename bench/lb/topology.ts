@@ -19,6 +19,8 @@ export interface BenchFrontend {
   maxconn?: number;
   /** Backend `timeout queue`, e.g. '10s'. */
   timeoutQueue?: string;
+  /** Extra lines for the frontend section, e.g. `timeout http-request 5s`. */
+  extra?: string[];
 }
 
 export interface BenchTopology {
@@ -55,6 +57,7 @@ export function renderHaproxyCfg(t: BenchTopology): string {
     out.push(`frontend ${f.name}`, `    mode ${f.mode}`, `    bind ${HOST}:${f.port}`);
     if (f.maxconn !== undefined) out.push(`    maxconn ${f.maxconn}`);
     if (t.accessLog) out.push(`    option ${f.mode === 'http' ? 'httplog' : 'tcplog'}`);
+    for (const l of f.extra ?? []) out.push(`    ${l}`);
     out.push(`    default_backend ${f.name}_be`, '');
     out.push(`backend ${f.name}_be`, `    mode ${f.mode}`, `    balance ${f.balance ?? 'roundrobin'}`);
     if (f.timeoutQueue) out.push(`    timeout queue ${f.timeoutQueue}`);

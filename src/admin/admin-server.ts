@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import type { Bind, StatsPage } from '../config/model.js';
 import type { Logger } from '../log/logger.js';
 import { authorized } from './basic-auth.js';
+import { adminTimeouts } from './listener-timeouts.js';
 import { routeAdmin } from './route.js';
 import type { StatusDocument } from './status.js';
 
@@ -52,11 +53,21 @@ export class AdminServer {
   async start(): Promise<void> {
     try {
       for (const bind of this.opts.page.binds) {
-        const srv = http.createServer((req, res) => void this.handle(req, res));
-        // Keep-alive scrapers must not hold stop() open.
-        srv.keepAliveTimeout = 5000;
-        srv.requestTimeout = 10000;
-        srv.headersTimeout = 10000;
+        const t = adminTimeouts(this.opts.page.timeouts);
+        const srv = http.createServer(
+          { headersTimeout: t.headersMs, requestTimeout: t.headersMs, connectionsCheckingInterval: t.checkEveryMs },
+          (req, res) => {
+            // Node arms the keep-alive wait at keepAliveTimeout + 1 s (slack for clients racing its
+            // Keep-Alive header); ours is the configured value, as HAProxy's http-keep-alive.
+            res.once('finish', () => {
+              if (!req.socket.destroyed) req.socket.setTimeout(t.keepAliveMs);
+            });
+            void this.handle(req, res);
+          },
+        );
+        // Also keeps keep-alive scrapers from holding stop() open.
+        srv.keepAliveTimeout = t.keepAliveMs;
+        if (t.idleMs) srv.timeout = t.idleMs;
         await new Promise<void>((resolve, reject) => {
           srv.once('error', (err: NodeJS.ErrnoException) => reject(new AdminBindError(bind, this.opts.page.name, err)));
           srv.listen(bind.port, bind.address, () => resolve());

@@ -181,6 +181,11 @@ export interface StatsPage {
   /** Auto-refresh period in ms, if any. */
   readonly refresh?: number;
   readonly hideVersion: boolean;
+  /**
+   * `timeout client`, `timeout http-request`, `timeout http-keep-alive` of the stats section (or
+   * its defaults), enforced on the admin listener as on a frontend; unset ones fall back to 10 s / 5 s.
+   */
+  readonly timeouts?: Timeouts;
   readonly pos?: SourcePos;
 }
 

@@ -150,6 +150,7 @@ function stats(s: StatsPage): Obj {
     auth: s.auth.length ? s.auth.map((a) => ({ ...a })) : undefined,
     refresh: dur(s.refresh),
     hideVersion: s.hideVersion || undefined,
+    timeouts: s.timeouts ? timeouts(s.timeouts) : undefined,
   });
 }
 

@@ -8,6 +8,7 @@ import { createProxy, type Proxy } from '../proxy/proxy.js';
 import { SwitchableHealth } from './switchable-health.js';
 import { warmUp, type WarmupOptions } from '../proxy/warmup.js';
 import { applyFdBudget } from './fd-limit.js';
+import { releaseMemory } from '../native/memory-release.js';
 
 export interface LbServiceOptions {
   /** Warm the data plane up after start (src/proxy/warmup.ts); off unless given. */
@@ -68,6 +69,8 @@ export class LbService {
     const done = warmUp(this.config, { ...w, signal: abort.signal }).then((r) => {
       if (r.failure !== undefined) log.warn({ event: 'warmup-failed', ...r }, `data plane warm-up failed (harmless: only the first requests are slower): ${r.failure}`);
       else if (r.frontends > 0) log.info({ event: 'warmup', ...r }, `data plane warmed up: ${r.requests} requests over ${r.exchanges} connections in ${r.ms} ms`);
+      // The warm-up's thousands of connections grew the heap: give that back before real load.
+      if (r.frontends > 0 && process.env.HALB_MEMORY_RELEASE !== '0') return releaseMemory(true).then(() => undefined);
     });
     this.warming = { abort, done };
   }

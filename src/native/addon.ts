@@ -59,6 +59,8 @@ export interface HalbNative {
   sendUnsolicitedNa(ifname: string, ipv6: string, count: number, router?: boolean): number;
   /** glibc mallopt(M_TRIM_THRESHOLD); false where it does not apply. */
   setMallocTrimThreshold?(bytes: number): boolean;
+  /** glibc malloc_trim(0): free arena pages back to the kernel; false where it does not apply. */
+  mallocTrim?(): boolean;
   // The takeover fast path (native/takeover.h). Optional: an addon built before them lacks them,
   // and callers then fall back to `ip` and the announcement worker.
   /**

@@ -25,6 +25,8 @@ import { nativeRelay } from './native-relay.js';
 import { flushAccess } from '../log/access-line.js';
 import { GatedListener, listenBacklog } from './listen-gate.js';
 import { termCode } from './termination.js';
+import { initialStormWatch, observeLive } from './storm-watch.js';
+import { releaseMemory } from '../native/memory-release.js';
 
 export interface ProxyOptions {
   readonly frontends: readonly Frontend[];
@@ -42,6 +44,8 @@ export interface ProxyOptions {
    * client connections every listener pauses, as HAProxy stops polling them (listen-gate.ts).
    */
   readonly maxconn?: number | undefined;
+  /** Give memory back after a connection storm (storm-watch.ts); default: unless HALB_MEMORY_RELEASE=0. */
+  readonly memoryRelease?: boolean;
 }
 
 export interface ProxyConfig {
@@ -112,6 +116,20 @@ export function createProxy(opts: ProxyOptions): Proxy {
   let globalCur = 0;
   let globalPaused = false;
   let sweeper: NodeJS.Timeout | undefined;
+  let stormTimer: NodeJS.Timeout | undefined;
+  let stormFollowUp: NodeJS.Timeout | undefined;
+  let storm = initialStormWatch;
+  const watchStorm = (): void => {
+    const r = observeLive(storm, live.size, clock.now());
+    storm = r.watch;
+    if (!r.release) return;
+    const peak = storm.peak;
+    void releaseMemory().then((m) => opts.logger.debug({ event: 'memory-released', live: peak, ...m }, 'connection storm over: memory given back'));
+    // V8 lowers its heap limit only at a major GC after one that freed much: a second pass 3 s
+    // later gives about as much back again (9,800 tcp connections closed: 105 → 83 MB, 77 before).
+    clearTimeout(stormFollowUp);
+    stormFollowUp = setTimeout(() => void releaseMemory(), 3000).unref();
+  };
   const sweep = (): void => {
     if (live.size === 0) return;
     const now = clock.now();
@@ -270,6 +288,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       started = true;
       sweeper = setInterval(sweep, SWEEP_MS);
       sweeper.unref();
+      if (opts.memoryRelease ?? process.env.HALB_MEMORY_RELEASE !== '0') stormTimer = setInterval(watchStorm, 1000).unref();
       for (const l of listeners) opts.logger.info({ event: 'listen', frontend: l.fe.cfg.name, mode: l.fe.cfg.mode, address: addressText(l) }, 'listening');
     },
 
@@ -277,6 +296,8 @@ export function createProxy(opts: ProxyOptions): Proxy {
       if (!started) return;
       started = false;
       clearInterval(sweeper);
+      clearInterval(stormTimer);
+      clearTimeout(stormFollowUp);
       sweeper = undefined;
       unsubscribeAddress();
       const closing = listeners.map((l) => l.gate.close());

@@ -233,7 +233,7 @@ export async function warmUp(real: ProxyConfig, opts: WarmupOptions = {}): Promi
     if (o.signal?.aborted) cut = 'aborted';
     if (frontendCount === 0 || cut === 'aborted') return { frontends: 0, exchanges: 0, requests: 0, errors: 0, ms: 0, cut };
     const logger: Logger = createLogger({ level: 'info', destination: nowhere() });
-    proxy = createProxy({ ...topo, health: new StaticHealthState(), logger });
+    proxy = createProxy({ ...topo, health: new StaticHealthState(), logger, memoryRelease: false }); // one release after it (lb-service.ts)
     await proxy.start();
     const ports = proxy.addresses().map((a) => ({ port: a.port, http: topo.frontends.find((f) => f.name === a.frontend)?.mode === 'http' }));
 

@@ -40,6 +40,10 @@ test('quick bench: direct and haproxy produce every row', { skip: missing(), tim
   assert.equal(number('http non-2xx', 'haproxy'), 0, 'the responder backend answers 200 to every request');
   assert.ok(number('RSS KB per idle conn', 'haproxy') > 0);
   assert.ok(number('CPU µs per http request', 'haproxy') > 0);
+  assert.ok(number('RSS MB with 500 idle http-mode conns', 'haproxy') > 0);
+  assert.ok(number('  normal clients p99 ms', 'haproxy') >= 0);
+  assert.ok(number('  proxy CPU % during the attack', 'haproxy') > 0);
+  assert.equal(number('errors, wrk', 'haproxy') >= 0, true);
   // A server is killed one third into the run: haproxy without redispatch must fail some requests
   // (those sent to the dead server before it is marked DOWN), and it must log the DOWN.
   const failed = number('failed reqs, 1 of 3 servers killed', 'haproxy');

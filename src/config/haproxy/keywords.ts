@@ -124,7 +124,7 @@ export const OPTION_WARN: Record<string, string> = {
   logasap: 'halb logs when a session ends',
   abortonclose: 'not supported; aborted requests are forwarded until the server answers',
   httpclose: 'not supported; connections are kept alive',
-  'http-buffer-request': 'not supported; request bodies are streamed',
+  'http-buffer-request': 'not supported: request bodies are streamed to the server as they arrive, so a slow body holds a server connection until timeout client; see docs/overload-slow-clients.md',
   'http-pretend-keepalive': 'not used by halb',
   checkcache: 'not supported',
   'independent-streams': 'not used by halb',

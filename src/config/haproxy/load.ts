@@ -612,7 +612,7 @@ class HaproxyLoader {
         const idx = stats.length;
         stats.push({
           name: p.name, binds: p.binds, uri: s.stats.uri ?? DEFAULT_STATS_URI, auth: s.stats.auth,
-          ...(s.stats.refresh !== undefined ? { refresh: s.stats.refresh } : {}), hideVersion: s.stats.hideVersion ?? false, pos: p.pos,
+          ...(s.stats.refresh !== undefined ? { refresh: s.stats.refresh } : {}), hideVersion: s.stats.hideVersion ?? false, timeouts: pick(s.timeouts, FRONT_TIMEOUTS), pos: p.pos,
         });
         positions.set(['stats', idx], { pos: p.pos, directive: p.kind });
         p.binds.forEach((b, j) => positions.set(['stats', idx, 'binds', j], { pos: b.pos!, directive: 'bind' }));

@@ -233,6 +233,14 @@ export const statsSchema = z.strictObject({
     .meta(desc('HAProxy `stats auth`: HTTP Basic users for every endpoint; empty: open')),
   refresh: duration.optional().meta(desc('HAProxy `stats refresh`: refresh interval suggested to the status page')),
   hideVersion: z.boolean().default(false).meta(desc('HAProxy `stats hide-version`: leave the version out of the status')),
+  timeouts: z
+    .strictObject({
+      client: timeout('HAProxy `timeout client` of the stats section: idle time of an admin client'),
+      httpRequest: timeout('HAProxy `timeout http-request` of the stats section: longest wait for a whole request head'),
+      httpKeepAlive: timeout('HAProxy `timeout http-keep-alive` of the stats section: longest wait for the next request'),
+    })
+    .optional()
+    .meta(desc("The stats listener's own client-side timeouts, as a frontend's (HAProxy: the stats section's `timeout client`, `timeout http-request`, `timeout http-keep-alive`)")),
 });
 
 export const globalSchema = z

@@ -267,11 +267,41 @@ listen stats
   const s = lb.stats[0]!;
   assert.deepEqual({ ...s, pos: undefined, binds: s.binds.map((b) => ({ ...b, pos: undefined })) }, {
     name: 'stats', binds: [{ address: '127.0.0.1', port: 8404, pos: undefined }], uri: '/monitor',
-    auth: [{ user: 'admin', password: 's3cr:et' }, { user: 'ops', password: 'x' }], refresh: 5000, hideVersion: true, pos: undefined,
+    auth: [{ user: 'admin', password: 's3cr:et' }, { user: 'ops', password: 'x' }], refresh: 5000, hideVersion: true, timeouts: {}, pos: undefined,
   });
   expectDiag(diags, 'note', 3, 'stats timeout', /^has no effect in halb; accepted$/);
   expectDiag(diags, 'warning', 13, 'stats realm', /ignored/);
   assert.equal(haproxy('listen s\n    bind :1\n    stats enable\n').lb.stats[0]!.uri, '/haproxy?stats');
+});
+
+test('a stats section takes its client-side timeouts (own or from defaults) for the admin listener', () => {
+  const { lb, diags } = haproxy(`defaults
+    mode http
+    timeout client 20s
+    timeout connect 1s
+listen stats
+    bind 127.0.0.1:8404
+    stats enable
+    timeout http-request 2s
+    timeout http-keep-alive 1s
+`);
+  assert.deepEqual(errors(diags), []);
+  assert.deepEqual(lb.stats[0]!.timeouts, { client: 20_000, httpRequest: 2000, httpKeepAlive: 1000 });
+});
+
+test('option http-buffer-request is refused with a warning that says why', () => {
+  const { lb, diags } = haproxy(`defaults
+    mode http
+frontend fe
+    bind :80
+    option http-buffer-request
+    default_backend be
+backend be
+    server s1 127.0.0.1:8080
+`);
+  assert.deepEqual(errors(diags), []);
+  assert.equal(lb.frontends.length, 1);
+  expectDiag(diags, 'warning', 5, 'option http-buffer-request', /^ignored: not supported: request bodies are streamed to the server as they arrive, so a slow body holds a server connection/);
 });
 
 test('errorfile is read at load time', () => {
