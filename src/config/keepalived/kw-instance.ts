@@ -63,7 +63,7 @@ function setFamily(r: RawInstance, f: 4 | 6, tok: Token, what: string, t: MapToo
   return true;
 }
 
-const AUTHENTICATION: KwTable<RawInstance> = {
+export const AUTHENTICATION: KwTable<RawInstance> = {
   scope: 'authentication',
   blockCheck: 'all',
   rows: [

@@ -12,9 +12,9 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { VrrpConfig, VrrpInstance } from '../model-vrrp.js';
 import { checkDuplicateVrids, completeInstance, resolveMembership, syncGroupsOf } from './instance-complete.js';
 import { GLOBAL_DEFS, type GlobalDefs, applyMinGarp, newGlobalDefs } from './kw-global.js';
-import { type RawInstance, mapInstance } from './kw-instance.js';
-import { type ScriptDef, type TrackFileDef, mapScript, mapTrackFile } from './kw-script.js';
-import { type RawGroup, mapSyncGroup } from './kw-sync-group.js';
+import { AUTHENTICATION, type RawInstance, VRRP_INSTANCE, mapInstance } from './kw-instance.js';
+import { type ScriptDef, TRACK_FILE, type TrackFileDef, VRRP_SCRIPT, mapScript, mapTrackFile } from './kw-script.js';
+import { type RawGroup, VRRP_SYNC_GROUP, mapSyncGroup } from './kw-sync-group.js';
 import { type KwTable, dispatch, supported, unsupported } from './kw-table.js';
 import { type MapTools, makeTools } from './kw-tools.js';
 import type { Token } from './lexer.js';
@@ -50,6 +50,11 @@ export const TOP_LEVEL: KwTable<MapState> = {
     ...unsupported<MapState>(OUT_OF_SCOPE, (k) => `section '${k}' is outside halb's VRRP scope; ignored`),
   ],
 };
+
+/** Every keyword table of keepalived.conf, for the test that proves each row reachable. */
+export const KEYWORD_TABLES: readonly KwTable<never>[] = [
+  TOP_LEVEL, GLOBAL_DEFS, VRRP_SCRIPT, TRACK_FILE, VRRP_INSTANCE, AUTHENTICATION, VRRP_SYNC_GROUP,
+] as readonly KwTable<never>[];
 
 /** `trace` sees every keyword row the dispatcher runs (scope, keyword): tests use it to prove
  * every row reachable. */
