@@ -267,7 +267,7 @@ class HaproxyLoader {
     }
     if (kw === 'log') return ctx.note(base, LOG_NOTE);
     if (PROXY_NOTE.has(kw)) return ctx.note(base, 'has no effect in halb; accepted');
-    const cap = KEYWORD_CAP[kw];
+    const cap = Object.hasOwn(KEYWORD_CAP, kw) ? KEYWORD_CAP[kw] : undefined;
     if (cap !== undefined && !this.capOk(p, ctx, cap, base)) return;
 
     switch (kw) {
@@ -331,11 +331,13 @@ class HaproxyLoader {
         return statsLine(p.settings.stats, ctx);
     }
     const two = `${kw} ${ctx.arg(1) ?? ''}`;
-    if (two in PROXY_ERROR || two in PROXY_WARN) ctx.directive = two;
-    if (two in PROXY_ERROR) return ctx.error(0, PROXY_ERROR[two]!);
-    if (two in PROXY_WARN) return ctx.warning(0, `ignored: ${PROXY_WARN[two]}`);
-    if (kw in PROXY_ERROR) return ctx.error(0, PROXY_ERROR[kw]!);
-    if (kw in PROXY_WARN) return ctx.warning(0, `ignored: ${PROXY_WARN[kw]}`);
+    // Own keys only: a word such as 'constructor' or 'toString' is an unknown keyword, not an Object member.
+    const has = Object.hasOwn;
+    if (has(PROXY_ERROR, two) || has(PROXY_WARN, two)) ctx.directive = two;
+    if (has(PROXY_ERROR, two)) return ctx.error(0, PROXY_ERROR[two]!);
+    if (has(PROXY_WARN, two)) return ctx.warning(0, `ignored: ${PROXY_WARN[two]}`);
+    if (has(PROXY_ERROR, kw)) return ctx.error(0, PROXY_ERROR[kw]!);
+    if (has(PROXY_WARN, kw)) return ctx.warning(0, `ignored: ${PROXY_WARN[kw]}`);
     ctx.error(0, `unknown keyword '${kw}' in ${p.kind} section`, didYouMean(kw, [...PROXY_KNOWN, ...Object.keys(PROXY_WARN), ...Object.keys(PROXY_ERROR), ...PROXY_SECTIONS]));
   }
 
@@ -361,13 +363,13 @@ class HaproxyLoader {
     if (!options) return;
     for (let i = at + 1; i < ctx.words.length; i++) {
       const o = ctx.arg(i)!;
-      if (o in BIND_ERROR) {
+      if (Object.hasOwn(BIND_ERROR, o)) {
         ctx.error(i, `bind option '${o}': ${BIND_ERROR[o]}`);
         if (o === 'crt' || o === 'crt-list' || o === 'namespace') i++;
-      } else if (o in BIND_WARN_ARG) {
+      } else if (Object.hasOwn(BIND_WARN_ARG, o)) {
         ctx.warning(i, `bind option '${o}' ignored: ${BIND_WARN_ARG[o]}`);
         i++;
-      } else if (o in BIND_WARN_FLAG) {
+      } else if (Object.hasOwn(BIND_WARN_FLAG, o)) {
         ctx.warning(i, `bind option '${o}' ignored: ${BIND_WARN_FLAG[o]}`);
       } else if (['ca-file', 'crl-file', 'verify', 'ciphers', 'ciphersuites', 'ssl-min-ver', 'ssl-max-ver', 'curves', 'ecdhe', 'npn', 'sni'].includes(o)) {
         ctx.error(i, `bind option '${o}': TLS termination is not supported (pass TLS through in tcp mode)`);
@@ -450,7 +452,7 @@ class HaproxyLoader {
     const o = ctx.need(at, 'option name');
     if (o === undefined) return;
     ctx.directive = `${negate ? 'no ' : ''}option ${o}`;
-    const cap = OPTION_CAP[o];
+    const cap = Object.hasOwn(OPTION_CAP, o) ? OPTION_CAP[o] : undefined;
     if (cap !== undefined && !this.capOk(p, ctx, cap, 0)) return;
     const s = p.settings;
     switch (o) {
@@ -543,8 +545,8 @@ class HaproxyLoader {
         s.checkPos = ctx.pos;
         return ctx.noMore(at + 1);
     }
-    if (o in OPTION_ERROR) return ctx.error(at, OPTION_ERROR[o]!);
-    if (o in OPTION_WARN) return ctx.warning(at, `ignored: ${OPTION_WARN[o]}`);
+    if (Object.hasOwn(OPTION_ERROR, o)) return ctx.error(at, OPTION_ERROR[o]!);
+    if (Object.hasOwn(OPTION_WARN, o)) return ctx.warning(at, `ignored: ${OPTION_WARN[o]}`);
     ctx.error(at, `unknown option '${o}'`, didYouMean(o, [...OPTIONS_IMPLEMENTED, ...Object.keys(OPTION_WARN), ...Object.keys(OPTION_ERROR)]));
   }
 
@@ -552,8 +554,8 @@ class HaproxyLoader {
     const which = ctx.need(1, 'timeout name');
     if (which === undefined) return;
     ctx.directive = `timeout ${which}`;
-    if (which in TIMEOUT_WARN) return ctx.warning(1, `ignored: ${TIMEOUT_WARN[which]}`);
-    const key = TIMEOUT_KEY[which];
+    if (Object.hasOwn(TIMEOUT_WARN, which)) return ctx.warning(1, `ignored: ${TIMEOUT_WARN[which]}`);
+    const key = Object.hasOwn(TIMEOUT_KEY, which) ? TIMEOUT_KEY[which] : undefined;
     if (!key) {
       return ctx.error(1, `unknown timeout '${which}'`, didYouMean(which, [...TIMEOUTS_IMPLEMENTED, ...Object.keys(TIMEOUT_WARN)]));
     }
