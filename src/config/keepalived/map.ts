@@ -75,13 +75,12 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics, trace?
   checkDuplicateVrids(instances, t);
   const syncGroups = syncGroupsOf(m.groups, instances, t);
 
-  if (diags.errors().length > errorsBefore) return undefined;
   const strip = <T extends { tok: Token }>(x: T): Omit<T, 'tok'> => {
     const { tok: _t, ...rest } = x;
     return rest;
   };
   const g = m.globals;
-  return {
+  const cfg: VrrpConfig = {
     globals: {
       ...(g.routerId !== undefined ? { routerId: g.routerId } : {}),
       enableScriptSecurity: g.enableScriptSecurity,
@@ -93,4 +92,5 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics, trace?
     instances,
     syncGroups,
   };
+  return diags.errors().length > errorsBefore ? undefined : cfg;
 }
