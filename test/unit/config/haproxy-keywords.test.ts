@@ -8,6 +8,7 @@ import {
   BIND_ERROR, BIND_WARN_ARG, BIND_WARN_FLAG, GLOBAL_NOTE, GLOBAL_WARN, LOG_NOTE, OPTION_ERROR, OPTION_WARN, OTHER_SECTIONS,
   PROXY_ERROR, PROXY_NOTE, PROXY_WARN, SERVER_ERROR, SERVER_WARN_ARG, SERVER_WARN_FLAG, TIMEOUT_WARN,
 } from '../../../src/config/haproxy/keywords.js';
+import { PROXY_KEYWORDS } from '../../../src/config/haproxy/proxy-keywords.js';
 import { haproxy } from './helpers.js';
 
 /** The diagnostics on the last line of `lines` (the line under test). */
@@ -63,4 +64,21 @@ test('server and bind options: warnings and errors with their reason', () => {
 
 test('other sections are skipped with a warning', () => {
   for (const s of OTHER_SECTIONS) expectOne([`${s} X`], 'warning', `section '${s}' is not supported; its content is ignored`);
+});
+
+test('every implemented proxy keyword row is reached, and its cap decides where it applies', () => {
+  let rows = 0;
+  for (const [kw, row] of Object.entries(PROXY_KEYWORDS)) {
+    if (!row.parse) continue; // 'no': the negation prefix, read before the table
+    rows++;
+    for (const [kind, name] of [['frontend', 'F'], ['backend', 'B'], ['listen', 'L'], ['defaults', '']] as const) {
+      const got = at([`${kind} ${name}`.trim(), ` ${kw}`]);
+      assert.ok(!got.some((d) => /^unknown keyword/.test(d.message)), `${kind} ${kw}: ${JSON.stringify(got)}`);
+      const blocked = (kind === 'frontend' && row.cap === 'B') || (kind === 'backend' && row.cap === 'F');
+      const side = row.cap === 'F' ? 'frontend' : 'backend';
+      const capWarning = got.some((d) => d.severity === 'warning' && d.message === `ignored: a ${side} setting in ${kind} '${name}'`);
+      assert.equal(capWarning, blocked, `${kind} ${kw} (cap ${row.cap ?? 'any'}): ${JSON.stringify(got)}`);
+    }
+  }
+  assert.ok(rows >= 15, `only ${rows} rows`);
 });
