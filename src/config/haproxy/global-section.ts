@@ -31,7 +31,7 @@ export function globalLine(g: GlobalState, ctx: LineContext): void {
     case 'presetenv': {
       const name = ctx.need(1, 'variable name');
       const value = ctx.need(2, 'value');
-      if (name !== undefined && value !== undefined && (kw === 'setenv' || g.env[name] === undefined)) g.env[name] = value;
+      if (name !== undefined && value !== undefined && (kw === 'setenv' || !Object.hasOwn(g.env, name) || g.env[name] === undefined)) g.env[name] = value;
       return;
     }
     case 'unsetenv':

@@ -98,11 +98,7 @@ export const PROXY_ERROR: Record<string, string> = {
   reqdel: 'removed in HAProxy 2.1 and not supported', rspdel: 'removed in HAProxy 2.1 and not supported',
 };
 
-/** Implemented proxy keywords, for "did you mean". */
-export const PROXY_KNOWN = [
-  'bind', 'mode', 'default_backend', 'balance', 'hash-type', 'server', 'default-server', 'option', 'no',
-  'http-check', 'tcp-check', 'retries', 'timeout', 'errorfile', 'maxconn', 'stats',
-];
+// Implemented proxy keywords are the rows of PROXY_KEYWORDS in load.ts.
 
 export const OPTIONS_IMPLEMENTED = [
   'allbackups', 'redispatch', 'httpchk', 'tcp-check', 'ssl-hello-chk', 'forwardfor', 'httplog', 'tcplog',

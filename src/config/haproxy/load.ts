@@ -21,12 +21,11 @@ import { CONFIG_LIMITS, longLineMessage, type ConfigFileReader } from '../limits
 import { LineContext } from './line-context.js';
 import { globalLine, type GlobalState } from './global-section.js';
 import { RESOLVERS_DEFAULTS, resolversLine, type ResolversDraft } from './resolvers-section.js';
-import { httpCheckLine, tcpCheckLine } from './check-directives.js';
-import { statsLine } from './stats-directives.js';
 import { cloneSettings, emptySettings, type ProxySettings, type ServerParams } from './settings.js';
+import { PROXY_KEYWORDS, type ProxyParsers } from './proxy-keywords.js';
 import { parseServerParams } from './server-params.js';
 import {
-  BIND_ERROR, BIND_WARN_ARG, BIND_WARN_FLAG, LOG_NOTE, OPTION_ERROR, OPTION_WARN, OPTIONS_IMPLEMENTED, OTHER_SECTIONS, PROXY_ERROR, PROXY_KNOWN, PROXY_NOTE,
+  BIND_ERROR, BIND_WARN_ARG, BIND_WARN_FLAG, LOG_NOTE, OPTION_ERROR, OPTION_WARN, OPTIONS_IMPLEMENTED, OTHER_SECTIONS, PROXY_ERROR, PROXY_NOTE,
   PROXY_SECTIONS, PROXY_WARN, TIMEOUT_WARN, TIMEOUTS_IMPLEMENTED,
 } from './keywords.js';
 
@@ -62,11 +61,7 @@ export const DEFAULT_INIT_ADDR = ['last', 'libc'] as const;
 /** Status codes HAProxy accepts in `errorfile`. */
 export const ERRORFILE_CODES = [200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504];
 
-type Cap = 'F' | 'B' | 'FB';
-const KEYWORD_CAP: Record<string, Cap> = {
-  bind: 'F', default_backend: 'F', maxconn: 'F', mode: 'FB', balance: 'B', 'hash-type': 'B', server: 'B',
-  'default-server': 'B', 'http-check': 'B', 'tcp-check': 'B', retries: 'B', errorfile: 'FB', stats: 'FB',
-};
+export type Cap = 'F' | 'B' | 'FB';
 const OPTION_CAP: Record<string, Cap> = {
   allbackups: 'B', redispatch: 'B', httpchk: 'B', 'tcp-check': 'B', 'ssl-hello-chk': 'B', forwardfor: 'FB',
   httplog: 'F', tcplog: 'F', dontlognull: 'F', 'http-server-close': 'FB',
@@ -81,7 +76,7 @@ const TIMEOUT_KEY: Record<string, keyof Timeouts> = {
 const FRONT_TIMEOUTS: (keyof Timeouts)[] = ['client', 'httpRequest', 'httpKeepAlive'];
 const BACK_TIMEOUTS: (keyof Timeouts)[] = ['connect', 'server', 'check', 'queue', 'tunnel', 'httpRequest', 'httpKeepAlive'];
 
-type ProxyKind = 'defaults' | 'frontend' | 'backend' | 'listen';
+export type ProxyKind = 'defaults' | 'frontend' | 'backend' | 'listen';
 
 interface ServerDraft {
   server: Omit<Server, 'pos'>;
@@ -89,7 +84,7 @@ interface ServerDraft {
   resolversPos?: SourcePos;
 }
 
-interface ProxySection {
+export interface ProxySection {
   kind: ProxyKind;
   name: string;
   pos: SourcePos;
@@ -109,7 +104,7 @@ export function loadHaproxy(file: string, text: string, diags: Diagnostics, opts
   return new HaproxyLoader(file, diags, opts).load(text);
 }
 
-class HaproxyLoader {
+class HaproxyLoader implements ProxyParsers {
   private readonly global: GlobalState;
   private readonly proxies: ProxySection[] = [];
   private readonly resolvers: ResolversDraft[] = [];
@@ -267,76 +262,19 @@ class HaproxyLoader {
     }
     if (kw === 'log') return ctx.note(base, LOG_NOTE);
     if (PROXY_NOTE.has(kw)) return ctx.note(base, 'has no effect in halb; accepted');
-    const cap = KEYWORD_CAP[kw];
-    if (cap !== undefined && !this.capOk(p, ctx, cap, base)) return;
+    const row = Object.hasOwn(PROXY_KEYWORDS, kw) ? PROXY_KEYWORDS[kw] : undefined;
+    if (row?.cap !== undefined && !this.capOk(p, ctx, row.cap, base)) return;
+    if (row?.parse) return row.parse(this, p, ctx, base, negate);
 
-    switch (kw) {
-      case 'bind':
-        if (p.kind === 'defaults') return ctx.error(0, "'bind' is not allowed in a defaults section");
-        return this.addBinds(p, ctx, 1, true);
-      case 'mode': {
-        const m = ctx.need(1, "'tcp' or 'http'");
-        if (m === 'tcp' || m === 'http') p.settings.mode = m;
-        else if (m === 'health') ctx.error(1, "'mode health' was removed from HAProxy and is not supported");
-        else if (m !== undefined) ctx.error(1, `unknown mode '${m}'`, choiceHint(m, ['tcp', 'http']));
-        ctx.noMore(2);
-        return;
-      }
-      case 'default_backend': {
-        const b = ctx.need(1, 'backend name');
-        if (b !== undefined) {
-          p.settings.defaultBackend = b;
-          p.settings.defaultBackendPos = ctx.pos;
-        }
-        ctx.noMore(2);
-        return;
-      }
-      case 'balance':
-        return this.balance(p, ctx);
-      case 'hash-type': {
-        const h = ctx.need(1, "'map-based' or 'consistent'");
-        if (h === 'map-based' || h === 'consistent') p.settings.hashType = h;
-        else if (h !== undefined) ctx.error(1, `unknown hash-type '${h}'`, choiceHint(h, ['map-based', 'consistent']));
-        if (ctx.arg(2) !== undefined) ctx.warning(2, `hash function '${ctx.words.slice(2).map((w) => w.text).join(' ')}' ignored: halb uses its own hash`);
-        return;
-      }
-      case 'server':
-        if (p.kind === 'defaults') return ctx.error(0, "'server' is not allowed in a defaults section");
-        return this.server(p, ctx);
-      case 'default-server':
-        return parseServerParams(ctx, 1, p.settings.serverDefaults);
-      case 'option':
-        return this.option(p, ctx, base + 1, negate);
-      case 'timeout':
-        return this.timeout(p, ctx);
-      case 'retries': {
-        const v = ctx.uint(1, 'retries', 0, 1000);
-        if (v !== undefined) p.settings.retries = v;
-        ctx.noMore(2);
-        return;
-      }
-      case 'maxconn': {
-        const v = ctx.uint(1, 'maxconn', 0);
-        if (v !== undefined) p.settings.maxconn = v;
-        ctx.noMore(2);
-        return;
-      }
-      case 'errorfile':
-        return this.errorfile(p, ctx);
-      case 'http-check':
-        return httpCheckLine(p.settings, ctx);
-      case 'tcp-check':
-        return tcpCheckLine(p.settings, ctx);
-      case 'stats':
-        return statsLine(p.settings.stats, ctx);
-    }
     const two = `${kw} ${ctx.arg(1) ?? ''}`;
-    if (two in PROXY_ERROR || two in PROXY_WARN) ctx.directive = two;
-    if (two in PROXY_ERROR) return ctx.error(0, PROXY_ERROR[two]!);
-    if (two in PROXY_WARN) return ctx.warning(0, `ignored: ${PROXY_WARN[two]}`);
-    if (kw in PROXY_ERROR) return ctx.error(0, PROXY_ERROR[kw]!);
-    if (kw in PROXY_WARN) return ctx.warning(0, `ignored: ${PROXY_WARN[kw]}`);
-    ctx.error(0, `unknown keyword '${kw}' in ${p.kind} section`, didYouMean(kw, [...PROXY_KNOWN, ...Object.keys(PROXY_WARN), ...Object.keys(PROXY_ERROR), ...PROXY_SECTIONS]));
+    // Own keys only: a word such as 'constructor' or 'toString' is an unknown keyword, not an Object member.
+    const has = Object.hasOwn;
+    if (has(PROXY_ERROR, two) || has(PROXY_WARN, two)) ctx.directive = two;
+    if (has(PROXY_ERROR, two)) return ctx.error(0, PROXY_ERROR[two]!);
+    if (has(PROXY_WARN, two)) return ctx.warning(0, `ignored: ${PROXY_WARN[two]}`);
+    if (has(PROXY_ERROR, kw)) return ctx.error(0, PROXY_ERROR[kw]!);
+    if (has(PROXY_WARN, kw)) return ctx.warning(0, `ignored: ${PROXY_WARN[kw]}`);
+    ctx.error(0, `unknown keyword '${kw}' in ${p.kind} section`, didYouMean(kw, [...Object.keys(PROXY_KEYWORDS), ...Object.keys(PROXY_WARN), ...Object.keys(PROXY_ERROR), ...PROXY_SECTIONS]));
   }
 
   /** HAProxy warns and ignores a keyword the section has no capability for. */
@@ -349,7 +287,7 @@ class HaproxyLoader {
     return false;
   }
 
-  private addBinds(p: ProxySection, ctx: LineContext, at: number, options: boolean): void {
+  addBinds(p: ProxySection, ctx: LineContext, at: number, options: boolean): void {
     const spec = ctx.need(at, 'address:port');
     if (spec === undefined) return;
     // HAProxy accepts a comma-separated list of addresses on one bind line.
@@ -361,13 +299,13 @@ class HaproxyLoader {
     if (!options) return;
     for (let i = at + 1; i < ctx.words.length; i++) {
       const o = ctx.arg(i)!;
-      if (o in BIND_ERROR) {
+      if (Object.hasOwn(BIND_ERROR, o)) {
         ctx.error(i, `bind option '${o}': ${BIND_ERROR[o]}`);
         if (o === 'crt' || o === 'crt-list' || o === 'namespace') i++;
-      } else if (o in BIND_WARN_ARG) {
+      } else if (Object.hasOwn(BIND_WARN_ARG, o)) {
         ctx.warning(i, `bind option '${o}' ignored: ${BIND_WARN_ARG[o]}`);
         i++;
-      } else if (o in BIND_WARN_FLAG) {
+      } else if (Object.hasOwn(BIND_WARN_FLAG, o)) {
         ctx.warning(i, `bind option '${o}' ignored: ${BIND_WARN_FLAG[o]}`);
       } else if (['ca-file', 'crl-file', 'verify', 'ciphers', 'ciphersuites', 'ssl-min-ver', 'ssl-max-ver', 'curves', 'ecdhe', 'npn', 'sni'].includes(o)) {
         ctx.error(i, `bind option '${o}': TLS termination is not supported (pass TLS through in tcp mode)`);
@@ -378,7 +316,7 @@ class HaproxyLoader {
     }
   }
 
-  private balance(p: ProxySection, ctx: LineContext): void {
+  balance(p: ProxySection, ctx: LineContext): void {
     const a = ctx.need(1, 'algorithm');
     if (a === undefined) return;
     const random = /^random(?:\((\d+)\))?$/.exec(a);
@@ -398,7 +336,7 @@ class HaproxyLoader {
     ctx.noMore(2);
   }
 
-  private server(p: ProxySection, ctx: LineContext): void {
+  server(p: ProxySection, ctx: LineContext): void {
     const name = ctx.need(1, 'server name');
     const addr = ctx.need(2, 'server address');
     if (name === undefined || addr === undefined) return;
@@ -447,11 +385,11 @@ class HaproxyLoader {
     p.servers.push({ server, pos: ctx.pos, ...(params.resolversPos ? { resolversPos: params.resolversPos } : {}) });
   }
 
-  private option(p: ProxySection, ctx: LineContext, at: number, negate: boolean): void {
+  option(p: ProxySection, ctx: LineContext, at: number, negate: boolean): void {
     const o = ctx.need(at, 'option name');
     if (o === undefined) return;
     ctx.directive = `${negate ? 'no ' : ''}option ${o}`;
-    const cap = OPTION_CAP[o];
+    const cap = Object.hasOwn(OPTION_CAP, o) ? OPTION_CAP[o] : undefined;
     if (cap !== undefined && !this.capOk(p, ctx, cap, 0)) return;
     const s = p.settings;
     switch (o) {
@@ -544,17 +482,17 @@ class HaproxyLoader {
         s.checkPos = ctx.pos;
         return ctx.noMore(at + 1);
     }
-    if (o in OPTION_ERROR) return ctx.error(at, OPTION_ERROR[o]!);
-    if (o in OPTION_WARN) return ctx.warning(at, `ignored: ${OPTION_WARN[o]}`);
+    if (Object.hasOwn(OPTION_ERROR, o)) return ctx.error(at, OPTION_ERROR[o]!);
+    if (Object.hasOwn(OPTION_WARN, o)) return ctx.warning(at, `ignored: ${OPTION_WARN[o]}`);
     ctx.error(at, `unknown option '${o}'`, didYouMean(o, [...OPTIONS_IMPLEMENTED, ...Object.keys(OPTION_WARN), ...Object.keys(OPTION_ERROR)]));
   }
 
-  private timeout(p: ProxySection, ctx: LineContext): void {
+  timeout(p: ProxySection, ctx: LineContext): void {
     const which = ctx.need(1, 'timeout name');
     if (which === undefined) return;
     ctx.directive = `timeout ${which}`;
-    if (which in TIMEOUT_WARN) return ctx.warning(1, `ignored: ${TIMEOUT_WARN[which]}`);
-    const key = TIMEOUT_KEY[which];
+    if (Object.hasOwn(TIMEOUT_WARN, which)) return ctx.warning(1, `ignored: ${TIMEOUT_WARN[which]}`);
+    const key = Object.hasOwn(TIMEOUT_KEY, which) ? TIMEOUT_KEY[which] : undefined;
     if (!key) {
       return ctx.error(1, `unknown timeout '${which}'`, didYouMean(which, [...TIMEOUTS_IMPLEMENTED, ...Object.keys(TIMEOUT_WARN)]));
     }
@@ -568,7 +506,7 @@ class HaproxyLoader {
     ctx.noMore(3);
   }
 
-  private errorfile(p: ProxySection, ctx: LineContext): void {
+  errorfile(p: ProxySection, ctx: LineContext): void {
     const code = ctx.uint(1, 'status code', 100, 599);
     const path = ctx.need(2, 'file path');
     ctx.noMore(3);

@@ -60,7 +60,7 @@ export function resolversLine(r: ResolversDraft, ctx: LineContext): void {
       ctx.directive = `hold ${status ?? ''}`.trim();
       if (status === undefined) return;
       if (status === 'obsolete') return ctx.warning(1, "'hold obsolete' ignored: addresses are replaced as soon as they change");
-      if (!(status in r.hold)) return ctx.error(1, `unknown hold status '${status}'`, choiceHint(status, Object.keys(r.hold)));
+      if (!Object.hasOwn(r.hold, status)) return ctx.error(1, `unknown hold status '${status}'`, choiceHint(status, Object.keys(r.hold)));
       const v = ctx.time(2);
       if (v !== undefined) r.hold[status as keyof ResolversDraft['hold']] = v;
       return;

@@ -93,13 +93,13 @@ export function parseServerParams(ctx: LineContext, from: number, p: ServerParam
         break;
       }
       default: {
-        if (kw in SERVER_ERROR) {
+        if (Object.hasOwn(SERVER_ERROR, kw)) {
           ctx.error(i, `server option '${kw}': ${SERVER_ERROR[kw]}`);
           if (['source', 'addr', 'track', 'redir', 'sni', 'proxy-v2-options', 'ca-file'].includes(kw)) i++;
-        } else if (kw in SERVER_WARN_ARG) {
+        } else if (Object.hasOwn(SERVER_WARN_ARG, kw)) {
           ctx.warning(i, `server option '${kw}' ignored: ${SERVER_WARN_ARG[kw]}`);
           i++;
-        } else if (kw in SERVER_WARN_FLAG) {
+        } else if (Object.hasOwn(SERVER_WARN_FLAG, kw)) {
           const why = SERVER_WARN_FLAG[kw];
           ctx.warning(i, `server option '${kw}' ignored${why ? `: ${why}` : ''}`);
         } else {

@@ -181,7 +181,7 @@ function expandVar(
     else if (name === '.FILE') value = pseudo.file ?? '';
     else if (name === '.SECTION') value = pseudo.section ?? '';
     else return { text: '', next: j, problem: { severity: 'error', message: `unknown pseudo-variable '${name}' (.FILE, .LINE, .SECTION)` } };
-  } else value = env[name];
+  } else value = Object.hasOwn(env, name) ? env[name] : undefined; // own keys: ${constructor} is unset, not Object
   let split = false;
   let fallback: string | undefined;
   if (brace) {
