@@ -18,8 +18,8 @@ import { Daemon } from '../../../src/daemon/daemon.js';
 import { instance } from '../../helpers/vrrp-instance.js';
 import { freePort } from '../../helpers/backends.js';
 import { captureLogger } from '../../helpers/log-capture.js';
+import { TIMESCALE as SCALE } from '../../helpers/timescale.js';
 
-const SCALE = Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1;
 // 300 ms adverts (Master_Down ~1.1 s): a busy machine (the suite runs beside a CPU hog) delays
 // timers by a few hundred ms, which a 100 ms advert could not absorb, while a reload parsed on
 // the event loop (the bug) still blocks it for several times Master_Down.

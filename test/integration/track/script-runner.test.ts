@@ -10,8 +10,8 @@ import { pino } from 'pino';
 import { runCommandLine } from '../../../src/track/script-runner.js';
 import { NotifyRunner } from '../../../src/track/notify.js';
 import type { UserDb } from '../../../src/track/users.js';
+import { TIMESCALE as SCALE } from '../../helpers/timescale.js';
 
-const SCALE = Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1;
 const isRoot = process.getuid?.() === 0;
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
