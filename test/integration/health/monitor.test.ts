@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHealthMonitor, type HealthMonitor } from '../../../src/health/monitor.js';
 import type { ServerTransition } from '../../../src/health/types.js';
 import type { HealthCheckSpec } from '../../../src/config/model.js';
-import { captureLogs } from '../../helpers/health/log-capture.js';
+import { captureLogger } from '../../helpers/log-capture.js';
 import { makeBackend, makeResolvers, makeServer, ms } from '../../helpers/health/model.js';
 import { httpServer, httpsServer, makeSelfSigned, tcpServer } from '../../helpers/health/servers.js';
 import { startDnsServer } from '../../helpers/health/dns-server.js';
@@ -35,7 +35,7 @@ test('http check: DOWN within fall × inter + one timeout after the server turns
   const inter = ms(100);
   const fall = 3;
   const rise = 2;
-  const logs = captureLogs();
+  const logs = captureLogger({ level: 'debug' });
   const mon = createHealthMonitor({
     backends: [makeBackend({ name: 'k8s', mode: 'tcp', healthCheck: httpchk, servers: [makeServer({ name: 'cp1', port: srv.port, inter, fall, rise })] })],
     logger: logs.logger,
@@ -79,7 +79,7 @@ test('tcp check: a killed server (refused) and a resetting one go DOWN with Laye
       makeBackend({ name: 'tcp', servers: [makeServer({ name: 'a', port: alive.port, inter, fall: 2, rise: 2 })] }),
       makeBackend({ name: 'web', healthCheck: httpchk, servers: [makeServer({ name: 'r', port: resetter.port, inter, fall: 2, rise: 2 })] }),
     ],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
   });
   t.after(async () => {
     await mon.stop();
@@ -100,7 +100,7 @@ test('hanging server: Layer7 timeout bounded by timeout check', async (t) => {
   const hang = await tcpServer(() => {});
   const mon = createHealthMonitor({
     backends: [makeBackend({ name: 'be', healthCheck: httpchk, timeouts: { check: ms(80), connect: ms(1000) }, servers: [makeServer({ name: 'h', port: hang.port, inter: ms(100) })] })],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
   });
   t.after(async () => {
     await mon.stop();
@@ -118,7 +118,7 @@ test('TLS http check (check-ssl, verify none) against a self-signed server stays
   const srv = await httpsServer(mat, () => status);
   const mon = createHealthMonitor({
     backends: [makeBackend({ name: 'api', healthCheck: httpchk, servers: [makeServer({ name: 'cp', port: srv.port, inter: ms(100), checkSsl: true, verify: 'none' })] })],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
   });
   t.after(async () => {
     await mon.stop();
@@ -140,7 +140,7 @@ test('passive reports mark a dead server DOWN before its next check', async (t) 
   const inter = ms(2000); // checks far apart: only passive reports can be this fast
   const mon = createHealthMonitor({
     backends: [makeBackend({ name: 'be', servers: [makeServer({ name: 's', port: srv.port, inter, fastinter: ms(50) })] })],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
     passiveErrorLimit: 2,
   });
   t.after(async () => {
@@ -163,7 +163,7 @@ test('stop() cancels in-flight checks promptly', async (t) => {
   t.after(() => hang.close());
   const mon = createHealthMonitor({
     backends: [makeBackend({ name: 'be', healthCheck: httpchk, servers: [makeServer({ name: 'h', port: hang.port, inter: ms(10000) })] })],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
   });
   mon.start();
   await new Promise((r) => setTimeout(r, ms(50)));
@@ -191,7 +191,7 @@ test('DNS: hostname server resolved by a resolvers section, follows address chan
       }),
     ],
     resolvers: [section],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
   });
   t.after(async () => {
     await mon.stop();
@@ -246,7 +246,7 @@ test('init-addr libc resolves localhost from /etc/hosts; an unresolvable name wi
         ],
       }),
     ],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
   });
   t.after(async () => {
     await mon.stop();
