@@ -20,7 +20,6 @@ function collector(t: VrrpTransport): ReceivedVrrp[] {
   return got;
 }
 
-
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function transportCompliance(name: string, make: TransportFactory, opts: { addresses: readonly [string, string, string]; group: string; waitMs?: number }): void {
