@@ -1,7 +1,7 @@
 // Bare namespaces for scenarios that bring their own agents (the VRRP I/O and netlink tests):
 // no addresses, no daemons, only what the test asks for. The full topology (hosts on a
 // switch with addresses, halb/keepalived nodes) is topology.ts; this one shares its naming,
-// so `halb lab cleanup` also reclaims what a crashed run of these tests left behind.
+// so the lab's stale cleanup (cleanup.ts) also reclaims what a crashed run of these tests left.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
