@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killNsPids } from './cleanup.js';
+import { cleanupStale, killNsPids } from './cleanup.js';
 import { DEFAULT_PREFIX, labNames, nsName, switchNs, type LabNames } from './names.js';
 import { run, type RunOptions } from './run.js';
 
@@ -16,6 +16,7 @@ export class BareLab {
   private readonly children = new Set<ChildProcess>();
   private readonly dirs: string[] = [];
   private seq = 0;
+  private swept = false;
 
   constructor(prefix = DEFAULT_PREFIX) {
     this.names = labNames(prefix, process.pid, Math.random);
@@ -23,6 +24,11 @@ export class BareLab {
 
   /** A new namespace with lo up and IPv6 DAD off. */
   async netns(member = `n${this.seq++}`): Promise<string> {
+    if (!this.swept) {
+      // As Lab.create does: first remove what crashed runs (their pid gone) left behind.
+      this.swept = true;
+      await cleanupStale(this.names.prefix);
+    }
     const ns = member === 'sw' ? switchNs(this.names) : nsName(this.names, member);
     await run('ip', ['netns', 'add', ns]);
     this.namespaces.push(ns);
