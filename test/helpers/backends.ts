@@ -2,6 +2,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { scaled } from './timescale.js';
 
 export interface Started<T> {
   readonly port: number;
@@ -73,7 +74,7 @@ export function rawExchange(port: number, data: string | Buffer, opts: { until?:
     const t = setTimeout(() => {
       s.destroy();
       reject(new Error(`rawExchange timeout, got: ${JSON.stringify(got.slice(0, 300))}`));
-    }, opts.timeoutMs ?? 10000 * (Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1));
+    }, opts.timeoutMs ?? scaled(10000));
     s.on('connect', () => {
       s.write(data);
       if (opts.halfClose) s.end();

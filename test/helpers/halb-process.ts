@@ -2,6 +2,7 @@
 // signals, log formats and exits. Waits are on lines and exits, never on sleeps.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TIMESCALE as scale } from './timescale.js';
 
 export const HALB_BIN = fileURLToPath(new URL('../../../bin/halb.js', import.meta.url));
 
@@ -20,8 +21,6 @@ export interface HalbProcess {
   /** SIGKILL if still running (test cleanup). */
   kill(): Promise<void>;
 }
-
-const scale = Number(process.env.HALB_TEST_TIMESCALE ?? '1');
 
 /**
  * Starts `bin/halb.js ARGS`. `asProgram` runs the file itself (its shebang, as `npx halb` does);

@@ -1,34 +1,41 @@
-// A pino logger writing into memory, so tests can wait for and assert access-log lines.
+// A pino logger writing into memory, so tests can wait for and assert log lines.
+// Writes are synchronous: a line is in `lines` as soon as the logging call returns.
 import { pino, type Logger } from 'pino';
-import { Writable } from 'node:stream';
+
+export type LogLine = Record<string, unknown> & { msg: string; level: number; _t?: number };
+
+export interface CaptureOptions {
+  /** Lowest level kept (default 'info'). */
+  readonly level?: string;
+  /** When given, each line is stamped with `_t` = now() at the time it was logged. */
+  readonly now?: () => number;
+}
 
 export interface CapturedLogger {
   readonly logger: Logger;
-  readonly lines: Record<string, unknown>[];
+  readonly lines: LogLine[];
   /** Resolves with the first line matching `pred` (already logged or future). */
-  waitFor(pred: (l: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitFor(pred: (l: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
 }
 
-export function captureLogger(): CapturedLogger {
-  const lines: Record<string, unknown>[] = [];
-  const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const text of chunk.toString().split('\n')) {
-        if (!text) continue;
-        const l = JSON.parse(text) as Record<string, unknown>;
-        lines.push(l);
-        for (let i = waiters.length - 1; i >= 0; i--) {
-          if (waiters[i]!.pred(l)) {
-            waiters[i]!.resolve(l);
-            waiters.splice(i, 1);
-          }
+export function captureLogger(opts: CaptureOptions = {}): CapturedLogger {
+  const lines: LogLine[] = [];
+  const waiters: { pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
+  const write = (chunk: string): void => {
+    for (const text of chunk.split('\n')) {
+      if (!text) continue;
+      const l = JSON.parse(text) as LogLine;
+      if (opts.now) l._t = opts.now();
+      lines.push(l);
+      for (let i = waiters.length - 1; i >= 0; i--) {
+        if (waiters[i]!.pred(l)) {
+          waiters[i]!.resolve(l);
+          waiters.splice(i, 1);
         }
       }
-      cb();
-    },
-  });
-  const logger = pino({ level: 'info' }, stream);
+    }
+  };
+  const logger = pino({ level: opts.level ?? 'info' }, { write });
   return {
     logger,
     lines,

@@ -1,9 +1,9 @@
 // Builders for config model objects with HAProxy-like defaults, so data-plane tests can
 // construct exactly the frontends/backends they need without a config parser.
 import type { Backend, Frontend, Server } from '../../src/config/model.js';
+import { scaled } from './timescale.js';
 
-export const TIMESCALE = Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1;
-export const scaled = (ms: number): number => Math.round(ms * TIMESCALE);
+export { TIMESCALE, scaled } from './timescale.js';
 
 export function server(name: string, port: number, extra: Partial<Server> = {}): Server {
   return {

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReceivedVrrp, VrrpTransport } from '../../src/vrrp/transport.js';
+import { eventually } from './eventually.js';
 
 export interface TransportLab {
   /** Endpoints on one link, in the order of the addresses asked for. */
@@ -19,12 +20,6 @@ function collector(t: VrrpTransport): ReceivedVrrp[] {
   return got;
 }
 
-async function until(pred: () => boolean, ms: number): Promise<boolean> {
-  const end = performance.now() + ms;
-  while (!pred() && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
-  return pred();
-}
-
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function transportCompliance(name: string, make: TransportFactory, opts: { addresses: readonly [string, string, string]; group: string; waitMs?: number }): void {
@@ -37,7 +32,7 @@ export function transportCompliance(name: string, make: TransportFactory, opts: 
     const [a, b, c] = lab.transports as [VrrpTransport, VrrpTransport, VrrpTransport];
     const [ga, gb, gc] = [collector(a), collector(b), collector(c)];
     a.send(payload);
-    assert.ok(await until(() => gb.length === 1 && gc.length === 1, wait), 'b and c received');
+    await eventually('b and c received', () => gb.length === 1 && gc.length === 1, wait);
     for (const p of [gb[0]!, gc[0]!]) {
       assert.equal(p.src, a.localAddress);
       assert.equal(p.dst, opts.group);
@@ -54,7 +49,7 @@ export function transportCompliance(name: string, make: TransportFactory, opts: 
     const [a, b, c] = lab.transports as [VrrpTransport, VrrpTransport, VrrpTransport];
     const [gb, gc] = [collector(b), collector(c)];
     a.send(payload, b.localAddress);
-    assert.ok(await until(() => gb.length === 1, wait));
+    await eventually('b received', () => gb.length === 1, wait);
     assert.equal(gb[0]!.dst, b.localAddress);
     assert.equal(gb[0]!.src, a.localAddress);
     await settle(50);

@@ -20,6 +20,8 @@ type Cmd =
 const out = (o: unknown): void => void process.stdout.write(JSON.stringify(o) + '\n');
 const pool = new RawSocketPool();
 const transports = new Map<string, RawVrrpTransport>();
+/** Closed transports stay reachable, so a send after close exercises the real closed transport. */
+const closed = new Map<string, RawVrrpTransport>();
 const lastPacket = new Map<string, ReceivedVrrp>();
 const vips = new Map<string, LinuxVipManager>();
 let watcher: LinuxInterfaceWatcher | undefined;
@@ -44,14 +46,17 @@ async function handle(c: Cmd): Promise<unknown> {
       return { localAddress: t.localAddress };
     }
     case 'send': {
-      const t = transports.get(c.tid)!;
+      const t = (transports.get(c.tid) ?? closed.get(c.tid))!;
       t.send(Buffer.from(c.hex, 'hex'), c.dest);
       return { stats: t.stats };
     }
-    case 'close':
-      transports.get(c.tid)?.close();
+    case 'close': {
+      const t = transports.get(c.tid);
+      t?.close();
+      if (t) closed.set(c.tid, t);
       transports.delete(c.tid);
       return {};
+    }
     case 'vip': {
       const m = vipManager(c.runDir);
       if (c.action === 'add') await m.add(c.vip!, c.ifname!);

@@ -13,7 +13,12 @@ import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
-import { Lab, isRoot, ms, run, sleep, waitFor } from './_netns.js';
+import { BareLab as Lab } from '../../src/lab/bare-lab.js';
+import { requireRoot } from '../../src/lab/root.js';
+import { run } from '../../src/lab/run.js';
+import { sleep } from '../../src/lab/wait.js';
+import { eventually } from '../helpers/eventually.js';
+import { scaled as ms } from '../helpers/timescale.js';
 
 const AGENT = fileURLToPath(new URL('./_vrrp-io-agent.js', import.meta.url));
 const ADDON = fileURLToPath(new URL('../../../build/Release/halb_native.node', import.meta.url));
@@ -134,7 +139,7 @@ class Agent {
 
   /** The first packet matching `pred` among those received after the first `after` packets. */
   waitPacket(tid: string, pred: (p: Packet) => boolean = () => true, timeoutMs = ms(5000), after = 0): Promise<Packet> {
-    return waitFor(`packet on ${this.ns}/${tid}`, () => this.packets(tid).slice(after).find(pred), timeoutMs, 20);
+    return eventually(`packet on ${this.ns}/${tid}`, () => this.packets(tid).slice(after).find(pred), timeoutMs, 20);
   }
 
   stop(): void {
@@ -164,8 +169,9 @@ const vip6 = (address: string, prefix = 64) => ({ address, prefix, family: 6 as 
 // ---------------------------------------------------------------- the scenario
 
 test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t) => {
-  if (!isRoot()) {
-    t.skip('needs root (network namespaces, raw sockets): run as root, e.g. in CI via .ci/run');
+  const cannot = await requireRoot();
+  if (cannot) {
+    t.skip(`${cannot} (network namespaces, raw sockets): run as root, e.g. in CI via .ci/run`);
     return;
   }
   const lab = new Lab();
@@ -193,7 +199,7 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
   tcpdump = lab.spawn(B, 'tcpdump', ['-i', 'eth0', '-U', '--immediate-mode', '-n', '-w', pcap, 'ip proto 112 or ip6 proto 112 or arp or icmp6']);
   let tcpdumpErr = '';
   tcpdump.stderr!.on('data', (d: Buffer) => (tcpdumpErr += d.toString()));
-  await waitFor('tcpdump to listen', () => tcpdumpErr.includes('listening on'), ms(10_000));
+  await eventually('tcpdump to listen', () => tcpdumpErr.includes('listening on'), ms(10_000), 50);
 
   const [a, b] = [await Agent.start(lab, A), await Agent.start(lab, B)];
   agents.push(a, b);
@@ -330,7 +336,7 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
       assert.equal(inetChecksum(pseudo, v3), 0, 'v3 checksum over the IPv6 pseudo-header verifies');
     } finally {
       ka.kill('SIGTERM');
-      await waitFor('keepalived to stop', () => ka.exitCode !== null || ka.signalCode !== null, ms(10_000)).catch(() => ka.kill('SIGKILL'));
+      await eventually('keepalived to stop', () => ka.exitCode !== null || ka.signalCode !== null, ms(10_000), 50).catch(() => ka.kill('SIGKILL'));
     }
   });
 
@@ -359,7 +365,7 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     await a.ok({ op: 'vip', action: 'add', vip: vip4('192.168.77.100'), ifname: 'eth0', runDir: rd });
     const r = await a.ok({ op: 'vip', action: 'announce', vip: vip4('192.168.77.100'), ifname: 'eth0', runDir: rd, count: 3 });
     assert.equal(r.sent, 3);
-    await waitFor('B to learn the VIP at A', async () => (await neighMac(lab, B, '192.168.77.100')) === macA);
+    await eventually('B to learn the VIP at A', async () => (await neighMac(lab, B, '192.168.77.100')) === macA, ms(5000), 50);
   });
 
   await t.test('unsolicited neighbour advertisement updates the peer IPv6 neighbour entry', async () => {
@@ -369,7 +375,7 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     const added = (await addrs(lab, A)).find((x) => x.local === 'fd77::100');
     assert.ok(added, 'IPv6 VIP present');
     await a.ok({ op: 'vip', action: 'announce', vip: vip6('fd77::100'), ifname: 'eth0', runDir: rd, count: 2 });
-    await waitFor('B to learn the IPv6 VIP at A', async () => (await neighMac(lab, B, 'fd77::100')) === macA);
+    await eventually('B to learn the IPv6 VIP at A', async () => (await neighMac(lab, B, 'fd77::100')) === macA, ms(5000), 50);
     // An address that is not (yet) assigned cannot be the source: the link-local is used instead.
     await a.ok({ op: 'vip', action: 'announce', vip: vip6('fd77::999'), ifname: 'eth0', runDir: rd, count: 1 });
   });
@@ -388,7 +394,7 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     const busy = await a2.call({ op: 'vip', action: 'cleanup', runDir: rd });
     assert.equal(busy.code, 'HALB_VIP_STATE_IN_USE');
     a1.child.kill('SIGKILL');
-    await waitFor('crashed agent to exit', () => a1.child.exitCode !== null || a1.child.signalCode !== null);
+    await eventually('crashed agent to exit', () => a1.child.exitCode !== null || a1.child.signalCode !== null, ms(5000), 50);
     const before = (await addrs(lab, A)).map((x) => x.local);
     assert.ok(before.includes('192.168.77.111') && before.includes('fd77::111'), 'crash left its VIPs behind');
     await a2.ok({ op: 'vip', action: 'cleanup', runDir: rd });
@@ -406,24 +412,24 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
   await t.test('interface watcher reports carrier loss and recovery', async () => {
     await a.ok({ op: 'watch', interfaces: ['eth0'] });
     const links = () => a.events.filter((e) => e.event === 'link') as unknown as { ifname: string; up: boolean; operstate: string }[];
-    await waitFor('initial link state', () => links().at(-1)?.up === true);
+    await eventually('initial link state', () => links().at(-1)?.up === true, ms(5000), 50);
     await lab.exec(SW, 'ip', ['link', 'set', 'p0', 'down']); // A's cable pulled
-    await waitFor('link down', () => links().at(-1)?.up === false);
+    await eventually('link down', () => links().at(-1)?.up === false, ms(5000), 50);
     await lab.exec(SW, 'ip', ['link', 'set', 'p0', 'up']);
-    await waitFor('link up', () => links().at(-1)?.up === true);
+    await eventually('link up', () => links().at(-1)?.up === true, ms(5000), 50);
     await lab.exec(A, 'ip', ['link', 'set', 'eth0', 'down']); // admin down
-    await waitFor('admin down', () => links().at(-1)?.up === false);
+    await eventually('admin down', () => links().at(-1)?.up === false, ms(5000), 50);
     await lab.exec(A, 'ip', ['link', 'set', 'eth0', 'up']);
-    await waitFor('admin up', () => links().at(-1)?.up === true);
+    await eventually('admin up', () => links().at(-1)?.up === true, ms(5000), 50);
   });
 
   await t.test('tshark decodes every captured VRRP packet as valid, and the GARP and NA', async () => {
     await sleep(ms(300));
     tcpdump!.kill('SIGINT');
-    await waitFor('tcpdump to flush', () => tcpdump!.exitCode !== null || tcpdump!.signalCode !== null, ms(10_000));
+    await eventually('tcpdump to flush', () => tcpdump!.exitCode !== null || tcpdump!.signalCode !== null, ms(10_000), 50);
     const vrrp = (
-      await run('tshark', ['-r', pcap, '-Y', 'vrrp', '-T', 'fields', '-E', 'separator=,', '-e', 'vrrp.version', '-e', 'vrrp.virt_rtr_id', '-e', 'vrrp.checksum.status', '-e', 'ip.ttl', '-e', 'ipv6.hlim', '-e', '_ws.expert.severity'])
-    )
+      await run('tshark', ['-r', pcap, '-Y', 'vrrp', '-T', 'fields', '-E', 'separator=,', '-e', 'vrrp.version', '-e', 'vrrp.virt_rtr_id', '-e', 'vrrp.checksum.status', '-e', 'ip.ttl', '-e', 'ipv6.hlim', '-e', '_ws.expert.severity'], { timeoutMs: 20_000 })
+    ).stdout
       .trim()
       .split('\n')
       .map((l) => l.split(','));
@@ -436,7 +442,7 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     }
     // GARP and NA: the same form as keepalived's own (captured above from the real daemon).
     const fields = ['eth.dst', 'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.hw_mac', 'arp.dst.proto_ipv4', 'icmpv6.nd.na.target_address', 'icmpv6.nd.na.flag', 'icmpv6.opt.linkaddr', 'ipv6.src', 'ipv6.dst', 'ipv6.hlim', 'icmpv6.checksum.status'];
-    const rows = (await run('tshark', ['-r', pcap, '-Y', '(arp && arp.isgratuitous == 1) || icmpv6.type == 136', '-T', 'fields', ...fields.flatMap((f) => ['-e', f])]))
+    const rows = (await run('tshark', ['-r', pcap, '-Y', '(arp && arp.isgratuitous == 1) || icmpv6.type == 136', '-T', 'fields', ...fields.flatMap((f) => ['-e', f])], { timeoutMs: 20_000 })).stdout
       .trim()
       .split('\n')
       .map((l) => Object.fromEntries(l.split('\t').map((v, i) => [fields[i], v])) as Record<string, string>);
@@ -461,12 +467,15 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
   });
 });
 
+/** Raw sockets need root (CAP_NET_RAW), not namespaces. */
+const NO_RAW_SOCKETS = process.getuid?.() !== 0 && 'needs root for raw sockets';
+
 async function readdirNames(dir: string): Promise<string[]> {
   const { readdir } = await import('node:fs/promises');
   return readdir(dir);
 }
 
-test('native addon reports errors as errno-named JS errors', { skip: !isRoot() && 'needs root for raw sockets' }, async () => {
+test('native addon reports errors as errno-named JS errors', { skip: NO_RAW_SOCKETS }, async () => {
   const { createRequire } = await import('node:module');
   const native = createRequire(import.meta.url)(ADDON) as import('../../src/native/addon.js').HalbNative;
   assert.throws(() => native.openRaw(5 as 4, 112), { code: 'ERR_INVALID_ARG' });
@@ -485,7 +494,7 @@ test('native addon reports errors as errno-named JS errors', { skip: !isRoot() &
   assert.throws(() => native.bindToDevice(0, 'x'.repeat(16)), { code: 'ERR_INVALID_ARG' }, 'overlong name refused, not truncated');
 });
 
-test('a worker thread that exits with a running watcher does not take the process down', { skip: !isRoot() && 'needs root for raw sockets' }, async () => {
+test('a worker thread that exits with a running watcher does not take the process down', { skip: NO_RAW_SOCKETS }, async () => {
   const { Worker } = await import('node:worker_threads');
   const code = `
     const native = require(${JSON.stringify(ADDON)});

@@ -44,19 +44,5 @@ export function makeResolvers(o: Partial<Resolvers> & { name: string; nameserver
   };
 }
 
-/** Scale for timing margins: HALB_TEST_TIMESCALE (default 1). */
-export const TIMESCALE = Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1;
-
-export function ms(n: number): number {
-  return Math.round(n * TIMESCALE);
-}
-
-/** Poll `cond` until true or `timeoutMs` passes; returns whether it became true. */
-export async function waitFor(cond: () => boolean, timeoutMs: number, stepMs = 5): Promise<boolean> {
-  const end = performance.now() + timeoutMs;
-  while (performance.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  return cond();
-}
+/** Timing margins scaled by HALB_TEST_TIMESCALE. */
+export { TIMESCALE, scaled as ms } from '../timescale.js';

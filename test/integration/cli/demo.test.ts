@@ -9,10 +9,11 @@ import net from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TIMESCALE as scale } from '../../helpers/timescale.js';
+import { eventually } from '../../helpers/eventually.js';
 
 const BIN = fileURLToPath(new URL('../../../../bin/halb.js', import.meta.url));
 const DEMO_YAML = fileURLToPath(new URL('../../../../examples/demo.yaml', import.meta.url));
-const scale = Number(process.env.HALB_TEST_TIMESCALE ?? '1');
 
 function request(method: string, port: number, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -27,14 +28,8 @@ function request(method: string, port: number, path: string): Promise<string> {
   });
 }
 
-async function waitFor(cond: () => Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms * scale;
-  for (;;) {
-    if (await cond().catch(() => false)) return;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Probe errors (a refused connection while the demo starts) count as "not yet". */
+const waitFor = (cond: () => Promise<boolean>, ms: number): Promise<unknown> => eventually('condition', cond, ms * scale, 100);
 
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import http from 'node:http';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { captureLogger } from '../../helpers/log-capture.js';
 import { Daemon } from '../../../src/daemon/daemon.js';
 import { ConfigError, type Diagnostic } from '../../../src/config/diagnostics.js';
 import type { HalbConfig } from '../../../src/config/model.js';
@@ -27,17 +26,6 @@ function get(port: number): Promise<{ status: number; body: string }> {
     req.on('error', reject);
     req.setTimeout(5000, () => req.destroy(new Error('timeout')));
   });
-}
-
-function captureLogger(): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
-      cb();
-    },
-  });
-  return { logger: pino({ level: 'info' }, sink), lines };
 }
 
 function haproxyCfg(port: number, serverPort: number, extra = ''): string {

@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { createHealthMonitor, type HealthMonitor } from '../../../src/health/monitor.js';
 import type { ServerTransition } from '../../../src/health/types.js';
 import type { HealthCheckSpec } from '../../../src/config/model.js';
-import { captureLogs } from '../../helpers/health/log-capture.js';
-import { makeBackend, makeResolvers, makeServer, ms, waitFor } from '../../helpers/health/model.js';
+import { captureLogger } from '../../helpers/log-capture.js';
+import { makeBackend, makeResolvers, makeServer, ms } from '../../helpers/health/model.js';
 import { httpServer, httpsServer, makeSelfSigned, tcpServer } from '../../helpers/health/servers.js';
 import { startDnsServer } from '../../helpers/health/dns-server.js';
+import { eventually } from '../../helpers/eventually.js';
 
 const httpchk: HealthCheckSpec = { type: 'http', method: 'GET', uri: '/healthz', version: 'HTTP/1.1' };
 
@@ -35,7 +36,7 @@ test('http check: DOWN within fall × inter + one timeout after the server turns
   const inter = ms(100);
   const fall = 3;
   const rise = 2;
-  const logs = captureLogs();
+  const logs = captureLogger({ level: 'debug' });
   const mon = createHealthMonitor({
     backends: [makeBackend({ name: 'k8s', mode: 'tcp', healthCheck: httpchk, servers: [makeServer({ name: 'cp1', port: srv.port, inter, fall, rise })] })],
     logger: logs.logger,
@@ -79,7 +80,7 @@ test('tcp check: a killed server (refused) and a resetting one go DOWN with Laye
       makeBackend({ name: 'tcp', servers: [makeServer({ name: 'a', port: alive.port, inter, fall: 2, rise: 2 })] }),
       makeBackend({ name: 'web', healthCheck: httpchk, servers: [makeServer({ name: 'r', port: resetter.port, inter, fall: 2, rise: 2 })] }),
     ],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
   });
   t.after(async () => {
     await mon.stop();
@@ -100,7 +101,7 @@ test('hanging server: Layer7 timeout bounded by timeout check', async (t) => {
   const hang = await tcpServer(() => {});
   const mon = createHealthMonitor({
     backends: [makeBackend({ name: 'be', healthCheck: httpchk, timeouts: { check: ms(80), connect: ms(1000) }, servers: [makeServer({ name: 'h', port: hang.port, inter: ms(100) })] })],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
   });
   t.after(async () => {
     await mon.stop();
@@ -120,7 +121,7 @@ test('TLS http check (check-ssl, verify none) against a self-signed server stays
     // `timeout check`: with only inter (100 ms) as the whole check's budget, a TLS handshake on a
     // busy machine timed out three times in a row and the server went DOWN before any 503.
     backends: [makeBackend({ name: 'api', healthCheck: httpchk, timeouts: { check: ms(5000) }, servers: [makeServer({ name: 'cp', port: srv.port, inter: ms(100), checkSsl: true, verify: 'none' })] })],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
   });
   t.after(async () => {
     await mon.stop();
@@ -129,7 +130,7 @@ test('TLS http check (check-ssl, verify none) against a self-signed server stays
   const downs: ServerTransition[] = [];
   mon.onTransition((x) => x.to === 'DOWN' && downs.push(x));
   mon.start();
-  assert.ok(await waitFor(() => mon.snapshot()[0]!.counters.checks >= 2, ms(5000)), 'two checks ran');
+  await eventually('two checks to have run', () => mon.snapshot()[0]!.counters.checks >= 2, ms(5000));
   assert.equal(mon.isUp('api', 'cp'), true);
   assert.deepEqual(downs, []);
   const snap = mon.snapshot()[0]!;
@@ -144,7 +145,7 @@ test('passive reports mark a dead server DOWN before its next check', async (t) 
   const inter = ms(2000); // checks far apart: only passive reports can be this fast
   const mon = createHealthMonitor({
     backends: [makeBackend({ name: 'be', servers: [makeServer({ name: 's', port: srv.port, inter, fastinter: ms(50) })] })],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
     passiveErrorLimit: 2,
   });
   t.after(async () => {
@@ -167,7 +168,7 @@ test('stop() cancels in-flight checks promptly', async (t) => {
   t.after(() => hang.close());
   const mon = createHealthMonitor({
     backends: [makeBackend({ name: 'be', healthCheck: httpchk, servers: [makeServer({ name: 'h', port: hang.port, inter: ms(10000) })] })],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
   });
   mon.start();
   await new Promise((r) => setTimeout(r, ms(50)));
@@ -195,7 +196,7 @@ test('DNS: hostname server resolved by a resolvers section, follows address chan
       }),
     ],
     resolvers: [section],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
   });
   t.after(async () => {
     await mon.stop();
@@ -214,11 +215,9 @@ test('DNS: hostname server resolved by a resolvers section, follows address chan
 
   // Address change (no check impact asserted: 127.0.0.2 is loopback on Linux, the listener is on .1).
   dns.records.set('api.test', { a: ['127.0.0.2'] });
-  const deadline = performance.now() + ms(2000);
-  while (mon.addressOf('be', 'h') !== '127.0.0.2' && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  assert.equal(mon.addressOf('be', 'h'), '127.0.0.2');
+  await eventually('the new address', () => mon.addressOf('be', 'h') === '127.0.0.2', ms(2000), 10);
   dns.records.set('api.test', { a: ['127.0.0.1'] });
-  while (mon.addressOf('be', 'h') !== '127.0.0.1' && performance.now() < deadline + ms(2000)) await new Promise((r) => setTimeout(r, 10));
+  await eventually('the address back', () => mon.addressOf('be', 'h') === '127.0.0.1', ms(2000), 10);
 
   // NXDOMAIN: the server stays until hold nx has passed without a valid answer, then DOWN.
   const t0 = performance.now();
@@ -250,7 +249,7 @@ test('init-addr libc resolves localhost from /etc/hosts; an unresolvable name wi
         ],
       }),
     ],
-    logger: captureLogs().logger,
+    logger: captureLogger({ level: 'debug' }).logger,
   });
   t.after(async () => {
     await mon.stop();

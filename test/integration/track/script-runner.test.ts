@@ -5,13 +5,12 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { captureLogger } from '../../helpers/log-capture.js';
 import { runCommandLine } from '../../../src/track/script-runner.js';
 import { NotifyRunner } from '../../../src/track/notify.js';
 import type { UserDb } from '../../../src/track/users.js';
+import { TIMESCALE as SCALE } from '../../helpers/timescale.js';
 
-const SCALE = Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1;
 const isRoot = process.getuid?.() === 0;
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
@@ -36,18 +35,6 @@ function pidAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** A logger whose records we can inspect. */
-function captureLogger(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const dest = new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
-      cb();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, dest), lines };
 }
 
 test('success and failure by exit status; arguments split like keepalived (quotes honoured, no shell)', async (t) => {
@@ -129,7 +116,7 @@ test('notify: state script then generic notify with TYPE NAME STATE PRIORITY, in
   const dir = tempDir(t);
   const log = join(dir, 'log');
   const rec = script(dir, 'rec.sh', `sleep 0.05; echo "$0 $*" >> ${log}`);
-  const { logger } = captureLogger();
+  const { logger } = captureLogger({ level: 'debug' });
   const n = new NotifyRunner({ logger, userDb: rootDb, scriptUser: { user: 'root' }, timeoutMs: 5000 * SCALE });
   t.after(() => n.stop());
   const target = { type: 'INSTANCE' as const, name: 'VI_1', notify: { master: `${rec} master-arg`, any: rec } };
@@ -150,7 +137,7 @@ test('notify: failures and timeouts are logged, not thrown', async (t) => {
   const dir = tempDir(t);
   const bad = script(dir, 'bad.sh', 'exit 2');
   const slow = script(dir, 'slow.sh', 'sleep 30');
-  const { logger, lines } = captureLogger();
+  const { logger, lines } = captureLogger({ level: 'debug' });
   const n = new NotifyRunner({ logger, userDb: rootDb, scriptUser: { user: 'root' }, timeoutMs: 200 * SCALE });
   t.after(() => n.stop());
   n.notify({ type: 'INSTANCE', name: 'V', notify: { fault: bad, any: slow } }, 'FAULT', 50);
@@ -165,7 +152,7 @@ test('enable_script_security refuses a world-writable script run as root, with a
   const marker = join(dir, 'ran');
   const ww = script(dir, 'ww.sh', `touch ${marker}`, 0o777);
   chmodSync(ww, 0o777); // umask-proof
-  const { logger, lines } = captureLogger();
+  const { logger, lines } = captureLogger({ level: 'debug' });
   const strict = new NotifyRunner({ logger, userDb: rootDb, scriptUser: { user: 'root' }, enforceSecurity: true, timeoutMs: 5000 * SCALE });
   t.after(() => strict.stop());
   strict.notify({ type: 'INSTANCE', name: 'V', notify: { master: ww } }, 'MASTER', 100);

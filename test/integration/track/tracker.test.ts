@@ -14,23 +14,17 @@ import type { TrackChange } from '../../../src/track/types.js';
 import type { UserDb } from '../../../src/track/users.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { monotonicClock } from '../../../src/util/clock.js';
+import { TIMESCALE as SCALE } from '../../helpers/timescale.js';
+import { eventually } from '../../helpers/eventually.js';
 
-const SCALE = Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1;
 const selfDb: UserDb = {
   user: () => ({ uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }),
   group: () => process.getgid?.() ?? 0,
 };
 
 function waitFor(events: TrackChange[], pred: (e: TrackChange) => boolean, ms: number): Promise<TrackChange> {
-  const start = performance.now();
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      const hit = events.find(pred);
-      if (hit) return resolve(hit);
-      if (performance.now() - start > ms) return reject(new Error(`no matching event in ${ms} ms; got ${JSON.stringify(events)}`));
-      setTimeout(poll, 20);
-    };
-    poll();
+  return eventually('a matching event', () => events.find(pred), ms, 20).catch((e: Error) => {
+    throw new Error(`${e.message}; got ${JSON.stringify(events)}`);
   });
 }
 

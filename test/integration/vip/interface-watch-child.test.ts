@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LinuxInterfaceWatcher, findSetpriv } from '../../../src/vip/interface-watch.js';
+import { eventually } from '../../helpers/eventually.js';
 
 const watchJs = fileURLToPath(new URL('../../../src/vip/interface-watch.js', import.meta.url));
 
@@ -30,13 +31,11 @@ function alive(pid: number): boolean {
   }
 }
 
-async function gone(pid: number, ms = 5000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (!alive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return !alive(pid);
+function gone(pid: number, ms = 5000): Promise<boolean> {
+  return eventually(`pid ${pid} gone`, () => !alive(pid), ms, 20).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** A process running a watcher; prints the monitor child's pid, then does `end`. */
@@ -113,10 +112,9 @@ test('interface watcher: a monitor killed by SIGTERM is reported only if halb is
   await w.start();
   pid = w.childPid!;
   process.kill(pid, 'SIGTERM');
-  const until = Date.now() + 5000;
-  while (errors.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  await eventually('the exit reported', () => errors.length > 0, 5000, 20);
   assert.equal(errors.length, 1);
   assert.match(errors[0]!, /ip monitor link exited \(SIGTERM\)/);
-  while (w.childPid === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  await eventually('the monitor restarted', () => w.childPid !== undefined, 5000, 20);
   assert.ok(w.childPid !== undefined && w.childPid !== pid, 'restarted');
 });

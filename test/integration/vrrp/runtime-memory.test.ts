@@ -13,8 +13,9 @@ import type { VipManager } from '../../../src/vip/types.js';
 import type { Phase } from '../../../src/vrrp/machine.js';
 import { instance } from '../../helpers/vrrp-instance.js';
 import { encodeAdvert, type Advert } from '../../../src/vrrp/packet.js';
+import { TIMESCALE as SCALE } from '../../helpers/timescale.js';
+import { eventually } from '../../helpers/eventually.js';
 
-const SCALE = Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1;
 const ADVERT = Math.round((100 * SCALE) / 10) * 10;
 const VIP = '10.0.0.100';
 
@@ -89,13 +90,7 @@ function state(r: Router, inst = 'VI_1'): Phase | undefined {
   return r.rt.status().find((s) => s.name === inst)?.state;
 }
 
-async function until(what: string, pred: () => boolean, timeoutMs = 40 * ADVERT): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!pred()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = (what: string, pred: () => boolean, timeoutMs = 40 * ADVERT): Promise<unknown> => eventually(what, pred, timeoutMs);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

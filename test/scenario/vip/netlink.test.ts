@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Lab, isRoot, ms } from '../_netns.js';
+import { BareLab as Lab } from '../../../src/lab/bare-lab.js';
+import { requireRoot } from '../../../src/lab/root.js';
+import { scaled as ms } from '../../helpers/timescale.js';
 
 const AGENT = fileURLToPath(new URL('./_netlink-agent.js', import.meta.url));
 
@@ -20,7 +22,7 @@ interface Addr {
   readonly tentative?: boolean;
 }
 
-test('VIP add/remove through rtnetlink (addon) in a namespace', { skip: !isRoot() && 'needs root for network namespaces', timeout: ms(60_000) }, async (t) => {
+test('VIP add/remove through rtnetlink (addon) in a namespace', { skip: (await requireRoot()) ?? false, timeout: ms(60_000) }, async (t) => {
   const lab = new Lab();
   t.after(() => lab.cleanup());
   const ns = await lab.netns();

@@ -21,9 +21,10 @@ import { silentLogger } from '../../../src/log/logger.js';
 import type { ReceivedVrrp, VrrpTransport } from '../../../src/vrrp/transport.js';
 import type { Phase } from '../../../src/vrrp/machine.js';
 import { instance } from '../../helpers/vrrp-instance.js';
+import { TIMESCALE as SCALE } from '../../helpers/timescale.js';
+import { eventually } from '../../helpers/eventually.js';
 
 const RELAY = fileURLToPath(new URL('../../../../test/helpers/raw-relay.py', import.meta.url));
-const SCALE = Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1;
 const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const skip =
   process.getuid?.() !== 0
@@ -139,13 +140,10 @@ async function scenario(t: { after: (f: () => unknown) => void; diagnostic: (m: 
   keepalived.stdout!.on('data', (d: Buffer) => (kaLog += d.toString()));
   keepalived.stderr!.on('data', (d: Buffer) => (kaLog += d.toString()));
   const kaCount = (what: 'MASTER' | 'BACKUP'): number => kaLog.split(`Entering ${what} STATE`).length - 1;
-  const until = async (what: string, pred: () => boolean, ms: number): Promise<void> => {
-    const end = performance.now() + ms * SCALE;
-    while (!pred()) {
-      if (performance.now() > end) throw new Error(`timed out waiting for ${what}\n--- keepalived log ---\n${kaLog}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const until = (what: string, pred: () => boolean, ms: number): Promise<unknown> =>
+    eventually(what, pred, ms * SCALE, 20).catch((e: Error) => {
+      throw new Error(`${e.message}\n--- keepalived log ---\n${kaLog}`);
+    });
   const advertMs = v.advertSecs * 1000;
   await until('keepalived MASTER', () => kaCount('MASTER') >= 1, 6 * advertMs + 5000);
 

@@ -9,13 +9,13 @@ import { checkResult } from '../../../src/health/check-status.js';
 import type { AddressResolver } from '../../../src/dns/resolver.js';
 import type { DnsAnswer } from '../../../src/dns/resolution.js';
 import { ManualTimers } from '../../helpers/health/manual-timers.js';
-import { captureLogs } from '../../helpers/health/log-capture.js';
+import { captureLogger } from '../../helpers/log-capture.js';
 import { makeBackend, makeResolvers, makeServer } from '../../helpers/health/model.js';
 
 function harness(opts: Omit<HealthMonitorOptions, 'logger' | 'clock' | 'timers' | 'checker'>, healthy: (server: string, t: number) => boolean) {
   const clock = new ManualClock(0);
   const timers = new ManualTimers(clock);
-  const logs = captureLogs('debug', () => clock.now());
+  const logs = captureLogger({ level: 'debug', now: () => clock.now() });
   const calls: string[] = [];
   const checker: Checker = async (_spec, target) => {
     const t = clock.now();
@@ -195,7 +195,7 @@ test('stop() aborts in-flight checks and stops the timer', async () => {
       });
     });
   const be = makeBackend({ name: 'be', servers: [makeServer({ name: 'a', port: 1 }), makeServer({ name: 'b', port: 2 })] });
-  const mon = createHealthMonitor({ backends: [be], logger: captureLogs().logger, clock, timers, checker, spreadChecks: false });
+  const mon = createHealthMonitor({ backends: [be], logger: captureLogger({ level: 'debug' }).logger, clock, timers, checker, spreadChecks: false });
   mon.start();
   await timers.advanceTo(0);
   await mon.stop();

@@ -11,8 +11,8 @@ import { silentLogger } from '../../../src/log/logger.js';
 import { monotonicClock } from '../../../src/util/clock.js';
 import type { SecurityFs } from '../../../src/track/script-security.js';
 import { instance } from '../../helpers/vrrp-instance.js';
+import { TIMESCALE as SCALE } from '../../helpers/timescale.js';
 
-const SCALE = Number(process.env.HALB_TEST_TIMESCALE ?? '1') || 1;
 const INTERVAL = 20;
 const db: UserDb = { user: () => ({ uid: 1000, gid: 1000 }), group: () => 1000 };
 const secFs: SecurityFs = {

@@ -10,7 +10,7 @@ import { decodeAdvert, encodeAdvert } from '../../../src/vrrp/packet.js';
 import { emptyVrrpConfig, type VrrpConfig, type VrrpInstance, type VrrpScript } from '../../../src/config/model-vrrp.js';
 import { MemoryVipManager } from '../../../src/vip/memory.js';
 import { ManualClock } from '../../../src/util/clock.js';
-import { silentLogger, type Logger } from '../../../src/log/logger.js';
+import { captureLogger } from '../../helpers/log-capture.js';
 import type { ReceivedVrrp, VrrpTransport } from '../../../src/vrrp/transport.js';
 import type { Phase } from '../../../src/vrrp/machine.js';
 import { instance, vip } from '../../helpers/vrrp-instance.js';
@@ -48,34 +48,19 @@ const flush = async (): Promise<void> => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 };
 
-interface LogLine {
-  level: string;
-  fields: Record<string, unknown>;
-}
-
-function captureLogger(lines: LogLine[]): Logger {
-  const base = silentLogger();
-  const wrap = (level: string) => (fields: unknown) => {
-    if (fields && typeof fields === 'object') lines.push({ level, fields: fields as Record<string, unknown> });
-  };
-  const l = Object.create(base) as Logger;
-  Object.assign(l, { info: wrap('info'), warn: wrap('warn'), error: wrap('error'), debug: () => undefined, child: () => l });
-  return l;
-}
-
 function harness(t: { after: (f: () => unknown) => void }, running: VrrpConfig) {
   const clock = new ManualClock(1000);
   const vips = new MemoryVipManager();
   const transports = new Map<string, CaptureTransport>();
   const all: CaptureTransport[] = [];
-  const logs: LogLine[] = [];
+  const { logger, lines: logs } = captureLogger();
   const transitions: string[] = [];
   let current = running;
   const rt = new VrrpRuntime(
     { ...running, releaseGraceMs: 1 },
     {
       clock,
-      logger: captureLogger(logs),
+      logger,
       vips,
       transportFor: (i) => {
         if (i.interface === 'missing0') throw new Error('interface missing0 does not exist');
@@ -133,9 +118,9 @@ test('update on a master: an added VIP appears, nothing else moves, the next adv
   // a lower advert from the peer is answered at once: the answer carries both addresses
   h.fromPeer('A', 50, { ...A, virtualAddresses: [vip('10.0.0.100'), vip('10.0.0.101')] });
   assert.deepEqual(h.lastAdvert('A').addresses, ['10.0.0.100', '10.0.0.101']);
-  const line = h.logs.find((l) => l.fields.event === 'vrrp-reload');
+  const line = h.logs.find((l) => l.event === 'vrrp-reload');
   assert.deepEqual(
-    { instance: line?.fields.instance, action: line?.fields.action, changes: line?.fields.changes, added: line?.fields.vipsAdded },
+    { instance: line?.instance, action: line?.action, changes: line?.changes, added: line?.vipsAdded },
     { instance: 'A', action: 'update', changes: ['virtualAddresses'], added: ['10.0.0.101'] },
   );
 });
@@ -197,7 +182,7 @@ test('keep leaves an instance untouched while its neighbour is updated', async (
   const { plan } = await h.reload(config([A, { ...B, priority: 120 }]));
   assert.deepEqual(plan.instances.map((p) => p.action), ['keep', 'update']);
   assert.equal(h.transports.get('A')!.sent.length, sentA, 'nothing sent for the kept instance');
-  assert.equal(h.logs.filter((l) => l.fields.event === 'vrrp-reload').length, 1, 'one line, for the change only');
+  assert.equal(h.logs.filter((l) => l.event === 'vrrp-reload').length, 1, 'one line, for the change only');
   assert.equal(h.rt.status().find((s) => s.name === 'B')!.priority, 120);
 });
 
@@ -259,7 +244,7 @@ test('add: a new instance starts; a failing one is reported, the rest keeps runn
   assert.deepEqual(failed.map((f) => `${f.instance}:${f.action}`), ['C:add']);
   assert.match(failed[0]!.error, /missing0/);
   assert.deepEqual(h.rt.status().map((s) => `${s.name}=${s.state}`), ['A=MASTER', 'B=BACKUP']);
-  assert.ok(h.logs.some((l) => l.level === 'error' && l.fields.event === 'vrrp-reload-failed' && l.fields.instance === 'C'));
+  assert.ok(h.logs.some((l) => l.level === 50 && l.event === 'vrrp-reload-failed' && l.instance === 'C'));
 });
 
 test('a backup removed by reload stops at once', async (t) => {

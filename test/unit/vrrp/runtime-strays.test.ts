@@ -13,6 +13,7 @@ import type { StrayForwardRequest, StrayForwarder } from '../../../src/vip/types
 import type { ReceivedVrrp, VrrpTransport } from '../../../src/vrrp/transport.js';
 import type { VrrpInstance } from '../../../src/config/model-vrrp.js';
 import { instance } from '../../helpers/vrrp-instance.js';
+import { eventually } from '../../helpers/eventually.js';
 
 const ME = '10.0.0.1';
 const PEER = '10.0.0.2';
@@ -71,13 +72,7 @@ function setup(t: { after: (f: () => unknown) => void }, def: VrrpInstance, hang
 
 const unicast = (over: Partial<VrrpInstance> = {}) => instance({ name: 'A', vrid: 7, unicastPeers: [PEER], unicastSrcIp: ME, vips: ['10.0.0.100', '10.0.0.101'], ...over });
 
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = (cond: () => boolean, ms = 2000): Promise<unknown> => eventually('condition', cond, ms);
 
 test('fast takeover from a stopping master: forwarding to it is in place before the VIPs are added', async (t) => {
   const h = setup(t, unicast());

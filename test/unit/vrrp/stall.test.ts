@@ -15,6 +15,7 @@ import type { ReceivedVrrp, VrrpTransport } from '../../../src/vrrp/transport.js
 import type { VrrpInstance } from '../../../src/config/model-vrrp.js';
 import { captureLogger } from '../../helpers/log-capture.js';
 import { instance } from '../../helpers/vrrp-instance.js';
+import { eventually } from '../../helpers/eventually.js';
 
 const ME = '10.0.0.1';
 const PEER = '10.0.0.2';
@@ -59,13 +60,7 @@ function setup(t: { after: (f: () => unknown) => void }) {
   return { transport, clock, log, vips, rt, advertFromPeer, state, stalls };
 }
 
-async function until(what: string, cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+const until = (what: string, cond: () => boolean, ms = 3000): Promise<unknown> => eventually(what, cond, ms, 2);
 
 /** Brings the instance to MASTER through a stall with nothing queued (host death of the peer). */
 async function toMaster(h: ReturnType<typeof setup>): Promise<void> {

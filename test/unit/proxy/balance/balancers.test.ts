@@ -4,6 +4,7 @@ import { createBalancer, type BalancedServer, type PickView } from '../../../../
 import { buildSchedule } from '../../../../src/proxy/balance/static-rr.js';
 import { selectCandidates } from '../../../../src/proxy/balance/select.js';
 import type { BalanceAlgo } from '../../../../src/config/model.js';
+import { seededRandom as rng } from '../../../helpers/rng.js';
 
 function srv(name: string, weight = 1, extra: Partial<BalancedServer> = {}): BalancedServer {
   return { name, weight, backup: false, ...extra };
@@ -22,18 +23,6 @@ class View implements PickView {
   conns(i: number): number {
     return this.c[i]!;
   }
-}
-
-/** Deterministic PRNG (mulberry32) for random/leastconn tests. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function counts(picks: number[], n: number): number[] {
