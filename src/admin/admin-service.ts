@@ -3,20 +3,17 @@
 // (which replaces the health monitor and the config) is seen without re-registering anything.
 import type { HalbConfig } from '../config/model.js';
 import type { Logger } from '../log/logger.js';
-import type { LbService } from '../daemon/lb-service.js';
-import type { VrrpService } from '../daemon/vrrp-service.js';
 import type { Registry } from 'prom-client';
 import { AdminServer } from './admin-server.js';
-import { createMetricsRegistry } from './metrics.js';
+import { createMetricsRegistry, type MetricSources } from './metrics.js';
 import { statusDocument } from './status.js';
 
 import { HALB_VERSION } from '../version.js';
-export { HALB_VERSION };
 
 export interface AdminServiceDeps {
   readonly config: () => HalbConfig | undefined;
-  readonly lb: () => LbService | undefined;
-  readonly vrrp: () => VrrpService | undefined;
+  /** The running proxy, health monitor and VRRP runtime, each absent when not configured. */
+  readonly views: MetricSources;
   readonly logger: Logger;
 }
 
@@ -28,11 +25,7 @@ export class AdminService {
     private stats: HalbConfig['stats'],
     private readonly deps: AdminServiceDeps,
   ) {
-    this.registry = createMetricsRegistry({
-      proxy: () => deps.lb()?.proxyApi.stats(),
-      health: () => deps.lb()?.healthMonitor,
-      vrrp: () => deps.vrrp()?.vrrpRuntime,
-    });
+    this.registry = createMetricsRegistry(deps.views);
   }
 
   async start(): Promise<void> {
@@ -58,7 +51,8 @@ export class AdminService {
    * hide-version at once. Changed binds or added/removed entries need a restart (logged), so a
    * reload never drops the listener an operator is scraping.
    */
-  reload(next: HalbConfig['stats']): void {
+  async reload(config: HalbConfig): Promise<void> {
+    const next = config.stats;
     const bindsOf = (p: HalbConfig['stats'][number]) => p.binds.map((b) => `${b.address}:${b.port}`).join(',');
     const same = next.length === this.stats.length && next.every((p, i) => bindsOf(p) === bindsOf(this.stats[i]!));
     if (!same) {
@@ -77,13 +71,13 @@ export class AdminService {
   private status(hideVersion: boolean): ReturnType<typeof statusDocument> {
     const config = this.deps.config();
     if (!config) throw new Error('status requested before the configuration was loaded');
-    const lb = this.deps.lb();
-    const proxy = lb?.proxyApi.stats();
+    const { views } = this.deps;
+    const proxy = views.proxy();
     return statusDocument({
       config,
       ...(proxy ? { proxy } : {}),
-      health: lb?.healthMonitor.snapshot() ?? [],
-      vrrp: this.deps.vrrp()?.vrrpRuntime?.status() ?? [],
+      health: views.health()?.snapshot() ?? [],
+      vrrp: views.vrrp()?.status() ?? [],
       // Both clocks read back to back: monotonicClock is performance.now() (util/clock.ts).
       monoNow: performance.now(),
       wallNow: Date.now(),

@@ -8,7 +8,6 @@
 import type { HalbConfig } from '../config/model.js';
 import type { VrrpConfig, VrrpInstance } from '../config/model-vrrp.js';
 import type { Logger } from '../log/logger.js';
-import type { HealthMonitorApi } from '../health/types.js';
 import { monotonicClock } from '../util/clock.js';
 import { LinuxVipManager } from '../vip/linux.js';
 import { LinuxInterfaceWatcher } from '../vip/interface-watch.js';
@@ -22,8 +21,13 @@ import { dumpTexts } from '../vrrp/state-dump-file.js';
 
 export interface VrrpServiceOptions {
   readonly runDir?: string | undefined;
-  /** Reserved for tracking backend health from the VRRP side. */
-  readonly health?: HealthMonitorApi | undefined;
+  /**
+   * The short-lived nftables rule a new master installs to pass connections it does not know to
+   * the old master (src/vip/stray-forward.ts). Off (HALB_HANDOVER_FORWARD=0), takeovers reset
+   * connections opened to the old master, as with keepalived; the scenario test uses it to show
+   * what the forwarding prevents.
+   */
+  readonly handoverForward: boolean;
 }
 
 /** Interfaces whose link state matters: the instances' own and their track_interface ones. */
@@ -57,7 +61,7 @@ export class VrrpService {
   constructor(
     config: HalbConfig,
     logger: Logger,
-    private readonly opts: VrrpServiceOptions = {},
+    private readonly opts: VrrpServiceOptions = { handoverForward: true },
   ) {
     this.vrrp = config.vrrp;
     this.log = logger.child({ component: 'vrrp' });
@@ -112,9 +116,7 @@ export class VrrpService {
     const vips = new LinuxVipManager({ ...(this.opts.runDir ? { runDir: this.opts.runDir } : {}), ipv6 });
     this.vips = vips;
     await vips.cleanupStale();
-    // HALB_HANDOVER_FORWARD=0: takeovers reset connections opened to the old master (keepalived's
-    // behaviour); the scenario test uses it to show what the forwarding prevents.
-    if (process.env.HALB_HANDOVER_FORWARD !== '0') {
+    if (this.opts.handoverForward) {
       this.strays = new NftStrayForwarder({ logger: this.log });
       await this.strays.cleanupStale();
     }
