@@ -456,8 +456,9 @@ class HaproxyLoader {
     switch (o) {
       case 'allbackups': s.allBackups = !negate; return ctx.noMore(at + 1);
       case 'redispatch':
-        // `option redispatch <interval>`: halb redispatches on the last retry, like the default (-1).
-        if (ctx.arg(at + 1) !== undefined && !negate) ctx.warning(at + 1, "redispatch interval ignored: halb redispatches on the last retry");
+        // `option redispatch <interval>`: halb has one interval, 1 (src/proxy/dispatch.ts): every
+        // retry goes to another server, and a retry without the option leaves a server marked DOWN.
+        if (ctx.arg(at + 1) !== undefined && !negate) ctx.warning(at + 1, 'redispatch interval ignored: halb redispatches on every retry (interval 1)');
         s.redispatch = !negate;
         return;
       case 'http-server-close': s.httpServerClose = !negate; return ctx.noMore(at + 1);
