@@ -8,8 +8,8 @@ import { EXIT } from './exit-codes.js';
 import { parseLogLevel } from './log-level.js';
 import { readSwitches } from './switches.js';
 
-export const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo.yaml', import.meta.url));
-export const DEMO_BACKEND_PORTS = [18081, 18082, 18083];
+const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo.yaml', import.meta.url));
+const DEMO_BACKEND_PORTS = [18081, 18082, 18083];
 
 export function registerDemo(program: Command): void {
   program

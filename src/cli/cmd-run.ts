@@ -15,7 +15,7 @@ import { readSwitches } from './switches.js';
 export type { SourceFlags } from './sources.js';
 
 /** The sources of `halb run`; throws UsageError when none or a wrong one is given. */
-export function sourcesFrom(flags: SourceFlags): ConfigSources {
+function sourcesFrom(flags: SourceFlags): ConfigSources {
   const s = resolveSources(flags, readConfigFile);
   if (!s.yaml && !s.haproxy && !s.keepalived) throw new UsageError('give a config: -c halb.yaml, --haproxy haproxy.cfg, --keepalived keepalived.conf, or -f FILE');
   return s;

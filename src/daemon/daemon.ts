@@ -39,7 +39,7 @@ export interface DaemonOptions {
   readonly handoverForward?: boolean;
 }
 
-export function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig {
+function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig {
   return configOrThrow(loadConfig(sources), logger);
 }
 

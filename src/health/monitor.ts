@@ -38,7 +38,7 @@ export interface Timers {
   clear(handle: unknown): void;
 }
 
-export const realTimers: Timers = {
+const realTimers: Timers = {
   set: (fn, ms) => setTimeout(fn, ms),
   clear: (h) => clearTimeout(h as NodeJS.Timeout),
 };

@@ -338,7 +338,7 @@ function baseName(p: string): string {
 }
 
 /** node:fs track-file I/O: inotify on the directory (as keepalived), stat polling as fallback. */
-export const nodeTrackFileIo: TrackFileIo = {
+const nodeTrackFileIo: TrackFileIo = {
   read(path) {
     // keepalived reads the first 127 bytes; the bounded reader also refuses a FIFO or a device
     // (a FIFO without a writer would block the event loop, and with it VRRP, for good).

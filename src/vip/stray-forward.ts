@@ -77,7 +77,7 @@ function nft(args: readonly string[], input?: string, binary = 'nft'): Promise<s
   });
 }
 
-export function execNft(binary = 'nft'): NftRunner {
+function execNft(binary = 'nft'): NftRunner {
   return async (script) => void (await nft(['-f', '-'], script, binary));
 }
 

@@ -56,7 +56,7 @@ export interface VrrpRuntimeOptions {
  * master's RELEASE_GRACE_MS starts when it hears our first advert, which leaves at once (before
  * the rule is installed, a few ms), so the window ends ~100 ms before the old master lets go.
  */
-export const STRAY_FORWARD_MS = 400;
+const STRAY_FORWARD_MS = 400;
 /** A takeover never waits longer than this for the forwarding rule (the old master still answers). */
 const STRAY_INSTALL_WAIT_MS = 250;
 
@@ -77,7 +77,7 @@ export const RELEASE_GRACE_MS = 500;
  * master is really gone); advert timers keep the plain timer, so a master of many instances
  * never blocks its event loop.
  */
-export const TAKEOVER_LEAD_MS = 4;
+const TAKEOVER_LEAD_MS = 4;
 
 export interface InstanceCounters {
   rxAccepted: number;

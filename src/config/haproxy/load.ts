@@ -54,11 +54,11 @@ export interface HaproxyLoadResult {
 }
 
 /** HAProxy defaults (configuration.txt §5.2 `inter`, `rise`, `fall`, `weight`; §4 `retries`). */
-export const SERVER_DEFAULTS = { inter: 2000, rise: 2, fall: 3, weight: 1 } as const;
-export const DEFAULT_RETRIES = 3;
-export const DEFAULT_STATS_URI = '/haproxy?stats';
+const SERVER_DEFAULTS = { inter: 2000, rise: 2, fall: 3, weight: 1 } as const;
+const DEFAULT_RETRIES = 3;
+const DEFAULT_STATS_URI = '/haproxy?stats';
 /** HAProxy `init-addr` default is "last,libc". */
-export const DEFAULT_INIT_ADDR = ['last', 'libc'] as const;
+const DEFAULT_INIT_ADDR = ['last', 'libc'] as const;
 /** Status codes HAProxy accepts in `errorfile`. */
 export const ERRORFILE_CODES = [200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504];
 
