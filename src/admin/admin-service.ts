@@ -9,6 +9,7 @@ import { createMetricsRegistry, type MetricSources } from './metrics.js';
 import { statusDocument } from './status.js';
 
 import { HALB_VERSION } from '../version.js';
+import { EVENT } from '../log/events.js';
 
 export interface AdminServiceDeps {
   readonly config: () => HalbConfig | undefined;
@@ -56,7 +57,7 @@ export class AdminService {
     const bindsOf = (p: HalbConfig['stats'][number]) => p.binds.map((b) => `${b.address}:${b.port}`).join(',');
     const same = next.length === this.stats.length && next.every((p, i) => bindsOf(p) === bindsOf(this.stats[i]!));
     if (!same) {
-      this.deps.logger.warn({ event: 'stats-reload-skipped' }, 'stats binds changed: restart halb to apply them; stats listeners kept');
+      this.deps.logger.warn({ event: EVENT.stats_reload_skipped }, 'stats binds changed: restart halb to apply them; stats listeners kept');
       return;
     }
     next.forEach((p, i) => this.servers[i]?.setPage(p));

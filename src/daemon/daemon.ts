@@ -20,6 +20,7 @@ import type { MetricSources } from '../admin/metrics.js';
 import { join } from 'node:path';
 import { emptyVrrpConfig } from '../config/model-vrrp.js';
 import { dumpTexts, writeDumpFile } from '../vrrp/state-dump-file.js';
+import { EVENT } from '../log/events.js';
 
 export interface DaemonOptions {
   readonly sources: ConfigSources;
@@ -45,7 +46,7 @@ function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig {
 
 function configOrThrow({ config, diagnostics }: LoadConfigResult, logger?: Logger): HalbConfig {
   for (const d of diagnostics) {
-    if (d.severity !== 'error') logger?.warn({ event: 'config-diagnostic', severity: d.severity }, formatDiagnostic(d));
+    if (d.severity !== 'error') logger?.warn({ event: EVENT.config_diagnostic, severity: d.severity }, formatDiagnostic(d));
   }
   if (!config) throw new ConfigError(diagnostics);
   return config;
@@ -131,14 +132,14 @@ export class Daemon {
       for (const name of STOP_ORDER) await this.running[name]?.stop();
       throw err;
     }
-    log.info({ event: 'started', frontends: config.frontends.length, backends: config.backends.length, vrrpInstances: config.vrrp.instances.length }, 'halb started');
+    log.info({ event: EVENT.started, frontends: config.frontends.length, backends: config.backends.length, vrrpInstances: config.vrrp.instances.length }, 'halb started');
   }
 
   /** `config` checked against this node; throws ConfigError with every problem. */
   private checked(config: HalbConfig): HalbConfig {
     const log = this.opts.logger;
     const pre = this.opts.preflight?.(config) ?? [];
-    for (const d of pre) if (d.severity !== 'error') log.warn({ event: 'config-diagnostic', severity: d.severity }, formatDiagnostic(d));
+    for (const d of pre) if (d.severity !== 'error') log.warn({ event: EVENT.config_diagnostic, severity: d.severity }, formatDiagnostic(d));
     if (pre.some((d) => d.severity === 'error')) throw new ConfigError(pre);
     return config;
   }
@@ -162,7 +163,7 @@ export class Daemon {
         next = this.checked(configOrThrow(await loadConfigOffThread(this.opts.sources), log));
       } catch (err) {
         const lines = err instanceof ConfigError ? err.diagnostics.map(formatDiagnostic) : [String(err)];
-        log.error({ event: 'reload-rejected', diagnostics: lines }, 'reload rejected, running configuration kept');
+        log.error({ event: EVENT.reload_rejected, diagnostics: lines }, 'reload rejected, running configuration kept');
         return false;
       }
       try {
@@ -174,11 +175,11 @@ export class Daemon {
           else if (this.slots[name].wanted(next)) await this.startService(name, next);
         }
       } catch (err) {
-        log.error({ event: 'reload-failed', err }, 'reload failed, running configuration kept');
+        log.error({ event: EVENT.reload_failed, err }, 'reload failed, running configuration kept');
         return false;
       }
       this.config = next;
-      log.info({ event: 'reloaded' }, 'configuration reloaded');
+      log.info({ event: EVENT.reloaded }, 'configuration reloaded');
       return true;
     };
     const p = this.reloading.then(run);
@@ -198,7 +199,7 @@ export class Daemon {
       // finish, so what it started is stopped too.
       await this.reloading;
       for (const name of STOP_ORDER) await this.running[name]?.stop();
-      this.opts.logger.info({ event: 'stopped' }, 'halb stopped');
+      this.opts.logger.info({ event: EVENT.stopped }, 'halb stopped');
     })();
     return this.stopping;
   }
@@ -225,8 +226,8 @@ export class Daemon {
       dumpTexts({ config: this.config?.vrrp ?? emptyVrrpConfig(), status: [], counters: {}, scriptStatus: () => 'unknown', monoNow: 0, wallNow: 0 });
     const file = join(this.opts.dumpDir ?? '/tmp', kind === 'data' ? 'keepalived.data' : 'keepalived.stats');
     writeDumpFile(file, kind === 'data' ? texts.data : texts.stats).then(
-      () => log.info({ event: 'state-dump', kind, file }, `wrote ${file}`),
-      (err: unknown) => log.warn({ event: 'state-dump-failed', kind, file, reason: (err as Error).message }, `cannot write ${file}: ${(err as Error).message}`),
+      () => log.info({ event: EVENT.state_dump, kind, file }, `wrote ${file}`),
+      (err: unknown) => log.warn({ event: EVENT.state_dump_failed, kind, file, reason: (err as Error).message }, `cannot write ${file}: ${(err as Error).message}`),
     );
   }
 }

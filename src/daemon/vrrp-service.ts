@@ -18,6 +18,7 @@ import { planVrrpReload } from '../vrrp/reload-plan.js';
 import { Tracker } from '../track/tracker.js';
 import { NotifyRunner } from '../track/notify.js';
 import { dumpTexts } from '../vrrp/state-dump-file.js';
+import { EVENT } from '../log/events.js';
 
 export interface VrrpServiceOptions {
   readonly runDir?: string | undefined;
@@ -161,7 +162,7 @@ export class VrrpService {
     this.watcher?.stop();
     const watcher = new LinuxInterfaceWatcher({
       interfaces: [...ifaces],
-      onError: (err) => this.log.warn({ event: 'link-watch-error', err: err.message }, 'interface watcher restarted'),
+      onError: (err) => this.log.warn({ event: EVENT.link_watch_error, err: err.message }, 'interface watcher restarted'),
     });
     this.watcher = watcher;
     watcher.onChange((s) => {
@@ -205,7 +206,7 @@ export class VrrpService {
         const reason = err instanceof Error ? err.message : String(err);
         (p.action === 'restart' ? keepOld : skip).add(p.instance);
         this.log.error(
-          { event: 'vrrp-reload-failed', instance: p.instance, action: p.action, reason },
+          { event: EVENT.vrrp_reload_failed, instance: p.instance, action: p.action, reason },
           `(${p.instance}) reload: cannot open its VRRP socket (${reason}); ${p.action === 'restart' ? 'the running definition is kept' : 'not started'}`,
         );
       }
@@ -217,7 +218,7 @@ export class VrrpService {
         .map((i) => (keepOld.has(i.name) ? this.vrrp.instances.find((o) => o.name === i.name)! : i)),
     };
     const plan = keepOld.size + skip.size > 0 ? planVrrpReload(this.vrrp, effective) : first;
-    for (const d of plan.definitions) this.log.info({ event: 'vrrp-reload', definition: d }, `reload: ${d} changed`);
+    for (const d of plan.definitions) this.log.info({ event: EVENT.vrrp_reload, definition: d }, `reload: ${d} changed`);
     for (const [name, t] of opened) {
       if (plan.byName[name]?.action === 'add' || plan.byName[name]?.action === 'restart') this.transports.set(name, t);
       else t.close();

@@ -31,6 +31,7 @@ import { runCheck, type Checker, type CheckTarget } from './checkers.js';
 import { createAddressResolver, type AddressResolver } from '../dns/resolver.js';
 import { onDnsAnswer, resolvePeriod, type DnsAnswer, type DnsTrack } from '../dns/resolution.js';
 import { TransitionHistory } from './history.js';
+import { EVENT } from '../log/events.js';
 
 /** Timer seam so the monitor can run on a manual clock in unit tests. */
 export interface Timers {
@@ -203,7 +204,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
       if (server.resolvers !== undefined) {
         const sec = sections.get(server.resolvers);
         if (sec) rec.dnsSection = sec;
-        else log.warn({ event: 'resolvers_unknown', backend: backend.name, server: server.name, resolvers: server.resolvers }, `${backend.name}/${server.name}: resolvers section '${server.resolvers}' not found; no runtime re-resolution`);
+        else log.warn({ event: EVENT.resolvers_unknown, backend: backend.name, server: server.name, resolvers: server.resolvers }, `${backend.name}/${server.name}: resolvers section '${server.resolvers}' not found; no runtime re-resolution`);
       }
       m.set(server.name, rec);
       recs.push(rec);
@@ -245,7 +246,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
   }
 
   function track<T>(p: Promise<T>, waitOnStop = true): void {
-    const q = p.catch((err: unknown) => log.error({ event: 'health_internal_error', err }, 'health monitor internal error'));
+    const q = p.catch((err: unknown) => log.error({ event: EVENT.health_internal_error, err }, 'health monitor internal error'));
     if (!waitOnStop) return;
     pending.add(q);
     void q.finally(() => pending.delete(q));
@@ -287,7 +288,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     if (t.checkDurationMs !== undefined) msg += `, check duration: ${t.checkDurationMs}ms`;
     msg += `. ${left.active} active and ${left.backup} backup servers ${t.to === 'UP' ? 'online' : 'left'}.`;
     const fields = {
-      event: 'server_state',
+      event: EVENT.server_state,
       backend: be,
       server: sv,
       from: t.from,
@@ -302,13 +303,13 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     if (t.to === 'UP') log.info(fields, msg);
     else log.warn(fields, msg);
     if (t.to !== 'UP' && left.active === 0 && left.backup === 0) {
-      log.error({ event: 'backend_down', backend: be }, `backend ${be} has no server available!`);
+      log.error({ event: EVENT.backend_down, backend: be }, `backend ${be} has no server available!`);
     }
     for (const l of transitionListeners) {
       try {
         l(st);
       } catch (err) {
-        log.error({ event: 'listener_error', err }, 'transition listener threw');
+        log.error({ event: EVENT.health_listener_error, err }, 'transition listener threw');
       }
     }
   }
@@ -370,7 +371,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     if (res.code !== undefined) msg += `, code: ${res.code}`;
     if (res.detail !== undefined) msg += `, info: "${res.detail}"`;
     msg += `, check duration: ${res.durationMs}ms, status: ${status}.`;
-    log.debug({ event: 'health_check', backend: r.backend.name, server: r.server.name, ok: res.ok, reason: res.reason, health: h }, msg);
+    log.debug({ event: EVENT.health_check, backend: r.backend.name, server: r.server.name, ok: res.ok, reason: res.reason, health: h }, msg);
   }
 
   // ---- addresses ----
@@ -383,14 +384,14 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     const be = r.backend.name;
     const sv = r.server.name;
     log.info(
-      { event: 'server_address', backend: be, server: sv, from: prev ?? null, to: address ?? null, reason },
+      { event: EVENT.server_address, backend: be, server: sv, from: prev ?? null, to: address ?? null, reason },
       `${be}/${sv} changed its IP from ${prev ?? 'none'} to ${address ?? 'none'} (${reason})`,
     );
     for (const l of addressListeners) {
       try {
         l(be, sv, address);
       } catch (err) {
-        log.error({ event: 'listener_error', err }, 'address listener threw');
+        log.error({ event: EVENT.health_listener_error, err }, 'address listener threw');
       }
     }
     const now = clock.now();
@@ -428,7 +429,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     }
     // HAProxy refuses to start here; halb keeps the server DOWN and the daemon up.
     r.state = { ...r.state, reason: failure };
-    log.warn({ event: 'server_unresolved', backend: r.backend.name, server: r.server.name, hostname: host, reason: failure }, `${key} is DOWN, reason: ${failure}`);
+    log.warn({ event: EVENT.server_unresolved, backend: r.backend.name, server: r.server.name, hostname: host, reason: failure }, `${key} is DOWN, reason: ${failure}`);
     if (r.dnsSection) scheduleDns(r, clock.now());
 
     function found(address: string, how: string): void {
@@ -458,7 +459,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
         const d = onDnsAnswer(r.dns, answer, section.hold, now);
         r.dns = d.track;
         if (answer.status !== 'valid') {
-          log.debug({ event: 'dns_failure', backend: r.backend.name, server: r.server.name, status: answer.status, detail: answer.detail }, 'DNS resolution failed');
+          log.debug({ event: EVENT.dns_failure, backend: r.backend.name, server: r.server.name, status: answer.status, detail: answer.detail }, 'DNS resolution failed');
         }
         if (d.change) setAddress(r, d.change.address, d.change.reason);
         else if (r.address === undefined && answer.status !== 'valid') r.state = { ...r.state, reason: `DNS: ${answer.status}` };

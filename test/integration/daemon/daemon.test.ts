@@ -69,8 +69,8 @@ test('reload: a good config moves traffic, a bad one is rejected and the old con
   // Bad: an unknown balance algorithm; the diagnostics name file and line, traffic unchanged.
   writeFileSync(cfg, haproxyCfg(port, a.port, '  balance roundrobn\n'));
   assert.equal(await d.reload(), false);
-  const rejected = lines.find((l) => l.event === 'reload-rejected');
-  assert.ok(rejected, 'reload-rejected logged');
+  const rejected = lines.find((l) => l.event === 'reload_rejected');
+  assert.ok(rejected, 'reload_rejected logged');
   assert.match(JSON.stringify(rejected.diagnostics), new RegExp(`haproxy.cfg:13:.*balance`));
   assert.match((await get(port)).body, /hello from beta/);
 });
@@ -94,7 +94,7 @@ test('the node checks (preflight) refuse a start, and a reload, before any servi
   await d.start();
   writeFileSync(cfg, haproxyCfg(port, 9));
   assert.equal(await d.reload(), false);
-  const rejected = lines.find((l) => l.event === 'reload-rejected');
+  const rejected = lines.find((l) => l.event === 'reload_rejected');
   assert.match(JSON.stringify(rejected?.diagnostics), /haproxy\.cfg:12: error: server s1 refused by the node check/);
   assert.match((await get(port)).body, /hello from alpha/);
 

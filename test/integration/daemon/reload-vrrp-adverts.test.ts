@@ -83,7 +83,7 @@ test('a large reload leaves the VRRP master advertising on time: the backup neve
   // Three more adverts after the reload, so a gap that ends the reload is seen too.
   const after = sends.length;
   while (sends.length < after + 3) await new Promise((r) => setTimeout(r, ADVERT / 4));
-  assert.ok(log.lines.some((l) => l.event === 'reload-rejected'));
+  assert.ok(log.lines.some((l) => l.event === 'reload_rejected'));
 
   const window = sends.filter((s) => s >= from - ADVERT);
   let maxGap = 0;
