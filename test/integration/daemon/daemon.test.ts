@@ -198,3 +198,32 @@ test('stop during a reload that starts a stats listener stops that listener too'
     'nothing listens on the stats port after the stop',
   );
 });
+
+test('a VRRP start failure stops the stats page and the proxy started before it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'halb-daemon-'));
+  const port = await freePort();
+  const statsPort = await freePort();
+  const cfg = join(dir, 'haproxy.cfg');
+  const kc = join(dir, 'keepalived.conf');
+  writeFileSync(cfg, haproxyCfg(port, 9, `\nlisten stats\n  bind 127.0.0.1:${statsPort}\n  stats enable\n  stats uri /stats\n`));
+  // No such interface (and, without root, no raw socket): the VRRP socket cannot be opened.
+  writeFileSync(kc, 'vrrp_instance VI_1 {\n  interface halbnoif0\n  virtual_router_id 51\n  priority 100\n  virtual_ipaddress {\n    192.0.2.10/32\n  }\n}\n');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { logger } = captureLogger();
+  const d = new Daemon({ sources: { haproxy: cfg, keepalived: kc }, logger, runDir: join(dir, 'run'), handoverForward: false });
+  await assert.rejects(d.start());
+  for (const p of [port, statsPort]) {
+    await assert.rejects(
+      new Promise<void>((resolve, reject) => {
+        const s = net.connect(p, '127.0.0.1', () => {
+          s.destroy();
+          resolve();
+        });
+        s.on('error', reject);
+      }),
+      /ECONNREFUSED/,
+      `port ${p} closed`,
+    );
+  }
+  await d.stop();
+});
