@@ -1,6 +1,7 @@
 // Admin half of the daemon: one metrics registry for the daemon and one AdminServer per
-// `stats` entry. It reads the other services through getters at request time, so a reload
-// (which replaces the health monitor and the config) is seen without re-registering anything.
+// `stats` entry. It reads the proxy, health and VRRP through views the daemon passes in
+// (MetricSources), called at request time, so a reload (which replaces the health monitor and
+// the config) is seen without re-registering anything, and admin/ needs nothing from daemon/.
 import type { HalbConfig } from '../config/model.js';
 import type { Logger } from '../log/logger.js';
 import type { Registry } from 'prom-client';
