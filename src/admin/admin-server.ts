@@ -3,6 +3,7 @@
 //   GET {stats uri}[;json|?format=json]   JSON status document (status.ts)
 // `stats auth` protects every endpoint with HTTP Basic auth, as HAProxy protects its page.
 // Thin adapter: routing, auth and the document are pure modules beside it.
+import { EVENT } from '../log/events.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -72,14 +73,14 @@ export class AdminServer {
           srv.once('error', (err: NodeJS.ErrnoException) => reject(new AdminBindError(bind, this.opts.page.name, err)));
           srv.listen(bind.port, bind.address, () => resolve());
         });
-        srv.on('error', (err) => this.opts.logger.error({ event: 'admin-error', err }, 'admin listener error'));
+        srv.on('error', (err) => this.opts.logger.error({ event: EVENT.admin_error, err }, 'admin listener error'));
         this.servers.push(srv);
       }
     } catch (err) {
       await this.stop();
       throw err;
     }
-    this.opts.logger.info({ event: 'admin-listening', stats: this.opts.page.name, addresses: this.addresses().map((a) => `${a.address}:${a.port}`) }, 'stats listening');
+    this.opts.logger.info({ event: EVENT.admin_listening, stats: this.opts.page.name, addresses: this.addresses().map((a) => `${a.address}:${a.port}`) }, 'stats listening');
   }
 
   async stop(): Promise<void> {
@@ -125,7 +126,7 @@ export class AdminServer {
       if (page.refresh !== undefined) res.setHeader('Refresh', String(Math.max(1, Math.round(page.refresh / 1000))));
       return send(res, 200, 'application/json', JSON.stringify(doc, null, 2) + '\n', req.method === 'HEAD');
     } catch (err) {
-      this.opts.logger.error({ event: 'admin-error', err, url: req.url }, 'admin request failed');
+      this.opts.logger.error({ event: EVENT.admin_error, err, url: req.url }, 'admin request failed');
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal Server Error\n');
       else res.destroy();
     }

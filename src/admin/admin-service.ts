@@ -1,22 +1,21 @@
 // Admin half of the daemon: one metrics registry for the daemon and one AdminServer per
-// `stats` entry. It reads the other services through getters at request time, so a reload
-// (which replaces the health monitor and the config) is seen without re-registering anything.
+// `stats` entry. It reads the proxy, health and VRRP through views the daemon passes in
+// (MetricSources), called at request time, so a reload (which replaces the health monitor and
+// the config) is seen without re-registering anything, and admin/ needs nothing from daemon/.
 import type { HalbConfig } from '../config/model.js';
 import type { Logger } from '../log/logger.js';
-import type { LbService } from '../daemon/lb-service.js';
-import type { VrrpService } from '../daemon/vrrp-service.js';
 import type { Registry } from 'prom-client';
 import { AdminServer } from './admin-server.js';
-import { createMetricsRegistry } from './metrics.js';
+import { createMetricsRegistry, type MetricSources } from './metrics.js';
 import { statusDocument } from './status.js';
 
 import { HALB_VERSION } from '../version.js';
-export { HALB_VERSION };
+import { EVENT } from '../log/events.js';
 
 export interface AdminServiceDeps {
   readonly config: () => HalbConfig | undefined;
-  readonly lb: () => LbService | undefined;
-  readonly vrrp: () => VrrpService | undefined;
+  /** The running proxy, health monitor and VRRP runtime, each absent when not configured. */
+  readonly views: MetricSources;
   readonly logger: Logger;
 }
 
@@ -28,11 +27,7 @@ export class AdminService {
     private stats: HalbConfig['stats'],
     private readonly deps: AdminServiceDeps,
   ) {
-    this.registry = createMetricsRegistry({
-      proxy: () => deps.lb()?.proxyApi.stats(),
-      health: () => deps.lb()?.healthMonitor,
-      vrrp: () => deps.vrrp()?.vrrpRuntime,
-    });
+    this.registry = createMetricsRegistry(deps.views);
   }
 
   async start(): Promise<void> {
@@ -58,11 +53,12 @@ export class AdminService {
    * hide-version at once. Changed binds or added/removed entries need a restart (logged), so a
    * reload never drops the listener an operator is scraping.
    */
-  reload(next: HalbConfig['stats']): void {
+  async reload(config: HalbConfig): Promise<void> {
+    const next = config.stats;
     const bindsOf = (p: HalbConfig['stats'][number]) => p.binds.map((b) => `${b.address}:${b.port}`).join(',');
     const same = next.length === this.stats.length && next.every((p, i) => bindsOf(p) === bindsOf(this.stats[i]!));
     if (!same) {
-      this.deps.logger.warn({ event: 'stats-reload-skipped' }, 'stats binds changed: restart halb to apply them; stats listeners kept');
+      this.deps.logger.warn({ event: EVENT.stats_reload_skipped }, 'stats binds changed: restart halb to apply them; stats listeners kept');
       return;
     }
     next.forEach((p, i) => this.servers[i]?.setPage(p));
@@ -77,13 +73,13 @@ export class AdminService {
   private status(hideVersion: boolean): ReturnType<typeof statusDocument> {
     const config = this.deps.config();
     if (!config) throw new Error('status requested before the configuration was loaded');
-    const lb = this.deps.lb();
-    const proxy = lb?.proxyApi.stats();
+    const { views } = this.deps;
+    const proxy = views.proxy();
     return statusDocument({
       config,
       ...(proxy ? { proxy } : {}),
-      health: lb?.healthMonitor.snapshot() ?? [],
-      vrrp: this.deps.vrrp()?.vrrpRuntime?.status() ?? [],
+      health: views.health()?.snapshot() ?? [],
+      vrrp: views.vrrp()?.status() ?? [],
       // Both clocks read back to back: monotonicClock is performance.now() (util/clock.ts).
       monoNow: performance.now(),
       wallNow: Date.now(),

@@ -22,7 +22,7 @@ type Level = 'frontend' | 'backend' | 'server';
 type NumKey = { [K in keyof Counters]: Counters[K] extends number ? K : never }[keyof Counters];
 
 /** Proxy counters exported per level: [metric suffix, help, counter field]. */
-export const PROXY_COUNTERS: readonly (readonly [string, string, NumKey])[] = [
+const PROXY_COUNTERS: readonly (readonly [string, string, NumKey])[] = [
   ['sessions_total', 'Sessions (TCP connections, or HTTP requests on a server) handled.', 'sessTotal'],
   ['bytes_in_total', 'Bytes received from clients.', 'bytesIn'],
   ['bytes_out_total', 'Bytes sent to clients.', 'bytesOut'],
@@ -44,7 +44,7 @@ const RESPONSE_CLASSES: readonly (readonly [string, NumKey])[] = [
 ];
 
 /** One row per frontend, backend or server with its labels, from a proxy stats copy. */
-export function proxyRows(stats: ProxyStats | undefined, level: Level): { labels: Record<string, string>; c: Counters }[] {
+function proxyRows(stats: ProxyStats | undefined, level: Level): { labels: Record<string, string>; c: Counters }[] {
   if (!stats) return [];
   switch (level) {
     case 'frontend':

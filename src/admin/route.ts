@@ -10,7 +10,7 @@ export type AdminRoute =
   | { readonly kind: 'not-found' }
   | { readonly kind: 'method-not-allowed' };
 
-export const METRICS_PATH = '/metrics';
+const METRICS_PATH = '/metrics';
 
 export function routeAdmin(method: string, url: string, statsUri: string): AdminRoute {
   const target = routeTarget(url, statsUri);

@@ -6,9 +6,10 @@ import { Daemon } from '../daemon/daemon.js';
 import { startDemoBackend, type DemoBackend } from '../demo/backends.js';
 import { EXIT } from './exit-codes.js';
 import { parseLogLevel } from './log-level.js';
+import { readSwitches } from './switches.js';
 
-export const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo.yaml', import.meta.url));
-export const DEMO_BACKEND_PORTS = [18081, 18082, 18083];
+const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo.yaml', import.meta.url));
+const DEMO_BACKEND_PORTS = [18081, 18082, 18083];
 
 export function registerDemo(program: Command): void {
   program
@@ -21,7 +22,8 @@ export function registerDemo(program: Command): void {
     .addOption(logFormatOption())
     .action(async (flags: { duration?: string; logLevel: string; logFormat: LogFormat | 'auto'; config: string; backendPorts: string }) => {
       const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
-      const daemon = new Daemon({ sources: { yaml: flags.config }, logger, dumpDir: process.env.TMPDIR || '/tmp' });
+      const { dumpDir, handoverForward } = readSwitches(process.env);
+      const daemon = new Daemon({ sources: { yaml: flags.config }, logger, dumpDir, handoverForward });
       const signalled = daemon.runUntilSignalled();
       const backends: DemoBackend[] = [];
       const ports = flags.backendPorts.split(',').map(Number);

@@ -10,11 +10,12 @@ import { DEFAULT_RUN_DIR } from '../vip/linux.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { parseLogLevel } from './log-level.js';
 import { collect, resolveSources, type SourceFlags } from './sources.js';
+import { readSwitches } from './switches.js';
 
 export type { SourceFlags } from './sources.js';
 
 /** The sources of `halb run`; throws UsageError when none or a wrong one is given. */
-export function sourcesFrom(flags: SourceFlags): ConfigSources {
+function sourcesFrom(flags: SourceFlags): ConfigSources {
   const s = resolveSources(flags, readConfigFile);
   if (!s.yaml && !s.haproxy && !s.keepalived) throw new UsageError('give a config: -c halb.yaml, --haproxy haproxy.cfg, --keepalived keepalived.conf, or -f FILE');
   return s;
@@ -35,10 +36,11 @@ export function registerRun(program: Command): void {
     .action(async (flags: SourceFlags & { runDir: string; logLevel: string; logFormat: LogFormat | 'auto'; warmup: boolean }) => {
       const sources = sourcesFrom(flags);
       const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
-      const warmup = flags.warmup && process.env.HALB_WARMUP !== '0' ? {} : false;
+      const switches = readSwitches(process.env);
+      const warmup = flags.warmup && switches.warmup ? {} : false;
       // Node-local checks (interfaces, addresses, scripts, privileges) before any service starts.
       const preflight = (cfg: Parameters<typeof nodeChecks>[0]) => nodeChecks(cfg, gatherNodeFacts({ runDir: flags.runDir }), { privilegeSeverity: 'error', scriptSeverity: 'warning' });
-      const daemon = new Daemon({ sources, logger, runDir: flags.runDir, warmup, preflight, dumpDir: process.env.TMPDIR || '/tmp' });
+      const daemon = new Daemon({ sources, logger, runDir: flags.runDir, warmup, preflight, dumpDir: switches.dumpDir, handoverForward: switches.handoverForward });
       // Signals first: a SIGTERM during start stops the daemon once it is up, never kills it.
       const signalled = daemon.runUntilSignalled();
       try {

@@ -11,8 +11,6 @@ export const EXIT = {
   runtime: 3,
 } as const;
 
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
 /** A command-line mistake found after commander's own parsing; exits with EXIT.usage. */
 export class UsageError extends Error {
   readonly code = 'HALB_USAGE';

@@ -11,6 +11,7 @@
 // --inspect in the command line or NODE_OPTIONS) is closed: always when no flag asked for it, and
 // as root unless HALB_ALLOW_INSPECTOR=1 says a developer wants it.
 import inspector from 'node:inspector';
+import { readSwitches } from './switches.js';
 
 const keep = (): void => {};
 process.on('SIGUSR1', keep);
@@ -25,7 +26,7 @@ function closeStrayInspector(): void {
   if (inspector.url() === undefined) return;
   const requested = inspectorRequested(process.execArgv, process.env.NODE_OPTIONS);
   const root = process.getuid?.() === 0;
-  if (requested && (!root || process.env.HALB_ALLOW_INSPECTOR === '1')) return;
+  if (requested && (!root || readSwitches(process.env).allowInspector)) return;
   inspector.close();
   process.stderr.write(
     requested

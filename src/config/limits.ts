@@ -26,8 +26,6 @@ export const CONFIG_LIMITS = {
   yamlDepth: 64,
 } as const;
 
-export type ConfigLimits = typeof CONFIG_LIMITS;
-
 /** What a file named by the configuration is read as; decides its size limit. */
 export type ReadKind = 'config' | 'errorfile';
 

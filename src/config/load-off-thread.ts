@@ -18,7 +18,7 @@ export interface OffThreadOptions {
 
 // The deadline is for stuck I/O (a hung network file system), not parsing: a 4 MiB halb.yaml takes
 // 20-35 s on a loaded 2-core machine.
-export const OFF_THREAD_DEFAULTS = { timeoutMs: 120_000, maxHeapMb: 1024 } as const;
+const OFF_THREAD_DEFAULTS = { timeoutMs: 120_000, maxHeapMb: 1024 } as const;
 
 export function loadConfigOffThread(sources: ConfigSources, opts: OffThreadOptions = {}): Promise<LoadConfigResult> {
   const timeoutMs = opts.timeoutMs ?? OFF_THREAD_DEFAULTS.timeoutMs;

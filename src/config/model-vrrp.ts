@@ -81,8 +81,6 @@ export interface NotifyScripts {
 
 export type NotifyKind = 'master' | 'backup' | 'fault' | 'stop' | 'any';
 
-export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT';
-
 export interface VrrpInstance {
   readonly name: string;
   /** Configured initial state; keepalived treats MASTER as a hint, priority decides. */

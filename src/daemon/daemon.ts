@@ -15,9 +15,12 @@ import { AdminService } from '../admin/admin-service.js';
 import { keepFreedHeapForReuse } from '../native/allocator.js';
 import type { WarmupOptions } from '../proxy/warmup.js';
 import { installSignals } from './signals.js';
+import type { ServiceSlot } from './service.js';
+import type { MetricSources } from '../admin/metrics.js';
 import { join } from 'node:path';
 import { emptyVrrpConfig } from '../config/model-vrrp.js';
 import { dumpTexts, writeDumpFile } from '../vrrp/state-dump-file.js';
+import { EVENT } from '../log/events.js';
 
 export interface DaemonOptions {
   readonly sources: ConfigSources;
@@ -33,42 +36,76 @@ export interface DaemonOptions {
    * $TMPDIR or /tmp (the CLI passes it), so probes written for keepalived find them.
    */
   readonly dumpDir?: string;
+  /** The hand-over forwarding rule of a new master (src/vip/stray-forward.ts); on unless false. */
+  readonly handoverForward?: boolean;
 }
 
-export function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig {
+function loadOrThrow(sources: ConfigSources, logger?: Logger): HalbConfig {
   return configOrThrow(loadConfig(sources), logger);
 }
 
 function configOrThrow({ config, diagnostics }: LoadConfigResult, logger?: Logger): HalbConfig {
   for (const d of diagnostics) {
-    if (d.severity !== 'error') logger?.warn({ event: 'config-diagnostic', severity: d.severity }, formatDiagnostic(d));
+    if (d.severity !== 'error') logger?.warn({ event: EVENT.config_diagnostic, severity: d.severity }, formatDiagnostic(d));
   }
   if (!config) throw new ConfigError(diagnostics);
   return config;
 }
 
+/** The daemon's services, by name. */
+interface Services {
+  readonly lb: LbService;
+  readonly admin: AdminService;
+  readonly vrrp: VrrpService;
+}
+type ServiceName = keyof Services;
+
+/**
+ * Start order. The proxy first: a VIP should not move here before something answers on it. The
+ * stats pages next (they report on the proxy), before VRRP: a stats bind error must not leave this
+ * node having taken VIPs. Stop and unwinding run it backwards: VRRP hands its VIPs over first
+ * (make-before-break), then the stats pages close, then the proxy drains.
+ */
+const START_ORDER = ['lb', 'admin', 'vrrp'] as const satisfies readonly ServiceName[];
+const STOP_ORDER = [...START_ORDER].reverse();
+
 export class Daemon {
-  private lb?: LbService;
-  private vrrp?: VrrpService;
-  private admin?: AdminService;
+  private readonly running: { -readonly [K in ServiceName]?: Services[K] } = {};
+  private readonly slots: { readonly [K in ServiceName]: ServiceSlot<Services[K]> };
   private config?: HalbConfig;
   private stopping?: Promise<void>;
   private starting?: Promise<void>;
   private reloading = Promise.resolve();
 
-  constructor(private readonly opts: DaemonOptions) {}
+  constructor(private readonly opts: DaemonOptions) {
+    const log = opts.logger;
+    // Read at request time: a reload replaces the health monitor and the config.
+    const views: MetricSources = {
+      proxy: () => this.running.lb?.proxyApi.stats(),
+      health: () => this.running.lb?.healthMonitor,
+      vrrp: () => this.running.vrrp?.vrrpRuntime,
+    };
+    this.slots = {
+      lb: { wanted: (c) => c.frontends.length > 0, create: (c) => new LbService(c, log, { warmup: opts.warmup }) },
+      admin: { wanted: (c) => c.stats.length > 0, create: (c) => new AdminService(c.stats, { config: () => this.config, views, logger: log }) },
+      vrrp: {
+        wanted: (c) => c.vrrp.instances.length > 0,
+        create: (c) => new VrrpService(c, log, { runDir: opts.runDir, handoverForward: opts.handoverForward ?? true }),
+      },
+    };
+  }
 
   get current(): HalbConfig | undefined {
     return this.config;
   }
   get lbService(): LbService | undefined {
-    return this.lb;
+    return this.running.lb;
   }
   get vrrpService(): VrrpService | undefined {
-    return this.vrrp;
+    return this.running.vrrp;
   }
   get adminService(): AdminService | undefined {
-    return this.admin;
+    return this.running.admin;
   }
 
   start(): Promise<void> {
@@ -76,45 +113,33 @@ export class Daemon {
     return this.starting;
   }
 
+  /** Builds and starts one service; it counts as running once its start resolved. */
+  private async startService<K extends ServiceName>(name: K, config: HalbConfig): Promise<void> {
+    const service = this.slots[name].create(config);
+    await service.start();
+    this.running[name] = service;
+  }
+
   private async startServices(): Promise<void> {
     const log = this.opts.logger;
     const config = this.checked(loadOrThrow(this.opts.sources, log));
     this.config = config;
-    // Proxy first: a VIP should not move here before something answers on it.
-    if (config.frontends.length > 0) {
-      keepFreedHeapForReuse(log);
-      this.lb = new LbService(config, log, { warmup: this.opts.warmup });
-      await this.lb.start();
+    if (this.slots.lb.wanted(config)) keepFreedHeapForReuse(log);
+    try {
+      for (const name of START_ORDER) if (this.slots[name].wanted(config)) await this.startService(name, config);
+    } catch (err) {
+      // Nothing half-started stays behind: what did start stops, in stop order.
+      for (const name of STOP_ORDER) await this.running[name]?.stop();
+      throw err;
     }
-    // Stats after the LB service (it reports on it), before VRRP: a stats bind error must not
-    // leave this node having taken VIPs.
-    if (config.stats.length > 0) {
-      this.admin = new AdminService(config.stats, { config: () => this.config, lb: () => this.lb, vrrp: () => this.vrrp, logger: log });
-      try {
-        await this.admin.start();
-      } catch (err) {
-        await this.lb?.stop();
-        throw err;
-      }
-    }
-    if (config.vrrp.instances.length > 0) {
-      this.vrrp = new VrrpService(config, log, { runDir: this.opts.runDir, health: this.lb?.healthMonitor });
-      try {
-        await this.vrrp.start();
-      } catch (err) {
-        await this.admin?.stop();
-        await this.lb?.stop();
-        throw err;
-      }
-    }
-    log.info({ event: 'started', frontends: config.frontends.length, backends: config.backends.length, vrrpInstances: config.vrrp.instances.length }, 'halb started');
+    log.info({ event: EVENT.started, frontends: config.frontends.length, backends: config.backends.length, vrrpInstances: config.vrrp.instances.length }, 'halb started');
   }
 
   /** `config` checked against this node; throws ConfigError with every problem. */
   private checked(config: HalbConfig): HalbConfig {
     const log = this.opts.logger;
     const pre = this.opts.preflight?.(config) ?? [];
-    for (const d of pre) if (d.severity !== 'error') log.warn({ event: 'config-diagnostic', severity: d.severity }, formatDiagnostic(d));
+    for (const d of pre) if (d.severity !== 'error') log.warn({ event: EVENT.config_diagnostic, severity: d.severity }, formatDiagnostic(d));
     if (pre.some((d) => d.severity === 'error')) throw new ConfigError(pre);
     return config;
   }
@@ -138,36 +163,23 @@ export class Daemon {
         next = this.checked(configOrThrow(await loadConfigOffThread(this.opts.sources), log));
       } catch (err) {
         const lines = err instanceof ConfigError ? err.diagnostics.map(formatDiagnostic) : [String(err)];
-        log.error({ event: 'reload-rejected', diagnostics: lines }, 'reload rejected, running configuration kept');
+        log.error({ event: EVENT.reload_rejected, diagnostics: lines }, 'reload rejected, running configuration kept');
         return false;
       }
       try {
-        if (this.lb) await this.lb.reload(next);
-        else if (next.frontends.length > 0) {
-          // A node that started VRRP-only gains a load balancer: start it like at boot.
-          const lb = new LbService(next, log, { warmup: this.opts.warmup });
-          await lb.start();
-          this.lb = lb;
-        }
-        if (this.admin) this.admin.reload(next.stats);
-        else if (next.stats.length > 0) {
-          const admin = new AdminService(next.stats, { config: () => this.config, lb: () => this.lb, vrrp: () => this.vrrp, logger: log });
-          await admin.start();
-          this.admin = admin;
-        }
-        if (this.vrrp) await this.vrrp.reload(next);
-        else if (next.vrrp.instances.length > 0) {
-          // A node that started without VRRP gains instances: they start from INIT as at boot.
-          const vrrp = new VrrpService(next, log, { runDir: this.opts.runDir, health: this.lb?.healthMonitor });
-          await vrrp.start();
-          this.vrrp = vrrp;
+        for (const name of START_ORDER) {
+          const service = this.running[name];
+          if (service) await service.reload(next);
+          // A service the running config did not need starts as at boot: a VRRP-only node gains
+          // a load balancer, a node without VRRP gains instances (they start from INIT).
+          else if (this.slots[name].wanted(next)) await this.startService(name, next);
         }
       } catch (err) {
-        log.error({ event: 'reload-failed', err }, 'reload failed, running configuration kept');
+        log.error({ event: EVENT.reload_failed, err }, 'reload failed, running configuration kept');
         return false;
       }
       this.config = next;
-      log.info({ event: 'reloaded' }, 'configuration reloaded');
+      log.info({ event: EVENT.reloaded }, 'configuration reloaded');
       return true;
     };
     const p = this.reloading.then(run);
@@ -186,10 +198,8 @@ export class Daemon {
       // A reload under way may still start a service (VRRP on a node that had none): let it
       // finish, so what it started is stopped too.
       await this.reloading;
-      await this.vrrp?.stop();
-      await this.admin?.stop();
-      await this.lb?.stop();
-      this.opts.logger.info({ event: 'stopped' }, 'halb stopped');
+      for (const name of STOP_ORDER) await this.running[name]?.stop();
+      this.opts.logger.info({ event: EVENT.stopped }, 'halb stopped');
     })();
     return this.stopping;
   }
@@ -212,12 +222,12 @@ export class Daemon {
     // A node without VRRP instances still answers with keepalived's file (empty topology), so a
     // probe that greps it reads "no FAULT" rather than failing on a missing file.
     const texts =
-      this.vrrp?.stateDump() ??
+      this.running.vrrp?.stateDump() ??
       dumpTexts({ config: this.config?.vrrp ?? emptyVrrpConfig(), status: [], counters: {}, scriptStatus: () => 'unknown', monoNow: 0, wallNow: 0 });
     const file = join(this.opts.dumpDir ?? '/tmp', kind === 'data' ? 'keepalived.data' : 'keepalived.stats');
     writeDumpFile(file, kind === 'data' ? texts.data : texts.stats).then(
-      () => log.info({ event: 'state-dump', kind, file }, `wrote ${file}`),
-      (err: unknown) => log.warn({ event: 'state-dump-failed', kind, file, reason: (err as Error).message }, `cannot write ${file}: ${(err as Error).message}`),
+      () => log.info({ event: EVENT.state_dump, kind, file }, `wrote ${file}`),
+      (err: unknown) => log.warn({ event: EVENT.state_dump_failed, kind, file, reason: (err as Error).message }, `cannot write ${file}: ${(err as Error).message}`),
     );
   }
 }

@@ -1,6 +1,7 @@
 // Adapter for the descriptor budget (fd-budget.ts): reads RLIMIT_NOFILE (the addon, else
 // /proc/self/limits), raises the soft limit when the budget asks (addon only; HAProxy does
 // the same), and logs the decision. Returns the effective global maxconn for the proxy.
+import { EVENT } from '../log/events.js';
 import { readFileSync } from 'node:fs';
 import type { HalbConfig } from '../config/model.js';
 import type { Logger } from '../log/logger.js';
@@ -33,7 +34,7 @@ function readLimits(): { limits: FdLimits; set?: (soft: number) => void } | unde
 export function applyFdBudget(cfg: HalbConfig, logger: Logger): FdBudget | undefined {
   const r = readLimits();
   if (!r) {
-    if (cfg.global?.maxconn) logger.warn({ event: 'fd-budget', reason: 'RLIMIT_NOFILE unreadable' }, 'cannot read the descriptor limit: global maxconn enforced as configured, without a budget check');
+    if (cfg.global?.maxconn) logger.warn({ event: EVENT.fd_budget, reason: 'RLIMIT_NOFILE unreadable' }, 'cannot read the descriptor limit: global maxconn enforced as configured, without a budget check');
     return undefined;
   }
   let b = fdBudget(cfg.global?.maxconn, fdNeeds(cfg), r.limits);
@@ -44,10 +45,10 @@ export function applyFdBudget(cfg: HalbConfig, logger: Logger): FdBudget | undef
     } catch (err) {
       // Could not raise: budget against the soft limit as it is.
       b = fdBudget(cfg.global?.maxconn, fdNeeds(cfg), { soft: r.limits.soft, hard: r.limits.soft });
-      logger.warn({ event: 'fd-budget', reason: String(err) }, `cannot raise the descriptor limit: ${String(err)}`);
+      logger.warn({ event: EVENT.fd_budget, reason: String(err) }, `cannot raise the descriptor limit: ${String(err)}`);
     }
   }
-  const fields = { event: 'fd-budget', maxconn: b.maxconn, reserve: b.reserve, need: b.need, source: b.source, softLimit: r.limits.soft, hardLimit: r.limits.hard };
+  const fields = { event: EVENT.fd_budget, maxconn: b.maxconn, reserve: b.reserve, need: b.need, source: b.source, softLimit: r.limits.soft, hardLimit: r.limits.hard };
   if (b.source === 'lowered') logger.warn(fields, b.message);
   else logger.info(fields, b.message);
   return b;

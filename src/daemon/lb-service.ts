@@ -1,6 +1,7 @@
 // Load-balancer half of the daemon: health monitor + proxy, started from the model and
 // reloaded by building a new monitor and hot-swapping the proxy's backends (listeners whose
 // bind did not change keep their socket, so a reload never refuses a connection).
+import { EVENT } from '../log/events.js';
 import type { HalbConfig } from '../config/model.js';
 import type { Logger } from '../log/logger.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
@@ -67,8 +68,8 @@ export class LbService {
     const abort = new AbortController();
     const log = this.logger.child({ component: 'proxy' });
     const done = warmUp(this.config, { ...w, signal: abort.signal }).then((r) => {
-      if (r.failure !== undefined) log.warn({ event: 'warmup-failed', ...r }, `data plane warm-up failed (harmless: only the first requests are slower): ${r.failure}`);
-      else if (r.frontends > 0) log.info({ event: 'warmup', ...r }, `data plane warmed up: ${r.requests} requests over ${r.exchanges} connections in ${r.ms} ms`);
+      if (r.failure !== undefined) log.warn({ event: EVENT.warmup_failed, ...r }, `data plane warm-up failed (harmless: only the first requests are slower): ${r.failure}`);
+      else if (r.frontends > 0) log.info({ event: EVENT.warmup, ...r }, `data plane warmed up: ${r.requests} requests over ${r.exchanges} connections in ${r.ms} ms`);
       // The warm-up's thousands of connections grew the heap: give that back before real load.
       if (r.frontends > 0 && process.env.HALB_MEMORY_RELEASE !== '0') return releaseMemory(true).then(() => undefined);
     });

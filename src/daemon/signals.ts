@@ -3,6 +3,7 @@
 // until the process exits, so a second SIGTERM during the hand-over is logged, not fatal.
 import { HANDLED_SIGNALS, SIGNAL_TABLE, signalMessage, type HandledSignal } from './signal-table.js';
 import type { Logger } from '../log/logger.js';
+import { EVENT } from '../log/events.js';
 
 export interface SignalHandlers {
   /** Hand over and stop; called once, however many stop signals arrive. */
@@ -27,7 +28,7 @@ export function installSignals(logger: Logger, handlers: SignalHandlers): Instal
 
   const on = (signal: HandledSignal): void => {
     const action = SIGNAL_TABLE[signal].action;
-    const line = { event: 'signal', signal, action };
+    const line = { event: EVENT.signal, signal, action };
     switch (action) {
       case 'stop':
         logger.info(line, signalMessage(signal, stopping !== undefined));

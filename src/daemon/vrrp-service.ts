@@ -8,7 +8,6 @@
 import type { HalbConfig } from '../config/model.js';
 import type { VrrpConfig, VrrpInstance } from '../config/model-vrrp.js';
 import type { Logger } from '../log/logger.js';
-import type { HealthMonitorApi } from '../health/types.js';
 import { monotonicClock } from '../util/clock.js';
 import { LinuxVipManager } from '../vip/linux.js';
 import { LinuxInterfaceWatcher } from '../vip/interface-watch.js';
@@ -19,11 +18,17 @@ import { planVrrpReload } from '../vrrp/reload-plan.js';
 import { Tracker } from '../track/tracker.js';
 import { NotifyRunner } from '../track/notify.js';
 import { dumpTexts } from '../vrrp/state-dump-file.js';
+import { EVENT } from '../log/events.js';
 
 export interface VrrpServiceOptions {
   readonly runDir?: string | undefined;
-  /** Reserved for tracking backend health from the VRRP side. */
-  readonly health?: HealthMonitorApi | undefined;
+  /**
+   * The short-lived nftables rule a new master installs to pass connections it does not know to
+   * the old master (src/vip/stray-forward.ts). Off (HALB_HANDOVER_FORWARD=0), takeovers reset
+   * connections opened to the old master, as with keepalived; the scenario test uses it to show
+   * what the forwarding prevents.
+   */
+  readonly handoverForward: boolean;
 }
 
 /** Interfaces whose link state matters: the instances' own and their track_interface ones. */
@@ -57,7 +62,7 @@ export class VrrpService {
   constructor(
     config: HalbConfig,
     logger: Logger,
-    private readonly opts: VrrpServiceOptions = {},
+    private readonly opts: VrrpServiceOptions = { handoverForward: true },
   ) {
     this.vrrp = config.vrrp;
     this.log = logger.child({ component: 'vrrp' });
@@ -112,9 +117,7 @@ export class VrrpService {
     const vips = new LinuxVipManager({ ...(this.opts.runDir ? { runDir: this.opts.runDir } : {}), ipv6 });
     this.vips = vips;
     await vips.cleanupStale();
-    // HALB_HANDOVER_FORWARD=0: takeovers reset connections opened to the old master (keepalived's
-    // behaviour); the scenario test uses it to show what the forwarding prevents.
-    if (process.env.HALB_HANDOVER_FORWARD !== '0') {
+    if (this.opts.handoverForward) {
       this.strays = new NftStrayForwarder({ logger: this.log });
       await this.strays.cleanupStale();
     }
@@ -159,7 +162,7 @@ export class VrrpService {
     this.watcher?.stop();
     const watcher = new LinuxInterfaceWatcher({
       interfaces: [...ifaces],
-      onError: (err) => this.log.warn({ event: 'link-watch-error', err: err.message }, 'interface watcher restarted'),
+      onError: (err) => this.log.warn({ event: EVENT.link_watch_error, err: err.message }, 'interface watcher restarted'),
     });
     this.watcher = watcher;
     watcher.onChange((s) => {
@@ -203,7 +206,7 @@ export class VrrpService {
         const reason = err instanceof Error ? err.message : String(err);
         (p.action === 'restart' ? keepOld : skip).add(p.instance);
         this.log.error(
-          { event: 'vrrp-reload-failed', instance: p.instance, action: p.action, reason },
+          { event: EVENT.vrrp_reload_failed, instance: p.instance, action: p.action, reason },
           `(${p.instance}) reload: cannot open its VRRP socket (${reason}); ${p.action === 'restart' ? 'the running definition is kept' : 'not started'}`,
         );
       }
@@ -215,7 +218,7 @@ export class VrrpService {
         .map((i) => (keepOld.has(i.name) ? this.vrrp.instances.find((o) => o.name === i.name)! : i)),
     };
     const plan = keepOld.size + skip.size > 0 ? planVrrpReload(this.vrrp, effective) : first;
-    for (const d of plan.definitions) this.log.info({ event: 'vrrp-reload', definition: d }, `reload: ${d} changed`);
+    for (const d of plan.definitions) this.log.info({ event: EVENT.vrrp_reload, definition: d }, `reload: ${d} changed`);
     for (const [name, t] of opened) {
       if (plan.byName[name]?.action === 'add' || plan.byName[name]?.action === 'restart') this.transports.set(name, t);
       else t.close();

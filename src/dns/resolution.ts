@@ -30,7 +30,7 @@ export interface DnsDecision {
   readonly change?: { readonly address: string | undefined; readonly reason: string };
 }
 
-export const DNS_REASON: Readonly<Record<Exclude<DnsStatus, 'valid'>, string>> = {
+const DNS_REASON: Readonly<Record<Exclude<DnsStatus, 'valid'>, string>> = {
   nx: 'DNS: NX domain',
   refused: 'DNS: query refused',
   timeout: 'DNS: no answer (timeout)',

@@ -1,6 +1,7 @@
 // Server addresses from DNS: init-addr at start (HAProxy's `init-addr last,libc,none,<ip>`
 // order), periodic re-resolution through a `resolvers` section, and the address change
 // that follows (abort the in-flight check, tell listeners, re-check at once).
+import { EVENT } from '../log/events.js';
 import type { AddressResolver } from '../dns/resolver.js';
 import { onDnsAnswer, resolvePeriod, type DnsAnswer } from '../dns/resolution.js';
 import { applyAddress, recheckNow } from './rise-fall.js';
@@ -34,14 +35,14 @@ export class AddressResolution {
     const be = r.backend.name;
     const sv = r.server.name;
     ctx.log.info(
-      { event: 'server_address', backend: be, server: sv, from: prev ?? null, to: address ?? null, reason },
+      { event: EVENT.server_address, backend: be, server: sv, from: prev ?? null, to: address ?? null, reason },
       `${be}/${sv} changed its IP from ${prev ?? 'none'} to ${address ?? 'none'} (${reason})`,
     );
     for (const l of this.listeners) {
       try {
         l(be, sv, address);
       } catch (err) {
-        ctx.log.error({ event: 'listener_error', err }, 'address listener threw');
+        ctx.log.error({ event: EVENT.health_listener_error, err }, 'address listener threw');
       }
     }
     const now = ctx.clock.now();
@@ -85,7 +86,7 @@ export class AddressResolution {
     }
     // HAProxy refuses to start here; halb keeps the server DOWN and the daemon up.
     r.state = { ...r.state, reason: failure };
-    ctx.log.warn({ event: 'server_unresolved', backend: r.backend.name, server: r.server.name, hostname: host, reason: failure }, `${key} is DOWN, reason: ${failure}`);
+    ctx.log.warn({ event: EVENT.server_unresolved, backend: r.backend.name, server: r.server.name, hostname: host, reason: failure }, `${key} is DOWN, reason: ${failure}`);
     if (r.dnsSection) this.schedule(r, ctx.clock.now());
   }
 
@@ -106,7 +107,7 @@ export class AddressResolution {
         const d = onDnsAnswer(r.dns, answer, section.hold, now);
         r.dns = d.track;
         if (answer.status !== 'valid') {
-          ctx.log.debug({ event: 'dns_failure', backend: r.backend.name, server: r.server.name, status: answer.status, detail: answer.detail }, 'DNS resolution failed');
+          ctx.log.debug({ event: EVENT.dns_failure, backend: r.backend.name, server: r.server.name, status: answer.status, detail: answer.detail }, 'DNS resolution failed');
         }
         if (d.change) this.setAddress(r, d.change.address, d.change.reason);
         else if (r.address === undefined && answer.status !== 'valid') r.state = { ...r.state, reason: `DNS: ${answer.status}` };

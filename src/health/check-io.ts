@@ -24,7 +24,7 @@ const ERRNO_TEXT: Record<string, string> = {
   EADDRNOTAVAIL: 'Cannot assign requested address',
 };
 
-export function errText(err: unknown): { message: string; code?: string } {
+function errText(err: unknown): { message: string; code?: string } {
   const e = err as NodeJS.ErrnoException | undefined;
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const message = (code && ERRNO_TEXT[code]) ?? (e instanceof Error ? e.message : String(err));

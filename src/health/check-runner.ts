@@ -1,6 +1,7 @@
 // Runs one active check for a server and feeds its result to the rise/fall core.
 // Results that arrive after stop(), after an abort, or for an address that has since
 // changed are dropped: they describe a server that no longer exists.
+import { EVENT } from '../log/events.js';
 import type { CheckResult } from './check-status.js';
 import type { Checker, CheckTarget } from './checkers.js';
 import { applyCheckResult } from './rise-fall.js';
@@ -58,5 +59,5 @@ function logCheck(ctx: MonitorContext, r: ServerRec, res: CheckResult): void {
   if (res.code !== undefined) msg += `, code: ${res.code}`;
   if (res.detail !== undefined) msg += `, info: "${res.detail}"`;
   msg += `, check duration: ${res.durationMs}ms, status: ${status}.`;
-  log.debug({ event: 'health_check', backend: r.backend.name, server: r.server.name, ok: res.ok, reason: res.reason, health: h }, msg);
+  log.debug({ event: EVENT.health_check, backend: r.backend.name, server: r.server.name, ok: res.ok, reason: res.reason, health: h }, msg);
 }

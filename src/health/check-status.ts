@@ -2,7 +2,7 @@
 // check_statuses table so operators grep for the strings they already know
 // ("Layer7 wrong status", "Layer4 timeout", ...). Pure module.
 
-export const CHECK_STATUS = {
+const CHECK_STATUS = {
   L4OK: 'Layer4 check passed',
   L4TOUT: 'Layer4 timeout',
   L4CON: 'Layer4 connection problem',

@@ -7,6 +7,7 @@
 // First checks are spread over `inter` (HAProxy start_checks) to avoid a thundering herd;
 // stop() aborts in-flight checks and queries through AbortSignals.
 
+import { EVENT } from '../log/events.js';
 import type { Backend, Resolvers } from '../config/model.js';
 import type { Logger } from '../log/logger.js';
 import { monotonicClock, type Clock } from '../util/clock.js';
@@ -100,7 +101,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     log,
     stopped: () => stopped,
     track(p, waitOnStop = true) {
-      const q = p.catch((err: unknown) => log.error({ event: 'health_internal_error', err }, 'health monitor internal error'));
+      const q = p.catch((err: unknown) => log.error({ event: EVENT.health_internal_error, err }, 'health monitor internal error'));
       if (!waitOnStop) return;
       pending.add(q);
       void q.finally(() => pending.delete(q));

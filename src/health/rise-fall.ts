@@ -81,7 +81,7 @@ export interface Step {
   readonly transition?: Transition;
 }
 
-export const PASSIVE_REASON: Readonly<Record<PassiveFailure, string>> = {
+const PASSIVE_REASON: Readonly<Record<PassiveFailure, string>> = {
   refused: 'passive: connection refused',
   reset: 'passive: connection reset',
   timeout: 'passive: connect timeout',

@@ -1,5 +1,6 @@
 // Per-server monitor state: the record every part of the monitor (checks, DNS,
 // transitions) works on, built from the config model, with reload carry-over.
+import { EVENT } from '../log/events.js';
 import type { Backend, HealthCheckSpec, Resolvers, Server } from '../config/model.js';
 import type { Logger } from '../log/logger.js';
 import type { DnsTrack } from '../dns/resolution.js';
@@ -112,7 +113,7 @@ export function createServerRecord(backend: Backend, server: Server, t0: number,
   if (server.resolvers !== undefined) {
     const sec = o.sections.get(server.resolvers);
     if (sec) rec.dnsSection = sec;
-    else o.log.warn({ event: 'resolvers_unknown', backend: backend.name, server: server.name, resolvers: server.resolvers }, `${backend.name}/${server.name}: resolvers section '${server.resolvers}' not found; no runtime re-resolution`);
+    else o.log.warn({ event: EVENT.resolvers_unknown, backend: backend.name, server: server.name, resolvers: server.resolvers }, `${backend.name}/${server.name}: resolvers section '${server.resolvers}' not found; no runtime re-resolution`);
   }
   return rec;
 }

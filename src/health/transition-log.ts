@@ -1,5 +1,6 @@
 // Publishes a server's state transition: counters, bounded history, the HAProxy-style
 // log line with the servers left in its backend, and the transition listeners.
+import { EVENT } from '../log/events.js';
 import type { Logger } from '../log/logger.js';
 import type { Transition } from './rise-fall.js';
 import type { ServerRec } from './server-record.js';
@@ -44,7 +45,7 @@ export class TransitionLog {
     if (t.checkDurationMs !== undefined) msg += `, check duration: ${t.checkDurationMs}ms`;
     msg += `. ${left.active} active and ${left.backup} backup servers ${t.to === 'UP' ? 'online' : 'left'}.`;
     const fields = {
-      event: 'server_state',
+      event: EVENT.server_state,
       backend: be,
       server: sv,
       from: t.from,
@@ -59,13 +60,13 @@ export class TransitionLog {
     if (t.to === 'UP') log.info(fields, msg);
     else log.warn(fields, msg);
     if (t.to !== 'UP' && left.active === 0 && left.backup === 0) {
-      log.error({ event: 'backend_down', backend: be }, `backend ${be} has no server available!`);
+      log.error({ event: EVENT.backend_down, backend: be }, `backend ${be} has no server available!`);
     }
     for (const l of this.listeners) {
       try {
         l(st);
       } catch (err) {
-        log.error({ event: 'listener_error', err }, 'transition listener threw');
+        log.error({ event: EVENT.health_listener_error, err }, 'transition listener threw');
       }
     }
   }

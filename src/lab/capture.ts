@@ -56,7 +56,7 @@ function readSafe(p: string): string {
   }
 }
 
-export async function tsharkAvailable(): Promise<boolean> {
+async function tsharkAvailable(): Promise<boolean> {
   const r = await run('tshark', ['-v'], { allowFail: true, timeoutMs: 15_000 });
   return r.code === 0;
 }

@@ -22,7 +22,7 @@ export function parseProcStat(text: string): ProcStat | undefined {
   return { pid, pgrp, ticks };
 }
 
-export function readProcStat(pid: number): ProcStat | undefined {
+function readProcStat(pid: number): ProcStat | undefined {
   try {
     return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
@@ -42,7 +42,7 @@ export function processGroupPids(pgrp: number): number[] {
 }
 
 let clkTck: number | undefined;
-export async function clockTicksPerSecond(): Promise<number> {
+async function clockTicksPerSecond(): Promise<number> {
   if (clkTck === undefined) {
     const r = await run('getconf', ['CLK_TCK'], { allowFail: true });
     const v = Number(r.stdout.trim());

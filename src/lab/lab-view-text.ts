@@ -11,7 +11,7 @@ export interface LineOptions {
   readonly backends: readonly string[];
 }
 
-export function phaseText(s: LiveStatus): string {
+function phaseText(s: LiveStatus): string {
   switch (s.phase) {
     case 'electing':
       return 'electing…';
@@ -59,7 +59,7 @@ export function renderNote(n: Note): string {
   return `         t=${sec(n.t)} ${n.text}`;
 }
 
-export function chaosText(ev: ChaosEvent, software: string): string {
+function chaosText(ev: ChaosEvent, software: string): string {
   switch (ev.kind) {
     case 'host-dies':
       return `${ev.target}'s host dies${ev.wasMaster === false ? ' (backup)' : ' (master)'}: link down, ${software} SIGKILLed`;
@@ -77,7 +77,7 @@ export function chaosText(ev: ChaosEvent, software: string): string {
 }
 
 /** The event in the past tense, for the summary. */
-export function chaosPast(ev: ChaosEvent): string {
+function chaosPast(ev: ChaosEvent): string {
   switch (ev.kind) {
     case 'host-dies':
       return `${ev.target}'s host died`;

@@ -63,7 +63,7 @@ export interface LabViewOptions {
 }
 
 export const ELECTING_ANSWER_GRACE_MS = 5000;
-export const FOLD_HORIZON_MS = 1500;
+const FOLD_HORIZON_MS = 1500;
 const FAILOVER_RUN = 3;
 const RECENT_KEEP_MS = 5000;
 

@@ -2,8 +2,6 @@
 // bench and `halb lab` only use this interface, so keepalived and halb nodes are interchangeable
 // and can be mixed in one group.
 import type { ExitInfo } from './process.js';
-import type { Lab } from './topology.js';
-import type { VrrpNodeConfig } from './keepalived-conf.js';
 
 export type SoftwareKind = 'keepalived' | 'halb';
 export const SOFTWARE_KINDS: readonly SoftwareKind[] = ['keepalived', 'halb'];
@@ -30,5 +28,3 @@ export interface Availability {
   /** Why not, or what was found. */
   readonly detail: string;
 }
-
-export type NodeSoftwareFactory = (lab: Lab, host: string, config: VrrpNodeConfig) => VrrpNodeSoftware;

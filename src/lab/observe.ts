@@ -12,7 +12,7 @@ interface IpAddrJson {
 }
 
 /** Addresses (without prefix) on the host's lab interface. */
-export async function hostAddresses(lab: Lab, host: string): Promise<string[]> {
+async function hostAddresses(lab: Lab, host: string): Promise<string[]> {
   const h = lab.host(host);
   const links = await ipJson<IpAddrJson>(h.ns, ['addr', 'show', 'dev', h.ifname]);
   return (links[0]?.addr_info ?? []).map((a) => a.local);

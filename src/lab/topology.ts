@@ -15,7 +15,7 @@ import { spawnInNs, type LabProcess, type SpawnOptions } from './process.js';
 import { cleanupStale, killNsPids } from './cleanup.js';
 
 export const HOST_IF = 'eth0';
-export const BRIDGE = 'br0';
+const BRIDGE = 'br0';
 
 export interface HostSpec {
   readonly name: string;
@@ -46,8 +46,8 @@ export interface LabHost {
 }
 
 /** The lab's IPv4 /24 and IPv6 /64; hosts get .10+index, VIPs are conventionally .100+. */
-export const LAB_V4_NET = '10.77.0';
-export const LAB_V6_NET = 'fd00:77::';
+const LAB_V4_NET = '10.77.0';
+const LAB_V6_NET = 'fd00:77::';
 
 export function labV4(n: number): string {
   return `${LAB_V4_NET}.${n}`;

@@ -33,7 +33,7 @@ export interface ByteDestination extends DestinationStream {
   drain?(cb: () => void): void;
 }
 
-export function resolveLogFormat(format: LogFormat | 'auto' | undefined, stdoutIsTTY: boolean): LogFormat {
+function resolveLogFormat(format: LogFormat | 'auto' | undefined, stdoutIsTTY: boolean): LogFormat {
   if (format === 'json' || format === 'text') return format;
   return stdoutIsTTY ? 'text' : 'json';
 }

@@ -2,7 +2,7 @@
 // default when stdout is a TTY). Pure: JSON line in, text line out. The JSON line stays the one
 // format the code produces; this is a view of it, so both formats always carry the same fields.
 //
-//   01:10:51.123 INFO  [vrrp] (VI_1) entering MASTER state  event=transition instance=VI_1
+//   01:10:51.123 INFO  [vrrp] (VI_1) entering MASTER state  event=vrrp_transition instance=VI_1
 //   01:10:52.004 ACCESS 127.0.0.1:40312 web app/s1 200 -- 0.4/1.1/1.3ms 78/311B "GET /"
 //
 // Access lines get HAProxy's httplog order (client, frontend, backend/server, status,

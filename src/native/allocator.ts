@@ -1,6 +1,7 @@
 // Process-wide allocator setting for the data plane (see set_malloc_trim_threshold in
 // native/halb_native.c): without it glibc hands freed socket read buffers back to the kernel and
 // every relayed 64 KiB faults in fresh pages (measured: 2× the CPU per byte in tcp bulk).
+import { EVENT } from '../log/events.js';
 import type { Logger } from '../log/logger.js';
 import { loadNative } from './addon.js';
 
@@ -15,6 +16,6 @@ export function keepFreedHeapForReuse(logger?: Logger): boolean {
   } catch {
     ok = false;
   }
-  logger?.debug({ event: 'allocator-tuning', trimThreshold: TRIM_THRESHOLD_BYTES, applied: ok }, ok ? 'malloc trim threshold raised' : 'malloc trim threshold unchanged (no native addon or not glibc)');
+  logger?.debug({ event: EVENT.allocator_tuning, trimThreshold: TRIM_THRESHOLD_BYTES, applied: ok }, ok ? 'malloc trim threshold raised' : 'malloc trim threshold unchanged (no native addon or not glibc)');
   return ok;
 }

@@ -12,6 +12,7 @@ import { splitCommandLine } from '../config/keepalived/command-line.js';
 import { runCommandLine, type RunOptions, type RunResult } from './script-runner.js';
 import { checkScriptSecurity, nodeSecurityFs, type SecurityFs } from './script-security.js';
 import { etcUserDb, resolveScriptUser, type Ids, type UserDb } from './users.js';
+import { EVENT } from '../log/events.js';
 
 export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
 export type NotifyType = 'INSTANCE' | 'GROUP';
@@ -65,7 +66,7 @@ export class NotifyRunner {
     const next = prev.then(async () => {
       for (const j of jobs) await this.runOne(target, state, j.kind, j.cmd, j.extra);
     });
-    const tracked = next.catch((e: unknown) => this.opts.logger.error({ event: 'notify_error', instance: target.name, err: e }, 'notify failed'));
+    const tracked = next.catch((e: unknown) => this.opts.logger.error({ event: EVENT.notify_error, instance: target.name, err: e }, 'notify failed'));
     this.queues.set(key, tracked);
     this.pendingAll.add(tracked);
     void tracked.finally(() => {
@@ -87,7 +88,7 @@ export class NotifyRunner {
 
   private async runOne(target: NotifyTarget, state: NotifyState, kind: NotifyKind, cmd: string, extra: string[]): Promise<void> {
     const log = this.opts.logger;
-    const base = { event: 'notify', instance: target.name, type: target.type, state, script: cmd };
+    const base = { event: EVENT.notify, instance: target.name, type: target.type, state, script: cmd };
     if (this.abort.signal.aborted) return;
     const who = resolveScriptUser(this.userDb, target.notify.users?.[kind] ?? this.opts.scriptUser, this.opts.self ?? selfIds());
     if (!who.ok) {

@@ -21,7 +21,7 @@ export interface PriorityVerdict {
   readonly fault: boolean;
 }
 
-export const OWNER_PRIORITY = 255;
+const OWNER_PRIORITY = 255;
 
 /** What one item adds to the priority, or 'fault'. */
 export function itemContribution(item: TrackedItem): number | 'fault' | 'pending' {

@@ -42,7 +42,7 @@ export async function runCommandLine(commandLine: string, opts: RunOptions): Pro
   return runArgv([...split.argv, ...(opts.extraArgs ?? [])], opts);
 }
 
-export async function runArgv(argv: readonly string[], opts: RunOptions): Promise<RunResult> {
+async function runArgv(argv: readonly string[], opts: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const first = argv[0]!;
   if (first.startsWith('<')) return openCheck(first.slice(1).trim() || argv[1] || '', opts.timeoutMs, started);

@@ -54,7 +54,7 @@ export type SecurityVerdict =
 const S_ISUID = 0o4000, S_ISGID = 0o2000, S_ISVTX = 0o1000, S_IWGRP = 0o020, S_IWOTH = 0o002, S_IXUSR = 0o100, S_IXGRP = 0o010;
 
 /** First unsafe component of `path` ("/" included), or undefined. */
-export function unsafeComponent(fs: SecurityFs, path: string): string | undefined {
+function unsafeComponent(fs: SecurityFs, path: string): string | undefined {
   const parts = path.split('/').filter(Boolean);
   const prefixes = ['/', ...parts.map((_, i) => '/' + parts.slice(0, i + 1).join('/'))];
   for (let i = 0; i < prefixes.length; i++) {

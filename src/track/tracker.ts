@@ -22,6 +22,7 @@ import type { TrackChange, TrackedItem, TrackStatus } from './types.js';
 import { etcUserDb, resolveScriptUser, type Ids, type UserDb } from './users.js';
 import { selfIds } from './notify.js';
 import { sameIgnoringPositions } from '../vrrp/reload-plan.js';
+import { EVENT } from '../log/events.js';
 
 export interface TrackerOptions {
   readonly config: VrrpConfig;
@@ -89,7 +90,7 @@ export class Tracker {
     for (const name of [...this.scripts.keys()]) {
       if (!wantScripts.has(name)) {
         this.scripts.delete(name);
-        log.info({ event: 'track-reload', script: name, action: 'remove' }, `VRRP_Script(${name}) no longer tracked`);
+        log.info({ event: EVENT.track_reload, script: name, action: 'remove' }, `VRRP_Script(${name}) no longer tracked`);
       }
     }
     const toPrepare: string[] = [];
@@ -101,7 +102,7 @@ export class Tracker {
       }
       this.scripts.set(name, { spec, state: initialScriptState(spec, now) });
       toPrepare.push(name);
-      log.info({ event: 'track-reload', script: name, action: had ? 'update' : 'add' }, `VRRP_Script(${name}) ${had ? 'changed' : 'added'}`);
+      log.info({ event: EVENT.track_reload, script: name, action: had ? 'update' : 'add' }, `VRRP_Script(${name}) ${had ? 'changed' : 'added'}`);
     }
     const wantFiles = new Map(usedFiles(config).map((f) => [f.name, f] as const));
     for (const [name, f] of [...this.files]) {
@@ -153,23 +154,23 @@ export class Tracker {
       else if (!argv0.ok || !argv0.argv.length) s.refused = 'cannot split command line';
       else {
         s.ids = who.ids;
-        if (who.warning) log.warn({ event: 'track_script_user', script: name, reason: who.warning }, 'track script runs as root');
+        if (who.warning) log.warn({ event: EVENT.track_script_user, script: name, reason: who.warning }, 'track script runs as root');
         const sec = checkScriptSecurity(this.opts.securityFs ?? nodeSecurityFs, argv0.argv[0]!, who.ids, g.enableScriptSecurity);
         if (!sec.ok) s.refused = sec.reason;
         else if (sec.insecure) {
           insecureSeen = true;
-          log.warn({ event: 'track_script_insecure', script: name, reason: sec.insecure }, 'SECURITY: insecure track script');
+          log.warn({ event: EVENT.track_script_insecure, script: name, reason: sec.insecure }, 'SECURITY: insecure track script');
         }
       }
       if (s.refused) {
         // Fail closed: a script we refuse to run counts as failing (keepalived disables it instead).
-        log.error({ event: 'track_script_refused', script: name, reason: s.refused }, 'track script will not run; it counts as failed');
+        log.error({ event: EVENT.track_script_refused, script: name, reason: s.refused }, 'track script will not run; it counts as failed');
         s.state = { ...s.state, status: 'failed', result: 0 };
         this.emit({ kind: 'script', name, ok: false, reason: s.refused });
       }
     }
     if (insecureSeen && !g.enableScriptSecurity)
-      log.warn({ event: 'script_security' }, 'SECURITY VIOLATION - scripts are being executed but script_security not enabled');
+      log.warn({ event: EVENT.script_security }, 'SECURITY VIOLATION - scripts are being executed but script_security not enabled');
   }
 
   private startFile(name: string): void {
@@ -186,7 +187,7 @@ export class Tracker {
       try {
         this.io.write(f.spec.path, `${init.value}\n`);
       } catch (e) {
-        this.opts.logger.error({ event: 'track_file_init', file: f.spec.path, err: e }, 'cannot initialise track file');
+        this.opts.logger.error({ event: EVENT.track_file_init, file: f.spec.path, err: e }, 'cannot initialise track file');
       }
     }
     this.readFile(name, true);
@@ -260,7 +261,7 @@ export class Tracker {
       try {
         l(c);
       } catch (e) {
-        this.opts.logger.error({ event: 'track_listener_error', err: e }, 'track listener threw');
+        this.opts.logger.error({ event: EVENT.track_listener_error, err: e }, 'track listener threw');
       }
     }
   }
@@ -272,12 +273,12 @@ export class Tracker {
     try {
       text = this.io.read(f.spec.path);
     } catch (e) {
-      this.opts.logger.warn({ event: 'track_file_invalid', file: f.spec.path, reason: e instanceof Error ? e.message : String(e) }, 'ignoring track file');
+      this.opts.logger.warn({ event: EVENT.track_file_invalid, file: f.spec.path, reason: e instanceof Error ? e.message : String(e) }, 'ignoring track file');
       return;
     }
     const r = parseTrackFileValue(text);
     if (!r.ok) {
-      this.opts.logger.warn({ event: 'track_file_invalid', file: f.spec.path, reason: r.reason }, 'ignoring track file value');
+      this.opts.logger.warn({ event: EVENT.track_file_invalid, file: f.spec.path, reason: r.reason }, 'ignoring track file value');
       return;
     }
     if (r.value === f.value && !initial) return;
@@ -304,7 +305,7 @@ export class Tracker {
       if (s.refused) continue;
       const d = scriptTick(s.spec, s.state, now);
       if (d.state.skipped > s.state.skipped)
-        this.opts.logger.info({ event: 'track_script_skip', script: name }, 'track script still running; skipping this run');
+        this.opts.logger.info({ event: EVENT.track_script_skip, script: name }, 'track script still running; skipping this run');
       s.state = d.state;
       if (d.run) this.launch(name, s);
     }
@@ -323,11 +324,11 @@ export class Tracker {
         const d = scriptResult(s.spec, s.state, r.ok);
         s.state = d.state;
         if (d.change) {
-          this.opts.logger.info({ event: 'track_script', script: name, reason: r.reason, status: d.change }, `VRRP_Script(${name}) ${d.change === 'ok' ? 'succeeded' : r.timedOut ? 'timed_out' : 'failed'}`);
+          this.opts.logger.info({ event: EVENT.track_script, script: name, reason: r.reason, status: d.change }, `VRRP_Script(${name}) ${d.change === 'ok' ? 'succeeded' : r.timedOut ? 'timed_out' : 'failed'}`);
           this.emit({ kind: 'script', name, ok: d.change === 'ok', reason: r.reason });
         }
       })
-      .catch((e: unknown) => this.opts.logger.error({ event: 'track_script_error', script: name, err: e }, 'track script run failed'));
+      .catch((e: unknown) => this.opts.logger.error({ event: EVENT.track_script_error, script: name, err: e }, 'track script run failed'));
     this.inflight.add(p);
     void p.finally(() => this.inflight.delete(p));
   }
@@ -338,7 +339,7 @@ function baseName(p: string): string {
 }
 
 /** node:fs track-file I/O: inotify on the directory (as keepalived), stat polling as fallback. */
-export const nodeTrackFileIo: TrackFileIo = {
+const nodeTrackFileIo: TrackFileIo = {
   read(path) {
     // keepalived reads the first 127 bytes; the bounded reader also refuses a FIFO or a device
     // (a FIFO without a writer would block the event loop, and with it VRRP, for good).

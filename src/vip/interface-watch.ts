@@ -79,7 +79,7 @@ export function findSetpriv(path = process.env.PATH ?? ''): string | undefined {
 }
 
 /** The monitor's argv: under `setpriv --pdeathsig TERM` when available, so halb's death ends it. */
-export function monitorCommand(ip: string, setpriv: string | undefined): [string, string[]] {
+function monitorCommand(ip: string, setpriv: string | undefined): [string, string[]] {
   const argv = ['-o', 'monitor', 'link'];
   return setpriv ? [setpriv, ['--pdeathsig', 'TERM', '--', ip, ...argv]] : [ip, argv];
 }

@@ -26,7 +26,7 @@ export const IFA_LABEL = 3;
 export const IFA_FLAGS = 8;
 export const IFA_F_NODAD = 0x02;
 /** IFNAMSIZ - 1: the kernel stores labels in a 16-byte field with the NUL. */
-export const MAX_LABEL = 15;
+const MAX_LABEL = 15;
 
 export interface AddrRequest {
   readonly op: 'add' | 'del';

@@ -14,6 +14,7 @@ import { networkInterfaces } from 'node:os';
 import ipaddr from 'ipaddr.js';
 import type { Logger } from '../log/logger.js';
 import type { StrayForwardRequest, StrayForwarder } from './types.js';
+import { EVENT } from '../log/events.js';
 
 export const STRAY_TABLE_PREFIX = 'halb_handover_';
 
@@ -77,7 +78,7 @@ function nft(args: readonly string[], input?: string, binary = 'nft'): Promise<s
   });
 }
 
-export function execNft(binary = 'nft'): NftRunner {
+function execNft(binary = 'nft'): NftRunner {
   return async (script) => void (await nft(['-f', '-'], script, binary));
 }
 
@@ -108,7 +109,7 @@ export class NftStrayForwarder implements StrayForwarder {
     const log = this.opts.logger;
     if (this.unavailable) return false;
     if (!onLink(req.peer, (this.opts.cidrsOf ?? osCidrs)(req.ifname))) {
-      log.info({ event: 'handover-forward-skipped', instance: req.instance, peer: req.peer }, `old master ${req.peer} is not on ${req.ifname}: nothing to forward to`);
+      log.info({ event: EVENT.handover_forward_skipped, instance: req.instance, peer: req.peer }, `old master ${req.peer} is not on ${req.ifname}: nothing to forward to`);
       return false;
     }
     const key = `${req.family === 4 ? 'ip' : 'ip6'} ${strayTableName(req.instance)}`;
@@ -117,8 +118,8 @@ export class NftStrayForwarder implements StrayForwarder {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         this.unavailable = true;
-        log.warn({ event: 'handover-forward-unavailable' }, 'nft not found: connections opened to a stopping master just before a takeover may be reset (install nftables)');
-      } else log.warn({ event: 'handover-forward-failed', instance: req.instance, err: String(err) }, 'hand-over forwarding rule not installed');
+        log.warn({ event: EVENT.handover_forward_unavailable }, 'nft not found: connections opened to a stopping master just before a takeover may be reset (install nftables)');
+      } else log.warn({ event: EVENT.handover_forward_failed, instance: req.instance, err: String(err) }, 'hand-over forwarding rule not installed');
       return false;
     }
     clearTimeout(this.live.get(key));
@@ -134,7 +135,7 @@ export class NftStrayForwarder implements StrayForwarder {
     try {
       await this.run(`delete table ${key}\n`);
     } catch (err) {
-      this.opts.logger.warn({ event: 'handover-forward-failed', table: key, err: String(err) }, 'hand-over forwarding rule not removed');
+      this.opts.logger.warn({ event: EVENT.handover_forward_failed, table: key, err: String(err) }, 'hand-over forwarding rule not removed');
     }
   }
 

@@ -46,7 +46,7 @@ export function canonicalAddress(addr: string): string | undefined {
   return formatAddress(Uint8Array.from(a.toByteArray()));
 }
 
-export function addressFamily(addr: string): Family | undefined {
+function addressFamily(addr: string): Family | undefined {
   const c = canonicalAddress(addr);
   if (c === undefined) return undefined;
   return c.includes(':') ? 6 : 4;

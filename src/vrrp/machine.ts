@@ -177,7 +177,7 @@ export function ownFault(s: MachineState): boolean {
 }
 
 /** A weight-0 tracked item is failing (keepalived: the instance goes FAULT). */
-export function trackFault(cfg: MachineConfig, tracks: Readonly<Record<string, boolean>>): boolean {
+function trackFault(cfg: MachineConfig, tracks: Readonly<Record<string, boolean>>): boolean {
   return cfg.tracks.some((t) => t.weight === 0 && (tracks[t.key] ?? true) === t.reverse);
 }
 
@@ -201,7 +201,7 @@ export function outranks(priority: number, src: string, ourPriority: number, our
 }
 
 /** keepalived: nopreempt only takes effect with initial state BACKUP. */
-export function preemptDisabled(cfg: MachineConfig): boolean {
+function preemptDisabled(cfg: MachineConfig): boolean {
   return cfg.nopreempt && cfg.initialState === 'BACKUP';
 }
 

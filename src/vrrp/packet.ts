@@ -76,11 +76,11 @@ export type DecodeResult =
   | { readonly ok: true; readonly advert: DecodedAdvert }
   | { readonly ok: false; readonly reason: DecodeFailure; readonly detail: string };
 
-export function addressLength(family: Family): number {
+function addressLength(family: Family): number {
   return family === 4 ? 4 : 16;
 }
 
-export function expectedLength(version: 2 | 3, family: Family, count: number): number {
+function expectedLength(version: 2 | 3, family: Family, count: number): number {
   return HEADER_LEN + count * addressLength(family) + (version === 2 ? AUTH_DATA_LEN : 0);
 }
 
@@ -120,7 +120,7 @@ function pseudoHeader(family: Family, src: string, dst: string, length: number):
  * Checksum of `msg` (its checksum field treated as zero). Returns undefined when a needed
  * pseudo-header address is not a valid address of the family.
  */
-export function computeChecksum(msg: Uint8Array, version: 2 | 3, family: Family, ctx: ChecksumContext): number | undefined {
+function computeChecksum(msg: Uint8Array, version: 2 | 3, family: Family, ctx: ChecksumContext): number | undefined {
   // A copy: `msg` may be a node Buffer, whose slice() is a view; zeroing through it would alter
   // the received packet (which the repeat fast path compares byte for byte later).
   const zeroed = new Uint8Array(msg);

@@ -17,7 +17,7 @@
 
 import type { VrrpConfig, VrrpInstance } from '../config/model-vrrp.js';
 
-export const RELOAD_ACTIONS = ['keep', 'update', 'restart', 'add', 'remove'] as const;
+const RELOAD_ACTIONS = ['keep', 'update', 'restart', 'add', 'remove'] as const;
 export type ReloadAction = (typeof RELOAD_ACTIONS)[number];
 
 export interface InstancePlan {
@@ -89,7 +89,7 @@ export function sameIgnoringPositions(a: unknown, b: unknown): boolean {
 }
 
 /** Instance fields that differ (model names), in a stable order. */
-export function instanceFieldChanges(a: VrrpInstance, b: VrrpInstance): string[] {
+function instanceFieldChanges(a: VrrpInstance, b: VrrpInstance): string[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !IGNORED.has(k)).sort();
   return keys.filter((k) => !sameIgnoringPositions((a as unknown as Record<string, unknown>)[k], (b as unknown as Record<string, unknown>)[k]));
 }

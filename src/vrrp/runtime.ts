@@ -16,6 +16,7 @@ import { composeCoordinator, coordinatorDeadline, coordinatorStep, coordinatorSt
 import { repeatAbsorbable } from './repeat.js';
 import { vipChanges } from './vip-diff.js';
 import type { InstancePlan, ReloadAction, VrrpReloadPlan } from './reload-plan.js';
+import { EVENT } from '../log/events.js';
 
 /** Runs notify scripts (keepalived: `notify_<state>` then `notify TYPE NAME STATE PRIORITY`). */
 export interface NotifyRunner {
@@ -56,7 +57,7 @@ export interface VrrpRuntimeOptions {
  * master's RELEASE_GRACE_MS starts when it hears our first advert, which leaves at once (before
  * the rule is installed, a few ms), so the window ends ~100 ms before the old master lets go.
  */
-export const STRAY_FORWARD_MS = 400;
+const STRAY_FORWARD_MS = 400;
 /** A takeover never waits longer than this for the forwarding rule (the old master still answers). */
 const STRAY_INSTALL_WAIT_MS = 250;
 
@@ -77,7 +78,7 @@ export const RELEASE_GRACE_MS = 500;
  * master is really gone); advert timers keep the plain timer, so a master of many instances
  * never blocks its event loop.
  */
-export const TAKEOVER_LEAD_MS = 4;
+const TAKEOVER_LEAD_MS = 4;
 
 export interface InstanceCounters {
   rxAccepted: number;
@@ -338,7 +339,7 @@ export class VrrpRuntime {
     const fail = (p: InstancePlan, err: unknown): void => {
       const error = err instanceof Error ? err.message : String(err);
       failures.push({ instance: p.instance, action: p.action, error });
-      this.deps.logger.error({ event: 'vrrp-reload-failed', instance: p.instance, action: p.action, reason: error }, `(${p.instance}) reload: cannot ${p.action}: ${error}`);
+      this.deps.logger.error({ event: EVENT.vrrp_reload_failed, instance: p.instance, action: p.action, reason: error }, `(${p.instance}) reload: cannot ${p.action}: ${error}`);
     };
     const defs = new Map(next.instances.map((i) => [i.name, i] as const));
     // Absorbed repeats are replayed under the configuration they arrived with.
@@ -392,7 +393,7 @@ export class VrrpRuntime {
 
   private logReload(p: InstancePlan, extra: Record<string, unknown> = {}): void {
     const what = p.changes.length > 0 ? `: ${p.changes.join(', ')}` : '';
-    this.deps.logger.info({ event: 'vrrp-reload', instance: p.instance, action: p.action, changes: p.changes, ...extra }, `(${p.instance}) reload ${p.action}${what}`);
+    this.deps.logger.info({ event: EVENT.vrrp_reload, instance: p.instance, action: p.action, changes: p.changes, ...extra }, `(${p.instance}) reload ${p.action}${what}`);
   }
 
   /** Rebuilds the coordinator over the current instances in config order (`fresh`: new machines). */
@@ -504,7 +505,7 @@ export class VrrpRuntime {
       return;
     }
     inst.counters.rxRejected[v.reason]++;
-    this.deps.logger.debug({ event: 'vrrp_rx_rejected', instance: name, reason: v.reason, src: p.src, detail: v.detail }, 'advert dropped');
+    this.deps.logger.debug({ event: EVENT.vrrp_rx_rejected, instance: name, reason: v.reason, src: p.src, detail: v.detail }, 'advert dropped');
     if (v.conflict) this.feed(name, { type: 'conflict', src: v.conflict.src, addresses: v.conflict.addresses });
   }
 
@@ -580,7 +581,7 @@ export class VrrpRuntime {
       inst.counters.stalls++;
       const state = machineOf(this.coord, name)?.phase;
       const ms = Math.round(lateMs);
-      this.deps.logger.warn({ event: 'vrrp-stall', instance: name, stallMs: ms, state }, `(${name}) event loop stalled ${ms} ms; re-checked the peers before acting as ${state}`);
+      this.deps.logger.warn({ event: EVENT.vrrp_stall, instance: name, stallMs: ms, state }, `(${name}) event loop stalled ${ms} ms; re-checked the peers before acting as ${state}`);
       this.feed(name, { type: 'stall', ms: lateMs });
     }
   }
@@ -689,7 +690,7 @@ export class VrrpRuntime {
       if (state === undefined || this.groupStates.get(g.name) === state) continue;
       this.groupStates.set(g.name, state);
       const priority = machineOf(this.coord, g.members[0]!)!.priority;
-      this.deps.logger.info({ event: 'vrrp_group_transition', group: g.name, state }, `group (${g.name}) ${state}`);
+      this.deps.logger.info({ event: EVENT.vrrp_group_transition, group: g.name, state }, `group (${g.name}) ${state}`);
       this.enqueue('\u0000groups', async () => {
         this.deps.notify?.notify({ type: 'GROUP', name: g.name, state, priority, scripts: g.notify });
       });
@@ -752,35 +753,35 @@ export class VrrpRuntime {
         inst.releaseAfterGrace = e.to === 'BACKUP' || (e.to === 'STOPPED' && e.reason === 'new-master-heard');
         inst.counters.transitions[`${e.from}->${e.to}`] = (inst.counters.transitions[`${e.from}->${e.to}`] ?? 0) + 1;
         inst.counters.transitionsByReason[e.reason]++;
-        log.info({ event: 'vrrp_transition', instance: name, from: e.from, to: e.to, reason: e.reason }, `(${name}) ${e.from} -> ${e.to}`);
+        log.info({ event: EVENT.vrrp_transition, instance: name, from: e.from, to: e.to, reason: e.reason }, `(${name}) ${e.from} -> ${e.to}`);
         for (const l of this.transitionListeners) l(name, e.from, e.to, e.reason);
         return;
       case 'PriorityChanged':
-        log.info({ event: 'vrrp_priority', instance: name, from: e.from, to: e.to }, `(${name}) effective priority ${e.from} -> ${e.to}`);
+        log.info({ event: EVENT.vrrp_priority, instance: name, from: e.from, to: e.to }, `(${name}) effective priority ${e.from} -> ${e.to}`);
         return;
       case 'ConflictDetected':
         inst.counters.conflicts++;
         log.warn(
-          { event: 'vrrp_vrid_conflict', instance: name, vrid: e.vrid, src: e.src, addresses: e.addresses },
+          { event: EVENT.vrrp_vrid_conflict, instance: name, vrid: e.vrid, src: e.src, addresses: e.addresses },
           `another group uses VRID ${e.vrid} with different addresses (${e.src}: ${e.addresses.join(', ')})`,
         );
         return;
       case 'Warning':
-        log.warn({ event: 'vrrp_config', instance: name }, e.message);
+        log.warn({ event: EVENT.vrrp_config, instance: name }, e.message);
         return;
       case 'Stopped':
-        log.info({ event: 'vrrp_stopped', instance: name }, `(${name}) stopped`);
+        log.info({ event: EVENT.vrrp_stopped, instance: name }, `(${name}) stopped`);
         return;
       default: {
         const never: never = e;
-        log.error({ event: 'vrrp_bug', effect: never }, 'unknown effect');
+        log.error({ event: EVENT.vrrp_bug, effect: never }, 'unknown effect');
       }
     }
   }
 
   private enqueue(key: string, f: () => Promise<void>): void {
     const next = (this.queues.get(key) ?? Promise.resolve()).then(f).catch((err: unknown) => {
-      this.deps.logger.error({ event: 'vrrp_effect_failed', instance: key, err }, 'effect failed');
+      this.deps.logger.error({ event: EVENT.vrrp_effect_failed, instance: key, err }, 'effect failed');
     });
     this.queues.set(key, next);
   }
@@ -799,7 +800,7 @@ export class VrrpRuntime {
     ]);
     clearTimeout(timer);
     this.deps.logger.info(
-      { event: 'vrrp_handover_forward', instance: c.name, peer, durationMs, installed: ok },
+      { event: EVENT.vrrp_handover_forward, instance: c.name, peer, durationMs, installed: ok },
       ok === true ? `(${c.name}) passing unknown connections' segments on to ${peer} for ${durationMs} ms` : `(${c.name}) hand-over forwarding to ${peer} not in place (${ok === 'slow' ? 'slow' : 'failed'})`,
     );
   }
@@ -819,7 +820,7 @@ export class VrrpRuntime {
         if (priority === 0) inst.counters.txPriorityZero++;
       } catch (err) {
         inst.counters.txErrors++;
-        this.deps.logger.warn({ event: 'vrrp_tx_failed', instance: c.name, err }, 'advert not sent');
+        this.deps.logger.warn({ event: EVENT.vrrp_tx_failed, instance: c.name, err }, 'advert not sent');
       }
     }
   }
@@ -833,7 +834,7 @@ export class VrrpRuntime {
           else await this.deps.vips.remove(vip, ifname);
         } catch (err) {
           inst.counters.vipErrors++;
-          this.deps.logger.error({ event: `vrrp_vip_${op}_failed`, instance: inst.cfg.name, vip: vip.address, err }, `cannot ${op} VIP`);
+          this.deps.logger.error({ event: op === 'add' ? EVENT.vrrp_vip_add_failed : EVENT.vrrp_vip_remove_failed, instance: inst.cfg.name, vip: vip.address, err }, `cannot ${op} VIP`);
         }
       }),
     );
@@ -848,7 +849,7 @@ export class VrrpRuntime {
             inst.counters.garpSent++;
           } catch (err) {
             inst.counters.vipErrors++;
-            this.deps.logger.warn({ event: 'vrrp_garp_failed', instance: inst.cfg.name, vip: vip.address, err }, 'announce failed');
+            this.deps.logger.warn({ event: EVENT.vrrp_garp_failed, instance: inst.cfg.name, vip: vip.address, err }, 'announce failed');
           }
         }),
       );

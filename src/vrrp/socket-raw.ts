@@ -13,10 +13,10 @@ import type { ReceivedVrrp, RepeatAbsorber, VrrpTransport } from './transport.js
 import { execIp, primaryAddress, type IpRunner } from '../vip/iproute.js';
 import { loadNative, type HalbNative, type NativeRecv, type PollHandle } from '../native/addon.js';
 
-export const VRRP_PROTOCOL = 112;
+const VRRP_PROTOCOL = 112;
 /** RFC 3768 §5.2.2 / RFC 5798 §5.1.1.2 and §5.1.2.2. */
-export const VRRP_GROUP_V4 = '224.0.0.18';
-export const VRRP_GROUP_V6 = 'ff02::12';
+const VRRP_GROUP_V4 = '224.0.0.18';
+const VRRP_GROUP_V6 = 'ff02::12';
 /** Receives handled per readiness callback before yielding to the event loop (uv_poll is level-triggered). */
 const MAX_RECV_PER_WAKEUP = 64;
 /** Bound of one drain(): a socket buffer's worth of adverts (~200 KiB of 40-byte packets would be 5,000). */

@@ -10,9 +10,6 @@ import type { VrrpConfig } from '../config/model-vrrp.js';
 import type { InstanceCounters, InstanceStatus } from './runtime.js';
 import { dumpStats, keepalivedData, keepalivedStats, type DumpInput, type DumpScript } from './state-dump.js';
 
-export const DEFAULT_DATA_FILE = '/tmp/keepalived.data';
-export const DEFAULT_STATS_FILE = '/tmp/keepalived.stats';
-
 /**
  * `1796692524.546167 (Tue Dec  8 01:15:24.546167 2026)`: keepalived writes a timeval with
  * ctime_r(), i.e. in the process's local time zone.

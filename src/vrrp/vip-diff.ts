@@ -10,7 +10,7 @@ export interface VipChanges {
 }
 
 /** Identity of a VIP as installed: `ifname` is the instance's interface (used when `dev` is unset). */
-export function vipKey(v: VirtualAddress, ifname: string): string {
+function vipKey(v: VirtualAddress, ifname: string): string {
   return JSON.stringify([canonicalAddress(v.address) ?? v.address, v.prefix, v.dev ?? ifname, v.label ?? '', v.broadcast ?? '', v.scope ?? '']);
 }
 

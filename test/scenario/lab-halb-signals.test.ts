@@ -7,7 +7,7 @@
 // keepalived.data (State = MASTER) and keepalived.stats (adverts sent) in its TMPDIR. Then a SIGTERM to the
 // whole process group (what Ctrl-C, `timeout` and systemd's KillMode do): n2 takes over with no
 // failed request, the VIP is gone from n1, halb exited 0 with `received SIGTERM` before
-// `halb stopped` and no link-watch-error, and nothing of n1's process group is left.
+// `halb stopped` and no link_watch_error, and nothing of n1's process group is left.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -71,7 +71,7 @@ test('halb master: keepalived signal habits keep it serving; a group SIGTERM han
     }
     await waitFor("n1's reload", () => logLines(n1).some((l) => l.event === 'reloaded'), { timeoutMs: ts(5000), intervalMs: 50 });
     // keepalived's dump files, in the node's TMPDIR: what OpenShift's liveness probe greps.
-    await waitFor("n1's dump files", () => logLines(n1).filter((l) => l.event === 'state-dump').length >= 2, { timeoutMs: ts(5000), intervalMs: 50 });
+    await waitFor("n1's dump files", () => logLines(n1).filter((l) => l.event === 'state_dump').length >= 2, { timeoutMs: ts(5000), intervalMs: 50 });
     const data = readFileSync(join(n1.dumpDir, 'keepalived.data'), 'utf8');
     assert.match(data, /^ VRRP Instance = VI_1$/m);
     assert.match(data, /^ {3}State = MASTER$/m);
@@ -105,7 +105,7 @@ test('halb master: keepalived signal habits keep it serving; a group SIGTERM han
     assert.equal(prober.analyze('sigterm').failedAfterEvent, 0, 'no failed request during the hand-over');
     assert.equal(lb.analyze('sigterm').failedAfterEvent, 0, 'no failed proxied request during the hand-over');
     const events = logLines(n1).map((l) => String(l.event));
-    assert.ok(!events.includes('link-watch-error'), events.join(' '));
+    assert.ok(!events.includes('link_watch_error'), events.join(' '));
     assert.ok(events.indexOf('signal') < events.lastIndexOf('stopped'));
     assert.equal(events.at(-1), 'stopped', `halb stopped is the last line: ${events.slice(-5).join(' ')}`);
     const term = logLines(n1).findIndex((l) => l.event === 'signal' && l.signal === 'SIGTERM');

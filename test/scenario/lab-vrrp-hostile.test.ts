@@ -10,7 +10,7 @@
 //  - SIGSTOP of the master longer than n2's Master_Down_Interval: n2 takes over; on SIGCONT n1
 //    re-checks the queued adverts before acting, re-asserts (preemption, higher priority), and
 //    n1 alone holds the VIP again; n2 stops advertising as master within one advert round of
-//    n1's first advert; the stall is logged (vrrp-stall) and counted (halb_vrrp_stalls_total);
+//    n1's first advert; the stall is logged (vrrp_stall) and counted (halb_vrrp_stalls_total);
 //  - SIGSTOP of the backup as long: on SIGCONT its Master_Down deadline is long past, but it hears
 //    n1's queued adverts first and stays backup (before, it took over for a moment).
 import { test } from 'node:test';
@@ -118,7 +118,7 @@ test('halb pair, v3 0.1 s: SIGSTOP of the master past Master_Down, then SIGCONT:
     await v.waitHolder('n1', ts(5000));
     await v.waitArp('n1', ts(3000));
     const line = await waitFor('n1 to log the stall', () => {
-      const l = readFileSync(n1.logPath, 'utf8').split('\n').find((x) => x.includes('"event":"vrrp-stall"'));
+      const l = readFileSync(n1.logPath, 'utf8').split('\n').find((x) => x.includes('"event":"vrrp_stall"'));
       return l ? (JSON.parse(l) as { stallMs: number; instance: string; state: string }) : undefined;
     }, { timeoutMs: ts(3000), intervalMs: 50 });
     t.diagnostic(`n1: ${JSON.stringify(line)}`);
@@ -158,7 +158,7 @@ test('halb pair, v3 0.1 s: SIGSTOP of the backup past Master_Down, then SIGCONT:
       for (const p of pids) process.kill(p, 'SIGCONT');
     }
     const line = await waitFor('n2 to log the stall', () => {
-      const l = readFileSync(n2.logPath, 'utf8').split('\n').find((x) => x.includes('"event":"vrrp-stall"'));
+      const l = readFileSync(n2.logPath, 'utf8').split('\n').find((x) => x.includes('"event":"vrrp_stall"'));
       return l ? (JSON.parse(l) as { stallMs: number; state: string }) : undefined;
     }, { timeoutMs: ts(3000), intervalMs: 50 });
     t.diagnostic(`n2: ${JSON.stringify(line)}`);

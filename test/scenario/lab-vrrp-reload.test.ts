@@ -97,7 +97,7 @@ test('halb pair: SIGHUP applies VRRP changes live (added VIP, lowered priority, 
     }
     assert.deepEqual(transitions(n1).slice(settled.n1), [], 'no state change on n1');
     assert.deepEqual(transitions(n2).slice(settled.n2), [], 'no state change on n2');
-    const upd = events(n1).find((e) => e.event === 'vrrp-reload' && e.instance === 'VI_1');
+    const upd = events(n1).find((e) => e.event === 'vrrp_reload' && e.instance === 'VI_1');
     assert.equal(upd?.action, 'update');
 
     // 2. n1's VI_1 priority below n2's: n2 takes VI_1, VI_2 stays on n1.

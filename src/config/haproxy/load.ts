@@ -53,11 +53,11 @@ export interface HaproxyLoadResult {
 }
 
 /** HAProxy defaults (configuration.txt §5.2 `inter`, `rise`, `fall`, `weight`; §4 `retries`). */
-export const SERVER_DEFAULTS = { inter: 2000, rise: 2, fall: 3, weight: 1 } as const;
-export const DEFAULT_RETRIES = 3;
-export const DEFAULT_STATS_URI = '/haproxy?stats';
+const SERVER_DEFAULTS = { inter: 2000, rise: 2, fall: 3, weight: 1 } as const;
+const DEFAULT_RETRIES = 3;
+const DEFAULT_STATS_URI = '/haproxy?stats';
 /** HAProxy `init-addr` default is "last,libc". */
-export const DEFAULT_INIT_ADDR = ['last', 'libc'] as const;
+const DEFAULT_INIT_ADDR = ['last', 'libc'] as const;
 /** Status codes HAProxy accepts in `errorfile`. */
 export const ERRORFILE_CODES = [200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504];
 
@@ -395,8 +395,9 @@ class HaproxyLoader implements ProxyParsers {
     switch (o) {
       case 'allbackups': s.allBackups = !negate; return ctx.noMore(at + 1);
       case 'redispatch':
-        // `option redispatch <interval>`: halb redispatches on the last retry, like the default (-1).
-        if (ctx.arg(at + 1) !== undefined && !negate) ctx.warning(at + 1, "redispatch interval ignored: halb redispatches on the last retry");
+        // `option redispatch <interval>`: halb has one interval, 1 (src/proxy/dispatch.ts): every
+        // retry goes to another server, and a retry without the option leaves a server marked DOWN.
+        if (ctx.arg(at + 1) !== undefined && !negate) ctx.warning(at + 1, 'redispatch interval ignored: halb redispatches on every retry (interval 1)');
         s.redispatch = !negate;
         return;
       case 'http-server-close': s.httpServerClose = !negate; return ctx.noMore(at + 1);

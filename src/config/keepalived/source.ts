@@ -69,7 +69,7 @@ export class TooManyPatterns extends Error {
   }
 }
 
-export const MAX_BRACE_PATTERNS = 1024;
+const MAX_BRACE_PATTERNS = 1024;
 
 /** Expand csh-style braces: "a{b,c{d,e}}f" -> ["abf", "acdf", "acef"]; throws TooManyPatterns. */
 export function expandBraces(pattern: string, max: number = MAX_BRACE_PATTERNS): string[] {

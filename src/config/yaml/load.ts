@@ -423,7 +423,7 @@ function mergeGarp(base: GarpSettings, over: Partial<Record<keyof GarpSettings, 
 }
 
 /** Optional keys absent rather than present-and-undefined, so models compare equal across formats. */
-export function stripUndefined<T extends object>(o: T): T {
+function stripUndefined<T extends object>(o: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out as T;

@@ -121,6 +121,7 @@ stats:
     auth: [{ user: ops, password: secret }]
     refresh: 10s
     hideVersion: true
+    timeouts: { client: 30s, httpRequest: 10s, httpKeepAlive: 5s }
 `,
   },
   {

@@ -39,5 +39,3 @@ export interface Algorithm {
   /** Chooses one of `cand` (non-empty). Returns a server index. May update internal state. */
   pick(cand: Candidates, view: PickView, opts: PickOptions): number;
 }
-
-export type AlgorithmFactory = (servers: readonly BalancedServer[]) => Algorithm;

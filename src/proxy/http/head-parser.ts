@@ -72,7 +72,6 @@ export type ParseResult<T> =
 
 const INCOMPLETE = { kind: 'incomplete' } as const;
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const DIGITS = /^\d{1,15}$/;
 
 /**
@@ -594,8 +593,4 @@ export function requestBodyKind(req: RequestHead): BodyKind {
   if (req.chunked) return { kind: 'chunked' };
   if (req.contentLength > 0) return { kind: 'length', n: req.contentLength };
   return { kind: 'none' };
-}
-
-export function isToken(s: string): boolean {
-  return TOKEN.test(s);
 }

@@ -89,7 +89,7 @@ test('flood beyond the descriptor limit: maxconn lowered, checks keep passing, s
     halb.child.kill('SIGTERM');
     await exited;
   });
-  const budget = await halb.waitFor((l) => l.event === 'fd-budget', 15_000);
+  const budget = await halb.waitFor((l) => l.event === 'fd_budget', 15_000);
   assert.equal(budget.source, 'lowered');
   const maxconn = budget.maxconn as number;
   assert.ok(maxconn > 50 && 2 * maxconn + (budget.reserve as number) <= NOFILE, JSON.stringify(budget));

@@ -49,7 +49,7 @@ function refused(port: number): Promise<boolean> {
 /** Only config diagnostics were logged: no service logged a start (listening, VRRP, warm-up). */
 function onlyConfigLines(stdout: string): void {
   const events = stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { event?: string }).event);
-  assert.deepEqual(events.filter((e) => e !== 'config-diagnostic'), [], stdout);
+  assert.deepEqual(events.filter((e) => e !== 'config_diagnostic'), [], stdout);
 }
 
 function setup(t: { after: (fn: () => void) => void }, port: number): { dir: string; file: string; runDir: string } {

@@ -41,8 +41,8 @@ for (const asProgram of [true, false]) {
     }
     // A node without VRRP still answers USR1 with keepalived's file (empty topology): a probe
     // grepping it for "State = FAULT" finds none instead of failing on a missing file.
-    await h.waitJson((l) => l.event === 'state-dump' && l.kind === 'data');
-    await h.waitJson((l) => l.event === 'state-dump' && l.kind === 'stats');
+    await h.waitJson((l) => l.event === 'state_dump' && l.kind === 'data');
+    await h.waitJson((l) => l.event === 'state_dump' && l.kind === 'stats');
     const data = readFileSync(join(dir, 'keepalived.data'), 'utf8');
     assert.match(data, /^------< VRRP Topology >------$/m);
     assert.doesNotMatch(data, /State = /);
@@ -61,7 +61,7 @@ for (const asProgram of [true, false]) {
     assert.ok(events.indexOf('signal:SIGTERM') >= 0, events.join(' '));
     assert.equal(events.at(-1), 'stopped', `halb stopped is the last line: ${events.join(' ')}`);
     assert.ok(events.indexOf('signal:SIGTERM') < events.indexOf('stopped'));
-    assert.ok(!events.includes('link-watch-error'));
+    assert.ok(!events.includes('link_watch_error'));
   });
 }
 

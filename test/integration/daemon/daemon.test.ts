@@ -57,8 +57,8 @@ test('reload: a good config moves traffic, a bad one is rejected and the old con
   // Bad: an unknown balance algorithm; the diagnostics name file and line, traffic unchanged.
   writeFileSync(cfg, haproxyCfg(port, a.port, '  balance roundrobn\n'));
   assert.equal(await d.reload(), false);
-  const rejected = lines.find((l) => l.event === 'reload-rejected');
-  assert.ok(rejected, 'reload-rejected logged');
+  const rejected = lines.find((l) => l.event === 'reload_rejected');
+  assert.ok(rejected, 'reload_rejected logged');
   assert.match(JSON.stringify(rejected.diagnostics), new RegExp(`haproxy.cfg:13:.*balance`));
   assert.match((await get(port)).body, /hello from beta/);
 });
@@ -82,7 +82,7 @@ test('the node checks (preflight) refuse a start, and a reload, before any servi
   await d.start();
   writeFileSync(cfg, haproxyCfg(port, 9));
   assert.equal(await d.reload(), false);
-  const rejected = lines.find((l) => l.event === 'reload-rejected');
+  const rejected = lines.find((l) => l.event === 'reload_rejected');
   assert.match(JSON.stringify(rejected?.diagnostics), /haproxy\.cfg:12: error: server s1 refused by the node check/);
   assert.match((await get(port)).body, /hello from alpha/);
 
@@ -185,4 +185,33 @@ test('stop during a reload that starts a stats listener stops that listener too'
     /ECONNREFUSED/,
     'nothing listens on the stats port after the stop',
   );
+});
+
+test('a VRRP start failure stops the stats page and the proxy started before it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'halb-daemon-'));
+  const port = await freePort();
+  const statsPort = await freePort();
+  const cfg = join(dir, 'haproxy.cfg');
+  const kc = join(dir, 'keepalived.conf');
+  writeFileSync(cfg, haproxyCfg(port, 9, `\nlisten stats\n  bind 127.0.0.1:${statsPort}\n  stats enable\n  stats uri /stats\n`));
+  // No such interface (and, without root, no raw socket): the VRRP socket cannot be opened.
+  writeFileSync(kc, 'vrrp_instance VI_1 {\n  interface halbnoif0\n  virtual_router_id 51\n  priority 100\n  virtual_ipaddress {\n    192.0.2.10/32\n  }\n}\n');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { logger } = captureLogger();
+  const d = new Daemon({ sources: { haproxy: cfg, keepalived: kc }, logger, runDir: join(dir, 'run'), handoverForward: false });
+  await assert.rejects(d.start());
+  for (const p of [port, statsPort]) {
+    await assert.rejects(
+      new Promise<void>((resolve, reject) => {
+        const s = net.connect(p, '127.0.0.1', () => {
+          s.destroy();
+          resolve();
+        });
+        s.on('error', reject);
+      }),
+      /ECONNREFUSED/,
+      `port ${p} closed`,
+    );
+  }
+  await d.stop();
 });

@@ -111,8 +111,8 @@ test('SIGHUP with /dev/zero, a FIFO, a 1 MB line or a 50 MB file: refused with f
     const before = client.count();
     c.write();
     child.kill('SIGHUP');
-    await nth('reload-rejected', ++rejected);
-    const diag = JSON.stringify(events.filter((e) => e.event === 'reload-rejected').at(-1)?.diagnostics);
+    await nth('reload_rejected', ++rejected);
+    const diag = JSON.stringify(events.filter((e) => e.event === 'reload_rejected').at(-1)?.diagnostics);
     assert.match(diag, c.expect, c.name);
     // Traffic flowed while this reload was refused, and goes on after it.
     const after = client.count();
@@ -164,7 +164,7 @@ test('a large config is read and validated off the event loop: the loop never bl
   await new Promise((r) => setTimeout(r, 30));
   h.disable();
   const maxBlockMs = h.max / 1e6;
-  const rejected = log.lines.find((l) => l.event === 'reload-rejected');
+  const rejected = log.lines.find((l) => l.event === 'reload_rejected');
   assert.match(JSON.stringify(rejected?.diagnostics), /haproxy\.cfg:\d+:\d+: error: 'balance'/);
   t.diagnostic(`reload refused after ${Math.round(ms)} ms; longest event-loop block ${maxBlockMs.toFixed(1)} ms`);
   assert.ok(maxBlockMs < 500, `event loop blocked for ${maxBlockMs.toFixed(1)} ms during the reload`);

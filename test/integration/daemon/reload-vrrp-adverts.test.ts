@@ -82,7 +82,7 @@ test('a large reload leaves the VRRP master advertising on time: the backup neve
   // Three more adverts after the reload, so a gap that ends the reload is seen too.
   const after = sends.length;
   await eventually('three more adverts', () => sends.length >= after + 3, 20 * ADVERT, ADVERT / 4);
-  assert.ok(log.lines.some((l) => l.event === 'reload-rejected'));
+  assert.ok(log.lines.some((l) => l.event === 'reload_rejected'));
 
   const window = sends.filter((s) => s >= from - ADVERT);
   let maxGap = 0;

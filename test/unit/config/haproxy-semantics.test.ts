@@ -424,3 +424,14 @@ test('log (global and proxy) is a note that says where halb logs go: stdout, not
   assert.deepEqual(logs.map((d) => [d.severity, d.line]), [['note', 2], ['note', 6]]);
   for (const d of logs) assert.match(d.message, /stdout .*journal.*not to syslog/);
 });
+
+test('option redispatch <interval>: the interval is ignored with a warning that says what halb does', () => {
+  const { lb, diags } = haproxy(`backend be
+    option redispatch 3
+    server s 10.0.0.1:80
+`);
+  assert.deepEqual(errors(diags), []);
+  // src/proxy/dispatch.ts sends every retry to another server.
+  expectDiag(diags, 'warning', 2, undefined, /^redispatch interval ignored: halb redispatches on every retry \(interval 1\)$/);
+  assert.equal(lb.backends[0]!.redispatch, true);
+});

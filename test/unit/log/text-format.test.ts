@@ -6,13 +6,13 @@ import { formatTextBatch, formatTextLine } from '../../../src/log/text-format.js
 const plain = { color: false };
 
 test('text format: time, level, component, message, then the other fields as key=value', () => {
-  const line = JSON.stringify({ level: 40, time: '2026-12-08T01:10:51.123Z', name: 'halb', component: 'vrrp', event: 'link-watch-error', err: 'ip exited (1): x y', instance: 'VI_1', msg: 'interface watcher restarted' });
-  assert.equal(formatTextLine(line, plain), '01:10:51.123 WARN  [vrrp] interface watcher restarted  event=link-watch-error err="ip exited (1): x y" instance=VI_1\n');
+  const line = JSON.stringify({ level: 40, time: '2026-12-08T01:10:51.123Z', name: 'halb', component: 'vrrp', event: 'link_watch_error', err: 'ip exited (1): x y', instance: 'VI_1', msg: 'interface watcher restarted' });
+  assert.equal(formatTextLine(line, plain), '01:10:51.123 WARN  [vrrp] interface watcher restarted  event=link_watch_error err="ip exited (1): x y" instance=VI_1\n');
 });
 
 test('text format: an error object shows its message; colour only when asked', () => {
-  const line = JSON.stringify({ level: 50, time: '2026-12-08T01:10:51.123Z', name: 'halb', event: 'reload-failed', err: { type: 'Error', message: 'boom', stack: 'Error: boom\n    at x' }, msg: 'reload failed' });
-  assert.equal(formatTextLine(line, plain), '01:10:51.123 ERROR reload failed  event=reload-failed err="boom"\n');
+  const line = JSON.stringify({ level: 50, time: '2026-12-08T01:10:51.123Z', name: 'halb', event: 'reload_failed', err: { type: 'Error', message: 'boom', stack: 'Error: boom\n    at x' }, msg: 'reload failed' });
+  assert.equal(formatTextLine(line, plain), '01:10:51.123 ERROR reload failed  event=reload_failed err="boom"\n');
   assert.equal(formatTextLine(line, { color: true }).slice(13, 23), '\x1b[31mERROR');
 });
 

@@ -118,7 +118,7 @@ test('update on a master: an added VIP appears, nothing else moves, the next adv
   // a lower advert from the peer is answered at once: the answer carries both addresses
   h.fromPeer('A', 50, { ...A, virtualAddresses: [vip('10.0.0.100'), vip('10.0.0.101')] });
   assert.deepEqual(h.lastAdvert('A').addresses, ['10.0.0.100', '10.0.0.101']);
-  const line = h.logs.find((l) => l.event === 'vrrp-reload');
+  const line = h.logs.find((l) => l.event === 'vrrp_reload');
   assert.deepEqual(
     { instance: line?.instance, action: line?.action, changes: line?.changes, added: line?.vipsAdded },
     { instance: 'A', action: 'update', changes: ['virtualAddresses'], added: ['10.0.0.101'] },
@@ -182,7 +182,7 @@ test('keep leaves an instance untouched while its neighbour is updated', async (
   const { plan } = await h.reload(config([A, { ...B, priority: 120 }]));
   assert.deepEqual(plan.instances.map((p) => p.action), ['keep', 'update']);
   assert.equal(h.transports.get('A')!.sent.length, sentA, 'nothing sent for the kept instance');
-  assert.equal(h.logs.filter((l) => l.event === 'vrrp-reload').length, 1, 'one line, for the change only');
+  assert.equal(h.logs.filter((l) => l.event === 'vrrp_reload').length, 1, 'one line, for the change only');
   assert.equal(h.rt.status().find((s) => s.name === 'B')!.priority, 120);
 });
 
@@ -244,7 +244,7 @@ test('add: a new instance starts; a failing one is reported, the rest keeps runn
   assert.deepEqual(failed.map((f) => `${f.instance}:${f.action}`), ['C:add']);
   assert.match(failed[0]!.error, /missing0/);
   assert.deepEqual(h.rt.status().map((s) => `${s.name}=${s.state}`), ['A=MASTER', 'B=BACKUP']);
-  assert.ok(h.logs.some((l) => l.level === 50 && l.event === 'vrrp-reload-failed' && l.instance === 'C'));
+  assert.ok(h.logs.some((l) => l.level === 50 && l.event === 'vrrp_reload_failed' && l.instance === 'C'));
 });
 
 test('a backup removed by reload stops at once', async (t) => {

@@ -77,7 +77,7 @@ test('a backup that stalls past Master_Down does not take over when the master\'
   await until('the stall counted', () => h.stalls() === 1);
   assert.equal(h.state(), 'BACKUP', 'the queued advert was heard before the Master_Down deadline was acted on');
   assert.deepEqual(h.transport.sent, [], 'never advertised');
-  const line = await h.log.waitFor((l) => l.event === 'vrrp-stall');
+  const line = await h.log.waitFor((l) => l.event === 'vrrp_stall');
   assert.equal(line.instance, 'A');
   assert.equal(line.state, 'BACKUP');
   assert.ok((line.stallMs as number) >= 4900, `stallMs ${String(line.stallMs)}`);
@@ -139,7 +139,7 @@ test('sockets read before timers after the stall: the stall is still noticed onc
   // The overdue timer fires next: the same stall is not counted twice.
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(h.stalls(), stallsBefore + 1);
-  assert.equal(h.log.lines.filter((l) => l.event === 'vrrp-stall').length, stallsBefore + 1);
+  assert.equal(h.log.lines.filter((l) => l.event === 'vrrp_stall').length, stallsBefore + 1);
 });
 
 // The pure decision.
