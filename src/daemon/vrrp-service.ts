@@ -18,6 +18,7 @@ import { VrrpRuntime } from '../vrrp/runtime.js';
 import { planVrrpReload } from '../vrrp/reload-plan.js';
 import { Tracker } from '../track/tracker.js';
 import { NotifyRunner } from '../track/notify.js';
+import { feedTrackChange } from '../vrrp/track-input.js';
 import { dumpTexts } from '../vrrp/state-dump-file.js';
 
 export interface VrrpServiceOptions {
@@ -145,7 +146,7 @@ export class VrrpService {
 
     const tracker = new Tracker({ config: cfg, clock: monotonicClock, logger: this.log.child({ component: 'track' }) });
     this.tracker = tracker;
-    tracker.onChange((c) => runtime.setTrack(`${c.kind}:${c.name}`, c.ok));
+    tracker.onChange((c) => feedTrackChange(runtime, c));
 
     runtime.start();
     tracker.start();
@@ -234,7 +235,7 @@ export class VrrpService {
 
     const failed = await runtime.reload(runtimeOptions(effective), plan);
     // Instances that start tracking an item (or start anew) learn its current status.
-    for (const c of this.tracker.snapshot()) runtime.setTrack(`${c.kind}:${c.name}`, c.ok);
+    for (const c of this.tracker.snapshot()) feedTrackChange(runtime, c);
     const notRunning = new Set(failed.filter((f) => f.action === 'add' || f.action === 'restart').map((f) => f.instance));
     for (const name of notRunning) this.transports.get(name)?.close();
     for (const p of plan.instances) if (p.action === 'remove') this.transports.delete(p.instance);

@@ -7,6 +7,7 @@ import type { Clock } from '../util/clock.js';
 import type { NotifyScripts, VirtualAddress, VrrpInstance, VrrpScript, VrrpSyncGroup, VrrpTrackFile } from '../config/model-vrrp.js';
 import type { StrayForwarder, VipManager } from '../vip/types.js';
 import type { ReceivedVrrp, VrrpTransport } from './transport.js';
+import type { TrackReading } from '../track/types.js';
 import { encodeAdvert, VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from './packet.js';
 import { REJECT_REASONS, advertPolicy, ourAdvert, validate, type AdvertPolicy, type RejectReason } from './validate.js';
 import { machineConfig, type MachineConfig } from './machine-config.js';
@@ -289,11 +290,11 @@ export class VrrpRuntime {
     for (const w of this.stopWaiters.splice(0)) w.resolve();
   }
 
-  /** A tracked item changed: `script:NAME`, `interface:NAME` or `file:NAME`. */
-  setTrack(key: string, ok: boolean): void {
+  /** A tracked item changed: `script:NAME`, `interface:NAME` or `file:NAME`, with its reading. */
+  setTrack(key: string, reading: TrackReading): void {
     for (const name of this.insts.keys()) {
       const m = machineOf(this.coord, name)!;
-      if (m.cfg.tracks.some((t) => t.key === key)) this.feed(name, { type: 'track', name: key, ok });
+      if (m.cfg.tracks.some((t) => t.key === key)) this.feed(name, { type: 'track', name: key, ...reading });
     }
   }
 
@@ -302,7 +303,7 @@ export class VrrpRuntime {
     for (const [name, inst] of this.insts) {
       if (inst.cfg.interface === ifname) this.feed(name, { type: 'interface', up });
     }
-    this.setTrack(`interface:${ifname}`, up);
+    this.setTrack(`interface:${ifname}`, { ok: up });
   }
 
   counters(): Record<string, InstanceCounters> {
@@ -318,7 +319,7 @@ export class VrrpRuntime {
       since: m.since,
       ...(m.master ? { master: m.master.address, masterPriority: m.master.priority } : {}),
       ...(this.insts.get(m.cfg.name)?.localAddress ? { sourceIp: this.insts.get(m.cfg.name)!.localAddress } : {}),
-      failingTracks: Object.values(m.tracks).filter((ok) => !ok).length,
+      failingTracks: Object.values(m.tracks).filter((r) => ('ok' in r ? !r.ok : r.value !== 0)).length,
     }));
   }
 

@@ -254,7 +254,7 @@ test('sync group: a fault in one member moves the whole group to the other route
   r1.rt.start();
   r2.rt.start();
   await until('r1 master of both', () => state(r1, 'VI_A') === 'MASTER' && state(r1, 'VI_B') === 'MASTER' && state(r2, 'VI_A') === 'BACKUP' && state(r2, 'VI_B') === 'BACKUP');
-  r1.rt.setTrack('script:chk', false);
+  r1.rt.setTrack('script:chk', { ok: false });
   assert.equal(state(r1, 'VI_A'), 'FAULT');
   assert.equal(state(r1, 'VI_B'), 'FAULT');
   await until('r2 master of both', () => state(r2, 'VI_A') === 'MASTER' && state(r2, 'VI_B') === 'MASTER');
@@ -262,7 +262,7 @@ test('sync group: a fault in one member moves the whole group to the other route
   assert.deepEqual(notes.filter((n) => n.startsWith('GROUP')), ['GROUP G BACKUP', 'GROUP G MASTER']);
   assert.ok(notes.includes('INSTANCE VI_A MASTER') && notes.includes('INSTANCE VI_B MASTER'));
   assert.ok(!r1.vips.mem.has('10.0.1.100'), 'r1 dropped the VIP of the healthy member too');
-  r1.rt.setTrack('script:chk', true);
+  r1.rt.setTrack('script:chk', { ok: true });
   await until('r1 back as master of both', () => state(r1, 'VI_A') === 'MASTER' && state(r1, 'VI_B') === 'MASTER' && state(r2, 'VI_B') === 'BACKUP');
 });
 
