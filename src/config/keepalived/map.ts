@@ -25,6 +25,7 @@ import {
 import { splitCommandLine } from './command-line.js';
 import type { Token } from './lexer.js';
 import type { Stmt } from './parse.js';
+import { modelLocator, validateVrrp } from '../validate-vrrp.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -1155,19 +1156,6 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics): VrrpC
     });
   }
 
-  // Duplicate VRID on one interface and family: same socket, same VRID -> the instances would
-  // take each other's adverts. keepalived allows it only for unicast with disjoint peers.
-  for (let i = 0; i < instances.length; i++) {
-    for (let j = 0; j < i; j++) {
-      const a = instances[i]!, b = instances[j]!;
-      if (a.vrid !== b.vrid || a.interface !== b.interface || a.family !== b.family) continue;
-      const bothUnicast = a.unicastPeers.length > 0 && b.unicastPeers.length > 0;
-      if (bothUnicast && !a.unicastPeers.some((p) => b.unicastPeers.includes(p))) continue;
-      const p = a.pos!;
-      diags.error(p.file, p.line, `virtual_router_id ${a.vrid} on ${a.interface} (IPv${a.family}) is also used by vrrp_instance '${b.name}' (${b.pos!.file}:${b.pos!.line})`, { col: p.col, directive: 'virtual_router_id' });
-    }
-  }
-
   const syncGroups: VrrpSyncGroup[] = groups
     .filter((g) => g.members.length)
     .map((g) => ({
@@ -1177,12 +1165,11 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics): VrrpC
       pos: pos(g.tok),
     }));
 
-  if (diags.errors().length > errorsBefore) return undefined;
   const strip = <T extends { tok: Token }>(x: T): Omit<T, 'tok'> => {
     const { tok: _t, ...rest } = x;
     return rest;
   };
-  return {
+  const cfg: VrrpConfig = {
     globals: {
       ...(routerId !== undefined ? { routerId } : {}),
       enableScriptSecurity,
@@ -1194,4 +1181,27 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics): VrrpC
     instances,
     syncGroups,
   };
+  // The model-wide checks, shared with halb.yaml (config/validate-vrrp.ts).
+  const first = stmts[0]?.keyword;
+  const fallback = first ? pos(first) : { file: 'keepalived.conf', line: 1 };
+  validateVrrp(cfg, diags, modelLocator(cfg, fallback, KEEPALIVED_DIRECTIVES), { instance: 'vrrp_instance', vrid: 'virtual_router_id' });
+  if (diags.errors().length > errorsBefore) return undefined;
+  return cfg;
 }
+
+/** keepalived.conf's names for the model fields validate-vrrp.ts reports on. */
+const KEEPALIVED_DIRECTIVES: Readonly<Record<string, string>> = {
+  scripts: 'vrrp_script',
+  trackFiles: 'track_file',
+  instances: 'vrrp_instance',
+  syncGroups: 'vrrp_sync_group',
+  vrid: 'virtual_router_id',
+  trackScripts: 'track_script',
+  virtualAddresses: 'virtual_ipaddress',
+  version: 'version',
+  advertInt: 'advert_int',
+  auth: 'authentication',
+  unicastSrcIp: 'unicast_src_ip',
+  unicastPeers: 'unicast_peer',
+  members: 'group',
+};
