@@ -2,7 +2,7 @@
 // validate() into the machines, ticks, tracking and stop, all through one choke point (input()).
 // Its parts, one job each: the effects executor (effects.ts), the repeat-advert absorber
 // (repeat-absorber.ts), the one timer with the takeover timing (takeover-timer.ts) and the
-// counters (counters.ts, read with `counters()` for metrics); live reload is below.
+// counters (counters.ts, read with `counters()` for metrics); live reload (runtime-reload.ts).
 import type { Logger } from '../log/logger.js';
 import type { Clock } from '../util/clock.js';
 import type { VrrpInstance, VrrpScript, VrrpSyncGroup, VrrpTrackFile } from '../config/model-vrrp.js';
@@ -15,8 +15,8 @@ import { machineConfig, type MachineConfig } from './machine-config.js';
 import { canonicalAddress } from './address.js';
 import { initialState, type MachineEvent, type MachineState, type NotifyState, type Phase, type TransitionReason } from './machine.js';
 import { composeCoordinator, coordinatorDeadline, coordinatorStep, coordinatorSteps, initialCoordinator, machineOf, type CoordinatorResult, type CoordinatorState, type TaggedEffect } from './group.js';
-import { vipChanges } from './vip-diff.js';
-import type { InstancePlan, ReloadAction, VrrpReloadPlan } from './reload-plan.js';
+import type { VrrpReloadPlan } from './reload-plan.js';
+import { applyReload, type ReloadFailure, type ReloadHost } from './runtime-reload.js';
 import { zeroCounters, type InstanceCounters } from './counters.js';
 import { EffectExecutor, RELEASE_GRACE_MS, STRAY_FORWARD_MS, type EffectTarget, type NotifyRunner } from './effects.js';
 import { RepeatAbsorber, type AbsorbingInstance, type AdvertEvent } from './repeat-absorber.js';
@@ -25,6 +25,7 @@ import { DeadlineTimer, nextMasterDown } from './takeover-timer.js';
 export type { InstanceCounters } from './counters.js';
 export { RELEASE_GRACE_MS, STRAY_FORWARD_MS, type NotifyRunner } from './effects.js';
 export { TAKEOVER_LEAD_MS } from './takeover-timer.js';
+export type { ReloadFailure } from './runtime-reload.js';
 
 export interface VrrpRuntimeDeps {
   readonly clock: Clock;
@@ -76,13 +77,6 @@ interface Inst extends EffectTarget, AbsorbingInstance {
   readonly counters: InstanceCounters;
   /** Cleared when a reload removes the instance: its transport listener then ignores packets. */
   readonly live: { on: boolean };
-}
-
-/** What a reload could not apply (the rest was applied; see VrrpRuntime.reload). */
-export interface ReloadFailure {
-  readonly instance: string;
-  readonly action: ReloadAction;
-  readonly error: string;
 }
 
 export class VrrpRuntime {
@@ -270,76 +264,37 @@ export class VrrpRuntime {
   }
 
   /**
-   * Applies a reload plan (reload-plan.ts) for the next configuration `next` (keepalived
-   * SIGHUP semantics): `keep` is untouched; `update` is applied in place, state kept (a master
-   * keeps its VIPs and adverts; changed VIPs are added/removed as a difference and announced;
-   * a priority change takes the tracking path, machine.ts `reconfigure`); `remove` and
-   * `restart` stop that instance cleanly (priority 0 if master, make-before-break as on daemon
-   * stop), then `restart` starts the new definition; `add` starts. Resolves once every stopped
-   * instance is gone and its replacement started. Never throws: what cannot be applied is
-   * logged and returned, everything else keeps running.
+   * Live reload (keepalived SIGHUP semantics): applies `plan` (reload-plan.ts) for the next
+   * configuration `next`, instance by instance (runtime-reload.ts). Never throws: what cannot be
+   * applied is logged and returned, everything else keeps running.
    */
-  async reload(next: VrrpRuntimeOptions, plan: VrrpReloadPlan): Promise<readonly ReloadFailure[]> {
-    const failures: ReloadFailure[] = [];
-    if (!this.running || this.halted || this.stopRequested) return failures;
-    const fail = (p: InstancePlan, err: unknown): void => {
-      const error = err instanceof Error ? err.message : String(err);
-      failures.push({ instance: p.instance, action: p.action, error });
-      this.deps.logger.error({ event: 'vrrp-reload-failed', instance: p.instance, action: p.action, reason: error }, `(${p.instance}) reload: cannot ${p.action}: ${error}`);
-    };
-    const defs = new Map(next.instances.map((i) => [i.name, i] as const));
-    // Absorbed repeats are replayed under the configuration they arrived with.
-    this.replayRepeats();
-    this.opts = { ...this.opts, instances: next.instances, syncGroups: next.syncGroups ?? [], scripts: next.scripts ?? [], trackFiles: next.trackFiles ?? [] };
-    for (const g of this.groupStates.keys()) if (!this.opts.syncGroups!.some((x) => x.name === g)) this.groupStates.delete(g);
-    this.recompose(new Map());
-
-    for (const p of plan.instances) {
-      const def = defs.get(p.instance);
-      if (p.action !== 'update' || !def || !this.insts.has(p.instance)) continue;
-      try {
-        this.updateInstance(def, p);
-      } catch (err) {
-        fail(p, err);
-      }
-    }
-    const leaving = plan.instances.filter((p) => (p.action === 'remove' || p.action === 'restart') && this.insts.has(p.instance));
-    for (const p of leaving) {
-      this.logReload(p);
-      this.feed(p.instance, { type: 'stop' });
-    }
-    for (const p of plan.instances) {
-      const def = defs.get(p.instance);
-      if (p.action !== 'add' || !def) continue;
-      this.logReload(p);
-      this.startInstance(def, p, fail);
-    }
-    if (leaving.length === 0) return failures;
-
-    const names = new Set(leaving.map((p) => p.instance));
-    const gone = this.untilStopped(() => [...names].every((n) => (machineOf(this.coord, n)?.phase ?? 'STOPPED') === 'STOPPED'));
-    this.checkStopped();
-    await gone;
-    if (!this.running || this.halted || this.stopRequested) return failures; // the daemon is stopping
-    for (const p of leaving) {
-      const old = this.insts.get(p.instance);
-      if (!old) continue;
-      old.live.on = false;
-      this.absorber.disarm(old);
-      this.insts.delete(p.instance);
-      if (![...this.insts.values()].some((i) => i.transport === old.transport)) old.transport.close();
-    }
-    this.recompose(new Map());
-    for (const p of leaving) {
-      const def = defs.get(p.instance);
-      if (p.action === 'restart' && def) this.startInstance(def, p, fail);
-    }
-    return failures;
+  reload(next: VrrpRuntimeOptions, plan: VrrpReloadPlan): Promise<readonly ReloadFailure[]> {
+    return applyReload(this.reloadHost(next), next.instances, plan);
   }
 
-  private logReload(p: InstancePlan, extra: Record<string, unknown> = {}): void {
-    const what = p.changes.length > 0 ? `: ${p.changes.join(', ')}` : '';
-    this.deps.logger.info({ event: 'vrrp-reload', instance: p.instance, action: p.action, changes: p.changes, ...extra }, `(${p.instance}) reload ${p.action}${what}`);
+  private reloadHost(next: VrrpRuntimeOptions): ReloadHost<Inst> {
+    return {
+      logger: this.deps.logger,
+      effects: this.effects,
+      absorber: this.absorber,
+      insts: this.insts,
+      active: () => this.running && !this.halted && !this.stopRequested,
+      phase: (name) => machineOf(this.coord, name)?.phase,
+      replayRepeats: () => this.replayRepeats(),
+      adopt: () => {
+        this.opts = { ...this.opts, instances: next.instances, syncGroups: next.syncGroups ?? [], scripts: next.scripts ?? [], trackFiles: next.trackFiles ?? [] };
+        for (const g of this.groupStates.keys()) if (!this.opts.syncGroups!.some((x) => x.name === g)) this.groupStates.delete(g);
+      },
+      recompose: (fresh) => this.recompose(fresh),
+      newInst: (def) => this.newInst(def),
+      withDefinition: (old, def) => ({ ...old, cfg: def, policy: advertPolicy(def), vips: [...def.virtualAddresses, ...def.virtualAddressesExcluded] }),
+      initialState: (inst) => initialState(this.machineConfigOf(inst)),
+      reconfigure: (name, inst) => void this.apply(coordinatorStep(this.coord, name, { type: 'reconfigure', cfg: this.machineConfigOf(inst) }, this.deps.clock.now())),
+      listen: (name, inst) => this.listen(name, inst),
+      feed: (name, ev) => this.feed(name, ev),
+      untilStopped: (done) => this.untilStopped(done),
+      checkStopped: () => this.checkStopped(),
+    };
   }
 
   /** Rebuilds the coordinator over the current instances in config order (`fresh`: new machines). */
@@ -358,42 +313,6 @@ export class VrrpRuntime {
     for (const m of this.coord.machines) place(m.cfg.name);
     this.coord = composeCoordinator(machines, this.groupDefs());
     this.arm(coordinatorDeadline(this.coord));
-  }
-
-  private startInstance(def: VrrpInstance, p: InstancePlan, fail: (p: InstancePlan, err: unknown) => void): void {
-    let inst: Inst;
-    try {
-      inst = this.newInst(def);
-    } catch (err) {
-      fail(p, err);
-      return;
-    }
-    this.insts.set(def.name, inst);
-    this.recompose(new Map([[def.name, initialState(this.machineConfigOf(inst))]]));
-    this.listen(def.name, inst);
-    this.feed(def.name, { type: 'start' });
-  }
-
-  /** In place: same transport, counters and machine state; new settings, VIP difference applied. */
-  private updateInstance(def: VrrpInstance, p: InstancePlan): void {
-    const old = this.insts.get(def.name)!;
-    // The armed repeat was accepted under the old settings (address list, priority rules).
-    this.absorber.disarm(old);
-    const inst: Inst = { ...old, cfg: def, policy: advertPolicy(def), vips: [...def.virtualAddresses, ...def.virtualAddressesExcluded] };
-    this.insts.set(def.name, inst);
-    const m = machineOf(this.coord, def.name)!;
-    const vips = vipChanges(old.vips, inst.vips, def.interface);
-    // Only a router holding the VIPs changes them: a master, or one stopping make-before-break.
-    const holding = m.phase === 'MASTER' || m.phase === 'STOPPING';
-    this.logReload(p, { state: m.phase, ...(vips.added.length || vips.removed.length ? { vipsAdded: vips.added.map((v) => v.address), vipsRemoved: vips.removed.map((v) => v.address) } : {}) });
-    if (holding && (vips.added.length > 0 || vips.removed.length > 0)) {
-      this.effects.enqueue(def.name, async () => {
-        await this.effects.vipOp(old, 'remove', vips.removed);
-        await this.effects.vipOp(inst, 'add', vips.added);
-        if (vips.added.length > 0 && def.garp.masterRepeat > 0) await this.effects.garp(inst, def.garp.masterRepeat, vips.added);
-      });
-    }
-    this.apply(coordinatorStep(this.coord, def.name, { type: 'reconfigure', cfg: this.machineConfigOf(inst) }, this.deps.clock.now()));
   }
 
   // ---- internals ----
