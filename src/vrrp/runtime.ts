@@ -14,15 +14,17 @@ import { advertPolicy, ourAdvert, validate } from './validate.js';
 import { machineConfig, type MachineConfig } from './machine-config.js';
 import { canonicalAddress } from './address.js';
 import { initialState, type MachineEvent, type MachineState, type NotifyState, type Phase, type TransitionReason } from './machine.js';
-import { composeCoordinator, coordinatorDeadline, coordinatorStep, coordinatorSteps, initialCoordinator, machineOf, type CoordinatorResult, type CoordinatorState, type TaggedEffect } from './group.js';
+import { composeCoordinator, coordinatorDeadline, coordinatorStep, coordinatorSteps, groupMoves, initialCoordinator, machineOf, type CoordinatorResult, type CoordinatorState, type TaggedEffect } from './group.js';
 import type { VrrpReloadPlan } from './reload-plan.js';
 import { applyReload, type ReloadFailure, type ReloadHost } from './runtime-reload.js';
 import { zeroCounters, type InstanceCounters } from './counters.js';
 import { EffectExecutor, RELEASE_GRACE_MS, STRAY_FORWARD_MS, type EffectTarget, type NotifyRunner } from './effects.js';
 import { RepeatAbsorber, type AbsorbingInstance, type AdvertEvent } from './repeat-absorber.js';
 import { DeadlineTimer, nextMasterDown } from './takeover-timer.js';
+import { instanceStatus, type InstanceStatus } from './status.js';
 
 export type { InstanceCounters } from './counters.js';
+export type { InstanceStatus } from './status.js';
 export { RELEASE_GRACE_MS, STRAY_FORWARD_MS, type NotifyRunner } from './effects.js';
 export { TAKEOVER_LEAD_MS } from './takeover-timer.js';
 export type { ReloadFailure } from './runtime-reload.js';
@@ -54,20 +56,6 @@ export interface VrrpRuntimeOptions {
   readonly releaseGraceMs?: number;
   /** How long a new master forwards strays to the master it replaced, ms; default STRAY_FORWARD_MS. */
   readonly strayForwardMs?: number;
-}
-
-export interface InstanceStatus {
-  readonly name: string;
-  readonly state: Phase;
-  readonly priority: number;
-  readonly master?: string;
-  /** The followed master's advertised priority (with `master`). */
-  readonly masterPriority?: number;
-  readonly since: number;
-  /** Address our adverts leave from. */
-  readonly sourceIp?: string;
-  /** Tracked items (scripts, interfaces, files) reporting a failure now. */
-  readonly failingTracks?: number;
 }
 
 /** One instance as the runtime runs it: what the executor and the repeat absorber work on. */
@@ -252,15 +240,7 @@ export class VrrpRuntime {
   }
 
   status(): InstanceStatus[] {
-    return this.coord.machines.map((m) => ({
-      name: m.cfg.name,
-      state: m.phase,
-      priority: m.priority,
-      since: m.since,
-      ...(m.master ? { master: m.master.address, masterPriority: m.master.priority } : {}),
-      ...(this.insts.get(m.cfg.name)?.localAddress ? { sourceIp: this.insts.get(m.cfg.name)!.localAddress } : {}),
-      failingTracks: Object.values(m.tracks).filter((r) => ('ok' in r ? !r.ok : r.value !== 0)).length,
-    }));
+    return instanceStatus(this.coord, (name) => this.insts.get(name)?.localAddress);
   }
 
   /**
@@ -484,16 +464,11 @@ export class VrrpRuntime {
     this.timer.arm(deadline, () => nextMasterDown(this.coord));
   }
 
-  /** vrrp_sync_group notify: once all members agree on a new state. */
+  /** vrrp_sync_group notify: once all members agree on a new state (group.ts groupMoves). */
   private notifyGroups(): void {
-    for (const g of this.opts.syncGroups ?? []) {
-      const phases = g.members.map((m) => machineOf(this.coord, m)?.phase);
-      const first = phases[0];
-      if (first === undefined || !phases.every((p) => p === first)) continue;
-      const state: NotifyState | undefined = first === 'STOPPED' ? 'STOP' : first === 'MASTER' || first === 'BACKUP' || first === 'FAULT' ? first : undefined;
-      if (state === undefined || this.groupStates.get(g.name) === state) continue;
+    for (const mv of groupMoves(this.coord, this.opts.syncGroups ?? [], this.groupStates)) {
+      const { group: g, state, priority } = mv;
       this.groupStates.set(g.name, state);
-      const priority = machineOf(this.coord, g.members[0]!)!.priority;
       this.deps.logger.info({ event: 'vrrp_group_transition', group: g.name, state }, `group (${g.name}) ${state}`);
       this.effects.enqueue('\u0000groups', async () => {
         this.deps.notify?.notify({ type: 'GROUP', name: g.name, state, priority, scripts: g.notify });
