@@ -4,7 +4,8 @@
 // for the interface's primary address when transports look it up.
 // Reload (SIGHUP) applies a plan (src/vrrp/reload-plan.ts) instance by instance, keepalived
 // style: what did not change is untouched, most changes apply in place, only identity changes
-// stop and start their instance.
+// stop and start their instance. The decisions live in src/vrrp/ (reload-orchestrate.ts,
+// runtime-reload.ts); this file wires them to sockets, tracker, notify runner and link watcher.
 import type { HalbConfig } from '../config/model.js';
 import type { VrrpConfig, VrrpInstance } from '../config/model-vrrp.js';
 import type { Logger } from '../log/logger.js';
@@ -14,9 +15,10 @@ import { LinuxInterfaceWatcher } from '../vip/interface-watch.js';
 import { NftStrayForwarder } from '../vip/stray-forward.js';
 import { RawSocketPool, openRawTransport, type RawVrrpTransport } from '../vrrp/socket-raw.js';
 import { VrrpRuntime } from '../vrrp/runtime.js';
-import { planVrrpReload } from '../vrrp/reload-plan.js';
+import { prepareVrrpReload, settleVrrpReload } from '../vrrp/reload-orchestrate.js';
 import { Tracker } from '../track/tracker.js';
 import { NotifyRunner } from '../track/notify.js';
+import { feedTrackChange } from '../vrrp/track-input.js';
 import { dumpTexts } from '../vrrp/state-dump-file.js';
 import { EVENT } from '../log/events.js';
 
@@ -148,7 +150,7 @@ export class VrrpService {
 
     const tracker = new Tracker({ config: cfg, clock: monotonicClock, logger: this.log.child({ component: 'track' }) });
     this.tracker = tracker;
-    tracker.onChange((c) => runtime.setTrack(`${c.kind}:${c.name}`, c.ok));
+    tracker.onChange((c) => feedTrackChange(runtime, c));
 
     runtime.start();
     tracker.start();
@@ -189,40 +191,10 @@ export class VrrpService {
     const runtime = this.runtime;
     const pool = this.pool;
     if (!runtime || !pool || !this.tracker) return;
-    const wanted = next.vrrp;
-    const first = planVrrpReload(this.vrrp, wanted);
-    if (first.unchanged) return;
-
-    // New sockets first (they may fail: no such interface, no address to send from).
-    const opened = new Map<string, RawVrrpTransport>();
-    const keepOld = new Set<string>();
-    const skip = new Set<string>();
-    for (const p of first.instances) {
-      if (p.action !== 'add' && p.action !== 'restart') continue;
-      const def = wanted.instances.find((i) => i.name === p.instance)!;
-      try {
-        opened.set(p.instance, await this.openTransport(def, pool));
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        (p.action === 'restart' ? keepOld : skip).add(p.instance);
-        this.log.error(
-          { event: EVENT.vrrp_reload_failed, instance: p.instance, action: p.action, reason },
-          `(${p.instance}) reload: cannot open its VRRP socket (${reason}); ${p.action === 'restart' ? 'the running definition is kept' : 'not started'}`,
-        );
-      }
-    }
-    const effective: VrrpConfig = {
-      ...wanted,
-      instances: wanted.instances
-        .filter((i) => !skip.has(i.name))
-        .map((i) => (keepOld.has(i.name) ? this.vrrp.instances.find((o) => o.name === i.name)! : i)),
-    };
-    const plan = keepOld.size + skip.size > 0 ? planVrrpReload(this.vrrp, effective) : first;
-    for (const d of plan.definitions) this.log.info({ event: EVENT.vrrp_reload, definition: d }, `reload: ${d} changed`);
-    for (const [name, t] of opened) {
-      if (plan.byName[name]?.action === 'add' || plan.byName[name]?.action === 'restart') this.transports.set(name, t);
-      else t.close();
-    }
+    const prepared = await prepareVrrpReload(this.vrrp, next.vrrp, (def) => this.openTransport(def, pool), this.log);
+    if (!prepared) return;
+    const { plan, effective } = prepared;
+    for (const [name, t] of prepared.transports) this.transports.set(name, t);
 
     if (plan.definitions.includes('globals.scriptUser') || plan.definitions.includes('globals.enableScriptSecurity')) {
       const old = this.notify;
@@ -237,11 +209,8 @@ export class VrrpService {
 
     const failed = await runtime.reload(runtimeOptions(effective), plan);
     // Instances that start tracking an item (or start anew) learn its current status.
-    for (const c of this.tracker.snapshot()) runtime.setTrack(`${c.kind}:${c.name}`, c.ok);
-    const notRunning = new Set(failed.filter((f) => f.action === 'add' || f.action === 'restart').map((f) => f.instance));
-    for (const name of notRunning) this.transports.get(name)?.close();
-    for (const p of plan.instances) if (p.action === 'remove') this.transports.delete(p.instance);
-    this.vrrp = { ...effective, instances: effective.instances.filter((i) => !notRunning.has(i.name)) };
+    for (const c of this.tracker.snapshot()) feedTrackChange(runtime, c);
+    this.vrrp = settleVrrpReload(prepared, failed, this.transports);
   }
 
   /** Clean stop: priority-0 adverts, VIPs kept until the new master is heard (make-before-break). */

@@ -9,7 +9,7 @@
 // - a weight-0 script that has not reported yet keeps the instance from starting (pending).
 // Pure.
 
-import type { TrackedItem } from './types.js';
+import type { TrackKind, TrackReading, TrackedItem } from './types.js';
 
 export interface PriorityVerdict {
   /** 1..254, or 255 for the owner. */
@@ -51,4 +51,25 @@ export function effectivePriority(base: number, items: readonly TrackedItem[]): 
   }
   const priority = base >= OWNER_PRIORITY ? OWNER_PRIORITY : Math.max(1, Math.min(254, total));
   return { priority, faults, pending, fault: faults.length > 0 };
+}
+
+/** A tracked item as an instance's configuration resolves it (vrrp/machine-config.ts). */
+export interface TrackWeight {
+  readonly kind: TrackKind;
+  readonly name: string;
+  readonly weight: number;
+  readonly reverse: boolean;
+}
+
+/**
+ * The item with its latest reading, as the VRRP state machine sees it: a script or interface
+ * that has not reported yet counts as OK (the daemon's rule since the start), a file as 0.
+ */
+export function trackedItem(t: TrackWeight, r: TrackReading | undefined): TrackedItem {
+  if (t.kind === 'file') {
+    const value = r === undefined ? 0 : 'value' in r ? r.value : r.ok ? 0 : 1;
+    return { kind: 'file', name: t.name, weight: t.weight, reverse: t.reverse, value };
+  }
+  const ok = r === undefined ? true : 'ok' in r ? r.ok : r.value === 0;
+  return { kind: t.kind, name: t.name, weight: t.weight, reverse: t.reverse, status: ok ? 'ok' : 'failed' };
 }

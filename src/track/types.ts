@@ -1,6 +1,7 @@
 // What tracking tells the VRRP runtime. A TrackChange is emitted when a tracked object's
-// verdict changes; the runtime recomputes the instance's effective priority with
-// `effectivePriority` (priority.ts) from the statuses the tracker keeps.
+// verdict changes; it crosses into the runtime as a TrackReading (a status, or a track file's
+// integer), and the state machine computes the effective priority with `effectivePriority`
+// (priority.ts), the one place that rule lives.
 
 export type TrackKind = 'script' | 'interface' | 'file';
 
@@ -10,7 +11,7 @@ export type TrackStatus = 'unknown' | 'ok' | 'failed';
 export interface TrackChange {
   readonly kind: TrackKind;
   readonly name: string;
-  /** Scripts and interfaces: the new verdict. Files: value !== 0 is reported as ok=false for weight-0 users. */
+  /** Scripts and interfaces: the new verdict. Files: value === 0 (logs only: files cross the seam as values). */
   readonly ok: boolean;
   /** Track files only: the integer read from the file. */
   readonly value?: number;
@@ -22,3 +23,13 @@ export interface TrackChange {
 export type TrackedItem =
   | { readonly kind: 'script' | 'interface'; readonly name: string; readonly weight: number; readonly reverse: boolean; readonly status: TrackStatus }
   | { readonly kind: 'file'; readonly name: string; readonly weight: number; readonly reverse: boolean; readonly value: number };
+
+/**
+ * What a tracked item reports across the tracker -> runtime seam: scripts and interfaces a
+ * status, track files their integer (keepalived adds value x weight, so a boolean loses it).
+ */
+export type TrackReading = { readonly ok: boolean } | { readonly value: number };
+
+export function readingOf(c: TrackChange): TrackReading {
+  return c.kind === 'file' ? { value: c.value ?? (c.ok ? 0 : 1) } : { ok: c.ok };
+}

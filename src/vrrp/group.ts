@@ -8,7 +8,7 @@
 //
 // State is array-indexed (names resolved once) because the runtime steps the coordinator for
 // every received advert: with 50 instances at 100 ms adverts that is 500 steps a second.
-import { initialState, machineDeadline, ownFault, step, type Effect, type MachineEvent, type MachineState } from './machine.js';
+import { initialState, machineDeadline, ownFault, step, type Effect, type MachineEvent, type MachineState, type NotifyState } from './machine.js';
 import type { MachineConfig } from './machine-config.js';
 
 export interface SyncGroupDef {
@@ -141,4 +141,26 @@ function stepInto(
       else if (e.to === 'BACKUP' && before === 'MASTER') for (const o of others) run(o, { type: 'sync', to: 'BACKUP' });
     }
   }
+}
+
+/** A sync group whose members all reached a new state: its notify is due (keepalived runs it once per move). */
+export interface GroupMove<G> {
+  readonly group: G;
+  readonly state: NotifyState;
+  /** The first member's effective priority (the notify's PRIORITY argument). */
+  readonly priority: number;
+}
+
+/** Sync groups whose members now all agree on a state other than the one last notified. */
+export function groupMoves<G extends { readonly name: string; readonly members: readonly string[] }>(cs: CoordinatorState, groups: readonly G[], last: ReadonlyMap<string, NotifyState>): GroupMove<G>[] {
+  const out: GroupMove<G>[] = [];
+  for (const g of groups) {
+    const phases = g.members.map((m) => machineOf(cs, m)?.phase);
+    const first = phases[0];
+    if (first === undefined || !phases.every((p) => p === first)) continue;
+    const state: NotifyState | undefined = first === 'STOPPED' ? 'STOP' : first === 'MASTER' || first === 'BACKUP' || first === 'FAULT' ? first : undefined;
+    if (state === undefined || last.get(g.name) === state) continue;
+    out.push({ group: g, state, priority: machineOf(cs, g.members[0]!)!.priority });
+  }
+  return out;
 }

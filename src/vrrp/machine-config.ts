@@ -2,14 +2,12 @@
 // up, addresses canonical). Pure module.
 import type { GarpSettings, TrackRef, VrrpInstance, VrrpScript, VrrpTrackFile } from '../config/model-vrrp.js';
 import { canonicalAddress } from './address.js';
+import type { TrackWeight } from '../track/priority.js';
 
-export interface TrackItem {
+export interface TrackItem extends TrackWeight {
   /** `script:NAME`, `interface:NAME` or `file:NAME`: the key of TrackChange events. */
   readonly key: string;
-  /** >0 added while OK, <0 added while failing, 0 = FAULT while failing (keepalived semantics). */
-  readonly weight: number;
-  /** keepalived `reverse`: the item counts as failing when it reports OK, and vice versa. */
-  readonly reverse: boolean;
+  // weight and reverse: track/priority.ts (keepalived's rules, one place).
 }
 
 export interface MachineConfig {
@@ -52,8 +50,10 @@ export interface MachineConfigInputs {
 
 export function machineConfig(inst: VrrpInstance, inputs: MachineConfigInputs): MachineConfig {
   const scriptWeight = new Map((inputs.scripts ?? []).map((s) => [s.name, s] as const));
-  const fileWeight = new Map((inputs.trackFiles ?? []).map((f) => [f.name, f.weight] as const));
-  const item = (kind: string, ref: TrackRef, base: number, baseReverse = false): TrackItem => ({
+  const fileSpec = new Map((inputs.trackFiles ?? []).map((f) => [f.name, f] as const));
+  const item = (kind: TrackItem['kind'], ref: TrackRef, base: number, baseReverse = false): TrackItem => ({
+    kind,
+    name: ref.name,
     key: `${kind}:${ref.name}`,
     weight: ref.weight ?? base,
     reverse: ref.reverse ?? baseReverse,
@@ -65,7 +65,10 @@ export function machineConfig(inst: VrrpInstance, inputs: MachineConfigInputs): 
     }),
     // keepalived: a tracked interface without a weight puts the instance in FAULT when down.
     ...inst.trackInterfaces.map((r) => item('interface', r, 0)),
-    ...inst.trackFiles.map((r) => item('file', r, fileWeight.get(r.name) ?? 0)),
+    ...inst.trackFiles.map((r) => {
+      const f = fileSpec.get(r.name);
+      return item('file', r, f?.weight ?? 1, f?.weightReverse ?? false);
+    }),
   ];
   return {
     name: inst.name,

@@ -24,6 +24,8 @@
 import type { GarpSettings } from '../config/model-vrrp.js';
 import { compareAddresses } from './address.js';
 import type { MachineConfig } from './machine-config.js';
+import { effectivePriority, trackedItem, type PriorityVerdict } from '../track/priority.js';
+import type { TrackReading } from '../track/types.js';
 
 export const PHASES = ['INIT', 'BACKUP', 'MASTER', 'FAULT', 'STOPPING', 'STOPPED'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -82,7 +84,7 @@ export type MachineEvent =
    */
   | { readonly type: 'stall'; readonly ms: number }
   /** A tracked script / interface / file changed; `name` is the TrackItem key. */
-  | { readonly type: 'track'; readonly name: string; readonly ok: boolean }
+  | ({ readonly type: 'track'; readonly name: string } & TrackReading)
   /** The VRRP interface itself went up or down. */
   | { readonly type: 'interface'; readonly up: boolean }
   | { readonly type: 'stop' }
@@ -111,8 +113,8 @@ export interface MachineState {
   readonly phase: Phase;
   /** Effective priority: base + tracking weights, clamped to 1..254; 255 for the owner. */
   readonly priority: number;
-  /** Latest report per TrackItem key (unreported items count as OK, keepalived's default). */
-  readonly tracks: Readonly<Record<string, boolean>>;
+  /** Latest reading per TrackItem key (unreported items count as OK, a file as 0). */
+  readonly tracks: Readonly<Record<string, TrackReading>>;
   readonly interfaceUp: boolean;
   /** A sync-group peer is in FAULT, so we are held in FAULT too. */
   readonly groupFault: boolean;
@@ -159,16 +161,12 @@ export function initialState(cfg: MachineConfig): MachineState {
 
 // ---- pure helpers (exported for tests and for status output) ----
 
-/** keepalived: the owner never changes priority; everyone else is clamped to 1..254. */
-export function effectivePriority(cfg: MachineConfig, tracks: Readonly<Record<string, boolean>>): number {
-  if (cfg.priority === PRIORITY_OWNER) return PRIORITY_OWNER;
-  let p = cfg.priority;
-  for (const t of cfg.tracks) {
-    const ok = (tracks[t.key] ?? true) !== t.reverse;
-    if (t.weight > 0 && ok) p += t.weight;
-    else if (t.weight < 0 && !ok) p += t.weight;
-  }
-  return Math.min(254, Math.max(1, p));
+/**
+ * Effective priority and track FAULT from the latest readings: track/priority.ts holds the
+ * rule (keepalived's weights, reverse, track_file value x weight, clamping, the owner's 255).
+ */
+export function trackVerdict(cfg: MachineConfig, tracks: Readonly<Record<string, TrackReading>>): PriorityVerdict {
+  return effectivePriority(cfg.priority, cfg.tracks.map((t) => trackedItem(t, tracks[t.key])));
 }
 
 /** Faulty on its own account (not because of a sync-group peer). */
@@ -176,9 +174,9 @@ export function ownFault(s: MachineState): boolean {
   return !s.interfaceUp || trackFault(s.cfg, s.tracks);
 }
 
-/** A weight-0 tracked item is failing (keepalived: the instance goes FAULT). */
-function trackFault(cfg: MachineConfig, tracks: Readonly<Record<string, boolean>>): boolean {
-  return cfg.tracks.some((t) => t.weight === 0 && (tracks[t.key] ?? true) === t.reverse);
+/** A tracked item puts the instance in FAULT (weight 0 failing, a track file at or below -254). */
+export function trackFault(cfg: MachineConfig, tracks: Readonly<Record<string, TrackReading>>): boolean {
+  return cfg.tracks.length > 0 && trackVerdict(cfg, tracks).fault;
 }
 
 export function skewTime(version: 2 | 3, priority: number, masterAdverInt: number): number {
@@ -201,7 +199,7 @@ export function outranks(priority: number, src: string, ourPriority: number, our
 }
 
 /** keepalived: nopreempt only takes effect with initial state BACKUP. */
-function preemptDisabled(cfg: MachineConfig): boolean {
+export function preemptDisabled(cfg: MachineConfig): boolean {
   return cfg.nopreempt && cfg.initialState === 'BACKUP';
 }
 
@@ -360,7 +358,7 @@ class Step {
   /** Re-evaluate priority and fault after a tracking/interface/sync input. */
   reevaluate(): void {
     const before = this.s.priority;
-    this.s.priority = effectivePriority(this.cfg, this.s.tracks);
+    this.s.priority = trackVerdict(this.cfg, this.s.tracks).priority;
     if (this.s.priority !== before) this.emit({ type: 'PriorityChanged', from: before, to: this.s.priority });
     const phase = this.s.phase;
     if (phase === 'INIT' || phase === 'STOPPING' || phase === 'STOPPED') return;
@@ -383,7 +381,7 @@ class Step {
 
   onStart(): void {
     if (this.s.phase !== 'INIT') return;
-    this.s.priority = effectivePriority(this.cfg, this.s.tracks);
+    this.s.priority = trackVerdict(this.cfg, this.s.tracks).priority;
     if (this.cfg.nopreempt && this.cfg.initialState === 'MASTER') {
       this.emit({ type: 'Warning', message: 'nopreempt is ignored with initial state MASTER (keepalived requires state BACKUP)' });
     }
@@ -681,7 +679,7 @@ export function step(state: MachineState, event: MachineEvent, now: number): Ste
       st.onStall(event.ms);
       break;
     case 'track':
-      st.s.tracks = { ...st.s.tracks, [event.name]: event.ok };
+      st.s.tracks = { ...st.s.tracks, [event.name]: 'value' in event ? { value: event.value } : { ok: event.ok } };
       st.reevaluate();
       break;
     case 'interface':

@@ -299,21 +299,6 @@ export function completeInstance(r: RawInstance, c: CompleteCtx): VrrpInstance |
   };
 }
 
-/** Duplicate VRID on one interface and family: same socket, same VRID -> the instances would
- * take each other's adverts. keepalived allows it only for unicast with disjoint peers. */
-export function checkDuplicateVrids(instances: readonly VrrpInstance[], t: MapTools): void {
-  for (let i = 0; i < instances.length; i++) {
-    for (let j = 0; j < i; j++) {
-      const a = instances[i]!, b = instances[j]!;
-      if (a.vrid !== b.vrid || a.interface !== b.interface || a.family !== b.family) continue;
-      const bothUnicast = a.unicastPeers.length > 0 && b.unicastPeers.length > 0;
-      if (bothUnicast && !a.unicastPeers.some((p) => b.unicastPeers.includes(p))) continue;
-      const p = a.pos!;
-      t.diags.error(p.file, p.line, `virtual_router_id ${a.vrid} on ${a.interface} (IPv${a.family}) is also used by vrrp_instance '${b.name}' (${b.pos!.file}:${b.pos!.line})`, { col: p.col, directive: 'virtual_router_id' });
-    }
-  }
-}
-
 /** Groups with members, keeping only the instances that made it into the model. */
 export function syncGroupsOf(groups: readonly RawGroup[], instances: readonly VrrpInstance[], t: MapTools): VrrpSyncGroup[] {
   return groups

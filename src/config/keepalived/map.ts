@@ -10,7 +10,7 @@
 
 import type { Diagnostics } from '../diagnostics.js';
 import type { VrrpConfig, VrrpInstance } from '../model-vrrp.js';
-import { checkDuplicateVrids, completeInstance, resolveMembership, syncGroupsOf } from './instance-complete.js';
+import { completeInstance, resolveMembership, syncGroupsOf } from './instance-complete.js';
 import { GLOBAL_DEFS, type GlobalDefs, applyMinGarp, newGlobalDefs } from './kw-global.js';
 import { AUTHENTICATION, type RawInstance, VRRP_INSTANCE, mapInstance } from './kw-instance.js';
 import { type ScriptDef, TRACK_FILE, type TrackFileDef, VRRP_SCRIPT, mapScript, mapTrackFile } from './kw-script.js';
@@ -19,6 +19,7 @@ import { type KwTable, dispatch, supported, unsupported } from './kw-table.js';
 import { type MapTools, makeTools } from './kw-tools.js';
 import type { Token } from './lexer.js';
 import type { Stmt } from './parse.js';
+import { modelLocator, validateVrrp } from '../validate-vrrp.js';
 
 /** What the sections collect before the cross-checks. */
 export interface MapState {
@@ -72,7 +73,6 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics, trace?
     const inst = completeInstance(r, ctx);
     if (inst) instances.push(inst);
   }
-  checkDuplicateVrids(instances, t);
   const syncGroups = syncGroupsOf(m.groups, instances, t);
 
   const strip = <T extends { tok: Token }>(x: T): Omit<T, 'tok'> => {
@@ -92,5 +92,27 @@ export function mapKeepalived(stmts: readonly Stmt[], diags: Diagnostics, trace?
     instances,
     syncGroups,
   };
-  return diags.errors().length > errorsBefore ? undefined : cfg;
+  // The model-wide checks, shared with halb.yaml (config/validate-vrrp.ts).
+  const first = stmts[0]?.keyword;
+  const fallback = first ? t.pos(first) : { file: 'keepalived.conf', line: 1 };
+  validateVrrp(cfg, diags, modelLocator(cfg, fallback, KEEPALIVED_DIRECTIVES), { instance: 'vrrp_instance', vrid: 'virtual_router_id' });
+  if (diags.errors().length > errorsBefore) return undefined;
+  return cfg;
 }
+
+/** keepalived.conf's names for the model fields validate-vrrp.ts reports on. */
+const KEEPALIVED_DIRECTIVES: Readonly<Record<string, string>> = {
+  scripts: 'vrrp_script',
+  trackFiles: 'track_file',
+  instances: 'vrrp_instance',
+  syncGroups: 'vrrp_sync_group',
+  vrid: 'virtual_router_id',
+  trackScripts: 'track_script',
+  virtualAddresses: 'virtual_ipaddress',
+  version: 'version',
+  advertInt: 'advert_int',
+  auth: 'authentication',
+  unicastSrcIp: 'unicast_src_ip',
+  unicastPeers: 'unicast_peer',
+  members: 'group',
+};

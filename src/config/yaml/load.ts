@@ -10,7 +10,7 @@ import { DEFAULT_GARP } from '../model-vrrp.js';
 import type { Located, Locator } from '../locate.js';
 import { halbYamlSchema, type HalbYaml } from './schema.js';
 import { ERRORFILE_CODES } from '../haproxy/load.js';
-import { validateVrrp } from './validate-vrrp.js';
+import { validateVrrp } from '../validate-vrrp.js';
 import { CONFIG_LIMITS, findLongLine, longLineMessage, type ConfigFileReader } from '../limits.js';
 import { parseDocumentBounded } from './bounded-parse.js';
 

@@ -277,7 +277,7 @@ test('sync group: a fault in one member moves the whole group to the other route
   assert.equal(notes.filter((n) => n.startsWith('GROUP')).at(-1), 'GROUP G BACKUP', notes.join(', '));
   notes.length = 0;
   const since = r2.transitions.length;
-  r1.rt.setTrack('script:chk', false);
+  r1.rt.setTrack('script:chk', { ok: false });
   assert.equal(state(r1, 'VI_A'), 'FAULT');
   assert.equal(state(r1, 'VI_B'), 'FAULT');
   await until('r2 master of both', () => state(r2, 'VI_A') === 'MASTER' && state(r2, 'VI_B') === 'MASTER');
@@ -298,7 +298,7 @@ test('sync group: a fault in one member moves the whole group to the other route
   // Instance notifications run on each instance's effect queue, after its VIP changes.
   await until('instance notifies on r2', () => notes.includes('INSTANCE VI_A MASTER') && notes.includes('INSTANCE VI_B MASTER'));
   await until('r1 dropped the VIP of the healthy member too', () => !r1.vips.mem.has('10.0.1.100'));
-  r1.rt.setTrack('script:chk', true);
+  r1.rt.setTrack('script:chk', { ok: true });
   await until('r1 back as master of both', () => state(r1, 'VI_A') === 'MASTER' && state(r1, 'VI_B') === 'MASTER' && state(r2, 'VI_B') === 'BACKUP');
 });
 

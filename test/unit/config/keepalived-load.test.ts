@@ -305,7 +305,7 @@ test('missing virtual_router_id / interface are errors', () => {
 
 test('duplicate VRID on the same interface and family; other interface, family or disjoint unicast peers are fine', () => {
   const dup = load(inst('A', '', 5) + inst('B', '', 5));
-  const e = find(dup.d, 'error', 'also used by');
+  const e = find(dup.d, 'error', 'already used by');
   assert.equal(e.line, 9);
   assert.match(e.message, /vrrp_instance 'A'/);
   assert.ok(load(inst('A', '', 5) + inst('B', '', 5, 'eth1')).cfg);

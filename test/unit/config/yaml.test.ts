@@ -232,6 +232,20 @@ test('vrrp cross-reference errors', () => {
   expectDiag(r.diagnostics, 'error', 16, 'vrrp.syncGroups[0].members[1]', /instance 'C' does not exist/);
 });
 
+test('one VRID rule for both formats: unicast instances with disjoint peers may share a VRID on one interface', () => {
+  // halb.yaml used to refuse this while keepalived.conf (and keepalived) accepted it.
+  const doc = (peerB: string): string => `vrrp:
+  instances:
+    - { name: A, interface: eth0, vrid: 51, virtualAddresses: [10.0.0.10], unicastPeers: [10.0.0.2] }
+    - { name: B, interface: eth0, vrid: 51, virtualAddresses: [10.0.0.11], unicastPeers: [${peerB}] }
+`;
+  const ok = yamlFull(doc('10.0.0.3'));
+  assert.ok(ok.config, ok.diagnostics.map((d) => d.message).join('\n'));
+  const shared = yamlFull(doc('10.0.0.2'));
+  assert.equal(shared.config, undefined);
+  expectDiag(shared.diagnostics, 'error', 4, 'vrrp.instances[1].vrid', /vrid 51 on eth0 \(IPv4\) is already used by instance 'A' \(.*:3\)/);
+});
+
 test('an alias without anchor is an error at the alias', () => {
   const r = yamlFull('frontends:\n  - name: a\n    binds: [*nope]\n');
   expectDiag(r.diagnostics, 'error', 3, 'yaml', /Unresolved alias/);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const SRC = fileURLToPath(new URL('../../../../src/vrrp/', import.meta.url));
-const PURE = ['address.ts', 'checksum.ts', 'packet.ts', 'validate.ts', 'machine-config.ts', 'machine.ts', 'group.ts', 'repeat.ts', 'reload-plan.ts', 'vip-diff.ts', 'state-dump.ts'];
+const PURE = ['address.ts', 'checksum.ts', 'packet.ts', 'validate.ts', 'machine-config.ts', 'machine.ts', 'group.ts', 'repeat.ts', 'reload-plan.ts', 'vip-diff.ts', 'state-dump.ts', 'counters.ts', 'status.ts'];
 const FORBIDDEN: Array<[RegExp, string]> = [
   [/from\s+['"]node:/, 'node:* import'],
   [/\brequire\(/, 'require()'],

@@ -163,7 +163,7 @@ test('a changed track weight reaches the running machine (vrrp_script change)', 
   const A = inst('A', 1, { trackScripts: [{ name: 'chk' }] });
   const h = harness(t, config([A], { scripts: [chk] }));
   await h.makeMaster('A');
-  h.rt.setTrack('script:chk', false);
+  h.rt.setTrack('script:chk', { ok: false });
   assert.equal(h.rt.status()[0]!.priority, 90);
   const { plan } = await h.reload(config([A], { scripts: [{ ...chk, weight: -70 }] }));
   assert.deepEqual(plan.byName.A!.changes, ['script:chk']);
