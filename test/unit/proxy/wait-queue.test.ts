@@ -1,8 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { WaitQueue } from '../../../src/proxy/wait-queue.js';
 
 test('entries leave in arrival order; qmax remembers the peak', () => {
@@ -51,12 +48,3 @@ test('a client leaving is removed wherever it waits', () => {
   assert.equal(q.remove(es[2]!), false);
   assert.deepEqual([q.shift()?.item, q.shift()?.item, q.shift()?.item], [0, 1, 3]);
 });
-
-const root = join(fileURLToPath(import.meta.url), '../../../../..');
-for (const file of ['src/proxy/wait-queue.ts']) {
-  test(`${file} is pure`, () => {
-    const code = readFileSync(join(root, file), 'utf8').split('\n').filter((l) => !l.trim().startsWith('//')).join('\n');
-    assert.doesNotMatch(code, /from ['"]node:/);
-    assert.doesNotMatch(code, /\b(Date\.now|performance\.now|setTimeout|setInterval|console\.)/);
-  });
-}
