@@ -211,7 +211,6 @@ export class TcpSession implements RelayOwner, QueueWaiter {
   }
 
   private attach(server: ServerRuntime, ss: Socket): void {
-    const be = this.be!;
     this.server = server;
     this.ss = ss;
     this.serverClosed = false;
