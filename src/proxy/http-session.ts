@@ -14,6 +14,7 @@
 // idempotent request without a body whose server connection closed or reset before any
 // response byte is replayed on a fresh connection (counted as a retry, reported as passive).
 import type { Socket } from 'node:net';
+import { sendAndClose } from './close-with.js';
 import type { BackendRuntime, QueueWaiter, ServerRuntime } from './backend-runtime.js';
 import type { QueueEntry } from './wait-queue.js';
 import { MAX_IDLE_PER_SERVER } from './backend-runtime.js';
@@ -950,10 +951,7 @@ export class HttpSession implements ServerConnOwner, QueueWaiter {
     this.bytesOut += body.length;
     this.st = St.Closing;
     this.logRequest();
-    if (!this.client.destroyed) {
-      this.client.end(body);
-      this.client.once('finish', () => this.client.destroy());
-    }
+    sendAndClose(this.client, body);
   }
 
   /** Ends the client connection (after flushing when `graceful`). */
