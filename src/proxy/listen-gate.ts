@@ -10,7 +10,7 @@
 // paused and holds the new sockets unread (pauseOnConnect), handing them over in arrival order
 // on resume; past `holdMax` held sockets it closes new ones, each logged and counted by the
 // caller (onRefused). The fallback costs a descriptor per held client, the native path none.
-import { Server as NetServer, type Socket } from 'node:net';
+import { type Server as NetServer, type Socket } from 'node:net';
 import type { Bind } from '../config/model.js';
 import { loadNative, type HalbNative } from '../native/addon.js';
 

@@ -8,7 +8,7 @@
 //  - `default-server` applies to the `server` lines that follow it;
 //  - `listen X` is a frontend and a backend both named X;
 //  - server defaults: inter 2000ms, rise 2, fall 3, weight 1; backend retries 3.
-import { Diagnostics, choiceHint, didYouMean } from '../diagnostics.js';
+import { type Diagnostics, choiceHint, didYouMean } from '../diagnostics.js';
 import type {
   Backend, BalanceAlgo, Bind, ErrorFile, Frontend, Global, HealthCheckSpec, Resolvers, Server, SourcePos,
   StatsPage, Timeouts,

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../../src/config/load.js';
 import { toYaml } from '../../../src/config/to-yaml.js';
 import { join } from 'node:path';
-import { ROOT, errors, example, haproxyFull, memFs, stripPos } from './helpers.js';
+import { ROOT, errors, example, type haproxyFull, memFs, stripPos } from './helpers.js';
 
 const fsRead = (p: string): string => readFileSync(p, 'utf8');
 
