@@ -41,7 +41,17 @@ function parseFrames(text: string): Frame[] {
     .filter((l) => l.trim() !== '')
     .map((l) => {
       const [t, ethSrc, ethDst, ipSrc, proto, arpSrcIp, syn, ack, srcPort] = l.split('\t');
-      return { t: Number(t) * 1000, ethSrc: ethSrc ?? '', ethDst: ethDst ?? '', ipSrc: ipSrc ?? '', proto: proto ?? '', arpSrcIp: arpSrcIp ?? '', syn: syn === '1' || syn === 'True', ack: ack === '1' || ack === 'True', srcPort: srcPort ?? '' };
+      return {
+        t: Number(t) * 1000,
+        ethSrc: ethSrc ?? '',
+        ethDst: ethDst ?? '',
+        ipSrc: ipSrc ?? '',
+        proto: proto ?? '',
+        arpSrcIp: arpSrcIp ?? '',
+        syn: syn === '1' || syn === 'True',
+        ack: ack === '1' || ack === 'True',
+        srcPort: srcPort ?? '',
+      };
     });
 }
 
@@ -62,7 +72,37 @@ async function once(kind: SoftwareKind, version: 2 | 3, advertInt: number): Prom
     await prober.waitSteady('n2', 50, masterDown + 10_000);
     await prober.stop();
     const file = await cap.stop();
-    const r = await run('tshark', ['-r', file, '-n', '-T', 'fields', '-E', 'separator=/t', '-e', 'frame.time_epoch', '-e', 'eth.src', '-e', 'eth.dst', '-e', 'ip.src', '-e', 'ip.proto', '-e', 'arp.src.proto_ipv4', '-e', 'tcp.flags.syn', '-e', 'tcp.flags.ack', '-e', 'tcp.srcport'], { timeoutMs: 60_000 });
+    const r = await run(
+      'tshark',
+      [
+        '-r',
+        file,
+        '-n',
+        '-T',
+        'fields',
+        '-E',
+        'separator=/t',
+        '-e',
+        'frame.time_epoch',
+        '-e',
+        'eth.src',
+        '-e',
+        'eth.dst',
+        '-e',
+        'ip.src',
+        '-e',
+        'ip.proto',
+        '-e',
+        'arp.src.proto_ipv4',
+        '-e',
+        'tcp.flags.syn',
+        '-e',
+        'tcp.flags.ack',
+        '-e',
+        'tcp.srcport',
+      ],
+      { timeoutMs: 60_000 },
+    );
     const frames = parseFrames(r.stdout);
     const n1 = v.lab.host('n1');
     const n2 = v.lab.host('n2');

@@ -94,7 +94,12 @@ async function runCase(kind: SoftwareKind, c: FailoverCase): Promise<{ outageMs?
     await prober.waitSteady('n2', 50, masterDown + 10_000);
     await prober.stop();
     const r = prober.analyze('event');
-    return { ...(r.outageMs !== undefined ? { outageMs: r.outageMs } : {}), failed: r.failedAfterEvent, attempts: r.attempts, ...(r.firstNodeAfterRecovery ? { firstNode: r.firstNodeAfterRecovery } : {}) };
+    return {
+      ...(r.outageMs !== undefined ? { outageMs: r.outageMs } : {}),
+      failed: r.failedAfterEvent,
+      attempts: r.attempts,
+      ...(r.firstNodeAfterRecovery ? { firstNode: r.firstNodeAfterRecovery } : {}),
+    };
   } finally {
     await v.destroy();
   }
@@ -213,12 +218,7 @@ export function formatFailoverTable(r: FailoverBenchResult): string {
     rows.push([c.label, cell(k, () => fmtCase(kc)), cell(h, () => fmtCase(hc)), ratio(hc?.outageMs, kc?.outageMs)]);
   }
   const cpuCell = (s: SoftwareResult) => (s.cpu?.percentOfCore !== undefined ? `${s.cpu.percentOfCore.toFixed(2)} % of a core` : `error: ${s.cpu?.error?.slice(0, 40) ?? '?'}`);
-  rows.push([
-    `idle backup CPU, ${r.settings.cpuInstances} instances @ 0.1 s`,
-    cell(k, cpuCell),
-    cell(h, cpuCell),
-    ratio(h?.cpu?.percentOfCore, k?.cpu?.percentOfCore),
-  ]);
+  rows.push([`idle backup CPU, ${r.settings.cpuInstances} instances @ 0.1 s`, cell(k, cpuCell), cell(h, cpuCell), ratio(h?.cpu?.percentOfCore, k?.cpu?.percentOfCore)]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]) => `| ${row.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`;
   const sep = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
@@ -238,8 +238,8 @@ function parseArgs(argv: string[]): FailoverBenchOptions {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[i + 1];
-    if (a === '--repeat' && v) (o.repeat = Number(v)), i++;
-    else if (a === '--cpu-window' && v) (o.cpuWindowMs = Number(v) * 1000), i++;
+    if (a === '--repeat' && v) ((o.repeat = Number(v)), i++);
+    else if (a === '--cpu-window' && v) ((o.cpuWindowMs = Number(v) * 1000), i++);
     else if (a === '--cpu-only') cpuOnly = true;
     else if (a === '--software' && v) {
       o.software = v.split(',').map((s) => {

@@ -15,7 +15,13 @@ if (only !== undefined && only !== 'lb' && only !== 'failover') {
 
 async function lb(): Promise<void> {
   const started = Date.now();
-  const list = (v: string | undefined): string[] | undefined => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+  const list = (v: string | undefined): string[] | undefined =>
+    v
+      ? v
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : undefined;
   const measures = list(process.env.HALB_BENCH_MEASURES);
   const bad = measures?.filter((m) => !(ALL_MEASURES as string[]).includes(m));
   if (bad?.length) throw new Error(`HALB_BENCH_MEASURES: unknown ${bad.join(', ')} (known: ${ALL_MEASURES.join(', ')})`);

@@ -157,9 +157,44 @@ async function main(): Promise<void> {
     procs.push(child('backend', '--port', String(be)));
     procs.push(child('bulk', '--port', String(bulkPort), '--bytes', String(bulkBytes)));
     const [hHttp, hTcp, hBulk, xHttp, xTcp, xBulk] = await Promise.all([1, 2, 3, 4, 5, 6].map(() => freePort()));
-    const server = (port: number) => ({ name: 's1', address: '127.0.0.1', port, weight: 1, backup: false, disabled: false, check: false, checkSsl: false, verify: 'none', inter: 2000, rise: 2, fall: 3, initAddr: [] });
-    const bk = (name: string, mode: string, port: number) => ({ name, mode, balance: { algo: 'roundrobin', hashType: 'consistent' }, servers: [server(port)], allBackups: false, redispatch: false, retries: 3, timeouts: { connect: 5000, server: 30000 }, healthCheck: { type: 'tcp' }, httpServerClose: false, errorFiles: {} });
-    const fe = (name: string, mode: string, port: number, backend: string) => ({ name, mode, binds: [{ address: '127.0.0.1', port }], defaultBackend: backend, timeouts: { client: 30000, httpRequest: 10000 }, httpServerClose: false, log: { httplog: false, tcplog: false, dontlognull: false }, errorFiles: {} });
+    const server = (port: number) => ({
+      name: 's1',
+      address: '127.0.0.1',
+      port,
+      weight: 1,
+      backup: false,
+      disabled: false,
+      check: false,
+      checkSsl: false,
+      verify: 'none',
+      inter: 2000,
+      rise: 2,
+      fall: 3,
+      initAddr: [],
+    });
+    const bk = (name: string, mode: string, port: number) => ({
+      name,
+      mode,
+      balance: { algo: 'roundrobin', hashType: 'consistent' },
+      servers: [server(port)],
+      allBackups: false,
+      redispatch: false,
+      retries: 3,
+      timeouts: { connect: 5000, server: 30000 },
+      healthCheck: { type: 'tcp' },
+      httpServerClose: false,
+      errorFiles: {},
+    });
+    const fe = (name: string, mode: string, port: number, backend: string) => ({
+      name,
+      mode,
+      binds: [{ address: '127.0.0.1', port }],
+      defaultBackend: backend,
+      timeouts: { client: 30000, httpRequest: 10000 },
+      httpServerClose: false,
+      log: { httplog: false, tcplog: false, dontlognull: false },
+      errorFiles: {},
+    });
     const cfg = {
       frontends: [fe('fh', 'http', hHttp, 'bh'), fe('ft', 'tcp', hTcp, 'bt'), fe('fb', 'tcp', hBulk, 'bb')],
       backends: [bk('bh', 'http', be), bk('bt', 'tcp', be), bk('bb', 'tcp', bulkPort)],
@@ -179,7 +214,9 @@ async function main(): Promise<void> {
     await Promise.all([be, bulkPort, hHttp, hTcp, hBulk, xHttp, xTcp, xBulk].map(waitPort));
     const rows: string[] = [];
     const line = (what: string, direct: number | undefined, h: number, x: number, unit: string): void => {
-      rows.push(`${what.padEnd(22)} ${direct === undefined ? '-'.padStart(10) : direct.toFixed(1).padStart(10)} ${h.toFixed(1).padStart(10)} ${x.toFixed(1).padStart(10)} ${(h / x).toFixed(2).padStart(6)}x  ${unit}`);
+      rows.push(
+        `${what.padEnd(22)} ${direct === undefined ? '-'.padStart(10) : direct.toFixed(1).padStart(10)} ${h.toFixed(1).padStart(10)} ${x.toFixed(1).padStart(10)} ${(h / x).toFixed(2).padStart(6)}x  ${unit}`,
+      );
     };
     const rounds = Number(opt('rounds', '3'));
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -102,12 +102,20 @@ async function main(): Promise<void> {
     rows.push(await measure(daemon, cfg, 'errorfile /dev/zero', baseCfg(['  errorfile 503 /dev/zero']), sync));
     rows.push(await measure(daemon, cfg, 'errorfile FIFO', baseCfg([`  errorfile 503 ${fifo}`]), sync));
     rows.push(await measure(daemon, cfg, '1 MB line', baseCfg([`  # ${'x'.repeat(1_000_000)}`]), sync));
-    rows.push(await measure(daemon, cfg, '50 MB file', () => {
-      const fd = openSync(cfg, 'w');
-      writeSync(fd, '# big\n');
-      ftruncateSync(fd, 50 * 1024 * 1024);
-      closeSync(fd);
-    }, sync));
+    rows.push(
+      await measure(
+        daemon,
+        cfg,
+        '50 MB file',
+        () => {
+          const fd = openSync(cfg, 'w');
+          writeSync(fd, '# big\n');
+          ftruncateSync(fd, 50 * 1024 * 1024);
+          closeSync(fd);
+        },
+        sync,
+      ),
+    );
     // Parsed and validated to the end, then refused: what reading costs the loop, without the apply.
     rows.push(await measure(daemon, cfg, `worst valid + 1 error (${worst.servers} servers)`, worst.text + 'backend last\n  balance roundrobn\n', sync));
     rows.push(await measure(daemon, cfg, `worst valid (${worst.servers} servers)`, worst.text, sync));
@@ -116,7 +124,9 @@ async function main(): Promise<void> {
     console.log(`| case | bytes | accepted | reload ms | longest loop block ms |${sync ? ' load on the loop ms |' : ''}`);
     console.log(`|---|---:|---|---:|---:|${sync ? '---:|' : ''}`);
     for (const r of rows) {
-      console.log(`| ${r.name} | ${r.bytes} | ${r.accepted ? 'yes' : 'no'} | ${r.reloadMs.toFixed(0)} | ${r.maxGapMs.toFixed(1)} |${r.syncLoadMs !== undefined ? ` ${r.syncLoadMs.toFixed(0)} |` : ''}`);
+      console.log(
+        `| ${r.name} | ${r.bytes} | ${r.accepted ? 'yes' : 'no'} | ${r.reloadMs.toFixed(0)} | ${r.maxGapMs.toFixed(1)} |${r.syncLoadMs !== undefined ? ` ${r.syncLoadMs.toFixed(0)} |` : ''}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -15,9 +15,25 @@ export interface BenchRow {
 
 function inst(name: string, vrid: number): VrrpInstance {
   return {
-    name, initialState: 'BACKUP', interface: 'eth0', vrid, priority: 100, advertInt: 100, version: 3, family: 4,
-    nopreempt: false, preemptDelay: 0, unicastPeers: [], virtualAddresses: [{ address: '10.0.0.100', prefix: 32, family: 4 }],
-    virtualAddressesExcluded: [], trackScripts: [], trackInterfaces: [], trackFiles: [], notify: {}, checksumPseudoHeader: true, garp: DEFAULT_GARP,
+    name,
+    initialState: 'BACKUP',
+    interface: 'eth0',
+    vrid,
+    priority: 100,
+    advertInt: 100,
+    version: 3,
+    family: 4,
+    nopreempt: false,
+    preemptDelay: 0,
+    unicastPeers: [],
+    virtualAddresses: [{ address: '10.0.0.100', prefix: 32, family: 4 }],
+    virtualAddressesExcluded: [],
+    trackScripts: [],
+    trackInterfaces: [],
+    trackFiles: [],
+    notify: {},
+    checksumPseudoHeader: true,
+    garp: DEFAULT_GARP,
   };
 }
 

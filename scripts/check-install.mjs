@@ -40,8 +40,23 @@ async function main() {
   run('npm', ['pack', '--pack-destination', work], { cwd: root, timeoutMs: 300_000 });
   const tgz = readdirSync(work).find((f) => f === `halb-${version}.tgz`) ?? fail(`no halb-${version}.tgz in ${work}`);
 
-  const listed = run('tar', ['-tzf', tgz]).split('\n').filter(Boolean).map((p) => p.replace(/^package\//, ''));
-  const must = ['package.json', 'LICENSE', 'README.md', 'bin/halb.js', 'dist/src/cli/main.js', 'binding.gyp', 'scripts/build-native.mjs', 'native/halb_native.c', 'schema/halb.schema.json', 'examples/demo.yaml', 'docs/halb-yaml.md'];
+  const listed = run('tar', ['-tzf', tgz])
+    .split('\n')
+    .filter(Boolean)
+    .map((p) => p.replace(/^package\//, ''));
+  const must = [
+    'package.json',
+    'LICENSE',
+    'README.md',
+    'bin/halb.js',
+    'dist/src/cli/main.js',
+    'binding.gyp',
+    'scripts/build-native.mjs',
+    'native/halb_native.c',
+    'schema/halb.schema.json',
+    'examples/demo.yaml',
+    'docs/halb-yaml.md',
+  ];
   for (const f of must) if (!listed.includes(f)) fail(`the tarball lacks ${f}`);
   const unwanted = listed.filter((p) => /^(test|bench|src|dist\/test|dist\/bench|build|node_modules)\//.test(p) || p.endsWith('.ts') || p.endsWith('.map'));
   if (unwanted.length) fail(`the tarball holds files a user does not need: ${unwanted.slice(0, 10).join(', ')}${unwanted.length > 10 ? ', …' : ''}`);

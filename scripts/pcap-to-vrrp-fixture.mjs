@@ -18,12 +18,19 @@ function ip6(b, o) {
   const parts = [];
   for (let i = 0; i < 16; i += 2) parts.push(((b[o + i] << 8) | b[o + i + 1]).toString(16));
   // RFC 5952 compression of the longest run of zero groups
-  let best = -1, bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (parts[i] !== '0') { i++; continue; }
+  let best = -1,
+    bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (parts[i] !== '0') {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && parts[j] === '0') j++;
-    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
+    if (j - i > bestLen && j - i > 1) {
+      best = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   if (best < 0) return parts.join(':');
@@ -39,7 +46,10 @@ while (off + 16 <= buf.length) {
   off += 16 + incl;
   let p = 12;
   let etype = frame.readUInt16BE(p);
-  while (etype === 0x8100) { p += 4; etype = frame.readUInt16BE(p); }
+  while (etype === 0x8100) {
+    p += 4;
+    etype = frame.readUInt16BE(p);
+  }
   p += 2;
   let src, dst, ttl, payload;
   if (etype === 0x0800) {
@@ -68,7 +78,11 @@ while (off + 16 <= buf.length) {
 const fixture = {
   name,
   capturedWith: 'keepalived 2.2.7 (Debian) in a network namespace; scripts/capture-keepalived-adverts.sh',
-  config: confPath ? readFileSync(confPath, 'utf8').split('\n').filter((l) => l.trim() !== '') : [],
+  config: confPath
+    ? readFileSync(confPath, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+    : [],
   packets,
 };
 process.stdout.write(JSON.stringify(fixture, null, 2) + '\n');

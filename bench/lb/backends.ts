@@ -78,4 +78,3 @@ export async function startSharedBackends(procs: Procs, load: Placement, useHapr
   const idle = await startTool(procs, 'idle-server', [], load);
   return { httpPort, httpBackend, bulkPort, bulkPy, idlePort: idle.port, idleServer: idle.child };
 }
-

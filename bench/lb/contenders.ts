@@ -73,14 +73,7 @@ function directContender(): Contender {
 }
 
 /** Writes the cfg, spawns the proxy and waits until every frontend accepts connections. */
-async function startFromCfg(
-  procs: Procs,
-  workDir: string,
-  name: ContenderName,
-  t: BenchTopology,
-  where: Placement,
-  command: (cfgPath: string) => [string, string[]],
-): Promise<StartResult> {
+async function startFromCfg(procs: Procs, workDir: string, name: ContenderName, t: BenchTopology, where: Placement, command: (cfgPath: string) => [string, string[]]): Promise<StartResult> {
   const dir = mkdtempSync(join(workDir, `${name}-`));
   const cfgPath = join(dir, 'haproxy.cfg');
   writeFileSync(cfgPath, renderHaproxyCfg(t));
@@ -96,7 +89,10 @@ async function startFromCfg(
     startCpuS = child.pid === undefined ? undefined : await settle(child.pid);
   } catch (e) {
     await stop();
-    const out = child.lines.filter((l) => l.trim() !== '').slice(-3).join(' | ');
+    const out = child.lines
+      .filter((l) => l.trim() !== '')
+      .slice(-3)
+      .join(' | ');
     return { ok: false, reason: `${(e as Error).message}${out ? `; output: ${out}` : ''}` };
   }
   return {

@@ -11,4 +11,3 @@ export async function bulk(procs: Procs, port: number, op: 'U' | 'D', bytes: num
   const { bytes: b, seconds } = JSON.parse(line) as { bytes: number; seconds: number };
   return (b * 8) / seconds / 1e9;
 }
-

@@ -64,9 +64,11 @@ function waitIdleCount(server: Child, ok: (n: number) => boolean, timeoutMs: num
     const check = (l: string): void => {
       if (l.includes('"event":"count"') && ok((JSON.parse(l) as { open: number }).open)) finish();
     };
-    const last = server.lines.slice(fromIndex).filter((l) => l.includes('"event":"count"')).pop();
+    const last = server.lines
+      .slice(fromIndex)
+      .filter((l) => l.includes('"event":"count"'))
+      .pop();
     if (last) check(last);
     if (!done) off = server.onLine(check);
   });
 }
-

@@ -110,11 +110,15 @@ export async function queueing(procs: Procs, c: Contender, kind: 'frontend' | 's
   const n = kind === 'frontend' ? 200 : 50;
   const topo: BenchTopology = {
     maxconn: 4096,
-    frontends: [{
-      name: 'fe_q', mode: 'http', port: fe,
-      ...(kind === 'frontend' ? { maxconn: 50 } : { timeoutQueue: '10s' }),
-      servers: [{ name: 's1', port: be.ports[0]!, ...(kind === 'server' ? { opts: 'maxconn 5' } : {}) }],
-    }],
+    frontends: [
+      {
+        name: 'fe_q',
+        mode: 'http',
+        port: fe,
+        ...(kind === 'frontend' ? { maxconn: 50 } : { timeoutQueue: '10s' }),
+        servers: [{ name: 's1', port: be.ports[0]!, ...(kind === 'server' ? { opts: 'maxconn 5' } : {}) }],
+      },
+    ],
   };
   const started = await c.start(topo, proxyAt);
   if (!started.ok) {

@@ -18,7 +18,16 @@ export interface KillResult {
   overloaded: string | undefined;
 }
 
-export async function serverKill(procs: Procs, c: Contender, redispatch: boolean, s: Settings, proxyAt: Placement, loadAt: Placement, useHaproxy: boolean, workDir: string): Promise<KillResult | { unavailable: string }> {
+export async function serverKill(
+  procs: Procs,
+  c: Contender,
+  redispatch: boolean,
+  s: Settings,
+  proxyAt: Placement,
+  loadAt: Placement,
+  useHaproxy: boolean,
+  workDir: string,
+): Promise<KillResult | { unavailable: string }> {
   const servers: Child[] = [];
   const ports: number[] = [];
   for (const name of ['s1', 's2', 's3']) {
@@ -55,12 +64,7 @@ export async function serverKill(procs: Procs, c: Contender, redispatch: boolean
     const cpu0 = cpuSeconds(px.pid!);
     const t0 = Date.now();
     const victim = servers[1]!;
-    const load = procs.spawn(
-      'fixed-rate-load',
-      process.execPath,
-      [TOOLS('fixed-rate-load'), String(fe), String(s.foRate), String(s.foTotal), String(s.foKillAtMs), String(victim.pid)],
-      loadAt,
-    );
+    const load = procs.spawn('fixed-rate-load', process.execPath, [TOOLS('fixed-rate-load'), String(fe), String(s.foRate), String(s.foTotal), String(s.foKillAtMs), String(victim.pid)], loadAt);
     const killedLine = await load.waitForLine(/"event":"killed"/, s.foKillAtMs + 10_000);
     const killedAt = (JSON.parse(killedLine) as { at: number }).at;
     const resLine = await load.waitForLine(/"event":"result"/, (s.foTotal / s.foRate) * 1000 + 20_000);
@@ -86,8 +90,12 @@ export async function serverKill(procs: Procs, c: Contender, redispatch: boolean
     const DOWN_WAIT_MS = 8000;
     while (downAt === undefined && Date.now() < killedAt + DOWN_WAIT_MS && !px.child!.hasExited()) await sleep(50);
     const windowS = Math.max(r.durationMs - r.killOffsetMs, Date.now() - killedAt) / 1000;
-    const kinds = Object.entries(r.byKind).map(([k, v]) => `${k}=${v}`).join(' ');
-    const served = Object.entries(r.servedBy).map(([k, v]) => `${k}=${v}`).join(' ');
+    const kinds = Object.entries(r.byKind)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    const served = Object.entries(r.servedBy)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
     return {
       failed: r.failed,
       downAfterS: downAt === undefined ? undefined : (downAt - killedAt) / 1000,

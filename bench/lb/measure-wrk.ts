@@ -6,7 +6,14 @@ import { cpuBusySince, cpuSeconds } from './proc-stats.js';
 import { runWrk, type WrkResult } from './wrk.js';
 import { HOST } from './topology.js';
 
-export async function wrkWithCpu(procs: Procs, px: RunningProxy, fe: string, s: Settings, loadAt: Placement, warmup: boolean): Promise<{ wrk: WrkResult; cpuUsPerReq: number | undefined; loadBusy: number | undefined }> {
+export async function wrkWithCpu(
+  procs: Procs,
+  px: RunningProxy,
+  fe: string,
+  s: Settings,
+  loadAt: Placement,
+  warmup: boolean,
+): Promise<{ wrk: WrkResult; cpuUsPerReq: number | undefined; loadBusy: number | undefined }> {
   const { port } = px.endpoint(fe);
   const url = `http://${HOST}:${port}/`;
   // Same warm-up for every contender: lets V8 optimise halb's hot path before it is timed.
@@ -18,4 +25,3 @@ export async function wrkWithCpu(procs: Procs, px: RunningProxy, fe: string, s: 
   const cpu = px.pid !== undefined ? cpuSeconds(px.pid) - before : undefined;
   return { wrk, cpuUsPerReq: cpu === undefined || wrk.requests === 0 ? undefined : (cpu / wrk.requests) * 1e6, loadBusy: loadBusy?.() };
 }
-

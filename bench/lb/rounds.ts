@@ -34,7 +34,10 @@ export class Rounds {
     const ma = this.values.get(a);
     const mb = this.values.get(b);
     if (!ma || !mb) return [];
-    return [...ma].filter(([r]) => mb.has(r) && mb.get(r)! > 0).sort(([x], [y]) => x - y).map(([r, v]) => v / mb.get(r)!);
+    return [...ma]
+      .filter(([r]) => mb.has(r) && mb.get(r)! > 0)
+      .sort(([x], [y]) => x - y)
+      .map(([r, v]) => v / mb.get(r)!);
   }
 
   /** A note line with the per-round halb/haproxy ratios and their median, or undefined. */

@@ -137,7 +137,9 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
 
   try {
     const shared = await startSharedBackends(procs, loadAt, hasHaproxy, workDir);
-    notes.push(`backends: http = ${shared.httpBackend}; bulk = ${shared.bulkPy ? 'python splice/sendfile zero-copy sink/source' : 'node sink/source (python3 splice unavailable: endpoints may cap this row)'}; idle = node accept-and-hold; server-kill = 3 × ${hasHaproxy ? 'haproxy responder' : 'node http server'}, one process each`);
+    notes.push(
+      `backends: http = ${shared.httpBackend}; bulk = ${shared.bulkPy ? 'python splice/sendfile zero-copy sink/source' : 'node sink/source (python3 splice unavailable: endpoints may cap this row)'}; idle = node accept-and-hold; server-kill = 3 × ${hasHaproxy ? 'haproxy responder' : 'node http server'}, one process each`,
+    );
 
     // All contenders run side by side and take turns per measurement (round-robin, `rounds` times,
     // best kept): other load on the machine then hits haproxy and halb alike instead of whichever
@@ -185,7 +187,9 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
             put(L.idleKb, c.name, num(r.kbPerConn, 2));
             put(L.idleMb, c.name, num(r.afterKb / 1024, 1));
             put(L.idleClosed, c.name, num((r.closedKb - r.beforeKb) / 1024, 1));
-            notes.push(`${c.name} idle tcp: RSS MB before ${(r.beforeKb / 1024).toFixed(1)}, with the conns ${(r.after1sKb / 1024).toFixed(1)} after 1 s and ${(r.afterKb / 1024).toFixed(1)} after 5 s, after close ${(r.closedKb / 1024).toFixed(1)}`);
+            notes.push(
+              `${c.name} idle tcp: RSS MB before ${(r.beforeKb / 1024).toFixed(1)}, with the conns ${(r.after1sKb / 1024).toFixed(1)} after 1 s and ${(r.afterKb / 1024).toFixed(1)} after 5 s, after close ${(r.closedKb / 1024).toFixed(1)}`,
+            );
             if (r.open !== s.idleConns) notes.push(`${c.name}: only ${r.open} of ${s.idleConns} idle connections opened`);
             progress(`${c.name}: idle ${r.kbPerConn.toFixed(2)} KB/conn`);
           }
@@ -193,7 +197,9 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
           if (h) {
             put(L.idleHttpMb, c.name, num(h.afterKb / 1024, 1));
             put(L.idleHttpClosed, c.name, num((h.closedKb - h.beforeKb) / 1024, 1));
-            notes.push(`${c.name} idle http: RSS MB before ${(h.beforeKb / 1024).toFixed(1)}, with the conns ${(h.after1sKb / 1024).toFixed(1)} after 1 s and ${(h.afterKb / 1024).toFixed(1)} after 5 s, after close ${(h.closedKb / 1024).toFixed(1)}`);
+            notes.push(
+              `${c.name} idle http: RSS MB before ${(h.beforeKb / 1024).toFixed(1)}, with the conns ${(h.after1sKb / 1024).toFixed(1)} after 1 s and ${(h.afterKb / 1024).toFixed(1)} after 5 s, after close ${(h.closedKb / 1024).toFixed(1)}`,
+            );
             progress(`${c.name}: idle http ${(h.afterKb / 1024).toFixed(1)} MB`);
           }
         }
@@ -218,7 +224,12 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
             progress(line);
           }
         }
-        for (const [label, rounds, digits] of [[L.slowCalm, calm, 1], [L.slowP50, p50, 1], [L.slowP99, p99, 1], [L.slowCpu, cpu, 0]] as const) {
+        for (const [label, rounds, digits] of [
+          [L.slowCalm, calm, 1],
+          [L.slowP50, p50, 1],
+          [L.slowP99, p99, 1],
+          [L.slowCpu, cpu, 0],
+        ] as const) {
           for (const [name, v] of rounds.medians()) put(label, name, num(v, digits));
         }
         const paired = p99.pairedNote('slowloris normal-client p99:');
@@ -258,7 +269,10 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
       }
 
       if (measures.has('bulk')) {
-        for (const [op, label] of [['U', L.bulkUp], ['D', L.bulkDown]] as const) {
+        for (const [op, label] of [
+          ['U', L.bulkUp],
+          ['D', L.bulkDown],
+        ] as const) {
           const best = new Map<ContenderName, number>();
           const all = new Rounds();
           for (let round = 0; round < s.rounds; round++) {
@@ -326,7 +340,10 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
         notes.push(`${c.name} flood: ${f.opened} of ${f.flood} idle connections completed the TCP handshake${f.opened < f.flood ? " (the rest waited past the client's 10 s connect timeout)" : ''}`);
         progress(`${c.name}: flood: served ${f.served}/${f.asked}, ${f.down} DOWN`);
       } else if (f) notes.push(`${c.name} flood: ${f.unavailable}`);
-      for (const [kind, lS, l5, lL] of [['frontend', L.fqServed, L.fq503, L.fqLast], ['server', L.sqServed, L.sq503, L.sqLast]] as const) {
+      for (const [kind, lS, l5, lL] of [
+        ['frontend', L.fqServed, L.fq503, L.fqLast],
+        ['server', L.sqServed, L.sq503, L.sqLast],
+      ] as const) {
         const q = await guarded(notes, `${c.name} ${kind} maxconn`, () => queueing(procs, c, kind, proxyAt, loadAt));
         if (!q || 'unavailable' in q) continue;
         put(lS, c.name, num(q.served));
@@ -397,10 +414,11 @@ export async function runLbBench(opts: LbBenchOptions): Promise<LbBenchResult> {
   return { rows, table: renderTable(rows), notes };
 }
 
-
 /** Every round's value per contender, for the notes (the table keeps the best). */
 function loadAverage(): string {
-  return loadavg().map((x) => x.toFixed(2)).join(' ');
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 }
 
 /** Runs `fn`; on error records a note and returns undefined, so one broken measurement keeps the table. */
@@ -412,4 +430,3 @@ async function guarded<T>(notes: string[], what: string, fn: () => Promise<T>): 
     return undefined;
   }
 }
-

@@ -37,8 +37,46 @@ export function settings(quick: boolean, nofileHard: number): Settings {
   // RLIMIT_NOFILE without CAP_SYS_RESOURCE, so the count is capped to what both proxies can hold.
   const fdCap = Math.floor((nofileHard - 256) / 2);
   return quick
-    ? { rounds: 1, wrkSeconds: 1, warmupSeconds: 0, wrkConnections: 20, bulkBytes: 64 << 20, idleConns: Math.min(500, fdCap), foRate: 300, foTotal: 600, foKillAtMs: 500, floodNofile: Math.min(1024, nofileHard), slowConns: 300, slowDripMs: 1000, slowRounds: 1, probeConns: 10, probeRate: 200, probeSeconds: 2, reloadSeconds: 3, idleSettleMs: 2000 }
-    : { rounds: 5, wrkSeconds: 3, warmupSeconds: 1, wrkConnections: 50, bulkBytes: 2 * 2 ** 30, idleConns: Math.min(10_000, fdCap), foRate: 2000, foTotal: 12_000, foKillAtMs: 1500, floodNofile: nofileHard, slowConns: 3000, slowDripMs: 1000, slowRounds: 3, probeConns: 20, probeRate: 1000, probeSeconds: 8, reloadSeconds: 6, idleSettleMs: 10_000 };
+    ? {
+        rounds: 1,
+        wrkSeconds: 1,
+        warmupSeconds: 0,
+        wrkConnections: 20,
+        bulkBytes: 64 << 20,
+        idleConns: Math.min(500, fdCap),
+        foRate: 300,
+        foTotal: 600,
+        foKillAtMs: 500,
+        floodNofile: Math.min(1024, nofileHard),
+        slowConns: 300,
+        slowDripMs: 1000,
+        slowRounds: 1,
+        probeConns: 10,
+        probeRate: 200,
+        probeSeconds: 2,
+        reloadSeconds: 3,
+        idleSettleMs: 2000,
+      }
+    : {
+        rounds: 5,
+        wrkSeconds: 3,
+        warmupSeconds: 1,
+        wrkConnections: 50,
+        bulkBytes: 2 * 2 ** 30,
+        idleConns: Math.min(10_000, fdCap),
+        foRate: 2000,
+        foTotal: 12_000,
+        foKillAtMs: 1500,
+        floodNofile: nofileHard,
+        slowConns: 3000,
+        slowDripMs: 1000,
+        slowRounds: 3,
+        probeConns: 20,
+        probeRate: 1000,
+        probeSeconds: 8,
+        reloadSeconds: 6,
+        idleSettleMs: 10_000,
+      };
 }
 
 export function have(cmd: string): boolean {
@@ -60,4 +98,3 @@ export function pinSelf(cpus: number | string): string | undefined {
     return undefined;
   }
 }
-

@@ -38,9 +38,7 @@ export function parseWrk(text: string): WrkResult {
     p50Ms: pct('50'),
     p99Ms: pct('99'),
     non2xx3xx: bad ? Number(bad[1]) : 0,
-    socketErrors: se
-      ? { connect: Number(se[1]), read: Number(se[2]), write: Number(se[3]), timeout: Number(se[4]) }
-      : { connect: 0, read: 0, write: 0, timeout: 0 },
+    socketErrors: se ? { connect: Number(se[1]), read: Number(se[2]), write: Number(se[3]), timeout: Number(se[4]) } : { connect: 0, read: 0, write: 0, timeout: 0 },
   };
 }
 

@@ -55,17 +55,14 @@ export class AdminServer {
     try {
       for (const bind of this.opts.page.binds) {
         const t = adminTimeouts(this.opts.page.timeouts);
-        const srv = http.createServer(
-          { headersTimeout: t.headersMs, requestTimeout: t.headersMs, connectionsCheckingInterval: t.checkEveryMs },
-          (req, res) => {
-            // Node arms the keep-alive wait at keepAliveTimeout + 1 s (slack for clients racing its
-            // Keep-Alive header); ours is the configured value, as HAProxy's http-keep-alive.
-            res.once('finish', () => {
-              if (!req.socket.destroyed) req.socket.setTimeout(t.keepAliveMs);
-            });
-            void this.handle(req, res);
-          },
-        );
+        const srv = http.createServer({ headersTimeout: t.headersMs, requestTimeout: t.headersMs, connectionsCheckingInterval: t.checkEveryMs }, (req, res) => {
+          // Node arms the keep-alive wait at keepAliveTimeout + 1 s (slack for clients racing its
+          // Keep-Alive header); ours is the configured value, as HAProxy's http-keep-alive.
+          res.once('finish', () => {
+            if (!req.socket.destroyed) req.socket.setTimeout(t.keepAliveMs);
+          });
+          void this.handle(req, res);
+        });
         // Also keeps keep-alive scrapers from holding stop() open.
         srv.keepAliveTimeout = t.keepAliveMs;
         if (t.idleMs) srv.timeout = t.idleMs;

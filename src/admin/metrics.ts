@@ -142,7 +142,10 @@ function registerOverloadMetrics(registry: Registry, src: MetricSources): void {
   be('halb_backend_queue_timeouts_total', 'Requests that left the queue on timeout queue (503, sQ).', (b) => b.queueTimeouts);
   const sv = (name: string, help: string, value: (s: ProxyStats['backends'][number]['servers'][number]) => number): void => {
     new Gauge({
-      name, help, labelNames: ['backend', 'server'], registers: [registry],
+      name,
+      help,
+      labelNames: ['backend', 'server'],
+      registers: [registry],
       collect() {
         this.reset();
         for (const b of src.proxy()?.backends ?? []) for (const s of b.servers) this.set({ backend: b.name, server: s.name }, value(s));

@@ -4,11 +4,7 @@
 // so the default '/haproxy?stats' works with its query string, and HAProxy's ';json' / ';csv'
 // suffix forms are accepted. `?format=json` is the halb spelling for tools that dislike ';'.
 
-export type AdminRoute =
-  | { readonly kind: 'metrics' }
-  | { readonly kind: 'status'; readonly format: 'json' }
-  | { readonly kind: 'not-found' }
-  | { readonly kind: 'method-not-allowed' };
+export type AdminRoute = { readonly kind: 'metrics' } | { readonly kind: 'status'; readonly format: 'json' } | { readonly kind: 'not-found' } | { readonly kind: 'method-not-allowed' };
 
 const METRICS_PATH = '/metrics';
 

@@ -56,9 +56,7 @@ export function resolveSources(flags: SourceFlags, readFile: (path: string) => s
     const s = 'text' in r ? sniffConfig(r.text) : undefined;
     if (s && s.format !== 'unknown' && s.format !== format) {
       const is = FORMAT_INFO[s.format];
-      throw new UsageError(
-        `${path} looks like a ${is.name}, not a ${FORMAT_INFO[format].name} (line ${s.line}: ${s.evidence}): use ${is.flag} ${path} (or -f ${path}, which detects the format)`,
-      );
+      throw new UsageError(`${path} looks like a ${is.name}, not a ${FORMAT_INFO[format].name} (line ${s.line}: ${s.evidence}): use ${is.flag} ${path} (or -f ${path}, which detects the format)`);
     }
     put(format, path, `given with ${FORMAT_INFO[format].flag}`);
   }

@@ -25,7 +25,13 @@ export function summarize(cfg: HalbConfig): string {
           `${active} active + ${b.servers.length - active} backup${b.allBackups ? ' (allbackups)' : ''}, check: ${check}`,
       );
       for (const s of b.servers) {
-        const flags = [s.backup && 'backup', s.disabled && 'disabled', s.check && `check inter ${formatDuration(s.inter)} rise ${s.rise} fall ${s.fall}`, s.checkSsl && 'check-ssl', s.weight !== 1 && `weight ${s.weight}`]
+        const flags = [
+          s.backup && 'backup',
+          s.disabled && 'disabled',
+          s.check && `check inter ${formatDuration(s.inter)} rise ${s.rise} fall ${s.fall}`,
+          s.checkSsl && 'check-ssl',
+          s.weight !== 1 && `weight ${s.weight}`,
+        ]
           .filter(Boolean)
           .join(', ');
         lines.push(`    server ${s.name} ${addr(s.address, s.port)}${flags ? ` [${flags}]` : ''}`);

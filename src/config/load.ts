@@ -75,7 +75,7 @@ export function loadConfig(sources: ConfigSources, opts: LoadConfigOptions = {})
         ok = false;
       }
       if (r.declares.vrrp && sources.keepalived) {
-        diags.error(sources.yaml, 1, "both halb.yaml and keepalived.conf define VRRP; give only one of them", { directive: 'vrrp' });
+        diags.error(sources.yaml, 1, 'both halb.yaml and keepalived.conf define VRRP; give only one of them', { directive: 'vrrp' });
         ok = false;
       }
     }

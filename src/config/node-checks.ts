@@ -170,7 +170,12 @@ export function nodeChecks(cfg: HalbConfig, facts: NodeFacts, opts: NodeCheckOpt
       if (vips.has(addr)) {
         const v6 = bind.address.includes(':');
         if (!(v6 ? facts.nonlocalBind.v6 : facts.nonlocalBind.v4)) {
-          at(bind.pos, 'warning', `bind ${shown} (${owner}) is a VRRP virtual address held by this node now: halb run fails on a node that does not hold it`, `set sysctl net.${v6 ? 'ipv6' : 'ipv4'}.ip_nonlocal_bind=1, as HAProxy beside keepalived needs`);
+          at(
+            bind.pos,
+            'warning',
+            `bind ${shown} (${owner}) is a VRRP virtual address held by this node now: halb run fails on a node that does not hold it`,
+            `set sysctl net.${v6 ? 'ipv6' : 'ipv4'}.ip_nonlocal_bind=1, as HAProxy beside keepalived needs`,
+          );
         }
       }
       continue;
@@ -222,7 +227,8 @@ function checkInterfaces(inst: VrrpInstance, facts: NodeFacts, at: At): void {
     at(inst.pos, 'error', `VRRP instance ${inst.name}: interface '${inst.interface}' does not exist on this node`, `interfaces here: ${list}`);
   }
   for (const v of [...inst.virtualAddresses, ...inst.virtualAddressesExcluded]) {
-    if (v.dev && !known.has(v.dev)) at(v.pos ?? inst.pos, 'error', `VRRP instance ${inst.name}: virtual address ${v.address} names interface '${v.dev}', which does not exist on this node`, `interfaces here: ${list}`);
+    if (v.dev && !known.has(v.dev))
+      at(v.pos ?? inst.pos, 'error', `VRRP instance ${inst.name}: virtual address ${v.address} names interface '${v.dev}', which does not exist on this node`, `interfaces here: ${list}`);
   }
   for (const t of inst.trackInterfaces) {
     // An interface may appear later (a VLAN, a bond created after boot): a warning only.

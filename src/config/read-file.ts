@@ -14,7 +14,10 @@ export type ReadRefusal = 'not-regular' | 'too-large';
 
 /** A file refused by its type or size; `code` tells which. Other failures stay Node's errors. */
 export class ConfigReadError extends Error {
-  constructor(readonly code: ReadRefusal, message: string) {
+  constructor(
+    readonly code: ReadRefusal,
+    message: string,
+  ) {
     super(message);
     this.name = 'ConfigReadError';
   }

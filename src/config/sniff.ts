@@ -12,7 +12,8 @@ export interface SniffResult {
 }
 
 // keepalived.conf: a known block keyword followed by an opening brace (on the line or the next).
-const KEEPALIVED_BLOCK = /^\s*(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|vrrp_track_file|track_file|virtual_server|virtual_server_group|static_ipaddress|static_routes|static_rules|linkbeat_interfaces|bfd_instance)\b[^:]*(\{|$)/;
+const KEEPALIVED_BLOCK =
+  /^\s*(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|vrrp_track_file|track_file|virtual_server|virtual_server_group|static_ipaddress|static_routes|static_rules|linkbeat_interfaces|bfd_instance)\b[^:]*(\{|$)/;
 // haproxy.cfg: a section keyword at the start of a line, then a space or the end (not YAML's
 // colon); `frontend NAME from DEFAULTS` and the old `listen NAME ADDR:PORT` included.
 const HAPROXY_SECTION = /^(global|defaults|frontend|backend|listen|resolvers|peers|userlist|mailers|program|cache|http-errors|ring)(\s.*)?$/;

@@ -19,7 +19,12 @@ export function toYaml(cfg: HalbConfig, opts: { header?: string } = {}): string 
   if (cfg.stats.length) out.stats = cfg.stats.map(stats);
   const v = vrrp(cfg.vrrp);
   if (v) out.vrrp = v;
-  const header = opts.header ? opts.header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n') + '\n' : '';
+  const header = opts.header
+    ? opts.header
+        .split('\n')
+        .map((l) => `# ${l}`.trimEnd())
+        .join('\n') + '\n'
+    : '';
   return header + stringify(out, { lineWidth: 0 });
 }
 
@@ -74,7 +79,13 @@ function healthCheck(h: HealthCheckSpec): Obj | undefined {
     case 'tcp-check':
       return {
         type: 'tcp-check',
-        steps: h.steps.map((s) => (s.kind === 'connect' ? omit({ kind: s.kind, port: s.port, ssl: s.ssl || undefined }) : s.kind === 'expect' ? omit({ kind: s.kind, negate: s.negate || undefined, match: s.match, pattern: s.pattern }) : { ...s })),
+        steps: h.steps.map((s) =>
+          s.kind === 'connect'
+            ? omit({ kind: s.kind, port: s.port, ssl: s.ssl || undefined })
+            : s.kind === 'expect'
+              ? omit({ kind: s.kind, negate: s.negate || undefined, match: s.match, pattern: s.pattern })
+              : { ...s },
+        ),
       };
     case 'http':
       return omit({
@@ -174,7 +185,13 @@ function track(t: TrackRef): unknown {
 }
 
 function notify(n: VrrpInstance['notify']): Obj | undefined {
-  const users = n.users ? Object.fromEntries(Object.entries(n.users).filter(([, u]) => u !== undefined).map(([k, u]) => [k, omit({ ...u })])) : undefined;
+  const users = n.users
+    ? Object.fromEntries(
+        Object.entries(n.users)
+          .filter(([, u]) => u !== undefined)
+          .map(([k, u]) => [k, omit({ ...u })]),
+      )
+    : undefined;
   const o = omit({ ...n, users });
   return Object.keys(o).length ? o : undefined;
 }
@@ -190,41 +207,51 @@ function vrrp(v: VrrpConfig): Obj | undefined {
   const out = omit({
     globals: Object.keys(globals).length ? globals : undefined,
     scripts: v.scripts.length
-      ? v.scripts.map((s) => omit({
-          name: s.name, script: s.script, interval: s.interval === 1000 ? undefined : dur(s.interval), timeout: dur(s.timeout),
-          fall: unless(s.fall, 1), rise: unless(s.rise, 1), weight: unless(s.weight, 0), weightReverse: s.weightReverse || undefined,
-          user: s.user ? omit({ ...s.user }) : undefined,
-          initFail: s.initFail,
-        }))
+      ? v.scripts.map((s) =>
+          omit({
+            name: s.name,
+            script: s.script,
+            interval: s.interval === 1000 ? undefined : dur(s.interval),
+            timeout: dur(s.timeout),
+            fall: unless(s.fall, 1),
+            rise: unless(s.rise, 1),
+            weight: unless(s.weight, 0),
+            weightReverse: s.weightReverse || undefined,
+            user: s.user ? omit({ ...s.user }) : undefined,
+            initFail: s.initFail,
+          }),
+        )
       : undefined,
     trackFiles: v.trackFiles.length
       ? v.trackFiles.map((t) => omit({ name: t.name, path: t.path, weight: unless(t.weight, 1), weightReverse: t.weightReverse, init: t.init ? { ...t.init } : undefined }))
       : undefined,
     instances: v.instances.length
-      ? v.instances.map((i) => omit({
-          name: i.name,
-          initialState: unless(i.initialState, 'BACKUP'),
-          interface: i.interface,
-          vrid: i.vrid,
-          priority: unless(i.priority, 100),
-          advertInt: i.advertInt === 1000 ? undefined : dur(i.advertInt),
-          version: unless(i.version, 2),
-          family: i.virtualAddresses[0]?.family === i.family ? undefined : i.family,
-          nopreempt: i.nopreempt || undefined,
-          preemptDelay: i.preemptDelay === 0 ? undefined : dur(i.preemptDelay),
-          unicastSrcIp: i.unicastSrcIp,
-          unicastPeers: i.unicastPeers.length ? [...i.unicastPeers] : undefined,
-          auth: i.auth ? { ...i.auth } : undefined,
-          virtualAddresses: i.virtualAddresses.map(vip),
-          virtualAddressesExcluded: i.virtualAddressesExcluded.length ? i.virtualAddressesExcluded.map(vip) : undefined,
-          trackScripts: i.trackScripts.length ? i.trackScripts.map(track) : undefined,
-          trackInterfaces: i.trackInterfaces.length ? i.trackInterfaces.map(track) : undefined,
-          trackFiles: i.trackFiles.length ? i.trackFiles.map(track) : undefined,
-          notify: notify(i.notify),
-          checksumPseudoHeader: i.checksumPseudoHeader ? undefined : false,
-          garp: garpDiff(i.garp, g.garp),
-          dontTrackPrimary: i.dontTrackPrimary,
-        }))
+      ? v.instances.map((i) =>
+          omit({
+            name: i.name,
+            initialState: unless(i.initialState, 'BACKUP'),
+            interface: i.interface,
+            vrid: i.vrid,
+            priority: unless(i.priority, 100),
+            advertInt: i.advertInt === 1000 ? undefined : dur(i.advertInt),
+            version: unless(i.version, 2),
+            family: i.virtualAddresses[0]?.family === i.family ? undefined : i.family,
+            nopreempt: i.nopreempt || undefined,
+            preemptDelay: i.preemptDelay === 0 ? undefined : dur(i.preemptDelay),
+            unicastSrcIp: i.unicastSrcIp,
+            unicastPeers: i.unicastPeers.length ? [...i.unicastPeers] : undefined,
+            auth: i.auth ? { ...i.auth } : undefined,
+            virtualAddresses: i.virtualAddresses.map(vip),
+            virtualAddressesExcluded: i.virtualAddressesExcluded.length ? i.virtualAddressesExcluded.map(vip) : undefined,
+            trackScripts: i.trackScripts.length ? i.trackScripts.map(track) : undefined,
+            trackInterfaces: i.trackInterfaces.length ? i.trackInterfaces.map(track) : undefined,
+            trackFiles: i.trackFiles.length ? i.trackFiles.map(track) : undefined,
+            notify: notify(i.notify),
+            checksumPseudoHeader: i.checksumPseudoHeader ? undefined : false,
+            garp: garpDiff(i.garp, g.garp),
+            dontTrackPrimary: i.dontTrackPrimary,
+          }),
+        )
       : undefined,
     syncGroups: v.syncGroups.length ? v.syncGroups.map((s) => omit({ name: s.name, members: [...s.members], notify: notify(s.notify) })) : undefined,
   });

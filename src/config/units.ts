@@ -22,7 +22,12 @@ export function parseDuration(text: string, opts: { allowDecimal?: boolean } = {
 /** Shortest exact text for a millisecond value, for emitting halb.yaml. */
 export function formatDuration(ms: number): string {
   if (!Number.isInteger(ms)) return `${Math.round(ms * 1000)}us`;
-  for (const [unit, f] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, f] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms !== 0 && ms % f === 0) return `${ms / f}${unit}`;
   }
   return `${ms}ms`;

@@ -15,7 +15,15 @@ export interface LbPart {
 export function validateLb(cfg: LbPart, diags: Diagnostics, locate: Locator): void {
   const report = (severity: 'error' | 'warning', path: (string | number)[], message: string, hint?: string): void => {
     const at = locate(path);
-    diags.add({ severity, file: at.pos.file, line: at.pos.line, ...(at.pos.col !== undefined ? { col: at.pos.col } : {}), ...(at.directive ? { directive: at.directive } : {}), message, ...(hint ? { hint } : {}) });
+    diags.add({
+      severity,
+      file: at.pos.file,
+      line: at.pos.line,
+      ...(at.pos.col !== undefined ? { col: at.pos.col } : {}),
+      ...(at.directive ? { directive: at.directive } : {}),
+      message,
+      ...(hint ? { hint } : {}),
+    });
   };
   const where = (path: (string | number)[]): string => {
     const p = locate(path).pos;
@@ -100,13 +108,7 @@ export function validateLb(cfg: LbPart, diags: Diagnostics, locate: Locator): vo
   });
 }
 
-function unique(
-  items: readonly { name: string }[],
-  key: string,
-  what: string,
-  report: (s: 'error', path: (string | number)[], m: string) => void,
-  where: (path: (string | number)[]) => string,
-): void {
+function unique(items: readonly { name: string }[], key: string, what: string, report: (s: 'error', path: (string | number)[], m: string) => void, where: (path: (string | number)[]) => string): void {
   const seen = new Map<string, number>();
   items.forEach((it, i) => {
     const prev = seen.get(it.name);

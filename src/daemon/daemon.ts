@@ -221,9 +221,7 @@ export class Daemon {
     const log = this.opts.logger;
     // A node without VRRP instances still answers with keepalived's file (empty topology), so a
     // probe that greps it reads "no FAULT" rather than failing on a missing file.
-    const texts =
-      this.running.vrrp?.stateDump() ??
-      dumpTexts({ config: this.config?.vrrp ?? emptyVrrpConfig(), status: [], counters: {}, scriptStatus: () => 'unknown', monoNow: 0, wallNow: 0 });
+    const texts = this.running.vrrp?.stateDump() ?? dumpTexts({ config: this.config?.vrrp ?? emptyVrrpConfig(), status: [], counters: {}, scriptStatus: () => 'unknown', monoNow: 0, wallNow: 0 });
     const file = join(this.opts.dumpDir ?? '/tmp', kind === 'data' ? 'keepalived.data' : 'keepalived.stats');
     writeDumpFile(file, kind === 'data' ? texts.data : texts.stats).then(
       () => log.info({ event: EVENT.state_dump, kind, file }, `wrote ${file}`),

@@ -86,9 +86,13 @@ export function fdBudget(configured: number | undefined, needs: FdNeeds, lim: Fd
     const maxconn = Math.min(DERIVED_MAXCONN_CAP, fit(base));
     const need = 2 * maxconn + reserve;
     return {
-      maxconn, reserve, need, source: 'derived',
+      maxconn,
+      reserve,
+      need,
+      source: 'derived',
       ...(need > lim.soft ? { raiseSoftTo: need } : {}),
-      message: `global maxconn not set: using ${maxconn}, derived from the descriptor limit ${fmt(base)} ` +
+      message:
+        `global maxconn not set: using ${maxconn}, derived from the descriptor limit ${fmt(base)} ` +
         `(2 per connection, ${reserve} reserved for listeners, checks, DNS, VRRP and stats), as HAProxy does`,
     };
   }
@@ -98,15 +102,23 @@ export function fdBudget(configured: number | undefined, needs: FdNeeds, lim: Fd
   }
   if (need <= lim.hard) {
     return {
-      maxconn: configured, reserve, need, raiseSoftTo: need, source: 'configured',
+      maxconn: configured,
+      reserve,
+      need,
+      raiseSoftTo: need,
+      source: 'configured',
       message: `global maxconn ${configured}: raising the descriptor limit from ${fmt(lim.soft)} to ${need} (hard limit ${fmt(lim.hard)})`,
     };
   }
   const maxconn = fit(lim.hard);
   return {
-    maxconn, reserve, need: 2 * maxconn + reserve, source: 'lowered',
+    maxconn,
+    reserve,
+    need: 2 * maxconn + reserve,
+    source: 'lowered',
     ...(lim.hard > lim.soft ? { raiseSoftTo: lim.hard } : {}),
-    message: `global maxconn ${configured} needs ${need} descriptors (2 per connection + ${reserve} reserved for listeners, ` +
+    message:
+      `global maxconn ${configured} needs ${need} descriptors (2 per connection + ${reserve} reserved for listeners, ` +
       `checks, DNS, VRRP and stats) but the hard limit is ${fmt(lim.hard)}: maxconn lowered to ${maxconn} so that a client ` +
       `flood cannot starve health checks or the stats page. Raise the limit (LimitNOFILE= in the systemd unit, ulimit -n) to keep ${configured}`,
   };

@@ -34,7 +34,8 @@ function readLimits(): { limits: FdLimits; set?: (soft: number) => void } | unde
 export function applyFdBudget(cfg: HalbConfig, logger: Logger): FdBudget | undefined {
   const r = readLimits();
   if (!r) {
-    if (cfg.global?.maxconn) logger.warn({ event: EVENT.fd_budget, reason: 'RLIMIT_NOFILE unreadable' }, 'cannot read the descriptor limit: global maxconn enforced as configured, without a budget check');
+    if (cfg.global?.maxconn)
+      logger.warn({ event: EVENT.fd_budget, reason: 'RLIMIT_NOFILE unreadable' }, 'cannot read the descriptor limit: global maxconn enforced as configured, without a budget check');
     return undefined;
   }
   let b = fdBudget(cfg.global?.maxconn, fdNeeds(cfg), r.limits);

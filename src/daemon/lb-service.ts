@@ -34,7 +34,10 @@ export class LbService {
     // Effective global maxconn: the configured one fitted to the descriptor limit (fd-budget.ts).
     const budget = config.frontends.length ? applyFdBudget(config, logger) : undefined;
     this.proxy = createProxy({
-      frontends: config.frontends, backends: config.backends, health: this.health, logger: logger.child({ component: 'proxy' }),
+      frontends: config.frontends,
+      backends: config.backends,
+      health: this.health,
+      logger: logger.child({ component: 'proxy' }),
       maxconn: budget?.maxconn ?? config.global?.maxconn,
     });
   }

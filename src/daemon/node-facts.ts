@@ -35,7 +35,12 @@ function runDirFacts(path: string): NodeFacts['runDir'] {
 }
 
 function programStatus(name: string, env: NodeJS.ProcessEnv): FileStatus {
-  const candidates = name.includes('/') ? [name] : (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter).filter(Boolean).map((d) => join(d, name));
+  const candidates = name.includes('/')
+    ? [name]
+    : (env.PATH ?? '/usr/local/bin:/usr/bin:/bin')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, name));
   let found = false;
   for (const c of candidates) {
     try {

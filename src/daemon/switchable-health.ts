@@ -12,10 +12,7 @@ export class SwitchableHealth implements HealthMonitorApi {
   }
 
   private subscribe(): void {
-    this.unsubscribe = [
-      this.current.onTransition((t) => this.transitionListeners.forEach((l) => l(t))),
-      this.current.onAddressChange((b, s, a) => this.addressListeners.forEach((l) => l(b, s, a))),
-    ];
+    this.unsubscribe = [this.current.onTransition((t) => this.transitionListeners.forEach((l) => l(t))), this.current.onAddressChange((b, s, a) => this.addressListeners.forEach((l) => l(b, s, a)))];
   }
 
   /** Point at a new monitor; returns the old one so the caller can stop it. */

@@ -6,11 +6,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 
-export type IoFailure =
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'aborted' }
-  | { readonly kind: 'error'; readonly message: string; readonly code?: string }
-  | { readonly kind: 'closed' };
+export type IoFailure = { readonly kind: 'timeout' } | { readonly kind: 'aborted' } | { readonly kind: 'error'; readonly message: string; readonly code?: string } | { readonly kind: 'closed' };
 
 export type IoResult<T> = { readonly ok: true; readonly value: T } | ({ readonly ok: false } & IoFailure);
 
@@ -37,12 +33,7 @@ function noop(): void {}
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Wait for `emitter` to settle, bounded by `deadline` (absolute ms on `now`) and `signal`. */
-function bounded<T>(
-  now: () => number,
-  deadline: number,
-  signal: AbortSignal | undefined,
-  setup: (done: (r: IoResult<T>) => void) => () => void,
-): Promise<IoResult<T>> {
+function bounded<T>(now: () => number, deadline: number, signal: AbortSignal | undefined, setup: (done: (r: IoResult<T>) => void) => () => void): Promise<IoResult<T>> {
   return new Promise((resolve) => {
     let settled = false;
     let teardown: () => void = noop;
@@ -69,13 +60,7 @@ function bounded<T>(
   });
 }
 
-export function connectTcp(
-  host: string,
-  port: number,
-  now: () => number,
-  deadline: number,
-  signal: AbortSignal | undefined,
-): Promise<IoResult<net.Socket>> {
+export function connectTcp(host: string, port: number, now: () => number, deadline: number, signal: AbortSignal | undefined): Promise<IoResult<net.Socket>> {
   let sock: net.Socket | undefined;
   return bounded<net.Socket>(now, deadline, signal, (done) => {
     const s = net.connect({ host, port, noDelay: true });
@@ -100,13 +85,7 @@ export interface TlsOptions {
   readonly rejectUnauthorized: boolean;
 }
 
-export function upgradeTls(
-  raw: net.Socket,
-  opts: TlsOptions,
-  now: () => number,
-  deadline: number,
-  signal: AbortSignal | undefined,
-): Promise<IoResult<tls.TLSSocket>> {
+export function upgradeTls(raw: net.Socket, opts: TlsOptions, now: () => number, deadline: number, signal: AbortSignal | undefined): Promise<IoResult<tls.TLSSocket>> {
   let sock: tls.TLSSocket | undefined;
   return bounded<tls.TLSSocket>(now, deadline, signal, (done) => {
     const s = tls.connect({
@@ -180,12 +159,7 @@ export class Reader {
     return this.error;
   }
 
-  until<T>(
-    judge: (bytes: Buffer, ended: boolean) => T | undefined,
-    now: () => number,
-    deadline: number,
-    signal: AbortSignal | undefined,
-  ): Promise<IoResult<T>> {
+  until<T>(judge: (bytes: Buffer, ended: boolean) => T | undefined, now: () => number, deadline: number, signal: AbortSignal | undefined): Promise<IoResult<T>> {
     return bounded<T>(now, deadline, signal, (done) => {
       const test = (): void => {
         const v = judge(this.buf, this.ended);

@@ -33,11 +33,7 @@ export interface CheckResult {
   readonly detail?: string;
 }
 
-export function checkResult(
-  status: CheckStatusCode,
-  durationMs: number,
-  extra: { code?: number; detail?: string } = {},
-): CheckResult {
+export function checkResult(status: CheckStatusCode, durationMs: number, extra: { code?: number; detail?: string } = {}): CheckResult {
   const ok = status === 'L4OK' || status === 'L6OK' || status === 'L7OK';
   const r: { -readonly [K in keyof CheckResult]: CheckResult[K] } = {
     ok,

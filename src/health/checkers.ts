@@ -94,13 +94,7 @@ async function open(target: CheckTarget, port: number, ssl: boolean, b: Budget, 
   }
   b.connected();
   if (!ssl) return { sock: c.value, reader: new Reader(c.value) };
-  const t = await upgradeTls(
-    c.value,
-    { rejectUnauthorized: target.rejectUnauthorized, ...(target.servername !== undefined ? { servername: target.servername } : {}) },
-    b.now,
-    b.deadline(),
-    b.signal,
-  );
+  const t = await upgradeTls(c.value, { rejectUnauthorized: target.rejectUnauthorized, ...(target.servername !== undefined ? { servername: target.servername } : {}) }, b.now, b.deadline(), b.signal);
   if (!t.ok) {
     if (t.kind === 'aborted') return checkResult('ABORTED', b.elapsed());
     if (t.kind === 'timeout') return checkResult('L6TOUT', b.elapsed(), { detail: 'TLS handshake' });

@@ -24,10 +24,7 @@ export function buildHttpCheckRequest(req: HttpCheckRequest, fallbackHost: strin
   return lines.join('\r\n') + '\r\n\r\n';
 }
 
-export type StatusLine =
-  | { readonly kind: 'need-more' }
-  | { readonly kind: 'invalid'; readonly line: string }
-  | { readonly kind: 'status'; readonly code: number; readonly text: string };
+export type StatusLine = { readonly kind: 'need-more' } | { readonly kind: 'invalid'; readonly line: string } | { readonly kind: 'status'; readonly code: number; readonly text: string };
 
 const MAX_STATUS_LINE = 8192;
 

@@ -113,7 +113,11 @@ export function createServerRecord(backend: Backend, server: Server, t0: number,
   if (server.resolvers !== undefined) {
     const sec = o.sections.get(server.resolvers);
     if (sec) rec.dnsSection = sec;
-    else o.log.warn({ event: EVENT.resolvers_unknown, backend: backend.name, server: server.name, resolvers: server.resolvers }, `${backend.name}/${server.name}: resolvers section '${server.resolvers}' not found; no runtime re-resolution`);
+    else
+      o.log.warn(
+        { event: EVENT.resolvers_unknown, backend: backend.name, server: server.name, resolvers: server.resolvers },
+        `${backend.name}/${server.name}: resolvers section '${server.resolvers}' not found; no runtime re-resolution`,
+      );
   }
   return rec;
 }

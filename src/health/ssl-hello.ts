@@ -8,10 +8,18 @@
 // speaks TLS. Anything else (an HTTP "400", a banner, EOF) is 'Layer6 invalid response'.
 
 const CIPHER_SUITES = [
-  0xc02f, 0xc02b, 0xc030, 0xc02c, // ECDHE-{RSA,ECDSA}-AES{128,256}-GCM
-  0xcca8, 0xcca9, // ECDHE-*-CHACHA20-POLY1305
-  0xc013, 0xc014, // ECDHE-RSA-AES{128,256}-SHA
-  0x009c, 0x009d, 0x002f, 0x0035, // RSA AES-GCM / CBC
+  0xc02f,
+  0xc02b,
+  0xc030,
+  0xc02c, // ECDHE-{RSA,ECDSA}-AES{128,256}-GCM
+  0xcca8,
+  0xcca9, // ECDHE-*-CHACHA20-POLY1305
+  0xc013,
+  0xc014, // ECDHE-RSA-AES{128,256}-SHA
+  0x009c,
+  0x009d,
+  0x002f,
+  0x0035, // RSA AES-GCM / CBC
   0x00ff, // TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746)
 ];
 const GROUPS = [0x001d, 0x0017, 0x0018]; // x25519, secp256r1, secp384r1
@@ -40,12 +48,14 @@ export function buildClientHello(random: Uint8Array): Uint8Array {
     ...ext(0xff01, [0]), // renegotiation_info, empty (RFC 5746)
   ];
   const body = [
-    0x03, 0x03, // client_version TLS 1.2
+    0x03,
+    0x03, // client_version TLS 1.2
     ...random,
     0, // session_id length
     ...u16(suites.length),
     ...suites,
-    1, 0, // compression methods: null
+    1,
+    0, // compression methods: null
     ...u16(extensions.length),
     ...extensions,
   ];
@@ -53,10 +63,7 @@ export function buildClientHello(random: Uint8Array): Uint8Array {
   return Uint8Array.from([0x16, 0x03, 0x01, ...u16(handshake.length), ...handshake]);
 }
 
-export type HelloVerdict =
-  | { readonly kind: 'need-more' }
-  | { readonly kind: 'pass'; readonly detail: string }
-  | { readonly kind: 'fail'; readonly detail: string };
+export type HelloVerdict = { readonly kind: 'need-more' } | { readonly kind: 'pass'; readonly detail: string } | { readonly kind: 'fail'; readonly detail: string };
 
 /** Judge the first bytes of the reply: a TLS handshake (ServerHello) or alert record. */
 export function evalHelloReply(bytes: Uint8Array, ended: boolean): HelloVerdict {

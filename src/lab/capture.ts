@@ -29,10 +29,14 @@ export class Capture {
     // into our work dir.
     const argv = ['tcpdump', '-n', '-U', '--immediate-mode', '-Z', 'root', '-i', iface, '-w', file, opts.filter ?? 'ip proto 112 or ip6 proto 112'];
     const proc = lab.spawn(host, argv, { logFile: log });
-    await waitFor(`tcpdump on ${host}/${iface} to listen`, () => {
-      if (!proc.running) throw new Error(`tcpdump exited: ${readSafe(log)}`);
-      return /listening on/.test(readSafe(log));
-    }, { timeoutMs: opts.timeoutMs ?? 10_000, intervalMs: 25 });
+    await waitFor(
+      `tcpdump on ${host}/${iface} to listen`,
+      () => {
+        if (!proc.running) throw new Error(`tcpdump exited: ${readSafe(log)}`);
+        return /listening on/.test(readSafe(log));
+      },
+      { timeoutMs: opts.timeoutMs ?? 10_000, intervalMs: 25 },
+    );
     return new Capture(file, proc);
   }
 
@@ -97,10 +101,14 @@ export class AdvertWatcher {
     const w = new AdvertWatcher(proc);
     const { createInterface } = await import('node:readline');
     createInterface({ input: proc.child.stdout! }).on('line', (l) => w.onLine(l));
-    await waitFor('tcpdump advert watcher to listen', () => {
-      if (!proc.running) throw new Error(`tcpdump exited: ${readSafe(log)}`);
-      return /listening on/.test(readSafe(log));
-    }, { timeoutMs, intervalMs: 25 });
+    await waitFor(
+      'tcpdump advert watcher to listen',
+      () => {
+        if (!proc.running) throw new Error(`tcpdump exited: ${readSafe(log)}`);
+        return /listening on/.test(readSafe(log));
+      },
+      { timeoutMs, intervalMs: 25 },
+    );
     return w;
   }
 

@@ -21,7 +21,11 @@ export async function killNsPids(ns: string): Promise<number> {
   let killed = 0;
   for (let round = 0; round < 20; round++) {
     const r = await run('ip', ['netns', 'pids', ns], { allowFail: true });
-    const pids = r.stdout.split(/\s+/).filter(Boolean).map(Number).filter((p) => p > 1 && p !== process.pid);
+    const pids = r.stdout
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number)
+      .filter((p) => p > 1 && p !== process.pid);
     if (pids.length === 0) return killed;
     for (const p of pids) {
       try {

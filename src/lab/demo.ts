@@ -95,11 +95,7 @@ export async function runLabDemo(o: LabDemoOptions): Promise<number> {
     o.out(`VIP ${v.vip}/24, VRID 51, VRRPv${o.version}, advert ${o.advertInt} s, ${o.unicast ? 'unicast' : 'multicast'}`);
     const rows = [['host', 'role', 'namespace', 'MAC', 'IPv4', 'IPv6']];
     for (const h of l.hosts) {
-      const role = v.nodes.includes(h.name)
-        ? `LB ${v.kindOf(h.name)} prio ${v.priorities.get(h.name)}`
-        : h.name === CLIENT
-          ? 'client'
-          : 'backend';
+      const role = v.nodes.includes(h.name) ? `LB ${v.kindOf(h.name)} prio ${v.priorities.get(h.name)}` : h.name === CLIENT ? 'client' : 'backend';
       rows.push([h.name, role, h.ns, h.mac, h.v4, h.v6 ?? '-']);
     }
     const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -109,7 +105,9 @@ export async function runLabDemo(o: LabDemoOptions): Promise<number> {
       o.out(`LB nodes run \`halb run --keepalived … --haproxy …\`: VRRP VIP + HTTP frontend :${LB_PORT} → backends ${v.backends.join(', ')} (:${RESPONDER_PORT}, health checks every 500 ms).`);
       o.out(`backends answer "NAME via LB-ADDRESS"; the client requests http://${v.vip}:${LB_PORT}/ every ${PROBE_INTERVAL_MS} ms, a fresh connection each.`);
     } else {
-      o.out(`keepalived only holds the VIP (no proxy): every node answers HTTP on :${RESPONDER_PORT} with its own name; the client requests http://${v.vip}:${RESPONDER_PORT}/ every ${PROBE_INTERVAL_MS} ms.`);
+      o.out(
+        `keepalived only holds the VIP (no proxy): every node answers HTTP on :${RESPONDER_PORT} with its own name; the client requests http://${v.vip}:${RESPONDER_PORT}/ every ${PROBE_INTERVAL_MS} ms.`,
+      );
     }
     for (const n of v.nodes) {
       const sw = v.node(n);
@@ -122,7 +120,9 @@ export async function runLabDemo(o: LabDemoOptions): Promise<number> {
     o.out(`each second: state | VIP holders | the client's ARP entry for the VIP | what the client got that second (${proxy ? 'LB→backend' : 'node'}×count) | LB nodes${proxy ? ' | backends' : ''}`);
     // halb starts every node below priority 255 as backup (RFC 5798 §6.4.1); keepalived's first
     // master in this lab answered as late (about 3 s at advert 1 s).
-    o.out(`the first seconds are the election: a node takes the VIP once it has heard no master for Master_Down_Interval (${(v.masterDownMs(v.nodes[0]!) / 1000).toFixed(2)} s for ${v.nodes[0]}, priority ${v.priorities.get(v.nodes[0]!)}); requests sent before the first master answers are not failures.`);
+    o.out(
+      `the first seconds are the election: a node takes the VIP once it has heard no master for Master_Down_Interval (${(v.masterDownMs(v.nodes[0]!) / 1000).toFixed(2)} s for ${v.nodes[0]}, priority ${v.priorities.get(v.nodes[0]!)}); requests sent before the first master answers are not failures.`,
+    );
     o.out('');
 
     prober = v.startProber({ port, intervalMs: PROBE_INTERVAL_MS, maxDurationMs: Math.min(o.durationS !== undefined ? o.durationS * 1000 + 5000 : 24 * 3600_000, 24 * 3600_000) });

@@ -63,7 +63,16 @@ export class HalbNode implements VrrpNodeSoftware {
     if (this.running) throw new Error(`halb on ${this.host} already running`);
     writeFileSync(this.confPath, renderKeepalivedConf(this.config), { mode: 0o644 });
     // HALB_PROF_DIR: write a V8 CPU profile per node (how the idle-CPU row is investigated).
-    const argv = [process.execPath, ...(process.env.HALB_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.HALB_PROF_DIR] : []), HALB_BIN, 'run', '--keepalived', this.confPath, '--run-dir', this.lab.path(`halb-${this.host}.run`)];
+    const argv = [
+      process.execPath,
+      ...(process.env.HALB_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.HALB_PROF_DIR] : []),
+      HALB_BIN,
+      'run',
+      '--keepalived',
+      this.confPath,
+      '--run-dir',
+      this.lab.path(`halb-${this.host}.run`),
+    ];
     if (this.proxyConfPath !== undefined) {
       writeFileSync(this.proxyConfPath, this.haproxyCfg!, { mode: 0o644 });
       argv.push('--haproxy', this.proxyConfPath);

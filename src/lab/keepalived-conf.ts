@@ -51,8 +51,7 @@ export function validateNodeConfig(c: VrrpNodeConfig): string[] {
     if (!(i.advertInt > 0)) errs.push(`${at}: advert_int must be > 0`);
     if (i.version === 2 && !Number.isInteger(i.advertInt)) errs.push(`${at}: fractional advert_int needs version 3`);
     if (i.vips.length === 0) errs.push(`${at}: no virtual_ipaddress`);
-    if (i.authPass !== undefined && (i.authPass.length === 0 || i.authPass.length > 8 || /\s/.test(i.authPass)))
-      errs.push(`${at}: auth_pass must be 1-8 characters without spaces`);
+    if (i.authPass !== undefined && (i.authPass.length === 0 || i.authPass.length > 8 || /\s/.test(i.authPass))) errs.push(`${at}: auth_pass must be 1-8 characters without spaces`);
     // keepalived ignores authentication with VRRPv3 (RFC 5798 removed it) and only warns.
     if (i.authPass !== undefined && i.version === 3) errs.push(`${at}: authentication needs version 2`);
     if (i.nopreempt && i.state === 'MASTER') errs.push(`${at}: nopreempt needs state BACKUP`);

@@ -48,8 +48,7 @@ export class KeepalivedNode implements VrrpNodeSoftware {
     // keepalived starts on a config it only half understood, logging a warning; the lab refuses to,
     // so a scenario never runs on a silently ignored setting.
     const check = await this.lab.exec(this.host, ['keepalived', '--config-test', '-f', this.confPath], { allowFail: true });
-    if (check.code !== 0 || check.stderr.trim() !== '')
-      throw new Error(`keepalived --config-test rejected ${this.confPath} (exit ${check.code}): ${check.stderr.trim()}`);
+    if (check.code !== 0 || check.stderr.trim() !== '') throw new Error(`keepalived --config-test rejected ${this.confPath} (exit ${check.code}): ${check.stderr.trim()}`);
     this.starts++;
     // Foreground (-n), log to the console (-l) which is our log file, detailed (-D), no syslog (-G),
     // VRRP only (-P), our own pid files so several keepalived run on one machine.
@@ -59,11 +58,15 @@ export class KeepalivedNode implements VrrpNodeSoftware {
     this.proc = p;
     this.lab.addLog(`${this.host}: keepalived`, this.logPath);
     // Running = the VRRP child has written its pid file (it has read the config and opened sockets).
-    await waitFor(`keepalived on ${this.host} to start its VRRP process`, () => {
-      if (!p.running) throw new Error(`keepalived on ${this.host} exited ${JSON.stringify(p.exit)}: ${this.logTail(15)}`);
-      const pid = Number(readFileSafe(this.vrrpPidPath).trim());
-      return pid > 0 && processGroupPids(p.pid).includes(pid);
-    }, { timeoutMs, intervalMs: 20 });
+    await waitFor(
+      `keepalived on ${this.host} to start its VRRP process`,
+      () => {
+        if (!p.running) throw new Error(`keepalived on ${this.host} exited ${JSON.stringify(p.exit)}: ${this.logTail(15)}`);
+        const pid = Number(readFileSafe(this.vrrpPidPath).trim());
+        return pid > 0 && processGroupPids(p.pid).includes(pid);
+      },
+      { timeoutMs, intervalMs: 20 },
+    );
   }
 
   stop(graceMs = 5000): Promise<ExitInfo> {

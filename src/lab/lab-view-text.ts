@@ -37,7 +37,9 @@ export function renderLine(s: LiveStatus, o: LineOptions): string {
   if (w.failed > 0) parts.push(`${w.failed} failed${s.noAnswerMs !== undefined ? `, no answer for ${dur(s.noAnswerMs)}` : ''}`);
   if (w.electing > 0) parts.push(s.phase === 'electing' ? `${w.electing} sent, no master to answer yet` : `${w.electing} sent while electing`);
   const client = parts.join(', ') || 'no request finished';
-  const nodes = Object.entries(s.nodes).map(([n, st]) => `${n} ${st === 'host-down' ? 'host down' : st}`).join(', ');
+  const nodes = Object.entries(s.nodes)
+    .map(([n, st]) => `${n} ${st === 'host-down' ? 'host down' : st}`)
+    .join(', ');
   const cols = [`[${sec(s.t).padStart(6)}] ${phaseText(s).padEnd(9)}`, vip, `client ARP → ${s.arp ?? 'none'}`, client, `LB ${nodes}`];
   if (o.backends.length) cols.push(s.backendsDown.length ? `backends ${s.backendsDown.join(', ')} down` : 'backends up');
   return cols.join(' | ');

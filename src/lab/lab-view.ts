@@ -218,7 +218,10 @@ export class LabView {
     for (const h of s.holders) {
       if (s.nodes[h] !== 'host-down' || this.staleNoted.has(h)) continue;
       this.staleNoted.add(h);
-      notes.push({ t: s.t, text: `${h}'s host is down, yet its interface still has the VIP (${this.o.software} was SIGKILLed before it could remove it): with its cable pulled nobody reaches it there, so it is no second master` });
+      notes.push({
+        t: s.t,
+        text: `${h}'s host is down, yet its interface still has the VIP (${this.o.software} was SIGKILLed before it could remove it): with its cable pulled nobody reaches it there, so it is no second master`,
+      });
     }
     for (const h of this.staleNoted) if (!s.holders.includes(h) || s.nodes[h] !== 'host-down') this.staleNoted.delete(h);
 

@@ -67,7 +67,14 @@ export async function dumpState(lab: Lab, opts: { logLines?: number; extra?: str
     } catch (e) {
       text = `(unreadable: ${(e as Error).message})`;
     }
-    out.push(`--- log ${label} (${file}), last ${opts.logLines ?? 40} lines`, text.split('\n').slice(-(opts.logLines ?? 40)).join('\n').trimEnd());
+    out.push(
+      `--- log ${label} (${file}), last ${opts.logLines ?? 40} lines`,
+      text
+        .split('\n')
+        .slice(-(opts.logLines ?? 40))
+        .join('\n')
+        .trimEnd(),
+    );
   }
   if (opts.extra) out.push('--- extra', opts.extra);
   out.push(`===== end of lab ${lab.id} dump =====`);

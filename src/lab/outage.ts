@@ -37,7 +37,10 @@ export interface OutageReport {
 
 export function analyzeOutage(attempts: readonly Attempt[], eventT = 0): OutageReport {
   const byStart = [...attempts].sort((a, b) => a.s - b.s || a.i - b.i);
-  const okByEnd = byStart.filter((a) => a.ok).map((a) => a.e).sort((x, y) => x - y);
+  const okByEnd = byStart
+    .filter((a) => a.ok)
+    .map((a) => a.e)
+    .sort((x, y) => x - y);
   let longestGapMs = 0;
   for (let k = 1; k < okByEnd.length; k++) longestGapMs = Math.max(longestGapMs, okByEnd[k]! - okByEnd[k - 1]!);
   const after = byStart.filter((a) => a.s >= eventT);

@@ -43,16 +43,7 @@ export class Prober {
     const main = fileURLToPath(new URL('./prober-main.js', import.meta.url));
     const interval = opts.intervalMs ?? 10;
     const maxDuration = opts.maxDurationMs ?? 60_000;
-    const argv = [
-      process.execPath,
-      main,
-      target,
-      String(opts.port),
-      String(interval),
-      String(opts.timeoutMs ?? 500),
-      String(opts.maxCount ?? Math.ceil(maxDuration / interval)),
-      String(maxDuration),
-    ];
+    const argv = [process.execPath, main, target, String(opts.port), String(interval), String(opts.timeoutMs ?? 500), String(opts.maxCount ?? Math.ceil(maxDuration / interval)), String(maxDuration)];
     const log = lab.path(`prober-${client}.log`);
     const proc = lab.spawn(client, argv, { pipe: true, logFile: log });
     return new Prober(proc, target);

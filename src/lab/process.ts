@@ -88,9 +88,7 @@ export class LabProcess {
 export function spawnInNs(ns: string, host: string, argv: readonly string[], opts: SpawnOptions = {}): LabProcess {
   const fd = opts.logFile ? openSync(opts.logFile, 'a') : undefined;
   try {
-    const stdio: ('pipe' | 'ignore' | number)[] = opts.pipe
-      ? ['pipe', 'pipe', fd ?? 'ignore']
-      : ['ignore', fd ?? 'ignore', fd ?? 'ignore'];
+    const stdio: ('pipe' | 'ignore' | number)[] = opts.pipe ? ['pipe', 'pipe', fd ?? 'ignore'] : ['ignore', fd ?? 'ignore', fd ?? 'ignore'];
     const child = spawnChild('ip', ['netns', 'exec', ns, ...argv], {
       detached: true,
       stdio,

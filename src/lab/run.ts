@@ -28,26 +28,21 @@ export interface RunOptions {
 
 export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      cmd,
-      args,
-      { timeout: opts.timeoutMs ?? 10_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
-        if (e && typeof e.code === 'string') {
-          // Spawn failure (ENOENT, …): not a command result.
-          const r = { code: 127, stdout: String(stdout), stderr: `${e.message}` };
-          if (opts.allowFail) resolve(r);
-          else reject(new LabCommandError([cmd, ...args], r));
-          return;
-        }
-        const code = e ? (typeof e.code === 'number' ? e.code : 1) : 0;
-        const killed = e && (e as { killed?: boolean }).killed ? `\n(killed after the ${opts.timeoutMs ?? 10_000} ms timeout)` : '';
-        const r = { code, stdout: String(stdout), stderr: String(stderr) + killed };
-        if (code !== 0 && !opts.allowFail) reject(new LabCommandError([cmd, ...args], r));
-        else resolve(r);
-      },
-    );
+    const child = execFile(cmd, args, { timeout: opts.timeoutMs ?? 10_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
+      if (e && typeof e.code === 'string') {
+        // Spawn failure (ENOENT, …): not a command result.
+        const r = { code: 127, stdout: String(stdout), stderr: `${e.message}` };
+        if (opts.allowFail) resolve(r);
+        else reject(new LabCommandError([cmd, ...args], r));
+        return;
+      }
+      const code = e ? (typeof e.code === 'number' ? e.code : 1) : 0;
+      const killed = e && (e as { killed?: boolean }).killed ? `\n(killed after the ${opts.timeoutMs ?? 10_000} ms timeout)` : '';
+      const r = { code, stdout: String(stdout), stderr: String(stderr) + killed };
+      if (code !== 0 && !opts.allowFail) reject(new LabCommandError([cmd, ...args], r));
+      else resolve(r);
+    });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }

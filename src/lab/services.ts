@@ -21,9 +21,13 @@ export async function startResponder(lab: Lab, host: string, port = RESPONDER_PO
   createInterface({ input: p.child.stdout! }).on('line', (l) => {
     if (l.startsWith('ready')) ready = true;
   });
-  await waitFor(`responder on ${host}:${port}`, () => {
-    if (!p.running) throw new Error(`responder on ${host} exited (${JSON.stringify(p.exit)}), see ${log}`);
-    return ready;
-  }, { timeoutMs, intervalMs: 20 });
+  await waitFor(
+    `responder on ${host}:${port}`,
+    () => {
+      if (!p.running) throw new Error(`responder on ${host} exited (${JSON.stringify(p.exit)}), see ${log}`);
+      return ready;
+    },
+    { timeoutMs, intervalMs: 20 },
+  );
   return p;
 }

@@ -79,11 +79,7 @@ export class VrrpLab {
     if (n < 1 || n > 9) throw new Error('a VRRP lab has 1-9 nodes');
     if ((opts.instances ?? 1) > 100) throw new Error('a VRRP lab has at most 100 instances');
     if (opts.ipv6 && opts.version !== 3) throw new Error('IPv6 VRRP needs version 3');
-    const hosts = [
-      ...Array.from({ length: n }, (_, i) => ({ name: `n${i + 1}` })),
-      ...Array.from({ length: opts.backends ?? 0 }, (_, i) => ({ name: `b${i + 1}` })),
-      { name: CLIENT },
-    ];
+    const hosts = [...Array.from({ length: n }, (_, i) => ({ name: `n${i + 1}` })), ...Array.from({ length: opts.backends ?? 0 }, (_, i) => ({ name: `b${i + 1}` })), { name: CLIENT }];
     const lab = await Lab.create({ hosts, ...(opts.prefix ? { prefix: opts.prefix } : {}), ...(opts.onStep ? { onStep: opts.onStep } : {}) });
     try {
       const v = new VrrpLab(lab, opts);
@@ -115,9 +111,7 @@ export class VrrpLab {
       const priority = o.priorities?.[i] ?? Math.max(1, 150 - 50 * i);
       this.priorities.set(node, priority);
       const h = this.lab.host(node);
-      const scripts: VrrpScriptSpec[] = o.trackScript
-        ? [{ name: 'chk_lab', script: `/usr/bin/test ! -e ${this.trackFile(node)}`, interval: 1, weight: TRACK_WEIGHT, fall: 1, rise: 1 }]
-        : [];
+      const scripts: VrrpScriptSpec[] = o.trackScript ? [{ name: 'chk_lab', script: `/usr/bin/test ! -e ${this.trackFile(node)}`, interval: 1, weight: TRACK_WEIGHT, fall: 1, rise: 1 }] : [];
       const instances: VrrpInstanceSpec[] = this.vips.map((vip, k) => ({
         name: `VI_${k + 1}`,
         interface: HOST_IF,
@@ -249,10 +243,14 @@ export class VrrpLab {
 
   /** Waits until the client's neighbour entry for the VIP points at `node`'s MAC. */
   waitArp(node: string, timeoutMs: number, vip = this.vip): Promise<true> {
-    return waitFor(`client's neighbour entry for ${vip} to point at ${node}`, async () => {
-      const e = await neighbour(this.lab, this.client, vip);
-      return e?.host === node ? (true as const) : undefined;
-    }, { timeoutMs, intervalMs: 50 });
+    return waitFor(
+      `client's neighbour entry for ${vip} to point at ${node}`,
+      async () => {
+        const e = await neighbour(this.lab, this.client, vip);
+        return e?.host === node ? (true as const) : undefined;
+      },
+      { timeoutMs, intervalMs: 50 },
+    );
   }
 
   /** A client prober requesting VIP:responder port (fresh connection per request). */
@@ -296,7 +294,7 @@ export async function runScenario<T>(vlab: VrrpLab, body: (v: VrrpLab) => Promis
     return await body(vlab);
   } catch (e) {
     try {
-      write(await vlab.dump(e instanceof Error ? e.stack ?? e.message : String(e)));
+      write(await vlab.dump(e instanceof Error ? (e.stack ?? e.message) : String(e)));
     } catch (dumpErr) {
       write(`(state dump failed: ${String(dumpErr)})`);
     }

@@ -60,7 +60,8 @@ function fastPathOf(logger: Logger): FastPath | null {
   const stream = l[S.streamSym] as { write?: unknown } | undefined;
   const formatters = l[S.formattersSym] as { level?: unknown; bindings?: unknown; log?: unknown } | undefined;
   const plain =
-    stream && typeof stream.write === 'function' &&
+    stream &&
+    typeof stream.write === 'function' &&
     !(stream as Record<symbol, unknown>)[S.needsMetadataGsym] &&
     !l[S.mixinSym] &&
     !(l[S.hooksSym] as { logMethod?: unknown } | undefined)?.logMethod &&
@@ -68,7 +69,8 @@ function fastPathOf(logger: Logger): FastPath | null {
     !l[S.nestedKeySym] &&
     l[S.timeSym] === pino.stdTimeFunctions.isoTime &&
     typeof l[S.chindingsSym] === 'string' &&
-    formatters !== undefined && isDefaultFormatters(formatters);
+    formatters !== undefined &&
+    isDefaultFormatters(formatters);
   if (plain) {
     fp = {
       stream: stream as FastPath['stream'],
@@ -251,8 +253,11 @@ const K_REASON = bytes(',"reason":');
 
 /** Bytes one record can take at most: fixed parts, plus 6 per UTF-16 unit of the free strings (\uXXXX). */
 function worstCase(head: Buffer, r: AccessLogRecord): number {
-  return head.length + 1024 + 6 * (r.client.length + (r.method?.length ?? 0) + (r.uri?.length ?? 0) + (r.reason?.length ?? 0) +
-    r.mode.length + r.frontend.length + r.backend.length + r.server.length + r.termination.length);
+  return (
+    head.length +
+    1024 +
+    6 * (r.client.length + (r.method?.length ?? 0) + (r.uri?.length ?? 0) + (r.reason?.length ?? 0) + r.mode.length + r.frontend.length + r.backend.length + r.server.length + r.termination.length)
+  );
 }
 
 function numberField(o: Out, key: Buffer, v: number): void {

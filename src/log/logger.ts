@@ -100,9 +100,7 @@ function stdoutDestination(format: LogFormat, style: TextStyle): ByteDestination
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const base = { name: opts.name ?? 'halb' };
-  const dest =
-    opts.destination ??
-    stdoutDestination(resolveLogFormat(opts.format, process.stdout.isTTY === true), { color: process.stdout.isTTY === true && !process.env.NO_COLOR });
+  const dest = opts.destination ?? stdoutDestination(resolveLogFormat(opts.format, process.stdout.isTTY === true), { color: process.stdout.isTTY === true && !process.env.NO_COLOR });
   return pino({ level: opts.level ?? process.env.HALB_LOG_LEVEL ?? 'info', base, timestamp: pino.stdTimeFunctions.isoTime }, dest);
 }
 

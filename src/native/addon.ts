@@ -98,8 +98,10 @@ export interface HalbNative {
 export class NativeUnavailableError extends Error {
   readonly code = 'HALB_NATIVE_UNAVAILABLE';
   constructor(cause: unknown) {
-    super('the halb native addon (build/Release/halb_native.node) is not available; VRRP needs it. ' +
-      'Build it with `npm ci` (or `npx node-gyp rebuild`) on Linux with python3, make and a C compiler', { cause });
+    super(
+      'the halb native addon (build/Release/halb_native.node) is not available; VRRP needs it. ' + 'Build it with `npm ci` (or `npx node-gyp rebuild`) on Linux with python3, make and a C compiler',
+      { cause },
+    );
   }
 }
 

@@ -16,6 +16,9 @@ export function keepFreedHeapForReuse(logger?: Logger): boolean {
   } catch {
     ok = false;
   }
-  logger?.debug({ event: EVENT.allocator_tuning, trimThreshold: TRIM_THRESHOLD_BYTES, applied: ok }, ok ? 'malloc trim threshold raised' : 'malloc trim threshold unchanged (no native addon or not glibc)');
+  logger?.debug(
+    { event: EVENT.allocator_tuning, trimThreshold: TRIM_THRESHOLD_BYTES, applied: ok },
+    ok ? 'malloc trim threshold raised' : 'malloc trim threshold unchanged (no native addon or not glibc)',
+  );
   return ok;
 }

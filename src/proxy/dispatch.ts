@@ -66,13 +66,7 @@ export function nextAfterFailure(
  * (or undefined to pick now). On success the caller owns the socket and one unit of
  * `server.conns`; on failure nothing is held.
  */
-export async function dispatch(
-  be: BackendRuntime,
-  health: HealthMonitorApi,
-  st: DispatchState,
-  clientAddress: string | undefined,
-  first?: ServerRuntime,
-): Promise<DispatchResult> {
+export async function dispatch(be: BackendRuntime, health: HealthMonitorApi, st: DispatchState, clientAddress: string | undefined, first?: ServerRuntime): Promise<DispatchResult> {
   let server = first ?? be.pick(clientAddress, st.tried);
   if (!server) return { ok: false, reason: 'noserver' };
   for (;;) {

@@ -17,11 +17,11 @@ const REASONS: Record<number, string> = {
 
 const MESSAGES: Record<number, string> = {
   400: 'Your browser sent an invalid request.',
-  408: 'Your browser didn\'t send a complete request in time.',
+  408: "Your browser didn't send a complete request in time.",
   431: 'Your browser sent request headers that are too large.',
   502: 'The server returned an invalid or incomplete response.',
   503: 'No server is available to handle this request.',
-  504: 'The server didn\'t respond in time.',
+  504: "The server didn't respond in time.",
 };
 
 const cache = new Map<number, Buffer>();
@@ -31,10 +31,7 @@ export function defaultErrorResponse(status: number): Buffer {
   if (!b) {
     const reason = REASONS[status] ?? 'Error';
     const body = `<html><body><h1>${status} ${reason}</h1>\n${MESSAGES[status] ?? reason}\n</body></html>\n`;
-    b = Buffer.from(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-length: ${body.length}\r\ncache-control: no-cache\r\ncontent-type: text/html\r\nconnection: close\r\n\r\n${body}`,
-      'latin1',
-    );
+    b = Buffer.from(`HTTP/1.1 ${status} ${reason}\r\ncontent-length: ${body.length}\r\ncache-control: no-cache\r\ncontent-type: text/html\r\nconnection: close\r\n\r\n${body}`, 'latin1');
     cache.set(status, b);
   }
   return b;

@@ -688,11 +688,7 @@ export class HttpSession implements ServerConnOwner, QueueWaiter {
   private complete(): void {
     const req = this.req!;
     const res = this.res!;
-    const clientKeep =
-      !this.clientEnded &&
-      !req.connClose &&
-      (req.versionMinor === 1 || req.connKeepAlive) &&
-      this.resBody !== Body.Close;
+    const clientKeep = !this.clientEnded && !req.connClose && (req.versionMinor === 1 || req.connKeepAlive) && this.resBody !== Body.Close;
     const serverKeep =
       !this.serverTainted &&
       this.resBody !== Body.Close &&

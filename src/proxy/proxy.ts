@@ -186,7 +186,12 @@ export function createProxy(opts: ProxyOptions): Proxy {
   };
 
   // DNS re-resolution moved a server: pooled connections to the old address must go.
-  const unsubscribeAddress = health.onAddressChange((b, s) => backends.get(b)?.servers.find((x) => x.name === s)?.closeIdle());
+  const unsubscribeAddress = health.onAddressChange((b, s) =>
+    backends
+      .get(b)
+      ?.servers.find((x) => x.name === s)
+      ?.closeIdle(),
+  );
 
   function buildBackends(list: readonly Backend[]): void {
     const next = new Map<string, BackendRuntime>();
@@ -229,25 +234,33 @@ export function createProxy(opts: ProxyOptions): Proxy {
   /** A client connection closed without being served: counted and logged (termination `RR`). */
   function refused(fe: FrontendRuntime, sock: Socket | undefined, reason: string): void {
     fe.counters.refused++;
-    opts.logger.warn({
-      event: 'refused', frontend: fe.cfg.name,
-      client: sock ? `${sock.remoteAddress}:${sock.remotePort}` : '-',
-      termination: termCode('R', 'R'), reason,
-    }, 'client connection refused');
+    opts.logger.warn(
+      {
+        event: 'refused',
+        frontend: fe.cfg.name,
+        client: sock ? `${sock.remoteAddress}:${sock.remotePort}` : '-',
+        termination: termCode('R', 'R'),
+        reason,
+      },
+      'client connection refused',
+    );
   }
 
   function newGate(l: { fe: FrontendRuntime }): GatedListener {
-    return new GatedListener({
-      makeServer: () => makeServer(l),
-      onConnection: (sock) => {
-        const fe = l.fe; // read at accept time: update() may have swapped the frontend
-        globalCur++;
-        if (fe.cfg.mode === 'tcp') new TcpSession(sock, fe, ctx);
-        else new HttpSession(sock, fe, ctx);
-        gateAfterAccept(fe);
+    return new GatedListener(
+      {
+        makeServer: () => makeServer(l),
+        onConnection: (sock) => {
+          const fe = l.fe; // read at accept time: update() may have swapped the frontend
+          globalCur++;
+          if (fe.cfg.mode === 'tcp') new TcpSession(sock, fe, ctx);
+          else new HttpSession(sock, fe, ctx);
+          gateAfterAccept(fe);
+        },
+        onRefused: (sock, reason) => refused(l.fe, sock, reason),
       },
-      onRefused: (sock, reason) => refused(l.fe, sock, reason),
-    }, listenBacklog(l.fe.cfg.maxconn));
+      listenBacklog(l.fe.cfg.maxconn),
+    );
   }
 
   async function bindAll(fes: readonly Frontend[], keep: Map<string, Listener>): Promise<Listener[]> {

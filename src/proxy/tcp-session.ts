@@ -192,22 +192,25 @@ export class TcpSession implements RelayOwner, QueueWaiter {
   private connect(first: ServerRuntime | undefined): void {
     const be = this.be!;
     this.phase = 'C';
-    dispatch(be, this.ctx.health, this.st!, this.clientAddr, first).then((r) => {
-      if (this.finished || this.clientClosed) {
-        if (r.ok) {
-          r.server.release();
-          r.socket.destroy();
+    dispatch(be, this.ctx.health, this.st!, this.clientAddr, first).then(
+      (r) => {
+        if (this.finished || this.clientClosed) {
+          if (r.ok) {
+            r.server.release();
+            r.socket.destroy();
+          }
+          if (!this.finished) this.finish();
+          return;
         }
-        if (!this.finished) this.finish();
-        return;
-      }
-      if (!r.ok) {
-        this.server = r.server;
-        this.fail(r.reason === 'timeout' ? 's' : 'S', 'C', r.reason === 'noserver' ? 'no server available' : `connect: ${r.reason}`);
-        return;
-      }
-      this.attach(r.server, r.socket);
-    }, (err: unknown) => this.fail('R', 'C', String(err)));
+        if (!r.ok) {
+          this.server = r.server;
+          this.fail(r.reason === 'timeout' ? 's' : 'S', 'C', r.reason === 'noserver' ? 'no server available' : `connect: ${r.reason}`);
+          return;
+        }
+        this.attach(r.server, r.socket);
+      },
+      (err: unknown) => this.fail('R', 'C', String(err)),
+    );
   }
 
   private attach(server: ServerRuntime, ss: Socket): void {

@@ -90,12 +90,28 @@ export function warmupTopology(real: ProxyConfig, responderPort: number): ProxyC
     const name = `warmup-${frontends.length}`;
     // Built field by field: no hostname, check, backup, disabled or maxconn from the template.
     const srv = (n: string): Server => ({
-      name: n, address: '127.0.0.1', port: responderPort, weight: tmpl.weight, backup: false, disabled: false,
-      check: false, checkSsl: false, verify: tmpl.verify, inter: tmpl.inter, rise: tmpl.rise, fall: tmpl.fall, initAddr: ['none'],
+      name: n,
+      address: '127.0.0.1',
+      port: responderPort,
+      weight: tmpl.weight,
+      backup: false,
+      disabled: false,
+      check: false,
+      checkSsl: false,
+      verify: tmpl.verify,
+      inter: tmpl.inter,
+      rise: tmpl.rise,
+      fall: tmpl.fall,
+      initAddr: ['none'],
     });
     backends.push({ ...b, name, servers: [srv('w1'), srv('w2')], errorFiles: {}, pos: undefined });
     frontends.push({
-      ...f, name, defaultBackend: name, maxconn: undefined, errorFiles: {}, pos: undefined,
+      ...f,
+      name,
+      defaultBackend: name,
+      maxconn: undefined,
+      errorFiles: {},
+      pos: undefined,
       binds: [{ address: '127.0.0.1', port: 0 }],
       log: { ...f.log, dontlognull: false },
     });

@@ -47,11 +47,15 @@ function tryOr<T>(f: () => T): T | undefined {
   }
 }
 
-export type SecurityVerdict =
-  | { readonly ok: true; readonly path: string; readonly insecure?: string }
-  | { readonly ok: false; readonly reason: string };
+export type SecurityVerdict = { readonly ok: true; readonly path: string; readonly insecure?: string } | { readonly ok: false; readonly reason: string };
 
-const S_ISUID = 0o4000, S_ISGID = 0o2000, S_ISVTX = 0o1000, S_IWGRP = 0o020, S_IWOTH = 0o002, S_IXUSR = 0o100, S_IXGRP = 0o010;
+const S_ISUID = 0o4000,
+  S_ISGID = 0o2000,
+  S_ISVTX = 0o1000,
+  S_IWGRP = 0o020,
+  S_IWOTH = 0o002,
+  S_IXUSR = 0o100,
+  S_IXGRP = 0o010;
 
 /** First unsafe component of `path` ("/" included), or undefined. */
 function unsafeComponent(fs: SecurityFs, path: string): string | undefined {
@@ -66,8 +70,7 @@ function unsafeComponent(fs: SecurityFs, path: string): string | undefined {
     if (last && !st.isFile() && !st.isSymbolicLink()) return `${p} is not a regular file`;
     if (st.uid !== 0) return `${p} is owned by uid ${st.uid}, not root`;
     const guarded = (st.isDirectory() && !(st.mode & S_ISVTX)) || st.isFile();
-    if (guarded && ((st.gid !== 0 && st.mode & S_IWGRP) || st.mode & S_IWOTH))
-      return `${p} is writable by ${st.mode & S_IWOTH ? 'everyone' : `group ${st.gid}`}`;
+    if (guarded && ((st.gid !== 0 && st.mode & S_IWGRP) || st.mode & S_IWOTH)) return `${p} is writable by ${st.mode & S_IWOTH ? 'everyone' : `group ${st.gid}`}`;
   }
   return undefined;
 }
@@ -80,7 +83,11 @@ export function checkScriptSecurity(fs: SecurityFs, argv0: string, ids: Ids, enf
   if (argv0.startsWith('<')) return { ok: true, path: argv0 };
   let path = argv0;
   if (!argv0.includes('/')) {
-    const found = pathEnv.split(':').filter(Boolean).map((d) => `${d}/${argv0}`).find((p) => fs.stat(p)?.isFile() && fs.executable(p));
+    const found = pathEnv
+      .split(':')
+      .filter(Boolean)
+      .map((d) => `${d}/${argv0}`)
+      .find((p) => fs.stat(p)?.isFile() && fs.executable(p));
     if (!found) return { ok: false, reason: `cannot find '${argv0}' in PATH` };
     path = found;
   }

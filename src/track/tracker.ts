@@ -169,8 +169,7 @@ export class Tracker {
         this.emit({ kind: 'script', name, ok: false, reason: s.refused });
       }
     }
-    if (insecureSeen && !g.enableScriptSecurity)
-      log.warn({ event: EVENT.script_security }, 'SECURITY VIOLATION - scripts are being executed but script_security not enabled');
+    if (insecureSeen && !g.enableScriptSecurity) log.warn({ event: EVENT.script_security }, 'SECURITY VIOLATION - scripts are being executed but script_security not enabled');
   }
 
   private startFile(name: string): void {
@@ -235,20 +234,16 @@ export class Tracker {
   /** The items an instance tracks, with their current statuses. */
   items(inst: VrrpInstance): TrackedItem[] {
     const out: TrackedItem[] = [];
-    for (const t of inst.trackScripts)
-      out.push({ kind: 'script', name: t.name, weight: t.weight ?? 0, reverse: t.reverse ?? false, status: this.scriptStatus(t.name) });
+    for (const t of inst.trackScripts) out.push({ kind: 'script', name: t.name, weight: t.weight ?? 0, reverse: t.reverse ?? false, status: this.scriptStatus(t.name) });
     // The instance's own interface and those of its VIPs mean FAULT when down (keepalived
     // tracks them unless dont_track_primary), unless listed explicitly with a weight.
     const listed = new Set(inst.trackInterfaces.map((t) => t.name));
     const implicit = new Set<string>();
     if (!inst.dontTrackPrimary) implicit.add(inst.interface);
     for (const v of [...inst.virtualAddresses, ...inst.virtualAddressesExcluded]) if (v.dev && v.dev !== inst.interface) implicit.add(v.dev);
-    for (const name of implicit)
-      if (!listed.has(name)) out.push({ kind: 'interface', name, weight: 0, reverse: false, status: this.ifaces.get(name) ?? 'unknown' });
-    for (const t of inst.trackInterfaces)
-      out.push({ kind: 'interface', name: t.name, weight: t.weight ?? 0, reverse: t.reverse ?? false, status: this.ifaces.get(t.name) ?? 'unknown' });
-    for (const t of inst.trackFiles)
-      out.push({ kind: 'file', name: t.name, weight: t.weight ?? 1, reverse: t.reverse ?? false, value: this.files.get(t.name)?.value ?? 0 });
+    for (const name of implicit) if (!listed.has(name)) out.push({ kind: 'interface', name, weight: 0, reverse: false, status: this.ifaces.get(name) ?? 'unknown' });
+    for (const t of inst.trackInterfaces) out.push({ kind: 'interface', name: t.name, weight: t.weight ?? 0, reverse: t.reverse ?? false, status: this.ifaces.get(t.name) ?? 'unknown' });
+    for (const t of inst.trackFiles) out.push({ kind: 'file', name: t.name, weight: t.weight ?? 1, reverse: t.reverse ?? false, value: this.files.get(t.name)?.value ?? 0 });
     return out;
   }
 
@@ -304,8 +299,7 @@ export class Tracker {
     for (const [name, s] of this.scripts) {
       if (s.refused) continue;
       const d = scriptTick(s.spec, s.state, now);
-      if (d.state.skipped > s.state.skipped)
-        this.opts.logger.info({ event: EVENT.track_script_skip, script: name }, 'track script still running; skipping this run');
+      if (d.state.skipped > s.state.skipped) this.opts.logger.info({ event: EVENT.track_script_skip, script: name }, 'track script still running; skipping this run');
       s.state = d.state;
       if (d.run) this.launch(name, s);
     }
@@ -324,7 +318,10 @@ export class Tracker {
         const d = scriptResult(s.spec, s.state, r.ok);
         s.state = d.state;
         if (d.change) {
-          this.opts.logger.info({ event: EVENT.track_script, script: name, reason: r.reason, status: d.change }, `VRRP_Script(${name}) ${d.change === 'ok' ? 'succeeded' : r.timedOut ? 'timed_out' : 'failed'}`);
+          this.opts.logger.info(
+            { event: EVENT.track_script, script: name, reason: r.reason, status: d.change },
+            `VRRP_Script(${name}) ${d.change === 'ok' ? 'succeeded' : r.timedOut ? 'timed_out' : 'failed'}`,
+          );
           this.emit({ kind: 'script', name, ok: d.change === 'ok', reason: r.reason });
         }
       })

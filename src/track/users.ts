@@ -21,7 +21,8 @@ export function parsePasswd(text: string): Map<string, Ids> {
   for (const line of text.split('\n')) {
     const f = line.split(':');
     if (f.length < 4 || line.startsWith('#')) continue;
-    const uid = Number(f[2]), gid = Number(f[3]);
+    const uid = Number(f[2]),
+      gid = Number(f[3]);
     if (Number.isInteger(uid) && Number.isInteger(gid) && !m.has(f[0]!)) m.set(f[0]!, { uid, gid });
   }
   return m;

@@ -34,7 +34,10 @@ function drain(): void {
   }
   for (const reqs of groups.values()) {
     const first = reqs[0]!;
-    const count = Math.min(MAX_COUNT, reqs.reduce((n, r) => n + r.count, 0));
+    const count = Math.min(
+      MAX_COUNT,
+      reqs.reduce((n, r) => n + r.count, 0),
+    );
     let reply: AnnounceResult;
     try {
       const sent = first.family === 4 ? native.sendGratuitousArp(first.ifname, first.address, count) : native.sendUnsolicitedNa(first.ifname, first.address, count, first.router);

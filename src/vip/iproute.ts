@@ -27,7 +27,7 @@ export function execIp(binary = 'ip'): IpRunner {
     new Promise((resolve, reject) => {
       execFile(binary, [...args], { signal, timeout: 10_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
         if (err) {
-          const code = typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null;
+          const code = typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null;
           reject(new IpCommandError(args, code, String(stderr), err));
         } else resolve({ stdout: String(stdout), stderr: String(stderr) });
       });

@@ -91,7 +91,10 @@ interface StateFile {
 
 export class VipStateInUseError extends Error {
   readonly code = 'HALB_VIP_STATE_IN_USE';
-  constructor(readonly path: string, readonly pid: number) {
+  constructor(
+    readonly path: string,
+    readonly pid: number,
+  ) {
     super(`VIP state file ${path} belongs to running process ${pid}; another halb manages addresses in this network namespace`);
   }
 }

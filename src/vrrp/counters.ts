@@ -26,5 +26,19 @@ export interface InstanceCounters {
 export function zeroCounters(): InstanceCounters {
   const rej = Object.fromEntries(REJECT_REASONS.filter((r) => r !== 'unknown-vrid').map((r) => [r, 0])) as InstanceCounters['rxRejected'];
   const byReason = Object.fromEntries(TRANSITION_REASONS.map((r) => [r, 0])) as InstanceCounters['transitionsByReason'];
-  return { rxAccepted: 0, rxRejected: rej, rxOtherVrid: 0, rxPriorityZero: 0, txAdverts: 0, txPriorityZero: 0, txErrors: 0, garpSent: 0, vipErrors: 0, conflicts: 0, stalls: 0, transitions: {}, transitionsByReason: byReason };
+  return {
+    rxAccepted: 0,
+    rxRejected: rej,
+    rxOtherVrid: 0,
+    rxPriorityZero: 0,
+    txAdverts: 0,
+    txPriorityZero: 0,
+    txErrors: 0,
+    garpSent: 0,
+    vipErrors: 0,
+    conflicts: 0,
+    stalls: 0,
+    transitions: {},
+    transitionsByReason: byReason,
+  };
 }

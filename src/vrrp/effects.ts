@@ -171,7 +171,9 @@ export class EffectExecutor {
     clearTimeout(timer);
     this.d.logger.info(
       { event: EVENT.vrrp_handover_forward, instance: c.name, peer, durationMs, installed: ok },
-      ok === true ? `(${c.name}) passing unknown connections' segments on to ${peer} for ${durationMs} ms` : `(${c.name}) hand-over forwarding to ${peer} not in place (${ok === 'slow' ? 'slow' : 'failed'})`,
+      ok === true
+        ? `(${c.name}) passing unknown connections' segments on to ${peer} for ${durationMs} ms`
+        : `(${c.name}) hand-over forwarding to ${peer} not in place (${ok === 'slow' ? 'slow' : 'failed'})`,
     );
   }
 

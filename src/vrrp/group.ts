@@ -95,15 +95,7 @@ export function coordinatorSteps(cs: CoordinatorState, inputs: readonly Coordina
   return { state, effects, nextDeadline };
 }
 
-function stepInto(
-  cs: CoordinatorState,
-  machines: MachineState[],
-  next: (number | undefined)[],
-  effects: TaggedEffect[],
-  target: string | undefined,
-  event: MachineEvent,
-  now: number,
-): void {
+function stepInto(cs: CoordinatorState, machines: MachineState[], next: (number | undefined)[], effects: TaggedEffect[], target: string | undefined, event: MachineEvent, now: number): void {
   const run = (i: number, ev: MachineEvent): readonly Effect[] => {
     const r = step(machines[i]!, ev, now);
     machines[i] = r.state;
@@ -152,7 +144,11 @@ export interface GroupMove<G> {
 }
 
 /** Sync groups whose members now all agree on a state other than the one last notified. */
-export function groupMoves<G extends { readonly name: string; readonly members: readonly string[] }>(cs: CoordinatorState, groups: readonly G[], last: ReadonlyMap<string, NotifyState>): GroupMove<G>[] {
+export function groupMoves<G extends { readonly name: string; readonly members: readonly string[] }>(
+  cs: CoordinatorState,
+  groups: readonly G[],
+  last: ReadonlyMap<string, NotifyState>,
+): GroupMove<G>[] {
   const out: GroupMove<G>[] = [];
   for (const g of groups) {
     const phases = g.members.map((m) => machineOf(cs, m)?.phase);

@@ -166,7 +166,10 @@ export function initialState(cfg: MachineConfig): MachineState {
  * rule (keepalived's weights, reverse, track_file value x weight, clamping, the owner's 255).
  */
 export function trackVerdict(cfg: MachineConfig, tracks: Readonly<Record<string, TrackReading>>): PriorityVerdict {
-  return effectivePriority(cfg.priority, cfg.tracks.map((t) => trackedItem(t, tracks[t.key])));
+  return effectivePriority(
+    cfg.priority,
+    cfg.tracks.map((t) => trackedItem(t, tracks[t.key])),
+  );
 }
 
 /** Faulty on its own account (not because of a sync-group peer). */

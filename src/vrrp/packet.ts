@@ -72,9 +72,7 @@ export interface ChecksumContext {
 
 export type DecodeFailure = 'short' | 'bad-version' | 'bad-type' | 'truncated' | 'bad-length' | 'bad-family';
 
-export type DecodeResult =
-  | { readonly ok: true; readonly advert: DecodedAdvert }
-  | { readonly ok: false; readonly reason: DecodeFailure; readonly detail: string };
+export type DecodeResult = { readonly ok: true; readonly advert: DecodedAdvert } | { readonly ok: false; readonly reason: DecodeFailure; readonly detail: string };
 
 function addressLength(family: Family): number {
   return family === 4 ? 4 : 16;

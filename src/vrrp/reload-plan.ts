@@ -117,9 +117,7 @@ export function planVrrpReload(running: VrrpConfig, next: VrrpConfig): VrrpReloa
   const scripts = changedNames(running.scripts, next.scripts);
   const files = changedNames(running.trackFiles, next.trackFiles);
   const groups = changedNames(running.syncGroups, next.syncGroups);
-  const globals = (Object.keys({ ...running.globals, ...next.globals }) as (keyof VrrpConfig['globals'])[])
-    .filter((k) => !sameIgnoringPositions(running.globals[k], next.globals[k]))
-    .sort();
+  const globals = (Object.keys({ ...running.globals, ...next.globals }) as (keyof VrrpConfig['globals'])[]).filter((k) => !sameIgnoringPositions(running.globals[k], next.globals[k])).sort();
   const definitions = [
     ...[...scripts].sort().map((n) => `script:${n}`),
     ...[...files].sort().map((n) => `file:${n}`),
@@ -139,8 +137,14 @@ export function planVrrpReload(running: VrrpConfig, next: VrrpConfig): VrrpReloa
     }
     const fields = instanceFieldChanges(old, inst);
     const deps = [
-      ...[...new Set([...old.trackScripts, ...inst.trackScripts].map((t) => t.name))].filter((n) => scripts.has(n)).sort().map((n) => `script:${n}`),
-      ...[...new Set([...old.trackFiles, ...inst.trackFiles].map((t) => t.name))].filter((n) => files.has(n)).sort().map((n) => `file:${n}`),
+      ...[...new Set([...old.trackScripts, ...inst.trackScripts].map((t) => t.name))]
+        .filter((n) => scripts.has(n))
+        .sort()
+        .map((n) => `script:${n}`),
+      ...[...new Set([...old.trackFiles, ...inst.trackFiles].map((t) => t.name))]
+        .filter((n) => files.has(n))
+        .sort()
+        .map((n) => `file:${n}`),
       ...[...new Set([groupOf(running, inst.name), groupOf(next, inst.name)])].filter((g): g is string => g !== undefined && groups.has(g)).map((g) => `syncGroup:${g}`),
       ...(scriptGlobalsMatter(old) || scriptGlobalsMatter(inst) ? globals.filter((k) => k === 'scriptUser' || k === 'enableScriptSecurity').map((k) => `globals.${k}`) : []),
     ];

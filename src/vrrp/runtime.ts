@@ -15,7 +15,18 @@ import { advertPolicy, ourAdvert, validate } from './validate.js';
 import { machineConfig, type MachineConfig } from './machine-config.js';
 import { canonicalAddress } from './address.js';
 import { initialState, type MachineEvent, type MachineState, type NotifyState, type Phase, type TransitionReason } from './machine.js';
-import { composeCoordinator, coordinatorDeadline, coordinatorStep, coordinatorSteps, groupMoves, initialCoordinator, machineOf, type CoordinatorResult, type CoordinatorState, type TaggedEffect } from './group.js';
+import {
+  composeCoordinator,
+  coordinatorDeadline,
+  coordinatorStep,
+  coordinatorSteps,
+  groupMoves,
+  initialCoordinator,
+  machineOf,
+  type CoordinatorResult,
+  type CoordinatorState,
+  type TaggedEffect,
+} from './group.js';
 import type { VrrpReloadPlan } from './reload-plan.js';
 import { applyReload, type ReloadFailure, type ReloadHost } from './runtime-reload.js';
 import { zeroCounters, type InstanceCounters } from './counters.js';
@@ -498,4 +509,3 @@ export class VrrpRuntime {
 export function createVrrpRuntime(opts: VrrpRuntimeOptions, deps: VrrpRuntimeDeps): VrrpRuntime {
   return new VrrpRuntime(opts, deps);
 }
-

@@ -307,10 +307,7 @@ export interface RawTransportOptions {
 export async function openRawTransport(opts: RawTransportOptions & { readonly ip?: IpRunner }): Promise<RawVrrpTransport> {
   const local = opts.unicastSrcIp ?? opts.localAddress ?? (await primaryAddress(opts.ip ?? execIp(), opts.ifname, opts.family));
   if (!local) {
-    throw Object.assign(
-      new Error(`interface ${opts.ifname} has no ${opts.family === 4 ? 'IPv4' : 'IPv6 link-local'} address to send VRRP from`),
-      { code: 'EADDRNOTAVAIL' },
-    );
+    throw Object.assign(new Error(`interface ${opts.ifname} has no ${opts.family === 4 ? 'IPv4' : 'IPv6 link-local'} address to send VRRP from`), { code: 'EADDRNOTAVAIL' });
   }
   return new RawVrrpTransport({ ...opts, localAddress: local });
 }

@@ -101,7 +101,10 @@ export function keepalivedData(inp: DumpInput): string {
     // keepalived prints the password too; a dump file is 0600, but halb keeps secrets out of it.
     const vips = c.virtualAddresses;
     w(`   Virtual IP (${vips.length}):`);
-    for (const v of vips) w(`     ${v.address.includes('/') ? v.address : `${v.address}/${v.prefix}`} dev ${v.dev ?? c.interface} scope ${v.scope ?? 'global'}${i.state === 'MASTER' || i.state === 'STOPPING' ? ' set' : ''}`);
+    for (const v of vips)
+      w(
+        `     ${v.address.includes('/') ? v.address : `${v.address}/${v.prefix}`} dev ${v.dev ?? c.interface} scope ${v.scope ?? 'global'}${i.state === 'MASTER' || i.state === 'STOPPING' ? ' set' : ''}`,
+      );
     if (i.trackScripts.length > 0) {
       w('   Tracked scripts :');
       for (const t of i.trackScripts) w(`     ${t.name} weight ${t.weight}`);
@@ -111,7 +114,12 @@ export function keepalivedData(inp: DumpInput): string {
     w('------< VRRP Scripts >------');
     for (const s of inp.scripts) {
       w(` VRRP Script = ${s.def.name}`);
-      w(`   Command = ${s.def.script.split(/\s+/).map((a) => `'${a}'`).join(' ')}`);
+      w(
+        `   Command = ${s.def.script
+          .split(/\s+/)
+          .map((a) => `'${a}'`)
+          .join(' ')}`,
+      );
       w(`   Interval = ${interval(s.def.interval)}`);
       w(`   Timeout = ${interval(s.def.timeout ?? 0)}`);
       w(`   Weight = ${s.def.weight}${s.def.weightReverse ? ' reverse' : ''}`);

@@ -50,9 +50,7 @@ export class MemoryHub {
     this.log.push(packet);
     const keep = this.opts.keep ?? 1000;
     if (this.log.length > keep) this.log.splice(0, this.log.length - keep);
-    const targets = [...this.endpoints].filter(
-      (ep) => ep !== from && ep.family === from.family && (dest === undefined || ep.localAddress === dest),
-    );
+    const targets = [...this.endpoints].filter((ep) => ep !== from && ep.family === from.family && (dest === undefined || ep.localAddress === dest));
     const t = setTimeout(() => {
       this.pending.delete(t);
       for (const ep of targets) if (ep.linkUp && !ep.closed && from.linkUp) ep.receive(packet);

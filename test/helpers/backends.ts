@@ -71,10 +71,13 @@ export function rawExchange(port: number, data: string | Buffer, opts: { until?:
   return new Promise((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1');
     let got = '';
-    const t = setTimeout(() => {
-      s.destroy();
-      reject(new Error(`rawExchange timeout, got: ${JSON.stringify(got.slice(0, 300))}`));
-    }, opts.timeoutMs ?? scaled(10000));
+    const t = setTimeout(
+      () => {
+        s.destroy();
+        reject(new Error(`rawExchange timeout, got: ${JSON.stringify(got.slice(0, 300))}`));
+      },
+      opts.timeoutMs ?? scaled(10000),
+    );
     s.on('connect', () => {
       s.write(data);
       if (opts.halfClose) s.end();
@@ -96,7 +99,11 @@ export function rawExchange(port: number, data: string | Buffer, opts: { until?:
 }
 
 /** Keep-alive HTTP GET through an agent-less request (fresh connection unless agent given). */
-export function httpGet(port: number, path = '/', opts: { agent?: http.Agent; headers?: http.OutgoingHttpHeaders; method?: string; body?: Buffer | string } = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+export function httpGet(
+  port: number,
+  path = '/',
+  opts: { agent?: http.Agent; headers?: http.OutgoingHttpHeaders; method?: string; body?: Buffer | string } = {},
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', agent: opts.agent ?? false, headers: opts.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -115,7 +122,9 @@ export function httpGet(port: number, path = '/', opts: { agent?: http.Agent; he
  */
 export async function startBlackhole(): Promise<{ port: number; close(): Promise<void> }> {
   const { spawn } = await import('node:child_process');
-  const py = spawn('python3', ['-c', 'import socket,sys,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const py = spawn('python3', ['-c', 'import socket,sys,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     py.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
     py.once('error', reject);

@@ -28,9 +28,7 @@ export interface HalbProcess {
  */
 export function startHalb(args: string[], opts: { env?: NodeJS.ProcessEnv; asProgram?: boolean } = {}): HalbProcess {
   const env = { HALB_WARMUP: '0', ...(opts.env ?? process.env) };
-  const child = opts.asProgram
-    ? spawn(HALB_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
-    : spawn(process.execPath, [HALB_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = opts.asProgram ? spawn(HALB_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env }) : spawn(process.execPath, [HALB_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const lines: string[] = [];
   let rest = '';
   let err = '';

@@ -63,5 +63,10 @@ export function cleanup<T extends { close(): Promise<void> }>(t: TestContext, x:
 export async function startResetThenEcho(t: TestContext, frontends: Frontend[], opts: { nativeRelay?: boolean } = {}): Promise<Harness> {
   const rst = cleanup(t, await startTcpBackend((s) => s.once('data', () => s.resetAndDestroy())));
   const echo = cleanup(t, await startTcpBackend());
-  return startProxy(t, frontends, [backend('be', [server('rst', rst.port), server('echo', echo.port)], { mode: 'tcp', balance: { algo: 'first', hashType: 'consistent' }, retries: 2, redispatch: true })], opts);
+  return startProxy(
+    t,
+    frontends,
+    [backend('be', [server('rst', rst.port), server('echo', echo.port)], { mode: 'tcp', balance: { algo: 'first', hashType: 'consistent' }, retries: 2, redispatch: true })],
+    opts,
+  );
 }

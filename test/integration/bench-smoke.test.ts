@@ -61,5 +61,8 @@ test('quick bench: direct and haproxy produce every row', { skip: missing(), tim
   assert.equal(cell('RSS KB per idle conn', 'direct'), undefined);
   assert.match(r.table, /^metric +\| direct \| haproxy \| +halb \| halb\/haproxy \| target/);
   // nothing left behind: the generated cfg directory is gone
-  assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith(`halb-bench-${process.pid}-`)), []);
+  assert.deepEqual(
+    readdirSync(tmpdir()).filter((n) => n.startsWith(`halb-bench-${process.pid}-`)),
+    [],
+  );
 });

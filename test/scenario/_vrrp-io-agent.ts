@@ -83,16 +83,18 @@ async function handle(c: Cmd): Promise<unknown> {
   }
 }
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  const c = JSON.parse(line) as Cmd;
-  handle(c).then(
-    (r) => out({ id: c.id, ok: true, ...(r as object) }),
-    (e: Error & { code?: string }) => out({ id: c.id, ok: false, code: e.code, message: e.message }),
-  );
-}).on('close', () => {
-  // stdin closed: the test is done with us.
-  for (const t of transports.values()) t.close();
-  watcher?.stop();
-  pool.closeAll();
-});
+createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    const c = JSON.parse(line) as Cmd;
+    handle(c).then(
+      (r) => out({ id: c.id, ok: true, ...(r as object) }),
+      (e: Error & { code?: string }) => out({ id: c.id, ok: false, code: e.code, message: e.message }),
+    );
+  })
+  .on('close', () => {
+    // stdin closed: the test is done with us.
+    for (const t of transports.values()) t.close();
+    watcher?.stop();
+    pool.closeAll();
+  });
 out({ event: 'ready' });

@@ -42,11 +42,21 @@ test('halb lab --duration: the client gets answers from the backends through the
     assert.match(l, /\] electing… +\| VIP on (nobody yet|n1|n2|n1, n2) \|.* sent, no master to answer yet/, out);
     assert.doesNotMatch(l, /failed/, out);
   }
-  const beforeChaos = view.slice(0, view.findIndex((l) => /n1 host down/.test(l)));
+  const beforeChaos = view.slice(
+    0,
+    view.findIndex((l) => /n1 host down/.test(l)),
+  );
   // Round robin over three healthy backends, all reached through n1, which holds the VIP.
-  for (const b of ['b1', 'b2', 'b3']) assert.ok(beforeChaos.some((l) => new RegExp(`master n1 +\\| VIP on n1 \\| client ARP → n1 \\| \\d+ ok n1→(b\\d×\\d+ )*${b}×\\d+`).test(l)), `${b} answered via n1:\n${out}`);
+  for (const b of ['b1', 'b2', 'b3'])
+    assert.ok(
+      beforeChaos.some((l) => new RegExp(`master n1 +\\| VIP on n1 \\| client ARP → n1 \\| \\d+ ok n1→(b\\d×\\d+ )*${b}×\\d+`).test(l)),
+      `${b} answered via n1:\n${out}`,
+    );
   assert.match(out, /chaos t=\d+\.\ds: n1's host dies \(master\)/);
-  assert.ok(view.some((l) => /master n2 +\| VIP on n2[^|]*\| client ARP → n2 \|.*n2→b\d×\d+/.test(l)), `after the chaos step, backends answer via n2:\n${out}`);
+  assert.ok(
+    view.some((l) => /master n2 +\| VIP on n2[^|]*\| client ARP → n2 \|.*n2→b\d×\d+/.test(l)),
+    `after the chaos step, backends answer via n2:\n${out}`,
+  );
   // The summary: the election's requests apart, every failure belongs to the chaos event.
   const summary = out.slice(out.indexOf('summary of the'));
   assert.ok(summary.length > 0 && out.includes('summary of the'), `a summary:\n${out}`);

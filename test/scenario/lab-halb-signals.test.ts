@@ -84,7 +84,10 @@ test('halb master: keepalived signal habits keep it serving; a group SIGTERM han
     const ss = await v.lab.exec('n1', ['ss', '-Hltnp']);
     assert.doesNotMatch(ss.stdout, /:9229\b/, 'nothing listens on 9229 in n1');
     // (halb's other listeners are its frontend and, for its first seconds, the warm-up's loopback copy.)
-    assert.ok(ss.stdout.split('\n').some((l) => l.includes(`pid=${leader},`) && l.includes(`:${LB_PORT} `)), 'halb still listens on its frontend');
+    assert.ok(
+      ss.stdout.split('\n').some((l) => l.includes(`pid=${leader},`) && l.includes(`:${LB_PORT} `)),
+      'halb still listens on its frontend',
+    );
     assert.deepEqual(monitors(), monitor, 'the same single ip monitor child');
     const during = prober.analyze('signals');
     assert.equal(during.failedAfterEvent, 0, `no failed request while signalled: ${JSON.stringify(during)}`);

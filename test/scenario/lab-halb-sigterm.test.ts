@@ -46,8 +46,14 @@ for (const s of SETTINGS) {
 
       const rep = await assertCaptureValid(t, await cap.stop(), 2);
       if (rep) {
-        assert.ok(rep.packets.some((p) => p.priority === 0), 'a priority-0 advertisement was sent');
-        assert.ok(rep.packets.some((p) => p.priority === 100), 'n2 announced itself as master');
+        assert.ok(
+          rep.packets.some((p) => p.priority === 0),
+          'a priority-0 advertisement was sent',
+        );
+        assert.ok(
+          rep.packets.some((p) => p.priority === 100),
+          'n2 announced itself as master',
+        );
       }
     });
   });

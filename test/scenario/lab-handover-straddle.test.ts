@@ -31,10 +31,17 @@ interface Outcome {
 
 /** Until the node's latest VRRP transition (in its log) went to BACKUP: it listens as a backup. */
 async function waitBackup(node: HalbNode, timeoutMs: number): Promise<void> {
-  await waitFor(`${node.host} to be BACKUP`, () => {
-    const last = readFileSync(node.logPath, 'utf8').split('\n').filter((l) => l.includes('"vrrp_transition"')).at(-1);
-    return last !== undefined && (JSON.parse(last) as { to: string }).to === 'BACKUP';
-  }, { timeoutMs, intervalMs: 20 });
+  await waitFor(
+    `${node.host} to be BACKUP`,
+    () => {
+      const last = readFileSync(node.logPath, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"vrrp_transition"'))
+        .at(-1);
+      return last !== undefined && (JSON.parse(last) as { to: string }).to === 'BACKUP';
+    },
+    { timeoutMs, intervalMs: 20 },
+  );
 }
 
 /** Connects from the client to VIP:8080, stops n1 cleanly, and reports the request's fate. */
@@ -81,11 +88,22 @@ test('halb pair, SIGTERM: a connection opened to the old master just before the 
     // 2. Forwarding on: n2 passes the segment to n1; n1 answers.
     const on = await straddle(v);
     t.diagnostic(`forwarding on: ${JSON.stringify(on)}`);
-    for (const l of readFileSync(n2.logPath, 'utf8').split('\n').filter((l) => /handover|vrrp_transition/.test(l)).slice(-4)) t.diagnostic(`n2: ${l}`);
-    for (const l of readFileSync((v.node('n1') as HalbNode).logPath, 'utf8').split('\n').filter((l) => /vrrp_transition|vip/.test(l)).slice(-6)) t.diagnostic(`n1: ${l}`);
+    for (const l of readFileSync(n2.logPath, 'utf8')
+      .split('\n')
+      .filter((l) => /handover|vrrp_transition/.test(l))
+      .slice(-4))
+      t.diagnostic(`n2: ${l}`);
+    for (const l of readFileSync((v.node('n1') as HalbNode).logPath, 'utf8')
+      .split('\n')
+      .filter((l) => /vrrp_transition|vip/.test(l))
+      .slice(-6))
+      t.diagnostic(`n1: ${l}`);
     assert.equal(on.ok, true, `request answered (${on.error ?? ''})`);
     assert.match(on.body ?? '', /\bn1\n/, 'answered by the old master');
-    const fwd = readFileSync(n2.logPath, 'utf8').split('\n').filter((l) => l.includes('"vrrp_handover_forward"')).map((l) => JSON.parse(l) as { installed: unknown; peer: string });
+    const fwd = readFileSync(n2.logPath, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"vrrp_handover_forward"'))
+      .map((l) => JSON.parse(l) as { installed: unknown; peer: string });
     assert.equal(fwd.at(-1)?.installed, true, 'n2 logged its forwarding window');
     assert.equal(fwd.at(-1)?.peer, v.lab.host('n1').v4);
   });

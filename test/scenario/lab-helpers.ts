@@ -48,7 +48,10 @@ export async function leftovers(pid: number): Promise<{ namespaces: string[]; pr
   const { run } = await import('../../src/lab/run.js');
   const { readdirSync, readFileSync } = await import('node:fs');
   const tag = `hlab-${pid}-`;
-  const ns = (await run('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(tag));
+  const ns = (await run('ip', ['netns', 'list'])).stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(tag));
   const processes: string[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;

@@ -58,7 +58,10 @@ for (const s of SETTINGS) {
         await prober.stop();
         const rep = await assertCaptureValid(t, await cap.stop(), 5);
         if (rep) {
-          assert.ok(rep.packets.every((p) => p.version === s.version), 'every packet has the configured version');
+          assert.ok(
+            rep.packets.every((p) => p.version === s.version),
+            'every packet has the configured version',
+          );
           const prios = new Set(rep.packets.map((p) => p.priority));
           assert.ok(prios.has(150) && prios.has(100), `both implementations advertised (priorities seen: ${[...prios].join(',')})`);
         }

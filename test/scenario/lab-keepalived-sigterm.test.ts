@@ -36,8 +36,14 @@ test('keepalived pair: SIGTERM on the master hands over with a priority-0 advert
 
     const rep = await assertCaptureValid(t, await cap.stop(), 2);
     if (rep) {
-      assert.ok(rep.packets.some((p) => p.priority === 0), "a priority-0 advertisement was sent");
-      assert.ok(rep.packets.some((p) => p.priority === 150), "n1 advertised before stopping");
+      assert.ok(
+        rep.packets.some((p) => p.priority === 0),
+        'a priority-0 advertisement was sent',
+      );
+      assert.ok(
+        rep.packets.some((p) => p.priority === 150),
+        'n1 advertised before stopping',
+      );
     }
   });
 });

@@ -17,7 +17,10 @@ checkNoLeftoversAfterAll();
 
 async function netnsList(): Promise<string[]> {
   const r = await run('ip', ['netns', 'list']);
-  return r.stdout.split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter(Boolean);
 }
 
 const ping = (lab: Lab, from: string, to: string) => lab.exec(from, ['ping', '-c', '1', '-W', '1', to], { allowFail: true });
@@ -47,10 +50,14 @@ test('destroy kills every spawned process and removes every namespace; it is ide
     const p1 = lab.spawn('a', ['sleep', '300']);
     // A grandchild in another process group: only the namespace sweep can find it.
     const p2 = lab.spawn('b', ['sh', '-c', 'setsid sleep 301 & wait']);
-    await waitFor('processes to be inside their namespaces', async () => {
-      const r = await run('ip', ['netns', 'pids', lab.host('b').ns]);
-      return r.stdout.trim().split(/\s+/).length >= 2;
-    }, { timeoutMs: ts(5000) });
+    await waitFor(
+      'processes to be inside their namespaces',
+      async () => {
+        const r = await run('ip', ['netns', 'pids', lab.host('b').ns]);
+        return r.stdout.trim().split(/\s+/).length >= 2;
+      },
+      { timeoutMs: ts(5000) },
+    );
     const inB = (await run('ip', ['netns', 'pids', lab.host('b').ns])).stdout.trim().split(/\s+/).map(Number);
     await lab.destroy();
     await lab.destroy();
@@ -135,6 +142,9 @@ test('a lab whose process was SIGKILLed is swept by the next cleanupStale, daemo
   assert.ok(pidAlive(sleeper[0]!), 'its daemon outlived the crashed lab process');
   const r = await cleanupStale('hlab');
   for (const n of mine) assert.ok(r.namespaces.includes(n), `${n} swept`);
-  assert.deepEqual((await netnsList()).filter((n) => n.startsWith(tag)), []);
+  assert.deepEqual(
+    (await netnsList()).filter((n) => n.startsWith(tag)),
+    [],
+  );
   await waitFor('the orphaned daemon to be gone', async () => !/State:\s+[^Z]/.test(await readStatus(sleeper[0]!)), { timeoutMs: ts(5000) });
 });

@@ -63,10 +63,14 @@ for (const unicast of [false, true]) {
       const stepDownsBefore = (await v.metrics('n1')).get(stepDown) ?? 0;
       await v.lab.exec('c', ['python3', '-c', SENDER, n1, Buffer.from(payload).toString('hex'), String(sent), '250'], { timeoutMs: ts(15_000) });
       const series = `halb_vrrp_adverts_rejected_total{instance="VI_1",reason="${reason}"}`;
-      const dropped = await waitFor(`n1 to count ${sent} drops`, async () => {
-        const n = (await v.metrics('n1')).get(series) ?? 0;
-        return n >= sent ? n : undefined;
-      }, { timeoutMs: ts(5000), intervalMs: 200 });
+      const dropped = await waitFor(
+        `n1 to count ${sent} drops`,
+        async () => {
+          const n = (await v.metrics('n1')).get(series) ?? 0;
+          return n >= sent ? n : undefined;
+        },
+        { timeoutMs: ts(5000), intervalMs: 200 },
+      );
       t.diagnostic(`${series} = ${dropped}`);
       // Accepted, priority 254 would have made n1 step down at the first packet.
       assert.deepEqual(await v.holders(), ['n1']);
@@ -83,10 +87,14 @@ for (const unicast of [false, true]) {
         { src: c, dst, pseudoHeader: false },
       );
       await v.lab.exec('c', ['python3', '-c', SENDER, dst, Buffer.from(other).toString('hex'), '3', '50', c], { timeoutMs: ts(15_000) });
-      const counted = await waitFor('n1 to count the other VRID', async () => {
-        const n = (await v.metrics('n1')).get(otherVrid) ?? 0;
-        return n >= 3 ? n : undefined;
-      }, { timeoutMs: ts(5000), intervalMs: 200 });
+      const counted = await waitFor(
+        'n1 to count the other VRID',
+        async () => {
+          const n = (await v.metrics('n1')).get(otherVrid) ?? 0;
+          return n >= 3 ? n : undefined;
+        },
+        { timeoutMs: ts(5000), intervalMs: 200 },
+      );
       t.diagnostic(`${otherVrid} = ${counted}`);
     });
   });
@@ -117,10 +125,16 @@ test('halb pair, v3 0.1 s: SIGSTOP of the master past Master_Down, then SIGCONT:
     }
     await v.waitHolder('n1', ts(5000));
     await v.waitArp('n1', ts(3000));
-    const line = await waitFor('n1 to log the stall', () => {
-      const l = readFileSync(n1.logPath, 'utf8').split('\n').find((x) => x.includes('"event":"vrrp_stall"'));
-      return l ? (JSON.parse(l) as { stallMs: number; instance: string; state: string }) : undefined;
-    }, { timeoutMs: ts(3000), intervalMs: 50 });
+    const line = await waitFor(
+      'n1 to log the stall',
+      () => {
+        const l = readFileSync(n1.logPath, 'utf8')
+          .split('\n')
+          .find((x) => x.includes('"event":"vrrp_stall"'));
+        return l ? (JSON.parse(l) as { stallMs: number; instance: string; state: string }) : undefined;
+      },
+      { timeoutMs: ts(3000), intervalMs: 50 },
+    );
     t.diagnostic(`n1: ${JSON.stringify(line)}`);
     assert.equal(line.instance, 'VI_1');
     assert.equal(line.state, 'MASTER');
@@ -157,10 +171,16 @@ test('halb pair, v3 0.1 s: SIGSTOP of the backup past Master_Down, then SIGCONT:
     } finally {
       for (const p of pids) process.kill(p, 'SIGCONT');
     }
-    const line = await waitFor('n2 to log the stall', () => {
-      const l = readFileSync(n2.logPath, 'utf8').split('\n').find((x) => x.includes('"event":"vrrp_stall"'));
-      return l ? (JSON.parse(l) as { stallMs: number; state: string }) : undefined;
-    }, { timeoutMs: ts(3000), intervalMs: 50 });
+    const line = await waitFor(
+      'n2 to log the stall',
+      () => {
+        const l = readFileSync(n2.logPath, 'utf8')
+          .split('\n')
+          .find((x) => x.includes('"event":"vrrp_stall"'));
+        return l ? (JSON.parse(l) as { stallMs: number; state: string }) : undefined;
+      },
+      { timeoutMs: ts(3000), intervalMs: 50 },
+    );
     t.diagnostic(`n2: ${JSON.stringify(line)}`);
     assert.equal(line.state, 'BACKUP');
     // Acting on its expired Master_Down timer before reading n1's queued adverts, n2 would have

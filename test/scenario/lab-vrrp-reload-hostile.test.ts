@@ -69,7 +69,11 @@ test('halb master SIGHUPed with an include of /dev/zero or a FIFO keeps advertis
       process.kill(daemonPid(n1), 'SIGHUP');
       await waitFor(`n1 to refuse the include of ${target}`, () => events(n1).filter((e) => e.event === 'reload_rejected').length > rejected, { timeoutMs: ts(10_000), intervalMs: 50 });
       rejected++;
-      const diag = (events(n1).filter((e) => e.event === 'reload_rejected').at(-1)?.diagnostics ?? []).join('\n');
+      const diag = (
+        events(n1)
+          .filter((e) => e.event === 'reload_rejected')
+          .at(-1)?.diagnostics ?? []
+      ).join('\n');
       assert.match(diag, new RegExp(`keepalived\\.conf:${includeLine}: error: 'include': cannot read '${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}': not a regular file`));
       // A stalled master would lose the VIP to n2 within its Master_Down_Interval: watch longer.
       const watchUntil = performance.now() + masterDown + 1000;

@@ -97,7 +97,10 @@ class Agent {
   readonly stderr: string[] = [];
   readonly ready: Promise<void>;
 
-  constructor(readonly child: ChildProcess, readonly ns: string) {
+  constructor(
+    readonly child: ChildProcess,
+    readonly ns: string,
+  ) {
     let onReady!: () => void;
     this.ready = new Promise((r) => (onReady = r));
     child.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
@@ -220,7 +223,10 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     await a.ok({ op: 'send', tid: 'm4', hex: vrrpV2(99, 100, ['192.168.77.99']).toString('hex') });
     await a.ok({ op: 'send', tid: 'm4', hex: vrrpV2(51, 101, ['192.168.77.50']).toString('hex') });
     await b.waitPacket('m4', (p) => p.hex.startsWith('213365'));
-    assert.ok(b.packets('m4').every((p) => p.hex.slice(2, 4) === '33'), 'only VRID 51 delivered');
+    assert.ok(
+      b.packets('m4').every((p) => p.hex.slice(2, 4) === '33'),
+      'only VRID 51 delivered',
+    );
   });
 
   await t.test('repeat fast path (addon): identical packets are counted without reaching JS; any other packet is delivered', async () => {
@@ -270,7 +276,7 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
   });
 
   await t.test('repeat fast path over IPv6: source, destination and hop limit are part of the match', async () => {
-    const src = (b.packets('m6')[0]!).src;
+    const src = b.packets('m6')[0]!.src;
     const adv = vrrpV3v6(53, 100, ['fd77::50'], src, 'ff02::12');
     assert.equal((await b.ok({ op: 'arm', tid: 'm6' })).armed, true);
     const before = b.packets('m6').length;
@@ -311,9 +317,11 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     ka.stdout!.on('data', (d: Buffer) => (kaLog += d.toString()));
     ka.stderr!.on('data', (d: Buffer) => (kaLog += d.toString()));
     try {
-      const p = await b.waitPacket('ka', () => true, ms(15_000)).catch((e: Error) => {
-        throw new Error(`${e.message}\nkeepalived log:\n${kaLog}`);
-      });
+      const p = await b
+        .waitPacket('ka', () => true, ms(15_000))
+        .catch((e: Error) => {
+          throw new Error(`${e.message}\nkeepalived log:\n${kaLog}`);
+        });
       const payload = Buffer.from(p.hex, 'hex');
       assert.equal(p.src, ip4[C]);
       assert.equal(p.dst, '224.0.0.18');
@@ -351,7 +359,10 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     await a.ok({ op: 'vip', action: 'remove', vip: v, ifname: 'eth0', runDir: rd });
     const r = await a.ok({ op: 'vip', action: 'remove', vip: v, ifname: 'eth0', runDir: rd });
     assert.deepEqual(r.owned, []);
-    assert.equal((await addrs(lab, A)).some((x) => x.local === '192.168.77.100'), false);
+    assert.equal(
+      (await addrs(lab, A)).some((x) => x.local === '192.168.77.100'),
+      false,
+    );
     const bad = await a.call({ op: 'vip', action: 'add', vip: vip4('192.168.77.101'), ifname: 'nosuchdev0', runDir: rd });
     assert.equal(bad.ok, false);
     // rtnetlink from the addon (src/vip/netlink.ts); `ip` (HALB_IP_COMMAND) only with an addon built without it
@@ -404,7 +415,15 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     assert.ok(after.includes('192.168.77.112'), 'manually added address stays');
     assert.ok(after.includes(ip4[A]!), 'primary address stays');
     assert.ok(after.includes('192.168.77.100'), "another run dir's VIP stays");
-    const state = JSON.parse(await readFile(join(rd, (await readdirNames(rd)).find((n) => n.endsWith('.json'))!), 'utf8')) as { addresses: unknown[] };
+    const state = JSON.parse(
+      await readFile(
+        join(
+          rd,
+          (await readdirNames(rd)).find((n) => n.endsWith('.json'))!,
+        ),
+        'utf8',
+      ),
+    ) as { addresses: unknown[] };
     assert.deepEqual(state.addresses, []);
     a2.stop();
   });
@@ -428,7 +447,32 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
     tcpdump!.kill('SIGINT');
     await eventually('tcpdump to flush', () => tcpdump!.exitCode !== null || tcpdump!.signalCode !== null, ms(10_000), 50);
     const vrrp = (
-      await run('tshark', ['-r', pcap, '-Y', 'vrrp', '-T', 'fields', '-E', 'separator=,', '-e', 'vrrp.version', '-e', 'vrrp.virt_rtr_id', '-e', 'vrrp.checksum.status', '-e', 'ip.ttl', '-e', 'ipv6.hlim', '-e', '_ws.expert.severity'], { timeoutMs: 20_000 })
+      await run(
+        'tshark',
+        [
+          '-r',
+          pcap,
+          '-Y',
+          'vrrp',
+          '-T',
+          'fields',
+          '-E',
+          'separator=,',
+          '-e',
+          'vrrp.version',
+          '-e',
+          'vrrp.virt_rtr_id',
+          '-e',
+          'vrrp.checksum.status',
+          '-e',
+          'ip.ttl',
+          '-e',
+          'ipv6.hlim',
+          '-e',
+          '_ws.expert.severity',
+        ],
+        { timeoutMs: 20_000 },
+      )
     ).stdout
       .trim()
       .split('\n')
@@ -441,7 +485,21 @@ test('VRRP I/O edges in network namespaces', { timeout: ms(180_000) }, async (t)
       assert.equal(f[5] ?? '', '', `no expert info: ${f.join(',')}`);
     }
     // GARP and NA: the same form as keepalived's own (captured above from the real daemon).
-    const fields = ['eth.dst', 'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.hw_mac', 'arp.dst.proto_ipv4', 'icmpv6.nd.na.target_address', 'icmpv6.nd.na.flag', 'icmpv6.opt.linkaddr', 'ipv6.src', 'ipv6.dst', 'ipv6.hlim', 'icmpv6.checksum.status'];
+    const fields = [
+      'eth.dst',
+      'arp.opcode',
+      'arp.src.hw_mac',
+      'arp.src.proto_ipv4',
+      'arp.dst.hw_mac',
+      'arp.dst.proto_ipv4',
+      'icmpv6.nd.na.target_address',
+      'icmpv6.nd.na.flag',
+      'icmpv6.opt.linkaddr',
+      'ipv6.src',
+      'ipv6.dst',
+      'ipv6.hlim',
+      'icmpv6.checksum.status',
+    ];
     const rows = (await run('tshark', ['-r', pcap, '-Y', '(arp && arp.isgratuitous == 1) || icmpv6.type == 136', '-T', 'fields', ...fields.flatMap((f) => ['-e', f])], { timeoutMs: 20_000 })).stdout
       .trim()
       .split('\n')

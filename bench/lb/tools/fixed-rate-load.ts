@@ -119,6 +119,9 @@ function report(): void {
   });
   process.exit(0);
 }
-setTimeout(() => {
-  report();
-}, (total / rate) * 1000 + REQUEST_TIMEOUT_MS + 5000).unref();
+setTimeout(
+  () => {
+    report();
+  },
+  (total / rate) * 1000 + REQUEST_TIMEOUT_MS + 5000,
+).unref();

@@ -66,7 +66,8 @@ function conn(i: number): void {
       acc = acc.slice(len);
       if (!inFlight) continue;
       inFlight = false;
-      if (ok) lat.push(Math.max(0, performance.now() - due)); // timers may fire a fraction of a ms early
+      if (ok)
+        lat.push(Math.max(0, performance.now() - due)); // timers may fire a fraction of a ms early
       else failed++;
       due += periodMs;
       next();

@@ -61,7 +61,7 @@ export function globalLine(g: GlobalState, ctx: LineContext): void {
 }
 
 function globalStats(g: GlobalState, ctx: LineContext): void {
-  const sub = ctx.need(1, "stats keyword (socket, timeout, maxconn)");
+  const sub = ctx.need(1, 'stats keyword (socket, timeout, maxconn)');
   if (sub === undefined) return;
   ctx.directive = `stats ${sub}`;
   if (sub === 'socket') {

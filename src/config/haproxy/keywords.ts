@@ -6,20 +6,72 @@
 
 /** Accepted, no effect in halb (process management handled differently): a note. */
 export const GLOBAL_NOTE = new Set([
-  'log', 'log-send-hostname', 'log-tag', 'chroot', 'user', 'group', 'uid', 'gid', 'daemon', 'pidfile',
-  'nbthread', 'nbproc', 'ca-base', 'crt-base', 'master-worker', 'node', 'description', 'ulimit-n',
-  'setcap', 'hard-stop-after', 'quiet', 'zero-warning', 'cpu-map', 'server-state-base', 'server-state-file',
-  'ssl-dh-param-file', 'ssl-engine', 'ssl-mode-async', 'ssl-server-verify', 'localpeer', 'insecure-fork-wanted',
-  'expose-experimental-directives', 'noepoll', 'nopoll', 'nosplice', 'nogetaddrinfo', 'noreuseport', 'busy-polling',
+  'log',
+  'log-send-hostname',
+  'log-tag',
+  'chroot',
+  'user',
+  'group',
+  'uid',
+  'gid',
+  'daemon',
+  'pidfile',
+  'nbthread',
+  'nbproc',
+  'ca-base',
+  'crt-base',
+  'master-worker',
+  'node',
+  'description',
+  'ulimit-n',
+  'setcap',
+  'hard-stop-after',
+  'quiet',
+  'zero-warning',
+  'cpu-map',
+  'server-state-base',
+  'server-state-file',
+  'ssl-dh-param-file',
+  'ssl-engine',
+  'ssl-mode-async',
+  'ssl-server-verify',
+  'localpeer',
+  'insecure-fork-wanted',
+  'expose-experimental-directives',
+  'noepoll',
+  'nopoll',
+  'nosplice',
+  'nogetaddrinfo',
+  'noreuseport',
+  'busy-polling',
 ]);
 export const GLOBAL_NOTE_PREFIX = ['ssl-default-bind-', 'ssl-default-server-'];
 
 /** Accepted and ignored, with a warning (tuning/limits that do not alter routing). */
 export const GLOBAL_WARN = new Set([
-  'spread-checks', 'maxsslconn', 'maxconnrate', 'maxsessrate', 'maxsslrate', 'maxpipes', 'max-spread-checks',
-  'lua-load', 'lua-prepend-path', 'h1-case-adjust', 'h1-case-adjust-file', 'default-path', 'external-check',
-  'grace', 'maxcomprate', 'maxcompcpuusage', 'unix-bind', 'set-dumpable', 'strict-limits', 'ssl-load-extra-files',
-  'httpclient.resolvers.prefer', 'httpclient.ssl.verify', 'log-send-hostname',
+  'spread-checks',
+  'maxsslconn',
+  'maxconnrate',
+  'maxsessrate',
+  'maxsslrate',
+  'maxpipes',
+  'max-spread-checks',
+  'lua-load',
+  'lua-prepend-path',
+  'h1-case-adjust',
+  'h1-case-adjust-file',
+  'default-path',
+  'external-check',
+  'grace',
+  'maxcomprate',
+  'maxcompcpuusage',
+  'unix-bind',
+  'set-dumpable',
+  'strict-limits',
+  'ssl-load-extra-files',
+  'httpclient.resolvers.prefer',
+  'httpclient.ssl.verify',
+  'log-send-hostname',
 ]);
 export const GLOBAL_KNOWN = ['maxconn', 'stats', 'setenv', 'presetenv', 'resetenv', 'unsetenv'];
 
@@ -47,7 +99,7 @@ export const PROXY_WARN: Record<string, string> = {
   'email-alert': 'e-mail alerts are not supported; use the logs',
   'load-server-state-from-file': 'server state files are not used; halb carries state over on reload',
   'server-state-file-name': 'server state files are not used; halb carries state over on reload',
-  'retry-on': "halb retries connection failures (refused/reset/timeout) before any response byte",
+  'retry-on': 'halb retries connection failures (refused/reset/timeout) before any response byte',
   grace: 'not used by halb',
   'hash-balance-factor': 'bounded-load consistent hashing is not supported',
   guid: 'not used by halb',
@@ -91,22 +143,22 @@ export const PROXY_ERROR: Record<string, string> = {
   errorfiles: "'errorfiles' (http-errors sections) is not supported; use errorfile",
   'http-send-name-header': 'the server-name header is not supported',
   'external-check': 'external checks are not supported',
-  disabled: "a disabled proxy is not supported; remove the section instead",
+  disabled: 'a disabled proxy is not supported; remove the section instead',
   enabled: "'enabled' is not supported",
-  reqadd: 'removed in HAProxy 2.1 and not supported', reqrep: 'removed in HAProxy 2.1 and not supported',
-  rspadd: 'removed in HAProxy 2.1 and not supported', rsprep: 'removed in HAProxy 2.1 and not supported',
-  reqdel: 'removed in HAProxy 2.1 and not supported', rspdel: 'removed in HAProxy 2.1 and not supported',
+  reqadd: 'removed in HAProxy 2.1 and not supported',
+  reqrep: 'removed in HAProxy 2.1 and not supported',
+  rspadd: 'removed in HAProxy 2.1 and not supported',
+  rsprep: 'removed in HAProxy 2.1 and not supported',
+  reqdel: 'removed in HAProxy 2.1 and not supported',
+  rspdel: 'removed in HAProxy 2.1 and not supported',
 };
 
 // Implemented proxy keywords are the rows of PROXY_KEYWORDS in load.ts.
 
-export const OPTIONS_IMPLEMENTED = [
-  'allbackups', 'redispatch', 'httpchk', 'tcp-check', 'ssl-hello-chk', 'forwardfor', 'httplog', 'tcplog',
-  'dontlognull', 'http-server-close',
-];
+export const OPTIONS_IMPLEMENTED = ['allbackups', 'redispatch', 'httpchk', 'tcp-check', 'ssl-hello-chk', 'forwardfor', 'httplog', 'tcplog', 'dontlognull', 'http-server-close'];
 
 export const OPTION_WARN: Record<string, string> = {
-  'http-keep-alive': 'keep-alive is already halb\'s default in http mode',
+  'http-keep-alive': "keep-alive is already halb's default in http mode",
   'log-health-checks': 'halb always logs health check transitions',
   tcpka: 'TCP keep-alive probes are not configurable yet',
   clitcpka: 'TCP keep-alive probes are not configurable yet',
@@ -164,8 +216,26 @@ export const TIMEOUT_WARN: Record<string, string> = {
 };
 
 export const SERVER_KNOWN = [
-  'check', 'no-check', 'backup', 'no-backup', 'disabled', 'enabled', 'weight', 'inter', 'fastinter', 'downinter',
-  'fall', 'rise', 'port', 'check-ssl', 'no-check-ssl', 'verify', 'maxconn', 'maxqueue', 'resolvers', 'init-addr',
+  'check',
+  'no-check',
+  'backup',
+  'no-backup',
+  'disabled',
+  'enabled',
+  'weight',
+  'inter',
+  'fastinter',
+  'downinter',
+  'fall',
+  'rise',
+  'port',
+  'check-ssl',
+  'no-check-ssl',
+  'verify',
+  'maxconn',
+  'maxqueue',
+  'resolvers',
+  'init-addr',
 ];
 /** Server keywords taking an argument that halb ignores with a warning. */
 export const SERVER_WARN_ARG: Record<string, string> = {
@@ -206,10 +276,19 @@ export const SERVER_WARN_FLAG: Record<string, string> = {
   'agent-check': 'agent checks are not supported',
   'no-agent-check': '',
   tfo: 'not used by halb',
-  'no-sslv3': 'not used for checks', 'no-tlsv10': 'not used for checks', 'no-tlsv11': 'not used for checks',
-  'no-tlsv12': 'not used for checks', 'no-tlsv13': 'not used for checks', 'no-tls-tickets': 'not used for checks',
-  'force-tlsv12': 'not used for checks', 'force-tlsv13': 'not used for checks', 'allow-0rtt': 'not used by halb',
-  'no-ssl-reuse': 'not used by halb', 'check-via-socks4': 'not supported', 'non-stick': '', stick: '',
+  'no-sslv3': 'not used for checks',
+  'no-tlsv10': 'not used for checks',
+  'no-tlsv11': 'not used for checks',
+  'no-tlsv12': 'not used for checks',
+  'no-tlsv13': 'not used for checks',
+  'no-tls-tickets': 'not used for checks',
+  'force-tlsv12': 'not used for checks',
+  'force-tlsv13': 'not used for checks',
+  'allow-0rtt': 'not used by halb',
+  'no-ssl-reuse': 'not used by halb',
+  'check-via-socks4': 'not supported',
+  'non-stick': '',
+  stick: '',
 };
 export const SERVER_ERROR: Record<string, string> = {
   ssl: 'TLS to servers is not supported (TLS passes through in tcp mode; use check-ssl for TLS checks)',
@@ -218,10 +297,10 @@ export const SERVER_ERROR: Record<string, string> = {
   'send-proxy-v2-ssl': 'the PROXY protocol is not supported',
   'send-proxy-v2-ssl-cn': 'the PROXY protocol is not supported',
   'check-send-proxy': 'the PROXY protocol is not supported',
-  track: 'tracking another server\'s state is not supported',
+  track: "tracking another server's state is not supported",
   redir: 'redirecting to a server is not supported',
   source: 'setting the source address of server connections is not supported',
-  addr: 'checking another address than the server\'s is not supported',
+  addr: "checking another address than the server's is not supported",
   'proxy-v2-options': 'the PROXY protocol is not supported',
   sni: 'TLS to servers is not supported',
   ws: 'not supported',
@@ -235,14 +314,26 @@ export const BIND_WARN_ARG: Record<string, string> = {
   interface: 'binding to an interface is not supported; bind to its address',
   backlog: 'the OS default listen backlog is used',
   maxconn: 'per-listener maxconn is not supported; use the frontend maxconn',
-  mss: 'not supported', nice: 'not used by halb', process: 'not used by halb', thread: 'not used by halb',
-  'tcp-ut': 'not supported', mode: 'unix socket options are not used', user: 'unix socket options are not used',
-  group: 'unix socket options are not used', uid: 'unix socket options are not used', gid: 'unix socket options are not used',
-  level: 'not used by halb', 'severity-output': 'not used by halb', alpn: 'not used by halb (no TLS termination)',
+  mss: 'not supported',
+  nice: 'not used by halb',
+  process: 'not used by halb',
+  thread: 'not used by halb',
+  'tcp-ut': 'not supported',
+  mode: 'unix socket options are not used',
+  user: 'unix socket options are not used',
+  group: 'unix socket options are not used',
+  uid: 'unix socket options are not used',
+  gid: 'unix socket options are not used',
+  level: 'not used by halb',
+  'severity-output': 'not used by halb',
+  alpn: 'not used by halb (no TLS termination)',
 };
 export const BIND_WARN_FLAG: Record<string, string> = {
-  v4v6: "'::' already accepts IPv4 on Linux by default", v6only: 'not supported',
-  'defer-accept': 'not used by halb', tfo: 'not used by halb', transparent: 'transparent binding is not supported',
+  v4v6: "'::' already accepts IPv4 on Linux by default",
+  v6only: 'not supported',
+  'defer-accept': 'not used by halb',
+  tfo: 'not used by halb',
+  transparent: 'transparent binding is not supported',
   'accept-netscaler-cip': 'not supported',
 };
 export const BIND_ERROR: Record<string, string> = {
@@ -255,8 +346,5 @@ export const BIND_ERROR: Record<string, string> = {
 };
 
 /** Other section kinds halb skips with a warning. */
-export const OTHER_SECTIONS = new Set([
-  'userlist', 'peers', 'mailers', 'program', 'http-errors', 'cache', 'ring', 'log-forward', 'fcgi-app', 'crt-store',
-  'traces',
-]);
+export const OTHER_SECTIONS = new Set(['userlist', 'peers', 'mailers', 'program', 'http-errors', 'cache', 'ring', 'log-forward', 'fcgi-app', 'crt-store', 'traces']);
 export const PROXY_SECTIONS = ['global', 'defaults', 'frontend', 'backend', 'listen', 'resolvers'];

@@ -9,10 +9,7 @@
 //  - `listen X` is a frontend and a backend both named X;
 //  - server defaults: inter 2000ms, rise 2, fall 3, weight 1; backend retries 3.
 import { type Diagnostics, choiceHint, didYouMean } from '../diagnostics.js';
-import type {
-  Backend, BalanceAlgo, Bind, ErrorFile, Frontend, Global, HealthCheckSpec, Resolvers, Server, SourcePos,
-  StatsPage, Timeouts,
-} from '../model.js';
+import type { Backend, BalanceAlgo, Bind, ErrorFile, Frontend, Global, HealthCheckSpec, Resolvers, Server, SourcePos, StatsPage, Timeouts } from '../model.js';
 import { BALANCE_ALGOS } from '../model.js';
 import { isHostname, isIp, parseBindAddress, splitHostPort } from '../address.js';
 import { PathPositions, type Locator } from '../locate.js';
@@ -25,8 +22,20 @@ import { cloneSettings, emptySettings, type ProxySettings, type ServerParams } f
 import { PROXY_KEYWORDS, type ProxyParsers } from './proxy-keywords.js';
 import { parseServerParams } from './server-params.js';
 import {
-  BIND_ERROR, BIND_WARN_ARG, BIND_WARN_FLAG, LOG_NOTE, OPTION_ERROR, OPTION_WARN, OPTIONS_IMPLEMENTED, OTHER_SECTIONS, PROXY_ERROR, PROXY_NOTE,
-  PROXY_SECTIONS, PROXY_WARN, TIMEOUT_WARN, TIMEOUTS_IMPLEMENTED,
+  BIND_ERROR,
+  BIND_WARN_ARG,
+  BIND_WARN_FLAG,
+  LOG_NOTE,
+  OPTION_ERROR,
+  OPTION_WARN,
+  OPTIONS_IMPLEMENTED,
+  OTHER_SECTIONS,
+  PROXY_ERROR,
+  PROXY_NOTE,
+  PROXY_SECTIONS,
+  PROXY_WARN,
+  TIMEOUT_WARN,
+  TIMEOUTS_IMPLEMENTED,
 } from './keywords.js';
 
 export interface HaproxyLoadOptions {
@@ -63,15 +72,36 @@ export const ERRORFILE_CODES = [200, 400, 401, 403, 404, 405, 407, 408, 410, 413
 
 export type Cap = 'F' | 'B' | 'FB';
 const OPTION_CAP: Record<string, Cap> = {
-  allbackups: 'B', redispatch: 'B', httpchk: 'B', 'tcp-check': 'B', 'ssl-hello-chk': 'B', forwardfor: 'FB',
-  httplog: 'F', tcplog: 'F', dontlognull: 'F', 'http-server-close': 'FB',
+  allbackups: 'B',
+  redispatch: 'B',
+  httpchk: 'B',
+  'tcp-check': 'B',
+  'ssl-hello-chk': 'B',
+  forwardfor: 'FB',
+  httplog: 'F',
+  tcplog: 'F',
+  dontlognull: 'F',
+  'http-server-close': 'FB',
 };
 const TIMEOUT_CAP: Record<string, Cap> = {
-  client: 'F', 'http-request': 'FB', 'http-keep-alive': 'FB', connect: 'B', server: 'B', check: 'B', queue: 'B', tunnel: 'B',
+  client: 'F',
+  'http-request': 'FB',
+  'http-keep-alive': 'FB',
+  connect: 'B',
+  server: 'B',
+  check: 'B',
+  queue: 'B',
+  tunnel: 'B',
 };
 const TIMEOUT_KEY: Record<string, keyof Timeouts> = {
-  connect: 'connect', client: 'client', server: 'server', check: 'check', 'http-request': 'httpRequest',
-  'http-keep-alive': 'httpKeepAlive', queue: 'queue', tunnel: 'tunnel',
+  connect: 'connect',
+  client: 'client',
+  server: 'server',
+  check: 'check',
+  'http-request': 'httpRequest',
+  'http-keep-alive': 'httpKeepAlive',
+  queue: 'queue',
+  tunnel: 'tunnel',
 };
 const FRONT_TIMEOUTS: (keyof Timeouts)[] = ['client', 'httpRequest', 'httpKeepAlive'];
 const BACK_TIMEOUTS: (keyof Timeouts)[] = ['connect', 'server', 'check', 'queue', 'tunnel', 'httpRequest', 'httpKeepAlive'];
@@ -93,12 +123,7 @@ export interface ProxySection {
   servers: ServerDraft[];
 }
 
-
-type Section =
-  | { kind: 'global' }
-  | { kind: 'proxy'; proxy: ProxySection }
-  | { kind: 'resolvers'; r: ResolversDraft }
-  | { kind: 'skip' };
+type Section = { kind: 'global' } | { kind: 'proxy'; proxy: ProxySection } | { kind: 'resolvers'; r: ResolversDraft } | { kind: 'skip' };
 
 export function loadHaproxy(file: string, text: string, diags: Diagnostics, opts: HaproxyLoadOptions): HaproxyLoadResult {
   return new HaproxyLoader(file, diags, opts).load(text);
@@ -184,7 +209,11 @@ class HaproxyLoader implements ProxyParsers {
       this.checkName(ctx, name);
       ctx.noMore(2);
       const r: ResolversDraft = {
-        name, pos, nameservers: [], resolveRetries: RESOLVERS_DEFAULTS.resolveRetries, timeoutRetry: RESOLVERS_DEFAULTS.timeoutRetry,
+        name,
+        pos,
+        nameservers: [],
+        resolveRetries: RESOLVERS_DEFAULTS.resolveRetries,
+        timeoutRetry: RESOLVERS_DEFAULTS.timeoutRetry,
         hold: { ...RESOLVERS_DEFAULTS.hold },
       };
       this.resolvers.push(r);
@@ -393,21 +422,30 @@ class HaproxyLoader implements ProxyParsers {
     if (cap !== undefined && !this.capOk(p, ctx, cap, 0)) return;
     const s = p.settings;
     switch (o) {
-      case 'allbackups': s.allBackups = !negate; return ctx.noMore(at + 1);
+      case 'allbackups':
+        s.allBackups = !negate;
+        return ctx.noMore(at + 1);
       case 'redispatch':
         // `option redispatch <interval>`: halb has one interval, 1 (src/proxy/dispatch.ts): every
         // retry goes to another server, and a retry without the option leaves a server marked DOWN.
         if (ctx.arg(at + 1) !== undefined && !negate) ctx.warning(at + 1, 'redispatch interval ignored: halb redispatches on every retry (interval 1)');
         s.redispatch = !negate;
         return;
-      case 'http-server-close': s.httpServerClose = !negate; return ctx.noMore(at + 1);
+      case 'http-server-close':
+        s.httpServerClose = !negate;
+        return ctx.noMore(at + 1);
       case 'httplog':
         if (ctx.arg(at + 1) === 'clf') ctx.warning(at + 1, "'clf' ignored: halb logs JSON");
         s.httplog = !negate;
         if (!negate) s.tcplog = false;
         return;
-      case 'tcplog': s.tcplog = !negate; if (!negate) s.httplog = false; return ctx.noMore(at + 1);
-      case 'dontlognull': s.dontlognull = !negate; return ctx.noMore(at + 1);
+      case 'tcplog':
+        s.tcplog = !negate;
+        if (!negate) s.httplog = false;
+        return ctx.noMore(at + 1);
+      case 'dontlognull':
+        s.dontlognull = !negate;
+        return ctx.noMore(at + 1);
       case 'forwardfor': {
         if (negate) {
           s.forwardFor = undefined;
@@ -550,8 +588,14 @@ class HaproxyLoader implements ProxyParsers {
         }
         const idx = stats.length;
         stats.push({
-          name: p.name, binds: p.binds, uri: s.stats.uri ?? DEFAULT_STATS_URI, auth: s.stats.auth,
-          ...(s.stats.refresh !== undefined ? { refresh: s.stats.refresh } : {}), hideVersion: s.stats.hideVersion ?? false, timeouts: pick(s.timeouts, FRONT_TIMEOUTS), pos: p.pos,
+          name: p.name,
+          binds: p.binds,
+          uri: s.stats.uri ?? DEFAULT_STATS_URI,
+          auth: s.stats.auth,
+          ...(s.stats.refresh !== undefined ? { refresh: s.stats.refresh } : {}),
+          hideVersion: s.stats.hideVersion ?? false,
+          timeouts: pick(s.timeouts, FRONT_TIMEOUTS),
+          pos: p.pos,
         });
         positions.set(['stats', idx], { pos: p.pos, directive: p.kind });
         p.binds.forEach((b, j) => positions.set(['stats', idx, 'binds', j], { pos: b.pos!, directive: 'bind' }));
@@ -587,7 +631,10 @@ class HaproxyLoader implements ProxyParsers {
           // Same rule as check-ssl: HAProxy refuses TLS checks that would verify without a CA file.
           for (const d of p.servers) {
             if (d.server.check && d.server.verify === 'required') {
-              this.diags.error(this.file, d.pos.line, `server '${d.server.name}': 'tcp-check connect ssl' verifies certificates but no CA file is given; add 'verify none'`, { col: d.pos.col!, directive: 'server' });
+              this.diags.error(this.file, d.pos.line, `server '${d.server.name}': 'tcp-check connect ssl' verifies certificates but no CA file is given; add 'verify none'`, {
+                col: d.pos.col!,
+                directive: 'server',
+              });
             }
           }
         }
@@ -619,8 +666,12 @@ class HaproxyLoader implements ProxyParsers {
       positions.set(['resolvers', idx], { pos: r.pos, directive: 'resolvers' });
       r.nameservers.forEach((n, j) => positions.set(['resolvers', idx, 'nameservers', j], { pos: n.pos, directive: 'nameserver' }));
       return {
-        name: r.name, nameservers: r.nameservers.map((n) => n.ns), resolveRetries: r.resolveRetries, timeoutRetry: r.timeoutRetry,
-        hold: r.hold, pos: r.pos,
+        name: r.name,
+        nameservers: r.nameservers.map((n) => n.ns),
+        resolveRetries: r.resolveRetries,
+        timeoutRetry: r.timeoutRetry,
+        hold: r.hold,
+        pos: r.pos,
       };
     });
     if (this.global.statsSocket?.pos) positions.set(['global', 'statsSocket'], { pos: this.global.statsSocket.pos, directive: 'stats socket' });
@@ -661,8 +712,12 @@ class HaproxyLoader implements ProxyParsers {
         const send = s.httpSend ?? {};
         const host = send.host ?? c.host;
         return {
-          type: 'http', method: send.method ?? c.method, uri: send.uri ?? c.uri, version: send.version ?? c.version,
-          ...(host !== undefined ? { host } : {}), ...(s.httpExpect ? { expect: s.httpExpect } : {}),
+          type: 'http',
+          method: send.method ?? c.method,
+          uri: send.uri ?? c.uri,
+          version: send.version ?? c.version,
+          ...(host !== undefined ? { host } : {}),
+          ...(s.httpExpect ? { expect: s.httpExpect } : {}),
         };
       }
       case 'tcp-check':

@@ -61,7 +61,14 @@ export const PROXY_KEYWORDS: Readonly<Record<string, ProxyKw>> = {
       const h = ctx.need(1, "'map-based' or 'consistent'");
       if (h === 'map-based' || h === 'consistent') p.settings.hashType = h;
       else if (h !== undefined) ctx.error(1, `unknown hash-type '${h}'`, choiceHint(h, ['map-based', 'consistent']));
-      if (ctx.arg(2) !== undefined) ctx.warning(2, `hash function '${ctx.words.slice(2).map((w) => w.text).join(' ')}' ignored: halb uses its own hash`);
+      if (ctx.arg(2) !== undefined)
+        ctx.warning(
+          2,
+          `hash function '${ctx.words
+            .slice(2)
+            .map((w) => w.text)
+            .join(' ')}' ignored: halb uses its own hash`,
+        );
     },
   },
   server: {

@@ -11,14 +11,30 @@ export function parseServerParams(ctx: LineContext, from: number, p: ServerParam
   for (let i = from; i < ctx.words.length; i++) {
     const kw = ctx.words[i]!.text;
     switch (kw) {
-      case 'check': p.check = true; break;
-      case 'no-check': p.check = false; break;
-      case 'backup': p.backup = true; break;
-      case 'no-backup': p.backup = false; break;
-      case 'disabled': p.disabled = true; break;
-      case 'enabled': p.disabled = false; break;
-      case 'check-ssl': p.checkSsl = true; break;
-      case 'no-check-ssl': p.checkSsl = false; break;
+      case 'check':
+        p.check = true;
+        break;
+      case 'no-check':
+        p.check = false;
+        break;
+      case 'backup':
+        p.backup = true;
+        break;
+      case 'no-backup':
+        p.backup = false;
+        break;
+      case 'disabled':
+        p.disabled = true;
+        break;
+      case 'enabled':
+        p.disabled = false;
+        break;
+      case 'check-ssl':
+        p.checkSsl = true;
+        break;
+      case 'no-check-ssl':
+        p.checkSsl = false;
+        break;
       case 'weight': {
         // HAProxy: 0..256; 0 takes the server out of load balancing but keeps it checked.
         const v = ctx.uint(i + 1, 'weight', 0, 256);

@@ -22,10 +22,7 @@ export interface ServerParams {
   initAddr?: InitAddrMethod[];
 }
 
-export type CheckKind =
-  | { kind: 'httpchk'; method: string; uri: string; version: string; host?: string }
-  | { kind: 'tcp-check' }
-  | { kind: 'ssl-hello' };
+export type CheckKind = { kind: 'httpchk'; method: string; uri: string; version: string; host?: string } | { kind: 'tcp-check' } | { kind: 'ssl-hello' };
 
 export interface StatsSettings {
   enable?: boolean;

@@ -54,13 +54,7 @@ export interface PseudoVars {
 const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\v' || c === '\f' || c === '\r';
 
 /** One physical line; the loader calls this line by line so `setenv` in global affects later lines. */
-export function tokenizeLine(
-  src: string,
-  line: number,
-  env: Readonly<Record<string, string | undefined>>,
-  problems: LexProblem[],
-  pseudo: PseudoVars = {},
-): Word[] {
+export function tokenizeLine(src: string, line: number, env: Readonly<Record<string, string | undefined>>, problems: LexProblem[], pseudo: PseudoVars = {}): Word[] {
   const words: Word[] = [];
   const n = src.length;
   // `setenv A "${A}${A}"` repeated doubles a value per line: bound what variables add to a line.

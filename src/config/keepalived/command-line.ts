@@ -31,8 +31,13 @@ export function splitCommandLine(s: string): SplitResult {
           word += String.fromCharCode(s.charCodeAt(i + 1) & 0x1f);
           i += 2;
         } else if (e >= '0' && e <= '7') {
-          let v = 0, n = 0;
-          while (n < 3 && i < s.length && s[i]! >= '0' && s[i]! <= '7') { v = (v << 3) + (s.charCodeAt(i) - 48); i++; n++; }
+          let v = 0,
+            n = 0;
+          while (n < 3 && i < s.length && s[i]! >= '0' && s[i]! <= '7') {
+            v = (v << 3) + (s.charCodeAt(i) - 48);
+            i++;
+            n++;
+          }
           word += String.fromCharCode(v & 0xff);
         } else {
           word += SIMPLE[e] ?? e;
@@ -46,7 +51,11 @@ export function splitCommandLine(s: string): SplitResult {
         i++;
         continue;
       }
-      if (c === '"' || c === "'") { quote = c; i++; continue; }
+      if (c === '"' || c === "'") {
+        quote = c;
+        i++;
+        continue;
+      }
       word += c;
       i++;
     }

@@ -36,7 +36,15 @@ export function resolveMembership(groups: readonly RawGroup[], raws: readonly Ra
       names.add(m.name);
       const inst = raws.find((r) => r.name === m.name);
       if (!inst) {
-        t.err(m.tok, `sync group '${g.name}' names unknown vrrp_instance '${m.name}'`, didYouMean(m.name, raws.map((r) => r.name)), 'group');
+        t.err(
+          m.tok,
+          `sync group '${g.name}' names unknown vrrp_instance '${m.name}'`,
+          didYouMean(
+            m.name,
+            raws.map((r) => r.name),
+          ),
+          'group',
+        );
         continue;
       }
       const other = groupOf.get(m.name);
@@ -89,8 +97,7 @@ function basics(r: RawInstance, c: CompleteCtx): Basics {
 
   // Priority unset: 255 with state MASTER, else 100 (vrrp.c vrrp_complete_instance).
   const priority = r.priority ?? (r.state === 'MASTER' ? 255 : 100);
-  if (r.priority === undefined && r.state === 'MASTER')
-    t.note(at, 'state MASTER without a priority means priority 255 (address owner), as in keepalived', 'priority');
+  if (r.priority === undefined && r.state === 'MASTER') t.note(at, 'state MASTER without a priority means priority 255 (address owner), as in keepalived', 'priority');
   let state = r.state ?? (priority === 255 ? 'MASTER' : 'BACKUP');
   if (strict && (state === 'MASTER') !== (priority === 255)) {
     t.warn(at, 'strict mode: state MASTER must match priority 255; state derived from priority', 'state');
@@ -129,14 +136,12 @@ function authAndUnicast(r: RawInstance, b: Basics, t: MapTools): VrrpInstance['a
   } else if (r.authType === 'AH') b.bad = true;
 
   // Unicast: a unicast keyword without peers falls back to multicast (deprecated in keepalived 2.2.4+).
-  if (r.unicastConfigured && r.peers.length === 0)
-    t.warn(r.peersTok ?? at, 'unicast configured without any unicast_peer; falling back to multicast (as keepalived does)', 'unicast_peer');
+  if (r.unicastConfigured && r.peers.length === 0) t.warn(r.peersTok ?? at, 'unicast configured without any unicast_peer; falling back to multicast (as keepalived does)', 'unicast_peer');
   if (b.strict && r.peers.length) {
     t.err(r.peersTok ?? at, 'strict mode does not allow unicast peers', undefined, 'unicast_peer');
     b.bad = true;
   }
-  if (r.unicastSrcIp && r.peers.includes(r.unicastSrcIp))
-    t.warn(r.peersTok ?? at, `unicast_peer lists our own unicast_src_ip ${r.unicastSrcIp}`, 'unicast_peer');
+  if (r.unicastSrcIp && r.peers.includes(r.unicastSrcIp)) t.warn(r.peersTok ?? at, `unicast_peer lists our own unicast_src_ip ${r.unicastSrcIp}`, 'unicast_peer');
   return auth;
 }
 

@@ -123,17 +123,31 @@ const STATE_AND_TIMING: Row[] = [
     const v = t.seconds(s, 0, 0.01, 255);
     if (v === undefined) return;
     if (v <= 0) t.err(s.args[0]!, 'advert_int must be > 0', undefined, 'advert_int');
-    else { r.advertMs = v; r.advertTok = s.args[0]!; }
+    else {
+      r.advertMs = v;
+      r.advertTok = s.args[0]!;
+    }
   }),
   supported('version', (s, r, t) => {
     const v = t.int(s, 0, 2, 3);
-    if (v !== undefined) { r.version = v as 2 | 3; r.versionTok = s.args[0]!; }
+    if (v !== undefined) {
+      r.version = v as 2 | 3;
+      r.versionTok = s.args[0]!;
+    }
   }),
-  supported('nopreempt', (s, r) => { r.nopreempt = true; r.nopreemptTok = s.keyword; }),
-  supported('preempt', (_s, r) => { r.nopreempt = false; }),
+  supported('nopreempt', (s, r) => {
+    r.nopreempt = true;
+    r.nopreemptTok = s.keyword;
+  }),
+  supported('preempt', (_s, r) => {
+    r.nopreempt = false;
+  }),
   supported('preempt_delay', (s, r, t) => {
     const v = t.seconds(s, 0, 0, 1000);
-    if (v !== undefined) { r.preemptDelay = v; r.preemptDelayTok = s.keyword; }
+    if (v !== undefined) {
+      r.preemptDelay = v;
+      r.preemptDelayTok = s.keyword;
+    }
   }),
 ];
 
@@ -144,54 +158,86 @@ const ADDRESSES: Row[] = [
     const ip = t.parseIp(s.args[0]!, 'unicast_src_ip');
     if (ip && setFamily(r, ip.family, s.args[0]!, 'unicast_src_ip', t)) r.unicastSrcIp = ip.addr;
   }),
-  supported('unicast_peer', (s, r, t) => {
-    const kw = 'unicast_peer';
-    r.unicastConfigured = true;
-    r.peersTok = s.keyword;
-    for (const p of t.needBlock(s)) {
-      t.noBlock(p);
-      const ip = t.parseIp(p.keyword, kw);
-      if (!ip) continue;
-      if (!setFamily(r, ip.family, p.keyword, kw, t)) continue;
-      if (r.peers.includes(ip.addr)) {
-        t.warn(p.keyword, `duplicate unicast peer ${ip.addr} ignored`, kw);
-        continue;
+  supported(
+    'unicast_peer',
+    (s, r, t) => {
+      const kw = 'unicast_peer';
+      r.unicastConfigured = true;
+      r.peersTok = s.keyword;
+      for (const p of t.needBlock(s)) {
+        t.noBlock(p);
+        const ip = t.parseIp(p.keyword, kw);
+        if (!ip) continue;
+        if (!setFamily(r, ip.family, p.keyword, kw, t)) continue;
+        if (r.peers.includes(ip.addr)) {
+          t.warn(p.keyword, `duplicate unicast peer ${ip.addr} ignored`, kw);
+          continue;
+        }
+        for (let i = 0; i < p.args.length; i += 2) {
+          const o = p.args[i]!;
+          if (o.text === 'min_ttl' || o.text === 'max_ttl') t.warn(o, `'${o.text}' is not supported by halb; ignored`, kw);
+          else t.err(o, `unknown unicast_peer option '${o.text}'`, didYouMean(o.text, ['min_ttl', 'max_ttl']), kw);
+        }
+        r.peers.push(ip.addr);
       }
-      for (let i = 0; i < p.args.length; i += 2) {
-        const o = p.args[i]!;
-        if (o.text === 'min_ttl' || o.text === 'max_ttl') t.warn(o, `'${o.text}' is not supported by halb; ignored`, kw);
-        else t.err(o, `unknown unicast_peer option '${o.text}'`, didYouMean(o.text, ['min_ttl', 'max_ttl']), kw);
+    },
+    true,
+  ),
+  supported(
+    'authentication',
+    (s, r, t) => {
+      r.authTok = s.keyword;
+      dispatch(AUTHENTICATION, t.needBlock(s), r, t, 'authentication');
+    },
+    true,
+  ),
+  supported(
+    'virtual_ipaddress',
+    (s, r, t) => {
+      for (const e of t.needBlock(s)) {
+        const v = parseVip(e, 'virtual_ipaddress', t);
+        if (v && setFamily(r, v.family, e.keyword, 'virtual_ipaddress', t)) r.vips.push(v);
       }
-      r.peers.push(ip.addr);
-    }
-  }, true),
-  supported('authentication', (s, r, t) => {
-    r.authTok = s.keyword;
-    dispatch(AUTHENTICATION, t.needBlock(s), r, t, 'authentication');
-  }, true),
-  supported('virtual_ipaddress', (s, r, t) => {
-    for (const e of t.needBlock(s)) {
-      const v = parseVip(e, 'virtual_ipaddress', t);
-      if (v && setFamily(r, v.family, e.keyword, 'virtual_ipaddress', t)) r.vips.push(v);
-    }
-  }, true),
-  supported('virtual_ipaddress_excluded', (s, r, t) => {
-    for (const e of t.needBlock(s)) {
-      const v = parseVip(e, 'virtual_ipaddress_excluded', t);
-      if (v) r.evips.push(v);
-    }
-  }, true),
+    },
+    true,
+  ),
+  supported(
+    'virtual_ipaddress_excluded',
+    (s, r, t) => {
+      for (const e of t.needBlock(s)) {
+        const v = parseVip(e, 'virtual_ipaddress_excluded', t);
+        if (v) r.evips.push(v);
+      }
+    },
+    true,
+  ),
 ];
 
 const TRACKING_AND_NOTIFY: Row[] = [
-  supported('track_script', (s, r, t) => { r.trackScripts.push(...trackEntries(s, t, -253, 253, true)); }, true),
-  supported('track_interface', (s, r, t) => {
-    for (const e of trackEntries(s, t, -253, 253, false)) {
-      if (e.name.length > 15) t.err(e.tok, `interface name '${e.name}' is longer than 15 characters`, undefined, 'track_interface');
-      r.trackInterfaces.push({ name: e.name, weight: e.weight ?? 0, reverse: e.reverse ?? false, tok: e.tok });
-    }
-  }, true),
-  supported('track_file', (s, r, t) => { r.trackFiles.push(...trackEntries(s, t, -254, 254, true)); }, true),
+  supported(
+    'track_script',
+    (s, r, t) => {
+      r.trackScripts.push(...trackEntries(s, t, -253, 253, true));
+    },
+    true,
+  ),
+  supported(
+    'track_interface',
+    (s, r, t) => {
+      for (const e of trackEntries(s, t, -253, 253, false)) {
+        if (e.name.length > 15) t.err(e.tok, `interface name '${e.name}' is longer than 15 characters`, undefined, 'track_interface');
+        r.trackInterfaces.push({ name: e.name, weight: e.weight ?? 0, reverse: e.reverse ?? false, tok: e.tok });
+      }
+    },
+    true,
+  ),
+  supported(
+    'track_file',
+    (s, r, t) => {
+      r.trackFiles.push(...trackEntries(s, t, -254, 254, true));
+    },
+    true,
+  ),
   ...notifyRows<RawInstance>(),
 ];
 
@@ -204,9 +250,14 @@ const GARP_AND_MODES: Row[] = [
   garpRow('garp_lower_prio_repeat', 'lowerPriorityRepeat', 1_000_000),
   supported('native_ipv6', (s, r, t) => {
     if (r.family === 4) t.err(s.keyword, 'cannot use native_ipv6 with IPv4 addresses');
-    else { r.family = 6; r.familyTok = s.keyword; }
+    else {
+      r.family = 6;
+      r.familyTok = s.keyword;
+    }
   }),
-  supported('dont_track_primary', (_s, r) => { r.dontTrackPrimary = true; }),
+  supported('dont_track_primary', (_s, r) => {
+    r.dontTrackPrimary = true;
+  }),
   supported('old_unicast_checksum', (s, r, t) => {
     // keepalived <= 1.3.6 computed the v3 checksum without the pseudo-header.
     r.checksumPseudoHeader = false;
@@ -220,16 +271,32 @@ const GARP_AND_MODES: Row[] = [
 ];
 
 /** Accepted without effect in halb. */
-const NO_EFFECT = [
-  'smtp_alert', 'debug', 'skip_check_adv_addr', 'promote_secondaries', 'notify_priority_changes', 'kernel_rx_buf_size',
-  'linkbeat_use_polling', 'check_unicast_src', 'accept',
-];
+const NO_EFFECT = ['smtp_alert', 'debug', 'skip_check_adv_addr', 'promote_secondaries', 'notify_priority_changes', 'kernel_rx_buf_size', 'linkbeat_use_polling', 'check_unicast_src', 'accept'];
 /** Change keepalived's behaviour in ways halb does not reproduce: warned. */
 const NOT_REPRODUCED = [
-  'use_vmac', 'use_vmac_addr', 'vmac_xmit_base', 'use_ipvlan', 'vrf', 'mcast_src_ip', 'mcast_dst_ip', 'unicast_ttl',
-  'track_src_ip', 'virtual_routes', 'virtual_rules', 'track_process', 'track_bfd', 'lvs_sync_daemon_interface',
-  'notify_deleted', 'notify_master_rx_lower_pri', 'down_timer_adverts', 'lower_prio_no_advert', 'higher_prio_send_advert',
-  'garp_extra_if', 'vmac_garp_intvl', 'no_accept', 'unicast_fault_no_peer',
+  'use_vmac',
+  'use_vmac_addr',
+  'vmac_xmit_base',
+  'use_ipvlan',
+  'vrf',
+  'mcast_src_ip',
+  'mcast_dst_ip',
+  'unicast_ttl',
+  'track_src_ip',
+  'virtual_routes',
+  'virtual_rules',
+  'track_process',
+  'track_bfd',
+  'lvs_sync_daemon_interface',
+  'notify_deleted',
+  'notify_master_rx_lower_pri',
+  'down_timer_adverts',
+  'lower_prio_no_advert',
+  'higher_prio_send_advert',
+  'garp_extra_if',
+  'vmac_garp_intvl',
+  'no_accept',
+  'unicast_fault_no_peer',
 ];
 
 // The row order is the did-you-mean order (the first of equally near keys wins).
@@ -237,7 +304,10 @@ export const VRRP_INSTANCE: KwTable<RawInstance> = {
   scope: 'vrrp_instance',
   blockCheck: 'known',
   rows: [
-    ...STATE_AND_TIMING, ...ADDRESSES, ...TRACKING_AND_NOTIFY, ...GARP_AND_MODES,
+    ...STATE_AND_TIMING,
+    ...ADDRESSES,
+    ...TRACKING_AND_NOTIFY,
+    ...GARP_AND_MODES,
     ...ignored<RawInstance>(NO_EFFECT),
     ...unsupported<RawInstance>(NOT_REPRODUCED, undefined, ['virtual_routes', 'virtual_rules', 'track_process', 'track_bfd']),
   ],
@@ -254,9 +324,22 @@ export function mapInstance(s: Stmt, raws: RawInstance[], t: MapTools): void {
     return;
   }
   const r: RawInstance = {
-    name: nameTok.text, stmt: s, nopreempt: false, preemptDelay: 0, unicastConfigured: false, peers: [], vips: [], evips: [],
-    trackScripts: [], trackInterfaces: [], trackFiles: [], notify: {}, users: {},
-    checksumPseudoHeader: true, dontTrackPrimary: false, garpOverrides: {},
+    name: nameTok.text,
+    stmt: s,
+    nopreempt: false,
+    preemptDelay: 0,
+    unicastConfigured: false,
+    peers: [],
+    vips: [],
+    evips: [],
+    trackScripts: [],
+    trackInterfaces: [],
+    trackFiles: [],
+    notify: {},
+    users: {},
+    checksumPseudoHeader: true,
+    dontTrackPrimary: false,
+    garpOverrides: {},
   };
   dispatch(VRRP_INSTANCE, t.needBlock(s), r, t, `vrrp_instance '${nameTok.text}'`);
   raws.push(r);

@@ -71,7 +71,11 @@ export interface NotifyHolder {
 }
 
 const NOTIFY_KINDS: readonly (readonly [string, NotifyKind])[] = [
-  ['notify_master', 'master'], ['notify_backup', 'backup'], ['notify_fault', 'fault'], ['notify_stop', 'stop'], ['notify', 'any'],
+  ['notify_master', 'master'],
+  ['notify_backup', 'backup'],
+  ['notify_fault', 'fault'],
+  ['notify_stop', 'stop'],
+  ['notify', 'any'],
 ];
 
 /** The five notify rows of vrrp_instance and vrrp_sync_group; the first setting wins, as in keepalived.

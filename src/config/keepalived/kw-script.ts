@@ -45,16 +45,19 @@ export const VRRP_SCRIPT: KwTable<ScriptDraft> = {
       if (!w) return;
       d.script = w[0]!;
       // keepalived 2.2.7 takes only the first (quoted) word as the command line.
-      if (w.length > 1)
-        t.warn(s.args[1] ?? s.keyword, `keepalived runs only '${w[0]}' and ignores the words after it; quote the whole command line to pass arguments`, 'script');
+      if (w.length > 1) t.warn(s.args[1] ?? s.keyword, `keepalived runs only '${w[0]}' and ignores the words after it; quote the whole command line to pass arguments`, 'script');
     }),
     intInto('interval', 1, 86400, 1000),
     intInto('timeout', 1, 86400, 1000),
     supported('weight', (s, d, t) => weightReverse(s, t, -253, 253, d)),
     intInto('rise', 1, 2 ** 31 - 1),
     intInto('fall', 1, 2 ** 31 - 1),
-    supported('user', (s, d, t) => { if (t.needArgs(s, 1, 'a user name')) d.user = t.scriptUser(s, 0); }),
-    supported('init_fail', (_s, d) => { d.initFail = true; }),
+    supported('user', (s, d, t) => {
+      if (t.needArgs(s, 1, 'a user name')) d.user = t.scriptUser(s, 0);
+    }),
+    supported('init_fail', (_s, d) => {
+      d.initFail = true;
+    }),
   ],
 };
 
@@ -79,9 +82,18 @@ export function mapScript(s: Stmt, scripts: Map<string, ScriptDef>, t: MapTools)
     return;
   }
   scripts.set(nameTok.text, {
-    name: nameTok.text, script: d.script, interval: d.interval, ...(d.timeout !== undefined ? { timeout: d.timeout } : {}),
-    fall: d.fall, rise: d.rise, weight: d.weight, weightReverse: d.weightReverse,
-    ...(d.user ? { user: d.user } : {}), ...(d.initFail ? { initFail: d.initFail } : {}), pos: t.pos(nameTok), tok: nameTok,
+    name: nameTok.text,
+    script: d.script,
+    interval: d.interval,
+    ...(d.timeout !== undefined ? { timeout: d.timeout } : {}),
+    fall: d.fall,
+    rise: d.rise,
+    weight: d.weight,
+    weightReverse: d.weightReverse,
+    ...(d.user ? { user: d.user } : {}),
+    ...(d.initFail ? { initFail: d.initFail } : {}),
+    pos: t.pos(nameTok),
+    tok: nameTok,
   });
 }
 
@@ -96,10 +108,13 @@ export const TRACK_FILE: KwTable<TrackFileDraft> = {
   scope: 'track_file',
   blockCheck: 'known',
   rows: [
-    supported('file', (s, d, t) => { if (t.needArgs(s, 1, 'a file path')) d.path = s.args[0]!.text; }),
+    supported('file', (s, d, t) => {
+      if (t.needArgs(s, 1, 'a file path')) d.path = s.args[0]!.text;
+    }),
     supported('weight', (s, d, t) => weightReverse(s, t, -2147483647, 2147483647, d)),
     supported('init_file', (s, d, t) => {
-      let value = 0, overwrite = false;
+      let value = 0,
+        overwrite = false;
       for (const a of s.args) {
         if (a.text === 'overwrite') overwrite = true;
         else if (/^-?\d+$/.test(a.text)) value = Number(a.text);
@@ -128,7 +143,12 @@ export function mapTrackFile(s: Stmt, trackFiles: Map<string, TrackFileDef>, t: 
     return;
   }
   trackFiles.set(nameTok.text, {
-    name: nameTok.text, path: d.path, weight: d.weight, ...(d.weightReverse ? { weightReverse: d.weightReverse } : {}),
-    ...(d.init ? { init: d.init } : {}), pos: t.pos(nameTok), tok: nameTok,
+    name: nameTok.text,
+    path: d.path,
+    weight: d.weight,
+    ...(d.weightReverse ? { weightReverse: d.weightReverse } : {}),
+    ...(d.init ? { init: d.init } : {}),
+    pos: t.pos(nameTok),
+    tok: nameTok,
   });
 }

@@ -30,10 +30,18 @@ export const VRRP_SYNC_GROUP: KwTable<RawGroup> = {
       }
     }),
     ...notifyRows<RawGroup>(),
-    supported('track_interface', (s, g, t) => { g.trackInterfaces.push(...trackEntries(s, t, -253, 253, false)); }),
-    supported('track_script', (s, g, t) => { g.trackScripts.push(...trackEntries(s, t, -253, 253, true)); }),
-    supported('track_file', (s, g, t) => { g.trackFiles.push(...trackEntries(s, t, -254, 254, true)); }),
-    supported('sync_group_tracking_weight', (_s, g) => { g.trackingWeight = true; }),
+    supported('track_interface', (s, g, t) => {
+      g.trackInterfaces.push(...trackEntries(s, t, -253, 253, false));
+    }),
+    supported('track_script', (s, g, t) => {
+      g.trackScripts.push(...trackEntries(s, t, -253, 253, true));
+    }),
+    supported('track_file', (s, g, t) => {
+      g.trackFiles.push(...trackEntries(s, t, -254, 254, true));
+    }),
+    supported('sync_group_tracking_weight', (_s, g) => {
+      g.trackingWeight = true;
+    }),
     ...ignored<RawGroup>(['smtp_alert', 'global_tracking', 'notify_priority_changes']),
     ...unsupported<RawGroup>(['track_process', 'track_bfd', 'notify_deleted']),
   ],

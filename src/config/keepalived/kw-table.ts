@@ -35,8 +35,7 @@ const DEFAULT_REASON: Record<Exclude<KwStatus, 'supported'>, string> = {
   unsupported: 'not supported by halb; ignored',
 };
 
-export const supported = <C>(name: string, parse: KwRow<C>['parse'], block?: boolean): KwRow<C> =>
-  ({ name, status: 'supported', parse, ...(block ? { block } : {}) });
+export const supported = <C>(name: string, parse: KwRow<C>['parse'], block?: boolean): KwRow<C> => ({ name, status: 'supported', parse, ...(block ? { block } : {}) });
 export const ignored = <C>(names: readonly string[]): KwRow<C>[] => names.map((name) => ({ name, status: 'ignored' }));
 export const unsupported = <C>(names: readonly string[], reason?: (name: string) => string, blocks: readonly string[] = []): KwRow<C>[] =>
   names.map((name) => ({ name, status: 'unsupported', ...(reason ? { reason: reason(name) } : {}), ...(blocks.includes(name) ? { block: true } : {}) }));

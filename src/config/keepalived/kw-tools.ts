@@ -35,12 +35,9 @@ export interface MapTools {
 }
 
 export function makeTools(diags: Diagnostics, trace?: (scope: string, keyword: string) => void): MapTools {
-  const err = (t: Token, msg: string, hint?: string, directive?: string): void =>
-    diags.error(t.file, t.line, msg, { col: t.col, directive: directive ?? t.text, ...(hint ? { hint } : {}) });
-  const warn = (t: Token, msg: string, directive?: string): void =>
-    diags.warning(t.file, t.line, msg, { col: t.col, directive: directive ?? t.text });
-  const note = (t: Token, msg: string, directive?: string): void =>
-    diags.note(t.file, t.line, msg, { col: t.col, directive: directive ?? t.text });
+  const err = (t: Token, msg: string, hint?: string, directive?: string): void => diags.error(t.file, t.line, msg, { col: t.col, directive: directive ?? t.text, ...(hint ? { hint } : {}) });
+  const warn = (t: Token, msg: string, directive?: string): void => diags.warning(t.file, t.line, msg, { col: t.col, directive: directive ?? t.text });
+  const note = (t: Token, msg: string, directive?: string): void => diags.note(t.file, t.line, msg, { col: t.col, directive: directive ?? t.text });
   return {
     diags,
     ...(trace ? { trace } : {}),

@@ -32,9 +32,24 @@ export interface MapState {
 
 /** Top-level sections halb does not implement: warned and skipped. */
 const OUT_OF_SCOPE = [
-  'virtual_server', 'virtual_server_group', 'vrrp_track_process', 'static_ipaddress', 'static_routes', 'static_rules',
-  'bfd_instance', 'garp_group', 'linkbeat_interfaces', 'track_group', 'interface_up_down_delays', 'net_namespace',
-  'net_namespace_ipvs', 'namespace_with_ipsets', 'instance', 'use_pid_dir', 'linkbeat_use_polling', 'child_wait_time',
+  'virtual_server',
+  'virtual_server_group',
+  'vrrp_track_process',
+  'static_ipaddress',
+  'static_routes',
+  'static_rules',
+  'bfd_instance',
+  'garp_group',
+  'linkbeat_interfaces',
+  'track_group',
+  'interface_up_down_delays',
+  'net_namespace',
+  'net_namespace_ipvs',
+  'namespace_with_ipsets',
+  'instance',
+  'use_pid_dir',
+  'linkbeat_use_polling',
+  'child_wait_time',
 ];
 
 // The row order is the did-you-mean order (the first of equally near keys wins).
@@ -53,9 +68,7 @@ export const TOP_LEVEL: KwTable<MapState> = {
 };
 
 /** Every keyword table of keepalived.conf, for the test that proves each row reachable. */
-export const KEYWORD_TABLES: readonly KwTable<never>[] = [
-  TOP_LEVEL, GLOBAL_DEFS, VRRP_SCRIPT, TRACK_FILE, VRRP_INSTANCE, AUTHENTICATION, VRRP_SYNC_GROUP,
-] as readonly KwTable<never>[];
+export const KEYWORD_TABLES: readonly KwTable<never>[] = [TOP_LEVEL, GLOBAL_DEFS, VRRP_SCRIPT, TRACK_FILE, VRRP_INSTANCE, AUTHENTICATION, VRRP_SYNC_GROUP] as readonly KwTable<never>[];
 
 /** `trace` sees every keyword row the dispatcher runs (scope, keyword): tests use it to prove
  * every row reachable. */

@@ -35,7 +35,9 @@ export function parseStatements(lines: readonly LogicalLine[], diags: Diagnostic
   /** A block opened deeper than maxDepth: report it at its '{' and step over it without
    * recursing (10,000 nested blocks must not exhaust the stack). */
   const skipBlock = (opener: Token): void => {
-    diags.error(opener.file, opener.line, `blocks nest more than ${maxDepth} levels deep; keepalived.conf needs at most 4 (virtual_server > real_server > HTTP_GET > url): check for a missing '}'`, { col: opener.col });
+    diags.error(opener.file, opener.line, `blocks nest more than ${maxDepth} levels deep; keepalived.conf needs at most 4 (virtual_server > real_server > HTTP_GET > url): check for a missing '}'`, {
+      col: opener.col,
+    });
     let depth = 1;
     while (i < items.length && depth > 0) {
       const it = items[i++]!;
@@ -48,7 +50,10 @@ export function parseStatements(lines: readonly LogicalLine[], diags: Diagnostic
     const stmts: Stmt[] = [];
     while (i < items.length) {
       const it = items[i]!;
-      if (it === 'EOL') { i++; continue; }
+      if (it === 'EOL') {
+        i++;
+        continue;
+      }
       if (it.text === '}' && !it.quoted) {
         i++;
         if (opener) return stmts;

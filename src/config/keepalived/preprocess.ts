@@ -73,11 +73,16 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
 
   const predefined = (name: string, file: string): string | undefined => {
     switch (name) {
-      case '_PWD': return dirnameOf(file);
-      case '_INSTANCE': return opts.configId;
-      case '_HASH': return '#';
-      case '_BANG': return '!';
-      default: return undefined;
+      case '_PWD':
+        return dirnameOf(file);
+      case '_INSTANCE':
+        return opts.configId;
+      case '_HASH':
+        return '#';
+      case '_BANG':
+        return '!';
+      default:
+        return undefined;
     }
   };
 
@@ -105,7 +110,10 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
       if (s[at + 1] === '{') {
         const close = s.indexOf('}', at + 2);
         const m = close > 0 ? /^[A-Za-z_][A-Za-z0-9_]*$/.exec(s.slice(at + 2, close)) : null;
-        if (m) { name = m[0]; end = close + 1; }
+        if (m) {
+          name = m[0];
+          end = close + 1;
+        }
       } else {
         const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(at + 1));
         // `$NAME` must be followed by whitespace or the end (keepalived.conf(5)).
@@ -115,7 +123,10 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
         }
       }
       const def = name !== undefined ? lookup(name, file) : undefined;
-      if (!def) { i = at + 1; continue; }
+      if (!def) {
+        i = at + 1;
+        continue;
+      }
       if (++guard > 1000) {
         diags.error(file, lineNo, `definition '$${name}' expands recursively without end`);
         return { text: s };
@@ -143,9 +154,16 @@ export function preprocess(rootPath: string, src: ConfigSource, diags: Diagnosti
       return undefined;
     }
     let start: number, step: number, end: number;
-    if (nums.length === 1) { end = nums[0]!; start = end >= 0 ? 1 : -1; step = end >= start ? 1 : -1; }
-    else if (nums.length === 2) { [start, end] = nums as [number, number]; step = end >= start ? 1 : -1; }
-    else { [start, step, end] = nums as [number, number, number]; }
+    if (nums.length === 1) {
+      end = nums[0]!;
+      start = end >= 0 ? 1 : -1;
+      step = end >= start ? 1 : -1;
+    } else if (nums.length === 2) {
+      [start, end] = nums as [number, number];
+      step = end >= start ? 1 : -1;
+    } else {
+      [start, step, end] = nums as [number, number, number];
+    }
     if (step === 0 || (step > 0 && start > end) || (step < 0 && start < end)) {
       diags.error(file, lineNo, `~SEQ(${args.join(', ')}) never reaches its end`, { directive: '~SEQ' });
       return undefined;

@@ -82,18 +82,29 @@ function expandWithin(pattern: string, budget: { left: number }, max: number): s
   let start = -1;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === '\\') { i++; continue; }
-    if (c === '{') { if (depth++ === 0) start = i; }
-    else if (c === '}' && depth > 0 && --depth === 0) {
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '{') {
+      if (depth++ === 0) start = i;
+    } else if (c === '}' && depth > 0 && --depth === 0) {
       const inner = pattern.slice(start + 1, i);
       const alts: string[] = [];
-      let d = 0, last = 0;
+      let d = 0,
+        last = 0;
       for (let j = 0; j < inner.length; j++) {
         const cj = inner[j];
-        if (cj === '\\') { j++; continue; }
+        if (cj === '\\') {
+          j++;
+          continue;
+        }
         if (cj === '{') d++;
         else if (cj === '}') d--;
-        else if (cj === ',' && d === 0) { alts.push(inner.slice(last, j)); last = j + 1; }
+        else if (cj === ',' && d === 0) {
+          alts.push(inner.slice(last, j));
+          last = j + 1;
+        }
       }
       alts.push(inner.slice(last));
       if (alts.length === 1) continue; // "{x}" without a comma is literal, as in glob(3)
@@ -120,7 +131,10 @@ function segmentRegex(seg: string): RegExp {
     else if (c === '?') re += '[^/]';
     else if (c === '[') {
       const close = seg.indexOf(']', i + 2);
-      if (close < 0) { re += '\\['; continue; }
+      if (close < 0) {
+        re += '\\[';
+        continue;
+      }
       let body = seg.slice(i + 1, close);
       if (body.startsWith('!')) body = '^' + body.slice(1);
       re += '[' + body.replace(/\\/g, '\\\\') + ']';
@@ -139,7 +153,9 @@ function segmentRegex(seg: string): RegExp {
 export function globPaths(src: ConfigSource, absPattern: string): string[] {
   const results: string[] = [];
   for (const pat of expandBraces(absPattern)) {
-    const segs = normalizePath(pat).split('/').filter((s) => s !== '');
+    const segs = normalizePath(pat)
+      .split('/')
+      .filter((s) => s !== '');
     let current = ['/'];
     for (let k = 0; k < segs.length; k++) {
       const seg = segs[k]!;

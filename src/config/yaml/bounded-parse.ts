@@ -8,11 +8,7 @@ import { Composer, Parser, YAMLParseError, type CST, type Document, type Documen
 
 export type BoundedParse = { readonly doc: Document.Parsed } | { readonly tooDeepAt: number };
 
-export function parseDocumentBounded(
-  text: string,
-  maxDepth: number,
-  options: ParseOptions & DocumentOptions & SchemaOptions & { lineCounter: LineCounter },
-): BoundedParse {
+export function parseDocumentBounded(text: string, maxDepth: number, options: ParseOptions & DocumentOptions & SchemaOptions & { lineCounter: LineCounter }): BoundedParse {
   const tokens = Array.from(new Parser(options.lineCounter.addNewLine).parse(text));
   const deep = tooDeep(tokens, maxDepth);
   if (deep) return { tooDeepAt: deep.offset };

@@ -164,15 +164,7 @@ function valueAt(data: unknown, path: Path): unknown {
   return v;
 }
 
-function reportIssue(
-  issue: Issue,
-  doc: Document,
-  data: unknown,
-  diags: Diagnostics,
-  locate: Locator,
-  file: string,
-  posAt: (o: number) => SourcePos,
-): void {
+function reportIssue(issue: Issue, doc: Document, data: unknown, diags: Diagnostics, locate: Locator, file: string, posAt: (o: number) => SourcePos): void {
   let path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeys(path, data);

@@ -126,7 +126,7 @@ stats:
   },
   {
     section: 'vrrp',
-    summary: 'Virtual IPs held by VRRP (keepalived). `vrrp.globals` is keepalived\'s `global_defs`.',
+    summary: "Virtual IPs held by VRRP (keepalived). `vrrp.globals` is keepalived's `global_defs`.",
     yaml: `
 vrrp:
   globals:
@@ -146,7 +146,7 @@ vrrp:
   },
   {
     section: 'vrrp.scripts',
-    summary: 'Health scripts whose result moves an instance\'s priority or puts it in FAULT (keepalived `vrrp_script`).',
+    summary: "Health scripts whose result moves an instance's priority or puts it in FAULT (keepalived `vrrp_script`).",
     yaml: `
 vrrp:
   scripts:
@@ -164,7 +164,7 @@ vrrp:
   },
   {
     section: 'vrrp.trackFiles',
-    summary: 'Files holding a number that moves an instance\'s priority (keepalived `vrrp_track_file`).',
+    summary: "Files holding a number that moves an instance's priority (keepalived `vrrp_track_file`).",
     yaml: `
 vrrp:
   trackFiles:

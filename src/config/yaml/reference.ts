@@ -138,7 +138,10 @@ function allowedText(s: JsonSchema): string {
   const parts = s.anyOf ?? s.oneOf;
   if (parts) {
     if (parts.every((p) => p.const !== undefined)) return parts.map((p) => inlineValue(p.const)).join(', ');
-    return parts.map(allowedText).filter((a) => a !== '').join('; ');
+    return parts
+      .map(allowedText)
+      .filter((a) => a !== '')
+      .join('; ');
   }
   if (s.const !== undefined) return inlineValue(s.const);
   if (s.enum) return s.enum.map(inlineValue).join(', ');
@@ -185,7 +188,12 @@ function flowYaml(v: unknown): string {
 
 /** A default in milliseconds as it would be written: 2000 → 2s. */
 export function durationText(ms: number): string {
-  const units: ReadonlyArray<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  const units: ReadonlyArray<[string, number]> = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
   for (const [u, n] of units) if (ms > 0 && ms % n === 0) return `${ms / n}${u}`;
   return ms === 0 ? '0' : `${ms}ms`;
 }
@@ -256,5 +264,8 @@ function belongs(path: string, section: string, examples: readonly ReferenceExam
 }
 
 function anchor(section: string): string {
-  return section.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return section
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
 }

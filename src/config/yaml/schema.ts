@@ -28,16 +28,14 @@ const desc = (text: string) => ({ description: text });
 const name = z.string().regex(/^[A-Za-z0-9_.:-]+$/, { error: "a name of letters, digits, '-', '_', '.', ':'" });
 
 const bindObject = z.strictObject({ address: z.string().meta(desc('IP address; 0.0.0.0 or :: for all')), port: port.meta(desc('Port')) });
-export const bind = z
-  .union([z.string().meta({ description: '"address:port", "*:port" or "[v6]:port"' }), bindObject])
-  .transform((v, ctx) => {
-    const r = typeof v === 'string' ? parseBindAddress(v) : isIp(v.address) ? { ok: true as const, value: v } : { ok: false as const, reason: `bind address '${v.address}' is not an IP address` };
-    if (!r.ok) {
-      ctx.issues.push({ code: 'custom', message: r.reason, input: v });
-      return z.NEVER;
-    }
-    return { address: r.value.address, port: r.value.port };
-  });
+export const bind = z.union([z.string().meta({ description: '"address:port", "*:port" or "[v6]:port"' }), bindObject]).transform((v, ctx) => {
+  const r = typeof v === 'string' ? parseBindAddress(v) : isIp(v.address) ? { ok: true as const, value: v } : { ok: false as const, reason: `bind address '${v.address}' is not an IP address` };
+  if (!r.ok) {
+    ctx.issues.push({ code: 'custom', message: r.reason, input: v });
+    return z.NEVER;
+  }
+  return { address: r.value.address, port: r.value.port };
+});
 
 // A timeout is positive; leaving it out means "no timeout" (HAProxy's 0).
 const timeout = (text: string) =>
@@ -54,7 +52,9 @@ const timeouts = z
     httpRequest: timeout('HAProxy `timeout http-request`: longest wait for a complete request head (http mode; `client` when unset); used from the frontend'),
     httpKeepAlive: timeout('HAProxy `timeout http-keep-alive`: longest wait for the next request on a kept-alive connection (http mode); used from the frontend'),
     queue: timeout('HAProxy `timeout queue`: longest wait in a server or backend queue before a 503 (`sQ`); default: timeout connect'),
-    tunnel: timeout('HAProxy `timeout tunnel`: inactivity limit on both sides instead of client/server, in tcp mode once the server is connected and in http mode after an upgrade (WebSocket); used from the backend'),
+    tunnel: timeout(
+      'HAProxy `timeout tunnel`: inactivity limit on both sides instead of client/server, in tcp mode once the server is connected and in http mode after an upgrade (WebSocket); used from the backend',
+    ),
   })
   .default({})
   .meta(desc('Timeouts (HAProxy `timeout ...`); a timeout left out means none'));
@@ -69,7 +69,7 @@ const forwardFor = z
 const errorFiles = z
   .record(z.string().regex(/^\d{3}$/, { error: 'an HTTP status code' }), z.string())
   .default({})
-  .meta({ description: 'HAProxy `errorfile`: HTTP status code -> path of a file holding a complete HTTP response, sent instead of halb\'s own (read at load time)' });
+  .meta({ description: "HAProxy `errorfile`: HTTP status code -> path of a file holding a complete HTTP response, sent instead of halb's own (read at load time)" });
 
 const mode = z.enum(['tcp', 'http']).default('tcp').meta(desc('HAProxy `mode`: relay bytes (tcp) or parse HTTP/1.1 requests (http)'));
 const httpServerClose = z.boolean().default(false).meta(desc('HAProxy `option http-server-close`: close the server connection after each response (the client side stays kept-alive)'));
@@ -90,7 +90,12 @@ export const frontendSchema = z.strictObject({
     })
     .default({ httplog: false, tcplog: false, dontlognull: false })
     .meta(desc('Access log options')),
-  maxconn: z.number().int().nonnegative().optional().meta(desc('HAProxy `maxconn`: most concurrent sessions of this frontend; beyond it the listener pauses and new clients wait in the kernel backlog')),
+  maxconn: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .meta(desc('HAProxy `maxconn`: most concurrent sessions of this frontend; beyond it the listener pauses and new clients wait in the kernel backlog')),
   errorFiles,
 });
 
@@ -155,13 +160,29 @@ const httpExpect = z
 
 export const healthCheckSchema = z
   .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('tcp').meta(desc('tcp: a connection is enough; tcp-check: a scripted exchange (HAProxy `option tcp-check`); http: an HTTP request (HAProxy `option httpchk`); ssl-hello: an SSLv3/TLS hello gets an answer (HAProxy `option ssl-hello-chk`)')) }),
+    z.strictObject({
+      type: z
+        .literal('tcp')
+        .meta(
+          desc(
+            'tcp: a connection is enough; tcp-check: a scripted exchange (HAProxy `option tcp-check`); http: an HTTP request (HAProxy `option httpchk`); ssl-hello: an SSLv3/TLS hello gets an answer (HAProxy `option ssl-hello-chk`)',
+          ),
+        ),
+    }),
     z.strictObject({ type: z.literal('tcp-check'), steps: z.array(tcpCheckStep).meta(desc('HAProxy `tcp-check` lines, run in order')) }),
     z.strictObject({
       type: z.literal('http'),
       // HAProxy's `option httpchk` defaults: OPTIONS / HTTP/1.0.
-      method: z.string().regex(/^[A-Z]+$/).default('OPTIONS').meta(desc('Request method')),
-      uri: z.string().regex(/^(\/|\*)/, { error: "a URI starting with '/'" }).default('/').meta(desc('Request URI')),
+      method: z
+        .string()
+        .regex(/^[A-Z]+$/)
+        .default('OPTIONS')
+        .meta(desc('Request method')),
+      uri: z
+        .string()
+        .regex(/^(\/|\*)/, { error: "a URI starting with '/'" })
+        .default('/')
+        .meta(desc('Request URI')),
       version: z.enum(['HTTP/1.0', 'HTTP/1.1']).default('HTTP/1.0').meta(desc('HTTP version of the request')),
       host: z.string().optional().meta(desc('Host header (HAProxy `http-check send hdr Host`)')),
       expect: httpExpect.optional(),
@@ -245,7 +266,16 @@ export const statsSchema = z.strictObject({
 
 export const globalSchema = z
   .strictObject({
-    maxconn: z.number().int().min(1).optional().meta(desc('HAProxy global `maxconn`: most concurrent client connections over all frontends (listeners pause beyond it); unset: derived from the file-descriptor limit, as HAProxy does (docs/overload.md)')),
+    maxconn: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta(
+        desc(
+          'HAProxy global `maxconn`: most concurrent client connections over all frontends (listeners pause beyond it); unset: derived from the file-descriptor limit, as HAProxy does (docs/overload.md)',
+        ),
+      ),
     statsSocket: z
       .strictObject({ path: z.string().meta(desc('Path of the UNIX socket')), level: z.enum(['user', 'operator', 'admin']).optional().meta(desc('Access level')) })
       .optional()
@@ -346,12 +376,21 @@ export const vrrpInstanceSchema = z.strictObject({
   vrid: z.number().int().min(1).max(255).meta(desc('keepalived `virtual_router_id`: the same on every node of the group, unique on the network')),
   priority: z.number().int().min(1).max(255).default(100).meta(desc('keepalived `priority`: the highest wins the election; 255 is the address owner')),
   advertInt: duration.default(1000).meta(desc('keepalived `advert_int`: time between adverts (VRRPv2: whole seconds)')),
-  version: z.union([z.literal(2), z.literal(3)]).default(2).meta(desc('VRRP version (keepalived `vrrp_version`); 3 allows IPv6 and sub-second adverts')),
-  family: z.union([z.literal(4), z.literal(6)]).optional().meta({ description: 'Derived from the virtual addresses when omitted' }),
+  version: z
+    .union([z.literal(2), z.literal(3)])
+    .default(2)
+    .meta(desc('VRRP version (keepalived `vrrp_version`); 3 allows IPv6 and sub-second adverts')),
+  family: z
+    .union([z.literal(4), z.literal(6)])
+    .optional()
+    .meta({ description: 'Derived from the virtual addresses when omitted' }),
   nopreempt: z.boolean().default(false).meta(desc('keepalived `nopreempt`: a higher-priority node that comes back does not take the VIPs from a running MASTER')),
   preemptDelay: duration.default(0).meta(desc('keepalived `preempt_delay`: wait this long after start before preempting')),
   unicastSrcIp: z.string().refine(isIp, { error: 'an IP address' }).optional().meta(desc('keepalived `unicast_src_ip`: source address of unicast adverts')),
-  unicastPeers: z.array(z.string().refine(isIp, { error: 'an IP address' })).default([]).meta(desc('keepalived `unicast_peer`: send adverts to these addresses instead of multicast')),
+  unicastPeers: z
+    .array(z.string().refine(isIp, { error: 'an IP address' }))
+    .default([])
+    .meta(desc('keepalived `unicast_peer`: send adverts to these addresses instead of multicast')),
   auth: z
     .strictObject({
       type: z.literal('PASS').meta(desc('Only simple password authentication (VRRPv2), as keepalived')),
@@ -405,7 +444,10 @@ export const vrrpSchema = z
           path: z.string().min(1).meta(desc('File holding an integer')),
           weight: z.number().int().min(-254).max(254).default(1).meta(desc("keepalived `weight`: the priority changes by the file's number times this; 0 with a non-zero number means FAULT")),
           weightReverse: z.boolean().optional().meta(desc('keepalived `weight ... reverse`: apply it the other way round')),
-          init: z.strictObject({ value: z.number().int().meta(desc('Number to write')), overwrite: z.boolean().default(false).meta(desc('Write it even when the file exists')) }).optional().meta({ description: 'keepalived init_file: write value at start if missing (or always with overwrite)' }),
+          init: z
+            .strictObject({ value: z.number().int().meta(desc('Number to write')), overwrite: z.boolean().default(false).meta(desc('Write it even when the file exists')) })
+            .optional()
+            .meta({ description: 'keepalived init_file: write value at start if missing (or always with overwrite)' }),
         }),
       )
       .default([])

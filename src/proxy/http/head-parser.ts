@@ -65,10 +65,7 @@ export interface ResponseHead extends HeadCommon {
   readonly teAndCl: boolean;
 }
 
-export type ParseResult<T> =
-  | { readonly kind: 'ok'; readonly head: T }
-  | { readonly kind: 'incomplete' }
-  | { readonly kind: 'error'; readonly status: 400 | 431 | 502; readonly reason: string };
+export type ParseResult<T> = { readonly kind: 'ok'; readonly head: T } | { readonly kind: 'incomplete' } | { readonly kind: 'error'; readonly status: 400 | 431 | 502; readonly reason: string };
 
 const INCOMPLETE = { kind: 'incomplete' } as const;
 

@@ -71,7 +71,10 @@ export function healthApiCompliance(name: string, create: (backends: readonly Ba
       assert.equal(s.api.isUp('be', 'plain'), true, 'the other server is untouched');
       await s.recover('be', 'chk');
       assert.equal(s.api.isUp('be', 'chk'), true);
-      assert.deepEqual(seen.map((t) => `${t.backend}/${t.server} ${t.from}>${t.to}`), ['be/chk UP>DOWN', 'be/chk DOWN>UP']);
+      assert.deepEqual(
+        seen.map((t) => `${t.backend}/${t.server} ${t.from}>${t.to}`),
+        ['be/chk UP>DOWN', 'be/chk DOWN>UP'],
+      );
       for (const t of seen) assert.ok(t.reason.length > 0, 'every transition has a reason');
     }));
 

@@ -85,8 +85,21 @@ export function makeSelfSigned(cn = 'localhost'): TlsMaterial | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'halb-tls-'));
   try {
     const r = spawnSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', `/CN=${cn}`,
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${cn}`,
     ]);
     if (r.status !== 0) return undefined;
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
@@ -123,12 +136,9 @@ export async function closedPort(): Promise<number> {
  */
 export async function blackholePort(): Promise<(Running & { filler: net.Socket }) | undefined> {
   if (spawnSync('python3', ['-c', 'pass']).status !== 0) return undefined;
-  const child = spawn('python3', ['-c', [
-    'import socket,sys',
-    's=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(0)',
-    'print(s.getsockname()[1], flush=True)',
-    'sys.stdin.read()',
-  ].join('\n')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('python3', ['-c', ['import socket,sys', 's=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(0)', 'print(s.getsockname()[1], flush=True)', 'sys.stdin.read()'].join('\n')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
     child.once('error', reject);

@@ -263,7 +263,10 @@ test('a busy stats port fails start with the stats bind line, and nothing keeps 
     rmSync(dir, { recursive: true, force: true });
   });
   const cfg = join(dir, 'haproxy.cfg');
-  writeFileSync(cfg, `defaults\n  mode http\n  timeout connect 2s\n  timeout client 5s\n  timeout server 5s\n\nfrontend web\n  bind 127.0.0.1:${fePort}\n  default_backend app\n\nbackend app\n  server s1 127.0.0.1:9\n\nlisten stats\n  bind 127.0.0.1:${statsPort}\n  stats uri /stats\n`);
+  writeFileSync(
+    cfg,
+    `defaults\n  mode http\n  timeout connect 2s\n  timeout client 5s\n  timeout server 5s\n\nfrontend web\n  bind 127.0.0.1:${fePort}\n  default_backend app\n\nbackend app\n  server s1 127.0.0.1:9\n\nlisten stats\n  bind 127.0.0.1:${statsPort}\n  stats uri /stats\n`,
+  );
   const d = new Daemon({ sources: { haproxy: cfg }, logger: pino({ level: 'silent' }) });
   await assert.rejects(d.start(), (err: Error) => {
     assert.match(err.message, /haproxy\.cfg:15: bind 127\.0\.0\.1:\d+ \(stats stats\): address already in use/);

@@ -17,16 +17,37 @@ const fifo = join(dir, 'fifo');
 execFileSync('mkfifo', [fifo]);
 
 const haproxyCfg = (errorfile: string): string =>
-  ['defaults', '  mode http', '  timeout connect 1s', '  timeout client 1s', '  timeout server 1s',
-    'frontend f', '  bind 127.0.0.1:8080', `  errorfile 503 ${errorfile}`, '  default_backend b',
-    'backend b', '  server s 127.0.0.1:8081', ''].join('\n');
+  [
+    'defaults',
+    '  mode http',
+    '  timeout connect 1s',
+    '  timeout client 1s',
+    '  timeout server 1s',
+    'frontend f',
+    '  bind 127.0.0.1:8080',
+    `  errorfile 503 ${errorfile}`,
+    '  default_backend b',
+    'backend b',
+    '  server s 127.0.0.1:8081',
+    '',
+  ].join('\n');
 const keepalivedConf = (include: string): string =>
-  ['vrrp_instance VI_1 {', '  interface eth0', '  virtual_router_id 51', '  priority 100',
-    '  virtual_ipaddress {', '    192.0.2.10/24', '  }', '}', `include ${include}`, ''].join('\n');
+  ['vrrp_instance VI_1 {', '  interface eth0', '  virtual_router_id 51', '  priority 100', '  virtual_ipaddress {', '    192.0.2.10/24', '  }', '}', `include ${include}`, ''].join('\n');
 const yamlCfg = (errorfile: string): string =>
-  ['frontends:', '  - name: f', '    mode: http', '    binds: ["127.0.0.1:8080"]', '    defaultBackend: b',
-    '    errorFiles:', `      "503": ${errorfile}`, 'backends:', '  - name: b', '    servers:',
-    '      - { name: s, address: 127.0.0.1, port: 8081 }', ''].join('\n');
+  [
+    'frontends:',
+    '  - name: f',
+    '    mode: http',
+    '    binds: ["127.0.0.1:8080"]',
+    '    defaultBackend: b',
+    '    errorFiles:',
+    `      "503": ${errorfile}`,
+    'backends:',
+    '  - name: b',
+    '    servers:',
+    '      - { name: s, address: 127.0.0.1, port: 8081 }',
+    '',
+  ].join('\n');
 
 function file(name: string, text: string): string {
   const p = join(dir, name);
@@ -136,7 +157,10 @@ for (const c of CASES) {
     assert.equal(r.signal, null, `halb check was killed after ${Math.round(r.ms)} ms (it hung)`);
     assert.equal(r.code, 1, `exit code; stderr:\n${r.stderr.slice(0, 2000)}`);
     const re = c.expect();
-    assert.ok(r.stderr.split('\n').some((l) => re.test(l)), `expected a line matching ${re} in:\n${r.stderr.slice(0, 2000)}`);
+    assert.ok(
+      r.stderr.split('\n').some((l) => re.test(l)),
+      `expected a line matching ${re} in:\n${r.stderr.slice(0, 2000)}`,
+    );
     // haproxy/keepalived refuse these in ~0.05 s; node start-up is ~0.3 s here. Generous for a busy machine.
     assert.ok(r.ms < 10_000, `took ${Math.round(r.ms)} ms`);
   });

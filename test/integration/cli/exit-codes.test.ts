@@ -27,7 +27,8 @@ backends:
     servers:
       - { name: a, address: 127.0.0.1, port: 9 }
 `;
-const HAPROXY = 'defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\nfrontend web\n  bind 127.0.0.1:18080\n  default_backend app\nbackend app\n  server a 127.0.0.1:9\n';
+const HAPROXY =
+  'defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\nfrontend web\n  bind 127.0.0.1:18080\n  default_backend app\nbackend app\n  server a 127.0.0.1:9\n';
 const HAPROXY_BAD = HAPROXY.replace('mode http', 'mode htp');
 
 test('halb check: 0 valid, 1 invalid, 2 usage (unknown option, wrong flag, no config)', async (t) => {

@@ -51,11 +51,13 @@ function startHalb(cfg: string): { child: ChildProcess; lines: Record<string, un
 
 function get(port: number, path: string, agent: http.Agent | false): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path, agent }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -75,13 +77,29 @@ test('flood beyond the descriptor limit: maxconn lowered, checks keep passing, s
   const port = await freePort();
   const statsPort = await freePort();
   const cfg = join(dir, 'haproxy.cfg');
-  writeFileSync(cfg, [
-    'global', '  maxconn 20000',
-    'defaults', '  mode http', '  timeout connect 2s', '  timeout client 30s', '  timeout server 30s',
-    'frontend web', `  bind 127.0.0.1:${port}`, '  default_backend app',
-    'backend app', `  server s1 127.0.0.1:${s1.port} check inter 100 fall 2 rise 1`, `  server s2 127.0.0.1:${s2.port} check inter 100 fall 2 rise 1`,
-    'listen stats', `  bind 127.0.0.1:${statsPort}`, '  stats enable', '  stats uri /stats', '',
-  ].join('\n'));
+  writeFileSync(
+    cfg,
+    [
+      'global',
+      '  maxconn 20000',
+      'defaults',
+      '  mode http',
+      '  timeout connect 2s',
+      '  timeout client 30s',
+      '  timeout server 30s',
+      'frontend web',
+      `  bind 127.0.0.1:${port}`,
+      '  default_backend app',
+      'backend app',
+      `  server s1 127.0.0.1:${s1.port} check inter 100 fall 2 rise 1`,
+      `  server s2 127.0.0.1:${s2.port} check inter 100 fall 2 rise 1`,
+      'listen stats',
+      `  bind 127.0.0.1:${statsPort}`,
+      '  stats enable',
+      '  stats uri /stats',
+      '',
+    ].join('\n'),
+  );
   const halb = startHalb(cfg);
   t.after(async () => {
     if (halb.child.exitCode !== null) return;
@@ -120,7 +138,10 @@ test('flood beyond the descriptor limit: maxconn lowered, checks keep passing, s
   const doc = JSON.parse(stats.body) as { frontends: { paused: boolean; sessions: { current: number } }[]; backends: { servers: { state: string }[] }[] };
   assert.equal(doc.frontends[0]!.paused, true);
   assert.equal(doc.frontends[0]!.sessions.current, maxconn);
-  assert.deepEqual(doc.backends[0]!.servers.map((s) => s.state), ['UP', 'UP']);
+  assert.deepEqual(
+    doc.backends[0]!.servers.map((s) => s.state),
+    ['UP', 'UP'],
+  );
   const metrics = await get(statsPort, '/metrics', false);
   assert.match(metrics.body, /halb_frontend_paused\{frontend="web"\} 1/);
   const bad = halb.lines.filter((l) => (l.event === 'health_check' && l.ok === false) || l.event === 'server_state' || l.event === 'backend_down' || l.event === 'refused');

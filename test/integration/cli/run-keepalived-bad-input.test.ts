@@ -31,7 +31,22 @@ function runHalb(args: string[]): Promise<{ code: number | null; stdout: string;
 const CASES = [
   {
     name: 'out-of-range values and a malformed address',
-    text: ['global_defs {', '    router_id lb1', '}', 'vrrp_instance VI_1 {', '    state MASTER', '    interface eth0', '    virtual_router_id 300', '    priority 150', '    advert_int 1', '    virtual_ipaddress {', '        10.0.0.300/24', '    }', '}', ''],
+    text: [
+      'global_defs {',
+      '    router_id lb1',
+      '}',
+      'vrrp_instance VI_1 {',
+      '    state MASTER',
+      '    interface eth0',
+      '    virtual_router_id 300',
+      '    priority 150',
+      '    advert_int 1',
+      '    virtual_ipaddress {',
+      '        10.0.0.300/24',
+      '    }',
+      '}',
+      '',
+    ],
     expect: [/:7:\d+: error: 'virtual_router_id'.*300/, /:11:\d+: error: 'virtual_ipaddress'.*10\.0\.0\.300/],
   },
   {
@@ -41,7 +56,22 @@ const CASES = [
   },
   {
     name: 'fractional advert_int with VRRPv2 and a bad auth type',
-    text: ['vrrp_instance VI_1 {', '    interface eth0', '    virtual_router_id 51', '    priority 100', '    version 2', '    advert_int 0.5', '    authentication {', '        auth_type NOPE', '    }', '    virtual_ipaddress {', '        192.0.2.10/24', '    }', '}', ''],
+    text: [
+      'vrrp_instance VI_1 {',
+      '    interface eth0',
+      '    virtual_router_id 51',
+      '    priority 100',
+      '    version 2',
+      '    advert_int 0.5',
+      '    authentication {',
+      '        auth_type NOPE',
+      '    }',
+      '    virtual_ipaddress {',
+      '        192.0.2.10/24',
+      '    }',
+      '}',
+      '',
+    ],
     expect: [/:\d+:\d+: error: /],
   },
 ];

@@ -48,8 +48,15 @@ function refused(port: number): Promise<boolean> {
 
 /** Only config diagnostics were logged: no service logged a start (listening, VRRP, warm-up). */
 function onlyConfigLines(stdout: string): void {
-  const events = stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { event?: string }).event);
-  assert.deepEqual(events.filter((e) => e !== 'config_diagnostic'), [], stdout);
+  const events = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { event?: string }).event);
+  assert.deepEqual(
+    events.filter((e) => e !== 'config_diagnostic'),
+    [],
+    stdout,
+  );
 }
 
 function setup(t: { after: (fn: () => void) => void }, port: number): { dir: string; file: string; runDir: string } {
@@ -115,10 +122,13 @@ test('root without the network capabilities (as in a container): uid 0 is not en
   const r = await runHalb(['run', '-c', file, '--run-dir', runDir, '--no-warmup'], { prefix: ROOT_NO_NET_CAPS });
   assert.equal(r.code, 1, r.stderr);
   const errors = r.stderr.split('\n').filter((l) => l.includes(': error: '));
-  assert.deepEqual(errors.map((l) => l.replace(/ \(run as root.*| run as root.*/, '')), [
-    `${file}:3:13: error: bind 127.0.0.1:${port} (frontend web) needs CAP_NET_BIND_SERVICE: ports below 1024 (net.ipv4.ip_unprivileged_port_start) are privileged`,
-    `${file}:13:7: error: VRRP instance VI_1 needs CAP_NET_RAW and CAP_NET_ADMIN (missing: CAP_NET_RAW, CAP_NET_ADMIN):`,
-  ]);
+  assert.deepEqual(
+    errors.map((l) => l.replace(/ \(run as root.*| run as root.*/, '')),
+    [
+      `${file}:3:13: error: bind 127.0.0.1:${port} (frontend web) needs CAP_NET_BIND_SERVICE: ports below 1024 (net.ipv4.ip_unprivileged_port_start) are privileged`,
+      `${file}:13:7: error: VRRP instance VI_1 needs CAP_NET_RAW and CAP_NET_ADMIN (missing: CAP_NET_RAW, CAP_NET_ADMIN):`,
+    ],
+  );
   onlyConfigLines(r.stdout);
   assert.ok(await refused(port), `nothing listens on ${port}`);
   assert.ok(!existsSync(runDir), 'no VIP bookkeeping written');

@@ -56,7 +56,10 @@ async function setup(t: import('node:test').TestContext): Promise<{ cfg: string;
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
   const cfg = join(dir, 'haproxy.cfg');
-  writeFileSync(cfg, `defaults\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n\nfrontend web\n  mode http\n  bind 127.0.0.1:${port}\n  default_backend app\n\nbackend app\n  mode http\n  server s1 127.0.0.1:${app.port}\n`);
+  writeFileSync(
+    cfg,
+    `defaults\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n\nfrontend web\n  mode http\n  bind 127.0.0.1:${port}\n  default_backend app\n\nbackend app\n  mode http\n  server s1 127.0.0.1:${app.port}\n`,
+  );
   return { cfg, port };
 }
 
@@ -108,7 +111,13 @@ for (const [how, args, env] of [
     // (cut: aborted), so the absence of that line, next to 'stopped', means none ran.
     await new Promise((res) => setTimeout(res, 300));
     await stop(r);
-    assert.ok(r.lines.find((l) => l.event === 'stopped'), 'log flushed at exit');
-    assert.equal(r.lines.find((l) => l.event === 'warmup'), undefined);
+    assert.ok(
+      r.lines.find((l) => l.event === 'stopped'),
+      'log flushed at exit',
+    );
+    assert.equal(
+      r.lines.find((l) => l.event === 'warmup'),
+      undefined,
+    );
   });
 }

@@ -18,7 +18,10 @@ async function setup(t: import('node:test').TestContext): Promise<{ cfg: string;
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
   const cfg = join(dir, 'haproxy.cfg');
-  writeFileSync(cfg, `defaults\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n\nfrontend web\n  mode http\n  bind 127.0.0.1:${port}\n  default_backend app\n\nbackend app\n  mode http\n  server s1 127.0.0.1:${app.port}\n`);
+  writeFileSync(
+    cfg,
+    `defaults\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n\nfrontend web\n  mode http\n  bind 127.0.0.1:${port}\n  default_backend app\n\nbackend app\n  mode http\n  server s1 127.0.0.1:${app.port}\n`,
+  );
   return { cfg, port, dir };
 }
 
@@ -107,7 +110,10 @@ test('--log-format: JSON when piped (auto), text when asked, an unknown value re
   process.kill(x.pid, 'SIGTERM');
   assert.equal((await x.exited).code, 0);
   for (const l of x.lines) assert.match(l, /^\d\d:\d\d:\d\d\.\d{3} (INFO |WARN |ACCESS )/, l);
-  assert.ok(x.lines.some((l) => /ACCESS 127\.0\.0\.1:\d+ web app\/s1 200 -- .* "GET \/text"$/.test(l)), x.lines.join('\n'));
+  assert.ok(
+    x.lines.some((l) => /ACCESS 127\.0\.0\.1:\d+ web app\/s1 200 -- .* "GET \/text"$/.test(l)),
+    x.lines.join('\n'),
+  );
   assert.ok(x.lines.some((l) => l.includes('received SIGTERM, stopping  event=signal signal=SIGTERM action=stop')));
 
   const bad = startHalb(['run', '--haproxy', cfg, '--log-format', 'xml']);

@@ -74,7 +74,11 @@ for (const [name, line] of typos) {
     assert.ok(h.alertLines.includes(7), `haproxy alert lines ${h.alertLines}:\n${h.output}`);
     const r = halb(file);
     assert.equal(r.config, undefined);
-    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line), [7], r.diagnostics.map(formatDiagnostic).join('\n'));
+    assert.deepEqual(
+      r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line),
+      [7],
+      r.diagnostics.map(formatDiagnostic).join('\n'),
+    );
   });
 }
 
@@ -120,7 +124,11 @@ for (const [line, severity] of classified) {
     assert.ok(h.ok, h.output);
     const r = halb(file);
     const hits = r.diagnostics.filter((d) => d.line === 13);
-    assert.deepEqual(hits.map((d) => d.severity), [severity], r.diagnostics.map(formatDiagnostic).join('\n'));
+    assert.deepEqual(
+      hits.map((d) => d.severity),
+      [severity],
+      r.diagnostics.map(formatDiagnostic).join('\n'),
+    );
     assert.equal(r.config === undefined, severity === 'error');
   });
 }

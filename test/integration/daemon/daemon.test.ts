@@ -72,7 +72,9 @@ test('the node checks (preflight) refuse a start, and a reload, before any servi
   const { logger, lines } = captureLogger();
   // Stands in for src/config/node-checks.ts: refuses any config with a server on port 9.
   const preflight = (c: HalbConfig): Diagnostic[] =>
-    c.backends.flatMap((b) => b.servers.filter((s) => s.port === 9).map((s) => ({ severity: 'error' as const, file: s.pos!.file, line: s.pos!.line, message: `server ${s.name} refused by the node check` })));
+    c.backends.flatMap((b) =>
+      b.servers.filter((s) => s.port === 9).map((s) => ({ severity: 'error' as const, file: s.pos!.file, line: s.pos!.line, message: `server ${s.name} refused by the node check` })),
+    );
   const d = new Daemon({ sources: { haproxy: cfg }, logger, preflight });
   t.after(async () => {
     await d.stop();

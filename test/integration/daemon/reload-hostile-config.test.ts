@@ -20,9 +20,20 @@ import { captureLogger } from '../../helpers/log-capture.js';
 import { Daemon } from '../../../src/daemon/daemon.js';
 
 function haproxyCfg(port: number, serverPort: number, extra: string[] = []): string {
-  return ['defaults', '  mode http', '  timeout connect 2s', '  timeout client 10s', '  timeout server 10s',
-    'frontend web', `  bind 127.0.0.1:${port}`, ...extra, '  default_backend app',
-    'backend app', `  server s1 127.0.0.1:${serverPort}`, ''].join('\n');
+  return [
+    'defaults',
+    '  mode http',
+    '  timeout connect 2s',
+    '  timeout client 10s',
+    '  timeout server 10s',
+    'frontend web',
+    `  bind 127.0.0.1:${port}`,
+    ...extra,
+    '  default_backend app',
+    'backend app',
+    `  server s1 127.0.0.1:${serverPort}`,
+    '',
+  ].join('\n');
 }
 
 /** Requests one after another until stopped; records each latency and any failure. */
@@ -77,7 +88,7 @@ test('SIGHUP with /dev/zero, a FIFO, a 1 MB line or a 50 MB file: refused with f
     if (!line.startsWith('{')) return;
     const e = JSON.parse(line) as Record<string, unknown>;
     events.push(e);
-    for (const w of waiters.splice(0)) (w.pred(e) ? w.resolve() : waiters.push(w));
+    for (const w of waiters.splice(0)) w.pred(e) ? w.resolve() : waiters.push(w);
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -86,13 +97,23 @@ test('SIGHUP with /dev/zero, a FIFO, a 1 MB line or a 50 MB file: refused with f
       const have = () => events.filter((e) => e.event === event).length >= n;
       if (have()) return resolve();
       const timer = setTimeout(() => reject(new Error(`no ${n}th '${event}' within ${timeoutMs} ms; stderr: ${stderr}; log: ${JSON.stringify(events.slice(-3))}`)), timeoutMs);
-      waiters.push({ pred: () => have(), resolve: () => { clearTimeout(timer); resolve(); } });
+      waiters.push({
+        pred: () => have(),
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   await nth('started', 1);
 
   const client = clientLoop(port);
   const cases: { name: string; write: () => void; expect: RegExp }[] = [
-    { name: 'errorfile /dev/zero', write: () => writeFileSync(cfg, haproxyCfg(port, backend.port, ['  errorfile 503 /dev/zero'])), expect: /haproxy\.cfg:8:\d+: error: 'errorfile': cannot read errorfile '\/dev\/zero': not a regular file/ },
+    {
+      name: 'errorfile /dev/zero',
+      write: () => writeFileSync(cfg, haproxyCfg(port, backend.port, ['  errorfile 503 /dev/zero'])),
+      expect: /haproxy\.cfg:8:\d+: error: 'errorfile': cannot read errorfile '\/dev\/zero': not a regular file/,
+    },
     { name: 'errorfile FIFO', write: () => writeFileSync(cfg, haproxyCfg(port, backend.port, [`  errorfile 503 ${fifo}`])), expect: /haproxy\.cfg:8:\d+: error: 'errorfile': .*it is a FIFO/ },
     { name: '1 MB line', write: () => writeFileSync(cfg, haproxyCfg(port, backend.port, [`  # ${'x'.repeat(1_000_000)}`])), expect: /haproxy\.cfg:8: error: line is 1000004 characters long/ },
     {

@@ -27,8 +27,20 @@ import { eventually } from '../../helpers/eventually.js';
 const ADVERT = Math.round((300 * SCALE) / 10) * 10;
 
 function haproxyCfg(port: number, extra: string[] = []): string {
-  return ['defaults', '  mode http', '  timeout connect 2s', '  timeout client 10s', '  timeout server 10s',
-    'frontend web', `  bind 127.0.0.1:${port}`, '  default_backend app', 'backend app', '  server s1 127.0.0.1:9', ...extra, ''].join('\n');
+  return [
+    'defaults',
+    '  mode http',
+    '  timeout connect 2s',
+    '  timeout client 10s',
+    '  timeout server 10s',
+    'frontend web',
+    `  bind 127.0.0.1:${port}`,
+    '  default_backend app',
+    'backend app',
+    '  server s1 127.0.0.1:9',
+    ...extra,
+    '',
+  ].join('\n');
 }
 
 test('a large reload leaves the VRRP master advertising on time: the backup never takes over', { timeout: 120_000 }, async (t) => {

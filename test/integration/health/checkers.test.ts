@@ -68,7 +68,12 @@ test('http: method, Host header, status list/range, rstatus, negation', async (t
   const srv = await httpServer(() => status);
   t.after(() => srv.close());
   const spec = (expect?: { negate: boolean; kind: 'status' | 'rstatus'; value: string }): HealthCheckSpec => ({
-    type: 'http', method: 'HEAD', uri: '/ready', version: 'HTTP/1.0', host: 'api.internal', ...(expect ? { expect } : {}),
+    type: 'http',
+    method: 'HEAD',
+    uri: '/ready',
+    version: 'HTTP/1.0',
+    host: 'api.internal',
+    ...(expect ? { expect } : {}),
   });
   let r = await check(spec({ negate: false, kind: 'status', value: '200,404' }), target(srv.port));
   assert.equal(r.ok, true);
@@ -174,7 +179,10 @@ test('tcp-check: send/expect string, rstring, binary, negation, port override, s
   const expect = (match: 'string' | 'rstring' | 'binary', pattern: string, negate = false) => ({ kind: 'expect' as const, match, pattern, negate });
   const send = (data: string) => ({ kind: 'send' as const, data });
 
-  let r = await check(steps(send('PING\r\n'), expect('string', '+PONG'), send('INFO replication\r\n'), expect('rstring', 'role:master'), send('QUIT\r\n'), expect('string', '+OK')), target(redis.port));
+  let r = await check(
+    steps(send('PING\r\n'), expect('string', '+PONG'), send('INFO replication\r\n'), expect('rstring', 'role:master'), send('QUIT\r\n'), expect('string', '+OK')),
+    target(redis.port),
+  );
   assert.deepEqual([r.ok, r.reason], [true, 'Layer7 check passed']);
   r = await check(steps({ kind: 'send-binary', hex: '50494e470d0a' }, expect('binary', '2b504f4e47')), target(redis.port));
   assert.equal(r.ok, true);
@@ -223,7 +231,13 @@ test('resetting servers fail every check type with a reason, never an exception'
   const specs: HealthCheckSpec[] = [
     http11,
     { type: 'ssl-hello' },
-    { type: 'tcp-check', steps: [{ kind: 'send', data: 'PING\r\n' }, { kind: 'expect', match: 'string', pattern: '+PONG', negate: false }] },
+    {
+      type: 'tcp-check',
+      steps: [
+        { kind: 'send', data: 'PING\r\n' },
+        { kind: 'expect', match: 'string', pattern: '+PONG', negate: false },
+      ],
+    },
   ];
   for (const spec of specs) {
     for (const srv of [onConnect, onData]) {

@@ -35,21 +35,18 @@ test('DOWN reasons and codes match haproxy for wrong status, refused, timeout, s
     {
       be: 'b_tcpcheck',
       port: redisErr.port,
-      spec: { type: 'tcp-check', steps: [{ kind: 'send', data: 'PING\r\n' }, { kind: 'expect', match: 'string', pattern: '+PONG', negate: false }] },
+      spec: {
+        type: 'tcp-check',
+        steps: [
+          { kind: 'send', data: 'PING\r\n' },
+          { kind: 'expect', match: 'string', pattern: '+PONG', negate: false },
+        ],
+      },
       cfg: ['option tcp-check', 'tcp-check send PING\\r\\n', 'tcp-check expect string +PONG'],
     },
   ];
   const inter = ms(1000);
-  const lines = [
-    'global',
-    '  log stdout format raw local0 info',
-    'defaults',
-    '  mode tcp',
-    '  log global',
-    '  timeout connect 1s',
-    '  timeout client 5s',
-    '  timeout server 5s',
-  ];
+  const lines = ['global', '  log stdout format raw local0 info', 'defaults', '  mode tcp', '  log global', '  timeout connect 1s', '  timeout client 5s', '  timeout server 5s'];
   // haproxy refuses to start without a listener; a unix socket needs no port.
   lines.push('frontend f', `  bind unix@${join(dir, 'fe.sock')}`, '  default_backend b_refused');
   for (const c of cases) {

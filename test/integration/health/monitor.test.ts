@@ -120,7 +120,9 @@ test('TLS http check (check-ssl, verify none) against a self-signed server stays
   const mon = createHealthMonitor({
     // `timeout check`: with only inter (100 ms) as the whole check's budget, a TLS handshake on a
     // busy machine timed out three times in a row and the server went DOWN before any 503.
-    backends: [makeBackend({ name: 'api', healthCheck: httpchk, timeouts: { check: ms(5000) }, servers: [makeServer({ name: 'cp', port: srv.port, inter: ms(100), checkSsl: true, verify: 'none' })] })],
+    backends: [
+      makeBackend({ name: 'api', healthCheck: httpchk, timeouts: { check: ms(5000) }, servers: [makeServer({ name: 'cp', port: srv.port, inter: ms(100), checkSsl: true, verify: 'none' })] }),
+    ],
     logger: captureLogger({ level: 'debug' }).logger,
   });
   t.after(async () => {

@@ -21,11 +21,17 @@ test('stdout: pino lines and access-line batches arrive whole and in order, flus
   `;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string; bytesIn?: number; uri?: string });
+  const lines = r.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { event: string; bytesIn?: number; uri?: string });
   assert.equal(lines.length, 1502);
   assert.equal(lines[0]!.event, 'first');
   const access = lines.filter((l) => l.event === 'access');
-  assert.deepEqual(access.map((l) => l.bytesIn), Array.from({ length: 1500 }, (_, i) => i));
+  assert.deepEqual(
+    access.map((l) => l.bytesIn),
+    Array.from({ length: 1500 }, (_, i) => i),
+  );
   assert.ok(access.every((l) => l.uri === '/é'));
   assert.ok(lines.some((l) => l.event === 'last'));
 });
@@ -46,7 +52,13 @@ test('stdout: flushAndExit keeps the order while the thread pool is busy', () =>
   `;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(r.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { event: string }).event), ['signal', 'stopped']);
+  assert.deepEqual(
+    r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { event: string }).event),
+    ['signal', 'stopped'],
+  );
 });
 
 // An access line waits up to 10 ms for company (access-line.ts); a line logged after it must not
@@ -64,5 +76,11 @@ test('stdout: a line logged after an access line comes after it', () => {
   `;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(r.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { event: string }).event), ['access', 'signal']);
+  assert.deepEqual(
+    r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { event: string }).event),
+    ['access', 'signal'],
+  );
 });

@@ -47,7 +47,17 @@ for (const allBackups of [false, true]) {
 test('source balancing keeps a client on its server across requests', async (t) => {
   const b = await Promise.all(['s1', 's2', 's3'].map((n) => startHttpBackend(n)));
   for (const x of b) cleanup(t, x);
-  const h = await startProxy(t, [frontend('fe', 'be')], [backend('be', b.map((x, i) => server(`s${i + 1}`, x.port)), { balance: { algo: 'source', hashType: 'consistent' } })]);
+  const h = await startProxy(
+    t,
+    [frontend('fe', 'be')],
+    [
+      backend(
+        'be',
+        b.map((x, i) => server(`s${i + 1}`, x.port)),
+        { balance: { algo: 'source', hashType: 'consistent' } },
+      ),
+    ],
+  );
   const agent = new http.Agent({ keepAlive: false });
   const seen = await spread(h.port(), 10, agent);
   assert.equal(Object.keys(seen).length, 1, `one client address, one server: ${JSON.stringify(seen)}`);

@@ -58,10 +58,13 @@ test('chunks stay intact while later reads reuse the shared buffer (two interlea
 test('accepted sockets: enableFastRead before reading, pause() stops reads and resume() restarts them', async (t) => {
   let accepted: Socket | undefined;
   const gotConn = new Promise<Socket>((res) => {
-    void listen((s) => {
-      accepted = s;
-      res(s);
-    }, { pauseOnConnect: true }).then(({ server, port }) => {
+    void listen(
+      (s) => {
+        accepted = s;
+        res(s);
+      },
+      { pauseOnConnect: true },
+    ).then(({ server, port }) => {
       t.after(() => server.close());
       const c = net.connect(port, '127.0.0.1');
       t.after(() => c.destroy());

@@ -86,8 +86,7 @@ test('HEAD, 204 and 304 responses carry no body and keep the connection usable',
     }),
   );
   const h = await startProxy(t, [frontend('fe', 'be')], [backend('be', [server('a', a.port)])]);
-  const seq =
-    'HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n' + 'GET /204 HTTP/1.1\r\nHost: x\r\n\r\n' + 'GET /304 HTTP/1.1\r\nHost: x\r\n\r\n' + 'GET /last HTTP/1.1\r\nHost: x\r\n\r\n';
+  const seq = 'HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n' + 'GET /204 HTTP/1.1\r\nHost: x\r\n\r\n' + 'GET /304 HTTP/1.1\r\nHost: x\r\n\r\n' + 'GET /last HTTP/1.1\r\nHost: x\r\n\r\n';
   const got = await rawExchange(h.port(), seq, { until: (s) => s.endsWith('hello') });
   const statuses = [...got.matchAll(/HTTP\/1\.1 (\d+)/g)].map((m) => m[1]);
   assert.deepEqual(statuses, ['200', '204', '304', '200']);
@@ -158,7 +157,7 @@ test('dontlognull: a connection without a request is not logged, with it off it 
   const h = await startProxy(
     t,
     [frontend('quiet', 'be', { log: { httplog: true, tcplog: false, dontlognull: true } }), frontend('loud', 'be', { log: { httplog: true, tcplog: false, dontlognull: false } })],
-    [backend('be', [server('a', a.port)]), ],
+    [backend('be', [server('a', a.port)])],
   );
   await rawExchange(h.port('quiet'), 'GET /partial', { halfClose: true });
   await rawExchange(h.port('loud'), 'GET /partial', { halfClose: true });

@@ -59,11 +59,7 @@ test('408 when the request head is too slow (timeout http-request), also for a s
 test('502 on a bad server response and on a server that closes before answering', async (t) => {
   const garbage = cleanup(t, await startTcpBackend((s) => s.once('data', () => s.end('SSH-2.0-OpenSSH\r\n\r\n'))));
   const closer = cleanup(t, await startTcpBackend((s) => s.once('data', () => s.destroy())));
-  const h = await startProxy(
-    t,
-    [frontend('f1', 'b1'), frontend('f2', 'b2')],
-    [backend('b1', [server('g', garbage.port)]), backend('b2', [server('c', closer.port)], { retries: 0 })],
-  );
+  const h = await startProxy(t, [frontend('f1', 'b1'), frontend('f2', 'b2')], [backend('b1', [server('g', garbage.port)]), backend('b2', [server('c', closer.port)], { retries: 0 })]);
   assert.equal(statusOf(await rawExchange(h.port('f1'), GET)), 502);
   assert.equal(statusOf(await rawExchange(h.port('f2'), 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi')), 502);
   const l = await h.log.waitFor((x) => x.status === 502 && x.frontend === 'f1');
@@ -73,11 +69,7 @@ test('502 on a bad server response and on a server that closes before answering'
 test('503 when no server is usable (all down, or connection refused everywhere)', async (t) => {
   const dead = await deadPort();
   const a = cleanup(t, await startHttpBackend('a'));
-  const h = await startProxy(
-    t,
-    [frontend('f1', 'b1'), frontend('f2', 'b2')],
-    [backend('b1', [server('a', a.port)]), backend('b2', [server('d', dead)], { retries: 1 })],
-  );
+  const h = await startProxy(t, [frontend('f1', 'b1'), frontend('f2', 'b2')], [backend('b1', [server('a', a.port)]), backend('b2', [server('d', dead)], { retries: 1 })]);
   h.health.set('b1', 'a', 'DOWN');
   assert.equal(statusOf(await rawExchange(h.port('f1'), GET)), 503);
   assert.equal(statusOf(await rawExchange(h.port('f2'), GET)), 503);
@@ -104,7 +96,10 @@ test('503 after timeout connect to a blackhole server (accept queue full)', asyn
   assert.ok(performance.now() - t0 >= scaled(550), 'two connect attempts of 300 ms each');
   const l = await h.log.waitFor((x) => x.frontend === 'fe');
   assert.equal(l.termination, 'sC');
-  assert.deepEqual(h.health.passiveReports.map((r) => r.kind), ['timeout', 'timeout']);
+  assert.deepEqual(
+    h.health.passiveReports.map((r) => r.kind),
+    ['timeout', 'timeout'],
+  );
 });
 
 test('errorfile bodies replace the built-in responses', async (t) => {
@@ -123,10 +118,12 @@ test('errorfile bodies replace the built-in responses', async (t) => {
 test('a server that resets mid-response never crashes the proxy; the client is cut', async (t) => {
   const rst = cleanup(
     t,
-    await startTcpBackend((s) => s.once('data', () => {
-      s.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial');
-      setTimeout(() => s.resetAndDestroy(), 20);
-    })),
+    await startTcpBackend((s) =>
+      s.once('data', () => {
+        s.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial');
+        setTimeout(() => s.resetAndDestroy(), 20);
+      }),
+    ),
   );
   const h = await startProxy(t, [frontend('fe', 'be')], [backend('be', [server('r', rst.port)])]);
   const got = await rawExchange(h.port(), GET);
@@ -150,16 +147,18 @@ test('hostile clients (garbage, huge chunk sizes, early resets) never crash the 
   await Promise.all(payloads.map((p) => rawExchange(h.port(), p)));
   // Connections reset mid-request.
   await Promise.all(
-    Array.from({ length: 10 }, (_, i) =>
-      new Promise<void>((resolve) => {
-        const s = net.connect(h.port(), '127.0.0.1');
-        s.on('connect', () => {
-          s.write(i % 2 ? 'GET / HTTP/1.1\r\nHo' : 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc');
-          setTimeout(() => s.resetAndDestroy(), 10);
-        });
-        s.on('error', () => {});
-        s.on('close', () => resolve());
-      }),
+    Array.from(
+      { length: 10 },
+      (_, i) =>
+        new Promise<void>((resolve) => {
+          const s = net.connect(h.port(), '127.0.0.1');
+          s.on('connect', () => {
+            s.write(i % 2 ? 'GET / HTTP/1.1\r\nHo' : 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc');
+            setTimeout(() => s.resetAndDestroy(), 10);
+          });
+          s.on('error', () => {});
+          s.on('close', () => resolve());
+        }),
     ),
   );
   const ok = await rawExchange(h.port(), 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');

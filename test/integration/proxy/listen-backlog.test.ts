@@ -29,11 +29,7 @@ function backlog(port: number): number | undefined {
 
 test('the listen backlog follows the frontend maxconn, at least 1024, within somaxconn', async (t) => {
   const be = cleanup(t, await startHttpBackend('s1'));
-  const h = await startProxy(
-    t,
-    [frontend('big', 'be', { maxconn: 3000 }), frontend('small', 'be', { maxconn: 50 }), frontend('none', 'be')],
-    [backend('be', [server('s1', be.port)])],
-  );
+  const h = await startProxy(t, [frontend('big', 'be', { maxconn: 3000 }), frontend('small', 'be', { maxconn: 50 }), frontend('none', 'be')], [backend('be', [server('s1', be.port)])]);
   const probe = backlog(h.port('none'));
   if (probe === undefined) return t.skip('ss not available');
   const cap = somaxconn();

@@ -13,18 +13,23 @@ function gate(holdMax: number) {
   const got: net.Socket[] = [];
   const refused: string[] = [];
   let onGot: () => void = () => {};
-  const g = new GatedListener({
-    makeServer: () => new net.Server({ pauseOnConnect: true }),
-    onConnection: (s) => {
-      got.push(s);
-      onGot();
+  const g = new GatedListener(
+    {
+      makeServer: () => new net.Server({ pauseOnConnect: true }),
+      onConnection: (s) => {
+        got.push(s);
+        onGot();
+      },
+      onRefused: (_s, reason) => refused.push(reason),
     },
-    onRefused: (_s, reason) => refused.push(reason),
-  }, 1024, holdMax);
-  const until = (n: number): Promise<void> => new Promise((resolve) => {
-    onGot = () => got.length >= n && resolve();
-    onGot();
-  });
+    1024,
+    holdMax,
+  );
+  const until = (n: number): Promise<void> =>
+    new Promise((resolve) => {
+      onGot = () => got.length >= n && resolve();
+      onGot();
+    });
   return { g, got, refused, until };
 }
 
@@ -56,7 +61,10 @@ for (const mode of ['native', 'hold'] as const) {
     g.resume();
     await until(20);
     for (const s of got) s.end('hi');
-    assert.deepEqual(await Promise.all(clients.map((c) => c.outcome)), clients.map(() => 'hi'));
+    assert.deepEqual(
+      await Promise.all(clients.map((c) => c.outcome)),
+      clients.map(() => 'hi'),
+    );
     assert.deepEqual(refused, []);
     assert.equal(g.address()!.port, port, 'same port after resume');
     for (const c of clients) c.sock.destroy();

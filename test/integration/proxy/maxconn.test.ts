@@ -81,7 +81,10 @@ test('server maxconn 5, 50 concurrent requests: queued, all served, never more t
   cleanup(t, b);
   const h = await startProxy(t, [frontend('fe', 'be')], [backend('be', [server('s1', b.port, { maxconn: 5 })], { timeouts: { connect: scaled(2000), server: scaled(10000), queue: scaled(10000) } })]);
   const results = await Promise.all(Array.from({ length: 50 }, () => oneShot(h.port())));
-  assert.deepEqual(results.filter((r) => r !== 200), []);
+  assert.deepEqual(
+    results.filter((r) => r !== 200),
+    [],
+  );
   assert.ok(peak() <= 5, `peak ${peak()}`);
   const be = h.proxy.stats().backends[0]!;
   assert.ok(be.qmax > 0 && be.qmax <= 45, `qmax ${be.qmax}`);
@@ -94,10 +97,13 @@ test('past timeout queue: 503 with termination sQ, logged and counted; the held 
   const held: http.ServerResponse[] = [];
   let arrived: () => void = () => {};
   const first = new Promise<void>((r) => (arrived = r));
-  const b = cleanup(t, await startHttpBackend('held', (_req, res) => {
-    held.push(res);
-    arrived();
-  }));
+  const b = cleanup(
+    t,
+    await startHttpBackend('held', (_req, res) => {
+      held.push(res);
+      arrived();
+    }),
+  );
   const h = await startProxy(t, [frontend('fe', 'be')], [backend('be', [server('s1', b.port, { maxconn: 1 })], { timeouts: { connect: scaled(2000), server: scaled(10000), queue: scaled(150) } })]);
   const p1 = oneShot(h.port());
   await first;
@@ -116,7 +122,11 @@ test('past timeout queue: 503 with termination sQ, logged and counted; the held 
 
 test('tcp mode: server maxconn queues sessions and hands the slot on when one ends', async (t) => {
   const echo = cleanup(t, await startTcpBackend());
-  const h = await startProxy(t, [frontend('fe', 'be', { mode: 'tcp' })], [backend('be', [server('s1', echo.port, { maxconn: 1 })], { mode: 'tcp', timeouts: { connect: scaled(2000), server: scaled(10000), queue: scaled(10000) } })]);
+  const h = await startProxy(
+    t,
+    [frontend('fe', 'be', { mode: 'tcp' })],
+    [backend('be', [server('s1', echo.port, { maxconn: 1 })], { mode: 'tcp', timeouts: { connect: scaled(2000), server: scaled(10000), queue: scaled(10000) } })],
+  );
   const a = net.connect(h.port(), '127.0.0.1');
   a.write('a');
   await new Promise((r) => a.once('data', r));
@@ -131,7 +141,10 @@ test('tcp mode: server maxconn queues sessions and hands the slot on when one en
   assert.equal(got, 'b');
   b2.end();
   await waitUntil(() => h.log.lines.length === 2);
-  assert.deepEqual(h.log.lines.map((l) => l.termination), ['--', '--']);
+  assert.deepEqual(
+    h.log.lines.map((l) => l.termination),
+    ['--', '--'],
+  );
 });
 
 test('global maxconn: listeners pause at the process limit; a connected keep-alive client keeps being served', async (t) => {
@@ -139,12 +152,15 @@ test('global maxconn: listeners pause at the process limit; a connected keep-ali
   const h = await startProxy(t, [frontend('fe', 'be'), frontend('fe2', 'be')], [backend('be', [server('s1', b.port)])], { maxconn: 20 });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   t.after(() => agent.destroy());
-  const get = () => new Promise<number>((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: h.port('fe'), agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject);
-  });
+  const get = () =>
+    new Promise<number>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: h.port('fe'), agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        })
+        .on('error', reject);
+    });
   assert.equal(await get(), 200);
   // A flood of idle connections on both frontends, three times the limit.
   const flood: net.Socket[] = [];
@@ -157,9 +173,16 @@ test('global maxconn: listeners pause at the process limit; a connected keep-ali
   await Promise.all(flood.map((s) => new Promise((r) => s.once('connect', r))));
   await waitUntil(() => h.proxy.stats().frontends.reduce((n, f) => n + f.sessCur, 0) === 20);
   const st = h.proxy.stats().frontends;
-  assert.ok(st.every((f) => f.paused), 'every listener paused');
+  assert.ok(
+    st.every((f) => f.paused),
+    'every listener paused',
+  );
   for (let i = 0; i < 10; i++) assert.equal(await get(), 200, 'the connected client is still served');
-  assert.equal(st.reduce((n, f) => n + f.refused, 0), 0, 'nobody refused: they wait in the backlog');
+  assert.equal(
+    st.reduce((n, f) => n + f.refused, 0),
+    0,
+    'nobody refused: they wait in the backlog',
+  );
   const warned = h.allLogs.lines.find((l) => l.event === 'maxconn-reached');
   assert.ok(warned, 'the limit is logged');
   // The flood leaves: the backlog drains, everyone is accepted, the listeners resume.
@@ -182,23 +205,27 @@ async function heldBackend(t: import('node:test').TestContext, name: string) {
   const held: http.ServerResponse[] = [];
   const waiters: (() => void)[] = [];
   let arrivals = 0;
-  const b = cleanup(t, await startHttpBackend(name, (_req, res) => {
-    arrivals++;
-    held.push(res);
-    for (const w of waiters.splice(0)) w();
-  }));
+  const b = cleanup(
+    t,
+    await startHttpBackend(name, (_req, res) => {
+      arrivals++;
+      held.push(res);
+      for (const w of waiters.splice(0)) w();
+    }),
+  );
   return {
     port: b.port,
     arrivals: () => arrivals,
-    arrived: (n: number) => new Promise<void>((resolve) => {
-      const check = (): void => (arrivals >= n ? resolve() : void waiters.push(check));
-      check();
-    }),
+    arrived: (n: number) =>
+      new Promise<void>((resolve) => {
+        const check = (): void => (arrivals >= n ? resolve() : void waiters.push(check));
+        check();
+      }),
     releaseAll: () => held.splice(0).forEach((r) => r.end(name)),
   };
 }
 
-test('balance source: a request for a full hashed server waits in that server\'s queue, not elsewhere; maxqueue sends the next one on', async (t) => {
+test("balance source: a request for a full hashed server waits in that server's queue, not elsewhere; maxqueue sends the next one on", async (t) => {
   const a = await heldBackend(t, 'a');
   const b = await heldBackend(t, 'b');
   const be = backend('be', [server('a', a.port, { maxconn: 1, maxqueue: 1 }), server('b', b.port, { maxconn: 1, maxqueue: 1 })], {
@@ -206,13 +233,16 @@ test('balance source: a request for a full hashed server waits in that server\'s
     timeouts: { connect: scaled(2000), server: scaled(10000), queue: scaled(10000) },
   });
   const h = await startProxy(t, [frontend('fe', 'be')], [be]);
-  const bodyOf = (port: number) => new Promise<string>((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, agent: false }, (res) => {
-      let s = '';
-      res.on('data', (d) => (s += d));
-      res.on('end', () => resolve(`${res.statusCode} ${s}`));
-    }).on('error', reject);
-  });
+  const bodyOf = (port: number) =>
+    new Promise<string>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port, agent: false }, (res) => {
+          let s = '';
+          res.on('data', (d) => (s += d));
+          res.on('end', () => resolve(`${res.statusCode} ${s}`));
+        })
+        .on('error', reject);
+    });
   // Every client here is 127.0.0.1: they all hash to the same server.
   const r1 = bodyOf(h.port());
   await waitUntil(() => a.arrivals() + b.arrivals() === 1);

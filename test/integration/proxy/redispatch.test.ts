@@ -10,7 +10,12 @@ import { backend, frontend, server } from '../../helpers/proxy-fixtures.js';
 import { httpGet, startHttpBackend } from '../../helpers/backends.js';
 import { cleanup, startProxy } from '../../helpers/proxy-harness.js';
 
-for (const [mode, redispatch] of [['http', true], ['tcp', true], ['http', false], ['tcp', false]] as const) {
+for (const [mode, redispatch] of [
+  ['http', true],
+  ['tcp', true],
+  ['http', false],
+  ['tcp', false],
+] as const) {
   test(`${mode}${redispatch ? ' + redispatch' : ', no redispatch'}: killing one of 3 servers under load fails no request; passive detection marks it DOWN`, async (t) => {
     const bs = await Promise.all(['a', 'b', 'c'].map((n) => startHttpBackend(n)));
     for (const b of bs) cleanup(t, b);
@@ -20,7 +25,13 @@ for (const [mode, redispatch] of [['http', true], ['tcp', true], ['http', false]
     const h = await startProxy(
       t,
       [frontend('fe', 'be', { mode })],
-      [backend('be', bs.map((b, i) => server('abc'[i]!, b.port)), { mode, retries: 3, redispatch })],
+      [
+        backend(
+          'be',
+          bs.map((b, i) => server('abc'[i]!, b.port)),
+          { mode, retries: 3, redispatch },
+        ),
+      ],
       { health },
     );
     const agent = new http.Agent({ keepAlive: mode === 'http', maxSockets: 8 });
@@ -45,7 +56,10 @@ for (const [mode, redispatch] of [['http', true], ['tcp', true], ['http', false]
     await Promise.all(Array.from({ length: 8 }, worker));
     assert.equal(failed, 0, `failed requests: ${failed}, served ${JSON.stringify(byServer)}`);
     assert.equal(health.state('be', 'b'), 'DOWN');
-    assert.ok(transitions.some((x) => x.startsWith('b:DOWN:passive')), transitions.join());
+    assert.ok(
+      transitions.some((x) => x.startsWith('b:DOWN:passive')),
+      transitions.join(),
+    );
     assert.ok((byServer.a ?? 0) > 200 && (byServer.c ?? 0) > 200, JSON.stringify(byServer));
     const st = h.proxy.stats().backends[0]!;
     assert.ok(st.retries >= 1 && st.redispatches >= 1, `retries ${st.retries} redispatches ${st.redispatches}`);

@@ -176,7 +176,10 @@ for (const relay of [true, false]) {
       ],
       opts,
     );
-    for (const [fe, code] of [['f1', 'sD'], ['f2', 'cD']] as const) {
+    for (const [fe, code] of [
+      ['f1', 'sD'],
+      ['f2', 'cD'],
+    ] as const) {
       const c = new Client(h.port(fe));
       assert.equal(await c.exchange('x'), 'x');
       expectRelayed(h, relay, fe);

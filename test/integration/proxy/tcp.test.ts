@@ -189,7 +189,10 @@ test('tcp: servers that refuse, reset or hang never crash the proxy', async (t) 
   assert.equal(st.frontends[0]!.sessTotal, 12);
   for (let i = 0; i < 50 && h.proxy.stats().frontends[0]!.sessCur > 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(h.proxy.stats().frontends[0]!.sessCur, 0);
-  assert.equal(h.proxy.stats().backends[0]!.servers.reduce((a, s) => a + s.sessCur, 0), 0);
+  assert.equal(
+    h.proxy.stats().backends[0]!.servers.reduce((a, s) => a + s.sessCur, 0),
+    0,
+  );
 });
 
 test('tcp: dontlognull skips sessions that carried no client data', async (t) => {
@@ -230,11 +233,7 @@ test('tcp: a server answering after more than 64 KiB of client bytes still count
 
 test('tcp: timeout client shorter than timeout server closes an idle session as cD', async (t) => {
   const silent = cleanup(t, await startTcpBackend((s) => s.resume()));
-  const h = await startProxy(
-    t,
-    [tcpFe('fe', 'be', { timeouts: { client: scaled(300) } })],
-    [tcpBe('be', [server('s', silent.port)], { timeouts: { connect: scaled(1000), server: scaled(5000) } })],
-  );
+  const h = await startProxy(t, [tcpFe('fe', 'be', { timeouts: { client: scaled(300) } })], [tcpBe('be', [server('s', silent.port)], { timeouts: { connect: scaled(1000), server: scaled(5000) } })]);
   const t0 = performance.now();
   await new Promise<void>((resolve) => {
     const c = net.connect(h.port(), '127.0.0.1');

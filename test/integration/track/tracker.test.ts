@@ -104,31 +104,35 @@ vrrp_instance VI_1 {
   assert.ok(events.some((e) => e.kind === 'interface' && e.name === 'eth1' && !e.ok));
 });
 
-test('tracker: enable_script_security refuses a world-writable root script; it counts as failed (weight 0 -> FAULT)', { skip: process.getuid?.() === 0 ? false : 'scripts run as root only when halb is root' }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'halb-tracker-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const marker = join(dir, 'ran');
-  const ww = join(dir, 'ww.sh');
-  writeFileSync(ww, `#!/bin/sh\ntouch ${marker}\n`);
-  chmodSync(ww, 0o777);
-  const conf = `global_defs {\n enable_script_security\n script_user root\n}\nvrrp_script ww {\n script ${ww}\n}\nvrrp_instance V {\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {\n  10.0.0.9\n }\n track_script {\n  ww\n }\n}\n`;
-  const d = new Diagnostics();
-  const cfg = parseKeepalived('/k.conf', memorySource({ '/k.conf': conf }), d);
-  assert.ok(cfg, JSON.stringify(d.items));
-  const rootDb: UserDb = { user: () => ({ uid: 0, gid: 0 }), group: () => 0 };
-  const tracker = new Tracker({ config: cfg, clock: monotonicClock, logger: silentLogger(), userDb: rootDb });
-  const events: TrackChange[] = [];
-  tracker.onChange((e) => events.push(e));
-  t.after(() => tracker.stop());
-  tracker.start();
-  const e = await waitFor(events, (x) => x.kind === 'script' && x.name === 'ww', 1000);
-  assert.equal(e.ok, false);
-  assert.match(e.reason ?? '', /writable by everyone/);
-  tracker.setInterface('eth0', true);
-  assert.deepEqual(tracker.verdict(cfg.instances[0]!).faults, ['script:ww']);
-  await new Promise((r) => setTimeout(r, 300));
-  assert.equal(existsSync(marker), false, 'the refused script ran');
-});
+test(
+  'tracker: enable_script_security refuses a world-writable root script; it counts as failed (weight 0 -> FAULT)',
+  { skip: process.getuid?.() === 0 ? false : 'scripts run as root only when halb is root' },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'halb-tracker-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const marker = join(dir, 'ran');
+    const ww = join(dir, 'ww.sh');
+    writeFileSync(ww, `#!/bin/sh\ntouch ${marker}\n`);
+    chmodSync(ww, 0o777);
+    const conf = `global_defs {\n enable_script_security\n script_user root\n}\nvrrp_script ww {\n script ${ww}\n}\nvrrp_instance V {\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {\n  10.0.0.9\n }\n track_script {\n  ww\n }\n}\n`;
+    const d = new Diagnostics();
+    const cfg = parseKeepalived('/k.conf', memorySource({ '/k.conf': conf }), d);
+    assert.ok(cfg, JSON.stringify(d.items));
+    const rootDb: UserDb = { user: () => ({ uid: 0, gid: 0 }), group: () => 0 };
+    const tracker = new Tracker({ config: cfg, clock: monotonicClock, logger: silentLogger(), userDb: rootDb });
+    const events: TrackChange[] = [];
+    tracker.onChange((e) => events.push(e));
+    t.after(() => tracker.stop());
+    tracker.start();
+    const e = await waitFor(events, (x) => x.kind === 'script' && x.name === 'ww', 1000);
+    assert.equal(e.ok, false);
+    assert.match(e.reason ?? '', /writable by everyone/);
+    tracker.setInterface('eth0', true);
+    assert.deepEqual(tracker.verdict(cfg.instances[0]!).faults, ['script:ww']);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(existsSync(marker), false, 'the refused script ran');
+  },
+);
 
 test('tracker: a track_file that is a FIFO is refused at once (no blocking open or read), with a warning', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'halb-tracker-fifo-'));
@@ -147,6 +151,9 @@ test('tracker: a track_file that is a FIFO is refused at once (no blocking open 
   tracker.start();
   const warn = await log.waitFor((l) => l.event === 'track_file_invalid', 2000);
   assert.match(String(warn.reason), /not a regular file \(it is a FIFO\)/);
-  assert.ok(log.lines.some((l) => l.event === 'track_file_init'), 'the init_file write was refused too');
+  assert.ok(
+    log.lines.some((l) => l.event === 'track_file_init'),
+    'the init_file write was refused too',
+  );
   assert.equal(tracker.verdict(cfg.instances[0]!).priority, 100);
 });

@@ -110,7 +110,10 @@ test('three routers elect the highest priority; only it holds the VIP', async (t
   await until('VIP only on r1', () => r1.vips.mem.has(VIP) && !r2.vips.mem.has(VIP) && !r3.vips.mem.has(VIP));
   const c = r2.rt.counters().VI_1!;
   assert.ok(c.rxAccepted >= 3, `r2 accepted adverts (${c.rxAccepted})`);
-  assert.equal(Object.values(c.rxRejected).reduce((a, b) => a + b, 0), 0);
+  assert.equal(
+    Object.values(c.rxRejected).reduce((a, b) => a + b, 0),
+    0,
+  );
 });
 
 test('repeat fast path: a backup stays BACKUP on absorbed repeats, counts them, and still takes over on host death', async (t) => {
@@ -294,7 +297,11 @@ test('sync group: a fault in one member moves the whole group to the other route
   }
   const story = () => `notes: ${notes.join(', ')}; transitions: ${[r1, r2].flatMap((r) => r.transitions.map((x) => `${r.name} ${x.instance} ${x.from}->${x.to} (${x.reason})`)).join(', ')}`;
   assert.equal(groupStates.at(-1), 'MASTER', story());
-  assert.deepEqual(notes.filter((n) => n.startsWith('GROUP')), groupStates.map((g) => `GROUP G ${g}`), story());
+  assert.deepEqual(
+    notes.filter((n) => n.startsWith('GROUP')),
+    groupStates.map((g) => `GROUP G ${g}`),
+    story(),
+  );
   // Instance notifications run on each instance's effect queue, after its VIP changes.
   await until('instance notifies on r2', () => notes.includes('INSTANCE VI_A MASTER') && notes.includes('INSTANCE VI_B MASTER'));
   await until('r1 dropped the VIP of the healthy member too', () => !r1.vips.mem.has('10.0.1.100'));

@@ -19,11 +19,19 @@ interface Case {
 }
 const v4 = { family: 4 as const, authType: 0, authData: new Uint8Array(8), reserved: 0 };
 const cases: Case[] = [
-  { src: '10.0.0.1', dst: '224.0.0.18', advert: { ...v4, version: 2, vrid: 51, priority: 150, advertInt: 1000, addresses: ['10.0.0.100', '10.0.0.101'], authType: 1, authData: passwordAuthData('secret') } },
+  {
+    src: '10.0.0.1',
+    dst: '224.0.0.18',
+    advert: { ...v4, version: 2, vrid: 51, priority: 150, advertInt: 1000, addresses: ['10.0.0.100', '10.0.0.101'], authType: 1, authData: passwordAuthData('secret') },
+  },
   { src: '10.0.0.2', dst: '224.0.0.18', advert: { ...v4, version: 2, vrid: 51, priority: 0, advertInt: 3000, addresses: ['10.0.0.100'] } },
   { src: '10.0.0.1', dst: '224.0.0.18', advert: { ...v4, version: 3, vrid: 7, priority: 254, advertInt: 100, addresses: ['10.0.0.100', '10.0.0.101', '10.0.0.102'], authData: new Uint8Array(0) } },
   { src: '10.0.0.1', dst: '10.0.0.2', advert: { ...v4, version: 3, vrid: 200, priority: 255, advertInt: 40950, addresses: ['192.168.1.1'], authData: new Uint8Array(0) } },
-  { src: 'fe80::1', dst: 'ff02::12', advert: { family: 6, version: 3, vrid: 9, priority: 100, advertInt: 1000, addresses: ['2001:db8::10', 'fd00::1'], authType: 0, authData: new Uint8Array(0), reserved: 0 } },
+  {
+    src: 'fe80::1',
+    dst: 'ff02::12',
+    advert: { family: 6, version: 3, vrid: 9, priority: 100, advertInt: 1000, addresses: ['2001:db8::10', 'fd00::1'], authType: 0, authData: new Uint8Array(0), reserved: 0 },
+  },
 ];
 
 test('tshark decodes our adverts as valid VRRP with good checksums', { skip: haveTshark ? false : 'tshark not installed' }, (t) => {
@@ -32,10 +40,27 @@ test('tshark decodes our adverts as valid VRRP with good checksums', { skip: hav
   const packets: IpPacket[] = cases.map((c) => ({ src: c.src, dst: c.dst, payload: encodeAdvert(c.advert, { src: c.src, dst: c.dst, pseudoHeader: true }) }));
   const file = join(dir, 'ours.pcap');
   writeFileSync(file, pcapFile(packets));
-  const fields = ['vrrp.version', 'vrrp.virt_rtr_id', 'vrrp.prio', 'vrrp.addr_count', 'vrrp.checksum.status', 'vrrp.adver_int', 'vrrp.short_adver_int', 'vrrp.ip_addr', 'vrrp.ipv6_addr', 'vrrp.auth_string'];
-  const r = spawnSync('tshark', ['-n', '-r', file, '-o', 'vrrp.v3_checksum_as_in_v2:FALSE', '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])], { encoding: 'utf8', timeout: 60_000 });
+  const fields = [
+    'vrrp.version',
+    'vrrp.virt_rtr_id',
+    'vrrp.prio',
+    'vrrp.addr_count',
+    'vrrp.checksum.status',
+    'vrrp.adver_int',
+    'vrrp.short_adver_int',
+    'vrrp.ip_addr',
+    'vrrp.ipv6_addr',
+    'vrrp.auth_string',
+  ];
+  const r = spawnSync('tshark', ['-n', '-r', file, '-o', 'vrrp.v3_checksum_as_in_v2:FALSE', '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(r.status, 0, r.stderr);
-  const rows = r.stdout.trim().split('\n').map((l) => l.split('|'));
+  const rows = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split('|'));
   assert.equal(rows.length, cases.length);
   rows.forEach((row, i) => {
     const c = cases[i]!.advert;

@@ -79,11 +79,17 @@ test('VIP add/remove through rtnetlink (addon) in a namespace', { skip: (await r
   assert.deepEqual((await addrs()).map((a) => a.local).sort(), ['198.51.100.10', '198.51.100.7', 'fd77:1::7'], 'nothing added by the refused requests');
 
   assert.deepEqual(await step(), { step: 'del-v4', ok: true });
-  assert.equal((await addrs()).some((a) => a.local === '198.51.100.7'), false);
+  assert.equal(
+    (await addrs()).some((a) => a.local === '198.51.100.7'),
+    false,
+  );
   const delAgain = await step();
   assert.equal(delAgain.ok, false);
   assert.equal(delAgain.errnoCode, 'EADDRNOTAVAIL');
   assert.deepEqual(await step(), { step: 'del-v6', ok: true });
-  assert.deepEqual((await addrs()).map((a) => a.local), ['198.51.100.10']);
+  assert.deepEqual(
+    (await addrs()).map((a) => a.local),
+    ['198.51.100.10'],
+  );
   agent.stdin!.end();
 });

@@ -26,14 +26,7 @@ import { eventually } from '../../helpers/eventually.js';
 
 const RELAY = fileURLToPath(new URL('../../../../test/helpers/raw-relay.py', import.meta.url));
 const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-const skip =
-  process.getuid?.() !== 0
-    ? 'needs root (network namespaces)'
-    : !have('keepalived')
-      ? 'keepalived not installed'
-      : !have('python3')
-        ? 'python3 not installed (test relay)'
-        : false;
+const skip = process.getuid?.() !== 0 ? 'needs root (network namespaces)' : !have('keepalived') ? 'keepalived not installed' : !have('python3') ? 'python3 not installed (test relay)' : false;
 
 class RelayTransport implements VrrpTransport {
   readonly family = 4 as const;
@@ -41,7 +34,11 @@ class RelayTransport implements VrrpTransport {
   private readonly proc: ChildProcess;
   readonly ready: Promise<void>;
 
-  constructor(ns: string, ifname: string, readonly localAddress: string) {
+  constructor(
+    ns: string,
+    ifname: string,
+    readonly localAddress: string,
+  ) {
     this.proc = spawn('ip', ['netns', 'exec', ns, 'python3', RELAY, ifname, localAddress], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: this.proc.stdout! });
     this.ready = new Promise((resolve, reject) => {
@@ -104,7 +101,10 @@ async function scenario(t: { after: (f: () => unknown) => void; diagnostic: (m: 
   ip('link', 'add', vA, 'netns', nsA, 'type', 'veth', 'peer', 'name', vK, 'netns', nsK);
   ip('-n', nsA, 'addr', 'add', '10.98.0.1/24', 'dev', vA);
   ip('-n', nsK, 'addr', 'add', '10.98.0.2/24', 'dev', vK);
-  for (const [ns, dev] of [[nsA, vA], [nsK, vK]] as const) {
+  for (const [ns, dev] of [
+    [nsA, vA],
+    [nsK, vK],
+  ] as const) {
     ip('-n', ns, 'link', 'set', 'lo', 'up');
     ip('-n', ns, 'link', 'set', dev, 'up');
   }
@@ -189,7 +189,11 @@ async function scenario(t: { after: (f: () => unknown) => void; diagnostic: (m: 
   const c = rt.counters().VI_1!;
   t.diagnostic(`halb counters: ${JSON.stringify({ rxAccepted: c.rxAccepted, rxRejected: c.rxRejected, txAdverts: c.txAdverts })}`);
   assert.ok(c.rxAccepted >= 1, 'halb accepted keepalived adverts');
-  assert.equal(Object.values(c.rxRejected).reduce((a, b) => a + b, 0), 0, 'no keepalived advert rejected');
+  assert.equal(
+    Object.values(c.rxRejected).reduce((a, b) => a + b, 0),
+    0,
+    'no keepalived advert rejected',
+  );
   assert.ok(vips.has('10.98.0.100'));
 
   // Clean stop: keepalived takes over on our priority-0 advert; we keep the VIP until we hear it.

@@ -8,8 +8,17 @@ import type { InstanceCounters, InstanceStatus } from '../../../src/vrrp/runtime
 
 function vrrpCounters(): InstanceCounters {
   return {
-    rxAccepted: 12, rxRejected: { short: 0, 'bad-ttl': 3 } as unknown as InstanceCounters['rxRejected'], rxOtherVrid: 4, rxPriorityZero: 0, txAdverts: 7, txPriorityZero: 1,
-    txErrors: 0, garpSent: 5, vipErrors: 0, conflicts: 0, stalls: 2,
+    rxAccepted: 12,
+    rxRejected: { short: 0, 'bad-ttl': 3 } as unknown as InstanceCounters['rxRejected'],
+    rxOtherVrid: 4,
+    rxPriorityZero: 0,
+    txAdverts: 7,
+    txPriorityZero: 1,
+    txErrors: 0,
+    garpSent: 5,
+    vipErrors: 0,
+    conflicts: 0,
+    stalls: 2,
     transitions: { 'INIT->BACKUP': 1, 'BACKUP->MASTER': 2 },
     transitionsByReason: { startup: 1, 'master-down': 2 } as unknown as InstanceCounters['transitionsByReason'],
   };
@@ -29,7 +38,18 @@ test('proxy, vrrp and health metrics are collected from the sources at scrape ti
 
   proxy = {
     frontends: [{ name: 'web', listening: [], paused: true, ...newCounters(), refused: 4, sessTotal: 3, bytesIn: 100, http2xx: 2, http5xx: 1 }],
-    backends: [{ name: 'app', ...newCounters(), qcur: 3, qmax: 9, queueTimeouts: 5, retries: 2, redispatches: 1, servers: [{ name: 's1', status: 'UP', idleConnections: 0, ...newCounters(), qcur: 2, qmax: 8, sessCur: 1, errConn: 4 }] }],
+    backends: [
+      {
+        name: 'app',
+        ...newCounters(),
+        qcur: 3,
+        qmax: 9,
+        queueTimeouts: 5,
+        retries: 2,
+        redispatches: 1,
+        servers: [{ name: 's1', status: 'UP', idleConnections: 0, ...newCounters(), qcur: 2, qmax: 8, sessCur: 1, errConn: 4 }],
+      },
+    ],
     relayed: { current: 2, total: 7 },
   };
   status = [{ name: 'VI_1', state: 'MASTER', priority: 150, since: 0 }];

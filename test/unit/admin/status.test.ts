@@ -23,14 +23,35 @@ const config = {
 } as unknown as HalbConfig;
 
 const snap = (s: string, extra: Partial<ServerSnapshot>): ServerSnapshot => ({
-  backend: 'k8s', server: s, state: 'UP', backup: false, checked: true, health: 4, rise: 2, fall: 3, address: '10.0.0.1', reason: '', history: [],
-  counters: { checks: 0, checkFailures: 0, transitions: 0, passiveFailures: 0, dnsQueries: 0, dnsFailures: 0 }, ...extra,
+  backend: 'k8s',
+  server: s,
+  state: 'UP',
+  backup: false,
+  checked: true,
+  health: 4,
+  rise: 2,
+  fall: 3,
+  address: '10.0.0.1',
+  reason: '',
+  history: [],
+  counters: { checks: 0, checkFailures: 0, transitions: 0, passiveFailures: 0, dnsQueries: 0, dnsFailures: 0 },
+  ...extra,
 });
 
 test('status document: servers carry config, health and proxy views; monotonic times become wall times', () => {
   const proxy: ProxyStats = {
     frontends: [{ name: 'api', paused: true, listening: ['127.0.0.1:6443'], ...newCounters(), sessCur: 2, sessTotal: 40, refused: 3 }],
-    backends: [{ name: 'k8s', ...newCounters(), qcur: 4, qmax: 7, queueTimeouts: 2, sessTotal: 40, servers: [{ name: 'cp1', status: 'UP', idleConnections: 0, ...newCounters(), qcur: 1, qmax: 6, sessCur: 2, sessTotal: 39 }] }],
+    backends: [
+      {
+        name: 'k8s',
+        ...newCounters(),
+        qcur: 4,
+        qmax: 7,
+        queueTimeouts: 2,
+        sessTotal: 40,
+        servers: [{ name: 'cp1', status: 'UP', idleConnections: 0, ...newCounters(), qcur: 1, qmax: 6, sessCur: 2, sessTotal: 39 }],
+      },
+    ],
   };
   const doc = statusDocument({
     config,
@@ -38,7 +59,11 @@ test('status document: servers carry config, health and proxy views; monotonic t
     health: [
       snap('cp1', { lastCheck: { ok: true, status: 'L4OK', reason: 'Layer4 check passed', durationMs: 1 }, lastChangeAt: 1000 }),
       snap('cp2', {
-        state: 'DOWN', health: 0, address: '10.0.0.2', reason: 'Layer4 connection problem', lastChangeAt: 9000,
+        state: 'DOWN',
+        health: 0,
+        address: '10.0.0.2',
+        reason: 'Layer4 connection problem',
+        lastChangeAt: 9000,
         lastCheck: { ok: false, status: 'L4CON', reason: 'Layer4 connection problem', durationMs: 2, detail: 'Connection refused' },
       }),
     ],
@@ -55,10 +80,18 @@ test('status document: servers carry config, health and proxy views; monotonic t
   assert.deepEqual(be?.queue, { current: 4, max: 7, timeouts: 2 });
   const [cp1, cp2] = be!.servers;
   assert.deepEqual(cp1, {
-    name: 'cp1', address: '10.0.0.1:6443', state: 'UP', reason: null,
+    name: 'cp1',
+    address: '10.0.0.1:6443',
+    state: 'UP',
+    reason: null,
     lastChange: { at: '2026-01-01T00:00:01.000Z', ageSeconds: 9 },
     lastCheck: { ok: true, status: 'L4OK', reason: 'Layer4 check passed', durationMs: 1 },
-    checked: true, health: '4/4', weight: 10, backup: false, sessions: { current: 2, total: 39 }, queue: { current: 1, max: 6 },
+    checked: true,
+    health: '4/4',
+    weight: 10,
+    backup: false,
+    sessions: { current: 2, total: 39 },
+    queue: { current: 1, max: 6 },
   });
   assert.equal(cp2?.state, 'DOWN');
   assert.equal(cp2?.reason, 'Layer4 connection problem');
@@ -71,8 +104,11 @@ test('status document: servers carry config, health and proxy views; monotonic t
 test('status document without proxy or health (VRRP-only daemon) still lists the config', () => {
   const doc = statusDocument({ config, health: [], vrrp: [], monoNow: 0, wallNow: 0, version: '9.9.9' });
   assert.equal(doc.version, '9.9.9');
-  assert.deepEqual(doc.backends[0]?.servers.map((s) => [s.name, s.state, s.lastCheck, s.lastChange]), [
-    ['cp1', 'UP', null, null],
-    ['cp2', 'UP', null, null],
-  ]);
+  assert.deepEqual(
+    doc.backends[0]?.servers.map((s) => [s.name, s.state, s.lastCheck, s.lastChange]),
+    [
+      ['cp1', 'UP', null, null],
+      ['cp2', 'UP', null, null],
+    ],
+  );
 });

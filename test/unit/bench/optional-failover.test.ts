@@ -21,11 +21,7 @@ test('runFailoverBench result is printed with formatFailoverTable, quick passes 
   const dir = mkdtempSync(join(tmpdir(), 'halb-fo-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'failover.mjs');
-  writeFileSync(
-    file,
-    'export async function runFailoverBench(o) { return { repeat: o.repeat }; }\n' +
-      'export function formatFailoverTable(r) { return `table repeat=${r.repeat}`; }\n',
-  );
+  writeFileSync(file, 'export async function runFailoverBench(o) { return { repeat: o.repeat }; }\n' + 'export function formatFailoverTable(r) { return `table repeat=${r.repeat}`; }\n');
   const { out, o } = collect();
   assert.equal(await runOptionalFailover(pathToFileURL(file), o), true);
   assert.match(out.join(''), /table repeat=1/);

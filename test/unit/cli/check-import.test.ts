@@ -42,7 +42,10 @@ test('check: every problem as file:line and exit 1', () => {
   assert.equal(runCheck({ haproxy: 'bad.cfg' }, x), 1);
   const lines = x.stderr.trim().split('\n');
   assert.ok(lines.includes("bad.cfg:3:5: error: 'default_backend': backend 'b' does not exist (did you mean 'bb'?)"), x.stderr);
-  assert.ok(lines.includes("bad.cfg:5:13: error: 'balance': unknown balance algorithm 'leastcon' (did you mean 'leastconn'? valid values: roundrobin, static-rr, leastconn, source, first, random)"), x.stderr);
+  assert.ok(
+    lines.includes("bad.cfg:5:13: error: 'balance': unknown balance algorithm 'leastcon' (did you mean 'leastconn'? valid values: roundrobin, static-rr, leastconn, source, first, random)"),
+    x.stderr,
+  );
   assert.ok(lines.includes("bad.cfg:6:26: error: 'server': unknown server option 'wieght' (did you mean 'weight'?)"), x.stderr);
   assert.match(lines[lines.length - 1]!, /configuration invalid: 3 error\(s\)/);
   assert.equal(x.stdout, '');
@@ -70,7 +73,12 @@ test('check: defaults to ./halb.yaml, usage error without any config', () => {
   const x = io({ 'halb.yaml': 'frontends:\n  - { name: f, binds: ["127.0.0.1:1"], defaultBackend: b }\nbackends:\n  - { name: b, servers: [{ name: s, address: 127.0.0.1, port: 1 }] }\n' });
   assert.equal(runCheck({}, x), 0);
   assert.match(x.stdout, /1 backend\(s\), 1 server\(s\)/);
-  const y: CliIo & { stderr: string } = { ...io(), readFile: () => { throw new Error('ENOENT'); } } as CliIo & { stderr: string };
+  const y: CliIo & { stderr: string } = {
+    ...io(),
+    readFile: () => {
+      throw new Error('ENOENT');
+    },
+  } as CliIo & { stderr: string };
   let err = '';
   y.err = (t) => void (err += t);
   assert.equal(runCheck({}, y), 2);

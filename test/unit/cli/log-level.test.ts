@@ -13,7 +13,10 @@ test('every pino level is accepted, case-insensitively', () => {
 });
 
 test('unknown levels: the valid values, the nearest one, and the syslog names people type', () => {
-  assert.throws(() => parseLogLevel('verbose'), (e: unknown) => e instanceof InvalidArgumentError && e.message === "did you mean 'debug'? valid values: trace, debug, info, warn, error, fatal, silent");
+  assert.throws(
+    () => parseLogLevel('verbose'),
+    (e: unknown) => e instanceof InvalidArgumentError && e.message === "did you mean 'debug'? valid values: trace, debug, info, warn, error, fatal, silent",
+  );
   assert.throws(() => parseLogLevel('warning'), /did you mean 'warn'\?/);
   assert.throws(() => parseLogLevel('inf'), /did you mean 'info'\? valid values: /);
   assert.throws(() => parseLogLevel('loud'), /valid values: trace, debug, info, warn, error, fatal, silent/);

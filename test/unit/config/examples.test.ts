@@ -24,7 +24,10 @@ for (const [name, src] of [
 
 test('k8s example: tcp 6443, 3 servers checked with GET /healthz over TLS without verification', () => {
   const c = load({ haproxy: example('haproxy-k8s-api.cfg') }).config!;
-  assert.deepEqual(c.frontends[0]!.binds.map((b) => [b.address, b.port]), [['0.0.0.0', 6443]]);
+  assert.deepEqual(
+    c.frontends[0]!.binds.map((b) => [b.address, b.port]),
+    [['0.0.0.0', 6443]],
+  );
   const be = c.backends[0]!;
   assert.equal(be.mode, 'tcp');
   assert.equal(be.servers.length, 3);
@@ -35,20 +38,38 @@ test('k8s example: tcp 6443, 3 servers checked with GET /healthz over TLS withou
 
 test('ingress example: 80/443 tcp, balance source, backups with allbackups', () => {
   const c = load({ haproxy: example('haproxy-ingress.cfg') }).config!;
-  assert.deepEqual(c.frontends.map((f) => [f.mode, f.binds[0]!.port]), [['tcp', 80], ['tcp', 443]]);
+  assert.deepEqual(
+    c.frontends.map((f) => [f.mode, f.binds[0]!.port]),
+    [
+      ['tcp', 80],
+      ['tcp', 443],
+    ],
+  );
   for (const b of c.backends) {
     assert.equal(b.balance.algo, 'source');
     assert.equal(b.allBackups, true);
-    assert.deepEqual(b.servers.map((s) => s.backup), [false, false, true, true]);
+    assert.deepEqual(
+      b.servers.map((s) => s.backup),
+      [false, false, true, true],
+    );
   }
 });
 
 test('demo config: http 127.0.0.1:8080 and tcp 127.0.0.1:8081 over 3 local backends with GET /healthz', () => {
   const c = load({ yaml: example('demo.yaml') }).config!;
-  assert.deepEqual(c.frontends.map((f) => [f.mode, f.binds[0]!.address, f.binds[0]!.port]), [['http', '127.0.0.1', 8080], ['tcp', '127.0.0.1', 8081]]);
+  assert.deepEqual(
+    c.frontends.map((f) => [f.mode, f.binds[0]!.address, f.binds[0]!.port]),
+    [
+      ['http', '127.0.0.1', 8080],
+      ['tcp', '127.0.0.1', 8081],
+    ],
+  );
   for (const b of c.backends) {
     assert.equal(b.balance.algo, 'roundrobin');
-    assert.deepEqual(b.servers.map((s) => `${s.address}:${s.port}`), ['127.0.0.1:18081', '127.0.0.1:18082', '127.0.0.1:18083']);
+    assert.deepEqual(
+      b.servers.map((s) => `${s.address}:${s.port}`),
+      ['127.0.0.1:18081', '127.0.0.1:18082', '127.0.0.1:18083'],
+    );
     assert.ok(b.healthCheck.type === 'http' && b.healthCheck.method === 'GET' && b.healthCheck.uri === '/healthz');
   }
 });

@@ -39,8 +39,23 @@ const cases: Case[] = [
   { name: 'rise 0', body: '    server s1 10.0.0.1:80 rise 0\n', severity: 'error', line: L, directive: 'server', message: /rise: 0 is out of range/ },
   { name: 'server ssl (TLS to server)', body: '    server s1 10.0.0.1:443 ssl\n', severity: 'error', line: L, directive: 'server', message: /TLS to servers is not supported/ },
   { name: 'send-proxy', body: '    server s1 10.0.0.1:443 send-proxy\n', severity: 'error', line: L, directive: 'server', message: /PROXY protocol/ },
-  { name: 'duplicate server name', body: '    server s1 10.0.0.1:80\n    server s1 10.0.0.2:80\n', severity: 'error', line: L + 1, directive: 'server', message: /server name 's1' is already used.*h\.cfg:10/ },
-  { name: 'unknown resolvers', body: '    server s1 api.example.com:80 resolvers dnz\nresolvers dns\n    nameserver ns1 10.0.0.53:53\n', severity: 'error', line: L, directive: 'server', message: /resolvers section 'dnz' does not exist/, hint: /'dns'/ },
+  {
+    name: 'duplicate server name',
+    body: '    server s1 10.0.0.1:80\n    server s1 10.0.0.2:80\n',
+    severity: 'error',
+    line: L + 1,
+    directive: 'server',
+    message: /server name 's1' is already used.*h\.cfg:10/,
+  },
+  {
+    name: 'unknown resolvers',
+    body: '    server s1 api.example.com:80 resolvers dnz\nresolvers dns\n    nameserver ns1 10.0.0.53:53\n',
+    severity: 'error',
+    line: L,
+    directive: 'server',
+    message: /resolvers section 'dnz' does not exist/,
+    hint: /'dns'/,
+  },
   { name: 'use_backend routing', body: '    use_backend other if { path_beg /x }\n', severity: 'error', line: L, directive: 'use_backend', message: /content switching is not supported/ },
   { name: 'acl', body: '    acl is_api path_beg /api\n', severity: 'error', line: L, directive: 'acl', message: /ACLs are not supported/ },
   { name: 'http-request', body: '    http-request set-header X-A b\n', severity: 'error', line: L, directive: 'http-request', message: /not supported/ },
@@ -51,8 +66,22 @@ const cases: Case[] = [
   { name: 'unknown timeout', body: '    timeout conect 5s\n', severity: 'error', line: L, directive: 'timeout conect', message: /unknown timeout 'conect'/, hint: /'connect'/ },
   { name: 'timeout without value', body: '    timeout server\n', severity: 'error', line: L, directive: 'timeout server', message: /missing time/ },
   { name: 'http-check expect string', body: '    option httpchk GET /\n    http-check expect string ok\n', severity: 'error', line: L + 1, directive: 'http-check expect', message: /not supported/ },
-  { name: 'http-check expect bad status', body: '    option httpchk GET /\n    http-check expect status 2xx\n', severity: 'error', line: L + 1, directive: 'http-check expect', message: /invalid status '2xx'/ },
-  { name: 'http-check expect bad regex', body: '    option httpchk GET /\n    http-check expect rstatus ^(2\n', severity: 'error', line: L + 1, directive: 'http-check expect', message: /invalid regular expression/ },
+  {
+    name: 'http-check expect bad status',
+    body: '    option httpchk GET /\n    http-check expect status 2xx\n',
+    severity: 'error',
+    line: L + 1,
+    directive: 'http-check expect',
+    message: /invalid status '2xx'/,
+  },
+  {
+    name: 'http-check expect bad regex',
+    body: '    option httpchk GET /\n    http-check expect rstatus ^(2\n',
+    severity: 'error',
+    line: L + 1,
+    directive: 'http-check expect',
+    message: /invalid regular expression/,
+  },
   { name: 'httpchk bad uri', body: '    option httpchk GET healthz\n', severity: 'error', line: L, directive: 'option httpchk', message: /must start with '\/'/ },
   { name: 'tcp-check odd hex', body: '    option tcp-check\n    tcp-check send-binary abc\n', severity: 'error', line: L + 1, directive: 'tcp-check send-binary', message: /even-length hex/ },
   { name: 'errorfile missing file', body: '    errorfile 503 /etc/halb/503.http\n', severity: 'error', line: L, directive: 'errorfile', message: /cannot read errorfile '\/etc\/halb\/503.http'/ },
@@ -137,7 +166,10 @@ backend be
     server s1 10.0.0.1
     option bogus
 `);
-  assert.deepEqual(errors(r.diagnostics).map((d) => d.line), [9, 11, 12, 13]);
+  assert.deepEqual(
+    errors(r.diagnostics).map((d) => d.line),
+    [9, 11, 12, 13],
+  );
 });
 
 test('directives before any section and unknown global keywords', () => {

@@ -5,8 +5,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Diagnostic, Severity } from '../../../src/config/diagnostics.js';
 import {
-  BIND_ERROR, BIND_WARN_ARG, BIND_WARN_FLAG, GLOBAL_NOTE, GLOBAL_WARN, LOG_NOTE, OPTION_ERROR, OPTION_WARN, OTHER_SECTIONS,
-  PROXY_ERROR, PROXY_NOTE, PROXY_WARN, SERVER_ERROR, SERVER_WARN_ARG, SERVER_WARN_FLAG, TIMEOUT_WARN,
+  BIND_ERROR,
+  BIND_WARN_ARG,
+  BIND_WARN_FLAG,
+  GLOBAL_NOTE,
+  GLOBAL_WARN,
+  LOG_NOTE,
+  OPTION_ERROR,
+  OPTION_WARN,
+  OTHER_SECTIONS,
+  PROXY_ERROR,
+  PROXY_NOTE,
+  PROXY_WARN,
+  SERVER_ERROR,
+  SERVER_WARN_ARG,
+  SERVER_WARN_FLAG,
+  TIMEOUT_WARN,
 } from '../../../src/config/haproxy/keywords.js';
 import { PROXY_KEYWORDS } from '../../../src/config/haproxy/proxy-keywords.js';
 import { haproxy } from './helpers.js';
@@ -19,7 +33,10 @@ function at(lines: string[]): Diagnostic[] {
 
 function expectOne(lines: string[], severity: Severity, message: string): void {
   const got = at(lines);
-  assert.ok(got.some((d) => d.severity === severity && d.message === message), `${lines.at(-1)}: expected ${severity} '${message}', got ${JSON.stringify(got)}`);
+  assert.ok(
+    got.some((d) => d.severity === severity && d.message === message),
+    `${lines.at(-1)}: expected ${severity} '${message}', got ${JSON.stringify(got)}`,
+  );
 }
 
 const LISTEN = ['listen L', ' bind 127.0.0.1:8080', ' mode http'];
@@ -71,7 +88,12 @@ test('every implemented proxy keyword row is reached, and its cap decides where 
   for (const [kw, row] of Object.entries(PROXY_KEYWORDS)) {
     if (!row.parse) continue; // 'no': the negation prefix, read before the table
     rows++;
-    for (const [kind, name] of [['frontend', 'F'], ['backend', 'B'], ['listen', 'L'], ['defaults', '']] as const) {
+    for (const [kind, name] of [
+      ['frontend', 'F'],
+      ['backend', 'B'],
+      ['listen', 'L'],
+      ['defaults', ''],
+    ] as const) {
       const got = at([`${kind} ${name}`.trim(), ` ${kw}`]);
       assert.ok(!got.some((d) => /^unknown keyword/.test(d.message)), `${kind} ${kw}: ${JSON.stringify(got)}`);
       const blocked = (kind === 'frontend' && row.cap === 'B') || (kind === 'backend' && row.cap === 'F');

@@ -23,7 +23,10 @@ test('keywords named like Object members are unknown keywords, never a crash or 
       const { diags } = haproxy(text);
       const last = text.trimEnd().split('\n').length;
       const at = diags.filter((d) => d.line === last);
-      assert.ok(at.some((d) => d.severity === 'error' && want.test(d.message)), `${JSON.stringify(text)}: ${JSON.stringify(at)}`);
+      assert.ok(
+        at.some((d) => d.severity === 'error' && want.test(d.message)),
+        `${JSON.stringify(text)}: ${JSON.stringify(at)}`,
+      );
       assert.ok(!diags.some((d) => /native code/.test(d.message)), `${JSON.stringify(text)}: ${JSON.stringify(diags)}`);
     }
   }
@@ -33,5 +36,9 @@ test('environment variables named like Object members are unset until set', () =
   const unset = haproxy('frontend F\n bind "127.0.0.1:${constructor}"\n');
   assert.ok(!unset.diags.some((d) => /native code/.test(d.message)), JSON.stringify(unset.diags));
   const set = haproxy('global\n presetenv constructor 8080\nfrontend F\n bind "127.0.0.1:${constructor}"\n default_backend B\nbackend B\n server s 127.0.0.1:80\n');
-  assert.deepEqual(set.lb.frontends[0]!.binds.map((b) => b.port), [8080], JSON.stringify(set.diags));
+  assert.deepEqual(
+    set.lb.frontends[0]!.binds.map((b) => b.port),
+    [8080],
+    JSON.stringify(set.diags),
+  );
 });

@@ -20,8 +20,20 @@ test('HAProxy defaults: inter 2000, rise 2, fall 3, weight 1, retries 3, roundro
   assert.deepEqual(
     { ...s, pos: undefined },
     {
-      name: 's1', address: '10.0.0.1', port: 80, weight: 1, backup: false, disabled: false, check: false, checkSsl: false,
-      verify: 'required', inter: 2000, rise: 2, fall: 3, initAddr: ['last', 'libc'], pos: undefined,
+      name: 's1',
+      address: '10.0.0.1',
+      port: 80,
+      weight: 1,
+      backup: false,
+      disabled: false,
+      check: false,
+      checkSsl: false,
+      verify: 'required',
+      inter: 2000,
+      rise: 2,
+      fall: 3,
+      initAddr: ['last', 'libc'],
+      pos: undefined,
     },
   );
   assert.deepEqual(s.pos, { file: 'h.cfg', line: 2, col: 5 });
@@ -70,7 +82,10 @@ backend be
   assert.equal(s.resolvers, 'dns');
   assert.deepEqual(s.initAddr, ['last', 'libc', 'none']);
   const r = lb.resolvers[0]!;
-  assert.deepEqual(r.nameservers, [{ name: 'ns1', address: '10.0.0.53', port: 53 }, { name: 'ns2', address: '10.0.0.54', port: 53 }]);
+  assert.deepEqual(r.nameservers, [
+    { name: 'ns1', address: '10.0.0.53', port: 53 },
+    { name: 'ns2', address: '10.0.0.54', port: 53 },
+  ]);
   assert.equal(r.resolveRetries, 4);
   assert.equal(r.timeoutRetry, 2000);
   assert.deepEqual(r.hold, { valid: 5000, nx: 30_000, other: 30_000, refused: 30_000, timeout: 30_000 });
@@ -146,7 +161,14 @@ backend be
   assert.deepEqual(errors(diags), []);
   const fe = lb.frontends[0]!;
   assert.deepEqual(fe.timeouts, { client: 30_000, httpRequest: 10_000, httpKeepAlive: 2000 });
-  assert.deepEqual(fe.binds.map((b) => [b.address, b.port, b.pos!.line]), [['0.0.0.0', 80, 18], ['10.0.0.1', 8080, 19], ['::', 8443, 19]]);
+  assert.deepEqual(
+    fe.binds.map((b) => [b.address, b.port, b.pos!.line]),
+    [
+      ['0.0.0.0', 80, 18],
+      ['10.0.0.1', 8080, 19],
+      ['::', 8443, 19],
+    ],
+  );
   assert.deepEqual(fe.forwardFor, { header: 'X-Forwarded-For', except: '127.0.0.0/8' });
   assert.deepEqual(fe.log, { httplog: true, tcplog: false, dontlognull: true });
   assert.equal(fe.httpServerClose, false);
@@ -165,16 +187,32 @@ test('option httpchk forms and http-check expect', () => {
   assert.deepEqual(chk('    option httpchk /ping').lb.backends[0]!.healthCheck, { type: 'http', method: 'OPTIONS', uri: '/ping', version: 'HTTP/1.0' });
   assert.deepEqual(chk('    option httpchk GET /healthz').lb.backends[0]!.healthCheck, { type: 'http', method: 'GET', uri: '/healthz', version: 'HTTP/1.0' });
   assert.deepEqual(chk('    option httpchk HEAD /h HTTP/1.1\\r\\nHost:\\ api.local').lb.backends[0]!.healthCheck, {
-    type: 'http', method: 'HEAD', uri: '/h', version: 'HTTP/1.1', host: 'api.local',
+    type: 'http',
+    method: 'HEAD',
+    uri: '/h',
+    version: 'HTTP/1.1',
+    host: 'api.local',
   });
   assert.deepEqual(chk('    option httpchk\n    http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host k8s').lb.backends[0]!.healthCheck, {
-    type: 'http', method: 'GET', uri: '/readyz', version: 'HTTP/1.1', host: 'k8s',
+    type: 'http',
+    method: 'GET',
+    uri: '/readyz',
+    version: 'HTTP/1.1',
+    host: 'k8s',
   });
   assert.deepEqual(chk('    option httpchk GET /\n    http-check expect ! rstatus ^5').lb.backends[0]!.healthCheck, {
-    type: 'http', method: 'GET', uri: '/', version: 'HTTP/1.0', expect: { negate: true, kind: 'rstatus', value: '^5' },
+    type: 'http',
+    method: 'GET',
+    uri: '/',
+    version: 'HTTP/1.0',
+    expect: { negate: true, kind: 'rstatus', value: '^5' },
   });
   assert.deepEqual(chk('    option httpchk GET /\n    http-check expect status 200-399').lb.backends[0]!.healthCheck, {
-    type: 'http', method: 'GET', uri: '/', version: 'HTTP/1.0', expect: { negate: false, kind: 'status', value: '200-399' },
+    type: 'http',
+    method: 'GET',
+    uri: '/',
+    version: 'HTTP/1.0',
+    expect: { negate: false, kind: 'status', value: '200-399' },
   });
 });
 
@@ -203,7 +241,7 @@ test('option ssl-hello-chk and tcp-check steps; a later check option replaces an
   });
 });
 
-test('tcp-check rules of a defaults section are replaced by a proxy\'s own', () => {
+test("tcp-check rules of a defaults section are replaced by a proxy's own", () => {
   const { lb } = haproxy(`defaults
     option tcp-check
     tcp-check send a
@@ -235,14 +273,20 @@ listen old 127.0.0.1:9000
     server s1 10.0.0.2:9000
 `);
   assert.deepEqual(errors(diags), []);
-  assert.deepEqual(lb.frontends.map((f) => [f.name, f.defaultBackend, f.binds.map((b) => `${b.address}:${b.port}`).join(), f.timeouts.client]), [
-    ['api', 'api', '0.0.0.0:6443', 1000],
-    ['old', 'old', '127.0.0.1:9000', 1000],
-  ]);
-  assert.deepEqual(lb.backends.map((b) => [b.name, b.balance.algo, b.servers.length, b.timeouts.connect]), [
-    ['api', 'leastconn', 1, 1000],
-    ['old', 'roundrobin', 1, 1000],
-  ]);
+  assert.deepEqual(
+    lb.frontends.map((f) => [f.name, f.defaultBackend, f.binds.map((b) => `${b.address}:${b.port}`).join(), f.timeouts.client]),
+    [
+      ['api', 'api', '0.0.0.0:6443', 1000],
+      ['old', 'old', '127.0.0.1:9000', 1000],
+    ],
+  );
+  assert.deepEqual(
+    lb.backends.map((b) => [b.name, b.balance.algo, b.servers.length, b.timeouts.connect]),
+    [
+      ['api', 'leastconn', 1, 1000],
+      ['old', 'roundrobin', 1, 1000],
+    ],
+  );
 });
 
 test('listen stats with stats enable|uri|auth|refresh|hide-version; stats socket in global', () => {
@@ -265,10 +309,22 @@ listen stats
   assert.equal(lb.frontends.length, 0);
   assert.equal(lb.backends.length, 0);
   const s = lb.stats[0]!;
-  assert.deepEqual({ ...s, pos: undefined, binds: s.binds.map((b) => ({ ...b, pos: undefined })) }, {
-    name: 'stats', binds: [{ address: '127.0.0.1', port: 8404, pos: undefined }], uri: '/monitor',
-    auth: [{ user: 'admin', password: 's3cr:et' }, { user: 'ops', password: 'x' }], refresh: 5000, hideVersion: true, timeouts: {}, pos: undefined,
-  });
+  assert.deepEqual(
+    { ...s, pos: undefined, binds: s.binds.map((b) => ({ ...b, pos: undefined })) },
+    {
+      name: 'stats',
+      binds: [{ address: '127.0.0.1', port: 8404, pos: undefined }],
+      uri: '/monitor',
+      auth: [
+        { user: 'admin', password: 's3cr:et' },
+        { user: 'ops', password: 'x' },
+      ],
+      refresh: 5000,
+      hideVersion: true,
+      timeouts: {},
+      pos: undefined,
+    },
+  );
   expectDiag(diags, 'note', 3, 'stats timeout', /^has no effect in halb; accepted$/);
   expectDiag(diags, 'warning', 13, 'stats realm', /ignored/);
   assert.equal(haproxy('listen s\n    bind :1\n    stats enable\n').lb.stats[0]!.uri, '/haproxy?stats');
@@ -344,17 +400,27 @@ backend be
   const notes = diags.filter((d) => d.severity === 'note').map((d) => d.line);
   assert.deepEqual(notes, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15]);
   const warnings = diags.filter((d) => d.severity === 'warning').map((d) => [d.line, d.directive]);
-  assert.deepEqual(warnings, [[16, 'option http-keep-alive'], [17, 'log-format'], [20, 'capture'], [23, 'option log-health-checks'], [24, 'server']]);
+  assert.deepEqual(warnings, [
+    [16, 'option http-keep-alive'],
+    [17, 'log-format'],
+    [20, 'capture'],
+    [23, 'option log-health-checks'],
+    [24, 'server'],
+  ]);
 });
 
 test('${VAR} expansion in quotes feeds binds and servers; setenv in global', () => {
-  const { lb, diags } = haproxy(`global
+  const { lb, diags } = haproxy(
+    `global
     setenv BE_PORT 6443
 frontend fe
     bind "\${VIP}:\${PORT}"
 backend be
     server s1 "10.0.0.1:\${BE_PORT}"
-`, {}, { VIP: '10.0.0.10', PORT: '443' });
+`,
+    {},
+    { VIP: '10.0.0.10', PORT: '443' },
+  );
   assert.deepEqual(errors(diags), []);
   assert.deepEqual([lb.frontends[0]!.binds[0]!.address, lb.frontends[0]!.binds[0]!.port], ['10.0.0.10', 443]);
   assert.equal(lb.backends[0]!.servers[0]!.port, 6443);
@@ -421,7 +487,13 @@ test('timeout 0 means no timeout, as in HAProxy', () => {
 test('log (global and proxy) is a note that says where halb logs go: stdout, not syslog', () => {
   const { diags } = haproxy('global\n  log /dev/log local0\n\nfrontend web\n  bind 127.0.0.1:80\n  log global\n  default_backend app\n\nbackend app\n  server s1 127.0.0.1:81\n');
   const logs = diags.filter((d) => d.directive === 'log');
-  assert.deepEqual(logs.map((d) => [d.severity, d.line]), [['note', 2], ['note', 6]]);
+  assert.deepEqual(
+    logs.map((d) => [d.severity, d.line]),
+    [
+      ['note', 2],
+      ['note', 6],
+    ],
+  );
   for (const d of logs) assert.match(d.message, /stdout .*journal.*not to syslog/);
 });
 

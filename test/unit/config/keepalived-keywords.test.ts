@@ -37,8 +37,15 @@ test('every keyword table has a scope wrapper and unique keys', () => {
   for (const table of KEYWORD_TABLES) {
     assert.ok(WRAP[table.scope], `no wrapper for scope '${table.scope}': add one to WRAP`);
     const names = table.rows.map((r) => r.name);
-    assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), [], `duplicate rows in ${table.scope}`);
-    assert.ok(table.rows.every((r) => r.status !== 'supported' || r.parse), `supported rows of ${table.scope} have a parser`);
+    assert.deepEqual(
+      names.filter((n, i) => names.indexOf(n) !== i),
+      [],
+      `duplicate rows in ${table.scope}`,
+    );
+    assert.ok(
+      table.rows.every((r) => r.status !== 'supported' || r.parse),
+      `supported rows of ${table.scope} have a parser`,
+    );
   }
 });
 
@@ -55,7 +62,10 @@ test('every row is reachable: its parser runs, or its status diagnostic appears 
       if (row.status === 'supported') continue;
       const severity = row.status === 'ignored' ? 'note' : 'warning';
       const message = row.reason ?? (row.status === 'ignored' ? 'accepted; no effect in halb' : 'not supported by halb; ignored');
-      assert.ok(at.some((d) => d.severity === severity && d.message === message), `${what}: expected ${severity} '${message}', got ${JSON.stringify(at)}`);
+      assert.ok(
+        at.some((d) => d.severity === severity && d.message === message),
+        `${what}: expected ${severity} '${message}', got ${JSON.stringify(at)}`,
+      );
     }
   }
   assert.ok(rows > 200, `only ${rows} rows`);

@@ -20,13 +20,16 @@ test('command lines split like keepalived: quotes group, escapes as in the shell
 
 test('tokens keep columns, quotes group words, braces stand alone', () => {
   const r = tokenizeLine('virtual_ipaddress {10.0.0.1/24} "a b"c', 'f', 3, 4);
-  assert.deepEqual(r.tokens.map((t) => [t.text, t.col, t.quoted]), [
-    ['virtual_ipaddress', 5, false],
-    ['{', 23, false],
-    ['10.0.0.1/24', 24, false],
-    ['}', 35, false],
-    ['a bc', 37, true],
-  ]);
+  assert.deepEqual(
+    r.tokens.map((t) => [t.text, t.col, t.quoted]),
+    [
+      ['virtual_ipaddress', 5, false],
+      ['{', 23, false],
+      ['10.0.0.1/24', 24, false],
+      ['}', 35, false],
+      ['a bc', 37, true],
+    ],
+  );
   assert.equal(tokenizeLine('x "{"', 'f', 1).tokens[1]!.text, '{');
   assert.deepEqual(tokenizeLine(`x 'oops`, 'f', 1).error, { col: 3, message: "missing terminating '" });
   assert.equal(stripComment(`a "b # c" ! d # e`), `a "b # c" `);

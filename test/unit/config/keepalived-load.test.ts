@@ -44,7 +44,10 @@ test('Kubernetes API VIP: vrrp_script interval 3 fall 5 rise 2 weight -2, auth P
   assert.equal(i.name, 'VI_1');
   assert.deepEqual([i.initialState, i.interface, i.vrid, i.priority, i.advertInt, i.version, i.family], ['MASTER', 'eth0', 51, 101, 1000, 2, 4]);
   assert.deepEqual(i.auth, { type: 'PASS', password: '42k8sapi' });
-  assert.deepEqual(i.virtualAddresses.map((v) => [v.address, v.prefix, v.family]), [['192.168.10.100', 24, 4]]);
+  assert.deepEqual(
+    i.virtualAddresses.map((v) => [v.address, v.prefix, v.family]),
+    [['192.168.10.100', 24, 4]],
+  );
   assert.deepEqual(i.trackScripts, [{ name: 'check_apiserver', weight: -2, reverse: false }]);
   assert.equal(i.pos?.line, 17);
   assert.equal(i.virtualAddresses[0]!.pos?.line, 27);
@@ -63,7 +66,10 @@ test('two data centres active/active: unicast_src_ip/unicast_peer, dev and label
     assert.equal(i.unicastSrcIp, '10.1.0.11');
     assert.deepEqual(i.unicastPeers, ['10.2.0.11']);
   }
-  assert.deepEqual(a!.virtualAddresses.map((v) => [v.address, v.prefix, v.dev, v.label]), [['203.0.113.10', 32, 'ens192', 'ens192:vipa']]);
+  assert.deepEqual(
+    a!.virtualAddresses.map((v) => [v.address, v.prefix, v.dev, v.label]),
+    [['203.0.113.10', 32, 'ens192', 'ens192:vipa']],
+  );
   assert.equal(a!.notify.master, '/usr/local/bin/vip-notify.sh A master');
   assert.equal(a!.notify.any, '/usr/local/bin/vip-any.sh');
   assert.equal(a!.garp.masterDelay, 1000);
@@ -79,8 +85,18 @@ test('OpenShift-style: weighted track scripts 20, 5, 50 and advert_int 1', () =>
   const i = cfg.instances[0]!;
   assert.equal(i.advertInt, 1000);
   assert.equal(i.nopreempt, true);
-  assert.deepEqual(i.trackScripts.map((t) => [t.name, t.weight]), [['chk_haproxy', 20], ['chk_ingress_port', 5], ['chk_node_ready', 50]]);
-  assert.deepEqual(i.virtualAddresses.map((v) => `${v.address}/${v.prefix}`), ['10.0.0.100/32', '10.0.0.101/32']);
+  assert.deepEqual(
+    i.trackScripts.map((t) => [t.name, t.weight]),
+    [
+      ['chk_haproxy', 20],
+      ['chk_ingress_port', 5],
+      ['chk_node_ready', 50],
+    ],
+  );
+  assert.deepEqual(
+    i.virtualAddresses.map((v) => `${v.address}/${v.prefix}`),
+    ['10.0.0.100/32', '10.0.0.101/32'],
+  );
   assert.equal(cfg.scripts.find((s) => s.name === 'chk_node_ready')!.script, '/usr/local/bin/node-ready --fast');
   assert.equal(cfg.globals.garp.masterRepeat, 3);
   assert.equal(i.notify.any, '/usr/local/bin/notify.sh');
@@ -118,7 +134,10 @@ test('global vrrp_version 3 with fractional advert_int', () => {
 });
 
 test('global garp settings, gna interval and vrrp_min_garp', () => {
-  const { cfg } = load(`global_defs {\n vrrp_garp_interval 0.001\n vrrp_gna_interval 0.002\n vrrp_garp_master_refresh_repeat 2\n vrrp_garp_lower_prio_repeat 2\n}\n` + inst('V', ' garp_master_repeat 2\n garp_master_delay 0'));
+  const { cfg } = load(
+    `global_defs {\n vrrp_garp_interval 0.001\n vrrp_gna_interval 0.002\n vrrp_garp_master_refresh_repeat 2\n vrrp_garp_lower_prio_repeat 2\n}\n` +
+      inst('V', ' garp_master_repeat 2\n garp_master_delay 0'),
+  );
   const g = cfg!.instances[0]!.garp;
   assert.deepEqual([g.interval, g.naInterval, g.masterRefreshRepeat, g.masterRepeat, g.masterDelay, g.lowerPriorityRepeat, g.lowerPriorityDelay], [1, 2, 2, 2, 0, 2, 0]);
   const min = load(`global_defs {\n vrrp_min_garp\n}\n` + inst('V', ''));
@@ -148,8 +167,14 @@ test('include with globs relative to the including file, in sorted order, positi
   files['/etc/keepalived/conf.d/10-a.conf'] = inst('VA', '', 1);
   const ok = load(files);
   assert.ok(ok.cfg, JSON.stringify(ok.d.items));
-  assert.deepEqual(ok.cfg.instances.map((i) => i.name), ['VA', 'VB']);
-  assert.deepEqual(ok.cfg.scripts.map((s) => s.name), ['sa', 'sb']);
+  assert.deepEqual(
+    ok.cfg.instances.map((i) => i.name),
+    ['VA', 'VB'],
+  );
+  assert.deepEqual(
+    ok.cfg.scripts.map((s) => s.name),
+    ['sa', 'sb'],
+  );
   assert.equal(ok.cfg.instances[1]!.pos?.file, '/etc/keepalived/conf.d/20-b.conf');
 });
 
@@ -184,7 +209,10 @@ test('$NAME definitions: $NAME and ${NAME}, evaluated at use time, undefined lef
   assert.ok(cfg, JSON.stringify(d.items));
   const i = cfg.instances[0]!;
   assert.equal(i.interface, 'eth1');
-  assert.deepEqual(i.virtualAddresses.map((v) => v.address), ['10.2.0.100', '10.2.10.100']);
+  assert.deepEqual(
+    i.virtualAddresses.map((v) => v.address),
+    ['10.2.0.100', '10.2.10.100'],
+  );
   assert.equal(i.notify.any, '/bin/echo ${UNDEFINED}');
   assert.equal(i.virtualAddresses[1]!.pos?.line, 10);
 });
@@ -209,10 +237,19 @@ test('multi-line definitions expand to several instances; nested definitions app
   ].join('\n');
   const { cfg, d } = load(text, 'high');
   assert.ok(cfg, JSON.stringify(d.items));
-  assert.deepEqual(cfg.instances.map((i) => [i.name, i.vrid, i.priority, i.virtualAddresses[0]!.address]), [['VI_1', 1, 130, '10.0.1.254'], ['VI_2', 2, 130, '10.0.2.254']]);
+  assert.deepEqual(
+    cfg.instances.map((i) => [i.name, i.vrid, i.priority, i.virtualAddresses[0]!.address]),
+    [
+      ['VI_1', 1, 130, '10.0.1.254'],
+      ['VI_2', 2, 130, '10.0.2.254'],
+    ],
+  );
   assert.equal(cfg.instances[1]!.pos?.line, 15);
   const low = load(text, 'low');
-  assert.deepEqual(low.cfg!.instances.map((i) => i.priority), [120, 120]);
+  assert.deepEqual(
+    low.cfg!.instances.map((i) => i.priority),
+    [120, 120],
+  );
 });
 
 test('~SEQ, ~SEQx and ~LST blocks', () => {
@@ -231,13 +268,19 @@ test('~SEQ, ~SEQx and ~LST blocks', () => {
   ].join('\n');
   const { cfg, d } = load(text);
   assert.ok(cfg, JSON.stringify(d.items));
-  assert.deepEqual(cfg.instances[0]!.virtualAddresses.map((v) => v.address), ['10.0.0.1', '10.0.0.2', '10.0.0.3']);
-  assert.deepEqual(cfg.instances[0]!.virtualAddressesExcluded.map((v) => v.address), ['fd00::9', 'fd00::a', 'fd00::b', '10.1.2.1', '10.3.4.1']);
+  assert.deepEqual(
+    cfg.instances[0]!.virtualAddresses.map((v) => v.address),
+    ['10.0.0.1', '10.0.0.2', '10.0.0.3'],
+  );
+  assert.deepEqual(
+    cfg.instances[0]!.virtualAddressesExcluded.map((v) => v.address),
+    ['fd00::9', 'fd00::a', 'fd00::b', '10.1.2.1', '10.3.4.1'],
+  );
 });
 
 test('@id conditional lines and @^id negation', () => {
-  const text = `global_defs {\n @main router_id main_router\n @backup router_id backup_router\n}\n` +
-    inst('V', ' unicast_src_ip 10.0.0.2\n unicast_peer {\n  @^main 10.0.0.1\n  @^backup 10.0.0.3\n }');
+  const text =
+    `global_defs {\n @main router_id main_router\n @backup router_id backup_router\n}\n` + inst('V', ' unicast_src_ip 10.0.0.2\n unicast_peer {\n  @^main 10.0.0.1\n  @^backup 10.0.0.3\n }');
   const main = load(text, 'main');
   assert.equal(main.cfg!.globals.routerId, 'main_router');
   assert.deepEqual(main.cfg!.instances[0]!.unicastPeers, ['10.0.0.3']);
@@ -268,7 +311,10 @@ test('comments with ! and #, quoted strings keep them, braces on one line or the
   const i = cfg.instances[0]!;
   assert.deepEqual(i.trackScripts, [{ name: 's', weight: 3, reverse: false }]);
   assert.deepEqual(i.auth, { type: 'PASS', password: 'sec ret' });
-  assert.deepEqual(i.virtualAddresses.map((v) => v.address), ['10.0.0.7']);
+  assert.deepEqual(
+    i.virtualAddresses.map((v) => v.address),
+    ['10.0.0.7'],
+  );
   assert.equal(i.interface, 'eth0');
 });
 
@@ -288,7 +334,13 @@ test('misspelled keywords are errors with file:line:col and did-you-mean', () =>
 });
 
 test('VRID and priority ranges', () => {
-  for (const [extra, word] of [[' virtual_router_id 0', 'virtual_router_id'], [' virtual_router_id 256', 'virtual_router_id'], [' priority 0', 'priority'], [' priority 256', 'priority'], [' priority high', 'priority']] as const) {
+  for (const [extra, word] of [
+    [' virtual_router_id 0', 'virtual_router_id'],
+    [' virtual_router_id 256', 'virtual_router_id'],
+    [' priority 0', 'priority'],
+    [' priority 256', 'priority'],
+    [' priority high', 'priority'],
+  ] as const) {
     const { cfg, d } = load(`vrrp_instance V {\n interface eth0\n virtual_ipaddress {\n 10.0.0.1\n }\n virtual_router_id 1\n${extra}\n}\n`);
     assert.equal(cfg, undefined, extra);
     const e = d.errors().find((x) => x.directive === word);
@@ -393,7 +445,8 @@ test('owner (255): weighted track scripts are dropped with a warning', () => {
 });
 
 test('track_script / track_interface / track_file weights, reverse, ranges', () => {
-  const text = `vrrp_script s {\n script /bin/true\n weight -4 reverse\n}\ntrack_file tf {\n file /run/prio\n}\nvrrp_track_file tg {\n file /run/g\n weight -3 reverse\n init_file 5 overwrite\n}\n` +
+  const text =
+    `vrrp_script s {\n script /bin/true\n weight -4 reverse\n}\ntrack_file tf {\n file /run/prio\n}\nvrrp_track_file tg {\n file /run/g\n weight -3 reverse\n init_file 5 overwrite\n}\n` +
     inst('V', ' track_script {\n  s\n  s2 weight 254\n }\n track_interface {\n  eth1\n  eth2 weight -20 reverse\n }\n track_file {\n  tf\n  tg weight 7 noreverse\n }');
   const r = load(text);
   assert.ok(find(r.d, 'error', "unknown vrrp_script 's2'"));
@@ -401,12 +454,21 @@ test('track_script / track_interface / track_file weights, reverse, ranges', () 
   assert.ok(ok.cfg, JSON.stringify(ok.d.items));
   const i = ok.cfg.instances[0]!;
   assert.deepEqual(i.trackScripts, [{ name: 's', weight: -4, reverse: true }]);
-  assert.deepEqual(i.trackInterfaces, [{ name: 'eth1', weight: 0, reverse: false }, { name: 'eth2', weight: -20, reverse: true }]);
-  assert.deepEqual(i.trackFiles, [{ name: 'tf', weight: 1, reverse: false }, { name: 'tg', weight: 7, reverse: false }]);
-  assert.deepEqual(ok.cfg.trackFiles.map((f) => [f.name, f.path, f.weight, f.weightReverse ?? false, f.init]), [
-    ['tf', '/run/prio', 1, false, undefined],
-    ['tg', '/run/g', -3, true, { value: 5, overwrite: true }],
+  assert.deepEqual(i.trackInterfaces, [
+    { name: 'eth1', weight: 0, reverse: false },
+    { name: 'eth2', weight: -20, reverse: true },
   ]);
+  assert.deepEqual(i.trackFiles, [
+    { name: 'tf', weight: 1, reverse: false },
+    { name: 'tg', weight: 7, reverse: false },
+  ]);
+  assert.deepEqual(
+    ok.cfg.trackFiles.map((f) => [f.name, f.path, f.weight, f.weightReverse ?? false, f.init]),
+    [
+      ['tf', '/run/prio', 1, false, undefined],
+      ['tg', '/run/g', -3, true, { value: 5, overwrite: true }],
+    ],
+  );
   assert.ok(find(ok.d, 'note', 'deprecated synonym'));
   const clamp = load(`vrrp_script s {\n script /bin/true\n}\n` + inst('V', ' track_script {\n  s weight 254\n }'));
   assert.equal(clamp.cfg!.instances[0]!.trackScripts[0]!.weight, 253);
@@ -431,7 +493,8 @@ test('notify scripts with user and group', () => {
 });
 
 test('sections and directives outside scope are warnings (or notes) with file:line', () => {
-  const text = `global_defs {\n notification_email {\n  a@b.c\n }\n smtp_server 127.0.0.1\n vrrp_startup_delay 5\n}\nvirtual_server 10.0.0.1 80 {\n delay_loop 6\n real_server 10.0.0.2 80 {\n  weight 1\n }\n}\nvrrp_track_process p {\n process haproxy\n}\nstatic_ipaddress {\n 10.9.9.9/24 dev eth0\n}\n` +
+  const text =
+    `global_defs {\n notification_email {\n  a@b.c\n }\n smtp_server 127.0.0.1\n vrrp_startup_delay 5\n}\nvirtual_server 10.0.0.1 80 {\n delay_loop 6\n real_server 10.0.0.2 80 {\n  weight 1\n }\n}\nvrrp_track_process p {\n process haproxy\n}\nstatic_ipaddress {\n 10.9.9.9/24 dev eth0\n}\n` +
     inst('V', ' use_vmac\n smtp_alert\n virtual_routes {\n  10.1.0.0/16 via 10.0.0.254\n }');
   const { cfg, d } = load(text);
   assert.ok(cfg, JSON.stringify(d.errors()));
@@ -496,7 +559,14 @@ test('loadKeepalived reads through injected readFile/listDir and reports an unre
   assert.ok(cfg, JSON.stringify(d.items));
   assert.equal(cfg.instances[0]!.pos?.file, '/cfg/sub/a.conf');
   const d2 = new Diagnostics();
-  assert.equal(loadKeepalived('/nope.conf', d2, { readFile: () => { throw new Error('x'); } }), undefined);
+  assert.equal(
+    loadKeepalived('/nope.conf', d2, {
+      readFile: () => {
+        throw new Error('x');
+      },
+    }),
+    undefined,
+  );
   assert.equal(d2.errors()[0]!.file, '/nope.conf');
 });
 
@@ -524,12 +594,15 @@ test('fixture on disk, fixed through an injected reader: four instances from the
   });
   assert.ok(cfg, JSON.stringify(d.errors()));
   assert.equal(cfg.globals.routerId, 'lb7');
-  assert.deepEqual(cfg.instances.map((i) => [i.name, i.vrid, i.interface, i.virtualAddresses[0]!.address]), [
-    ['VI_1', 1, 'eth0', '10.20.0.1'],
-    ['VI_2', 2, 'eth0', '10.20.0.2'],
-    ['VI_3', 3, 'eth0', '10.20.0.3'],
-    ['VI_extra', 50, 'eth0', '10.20.0.50'],
-  ]);
+  assert.deepEqual(
+    cfg.instances.map((i) => [i.name, i.vrid, i.interface, i.virtualAddresses[0]!.address]),
+    [
+      ['VI_1', 1, 'eth0', '10.20.0.1'],
+      ['VI_2', 2, 'eth0', '10.20.0.2'],
+      ['VI_3', 3, 'eth0', '10.20.0.3'],
+      ['VI_extra', 50, 'eth0', '10.20.0.50'],
+    ],
+  );
   assert.deepEqual(cfg.instances[3]!.virtualAddresses[0]!.label, 'eth0:50');
   assert.equal(cfg.instances[0]!.pos?.file, FIXTURES + 'includes/conf.d/10-template.conf');
   assert.equal(cfg.instances[0]!.pos?.line, 14);

@@ -53,7 +53,10 @@ test('keepalived.conf: a 1 MB line is refused with its file:line, also in an inc
   const long = ` notify "${'x '.repeat(500_000)}"`;
   const r = keepalived({ [ROOT]: 'include /etc/keepalived/big.conf\n' + INSTANCE, '/etc/keepalived/big.conf': `# big\n${long}\n` });
   assert.equal(r.ok, false);
-  assert.ok(r.lines.some((l) => l.startsWith('/etc/keepalived/big.conf:2: error: line is 1000010 characters long; halb accepts at most 65536')), r.lines.join('\n'));
+  assert.ok(
+    r.lines.some((l) => l.startsWith('/etc/keepalived/big.conf:2: error: line is 1000010 characters long; halb accepts at most 65536')),
+    r.lines.join('\n'),
+  );
   assert.ok(r.ms < 2000, `took ${r.ms} ms`);
 });
 
@@ -64,14 +67,23 @@ test('keepalived.conf: includes that together exceed the total limit stop at the
   for (let i = 0; i < 6; i++) files[`/etc/keepalived/conf.d/${i}.conf`] = file;
   const r = keepalived(files);
   assert.equal(r.ok, false);
-  assert.ok(r.lines.some((l) => l.startsWith(`${ROOT}:9: error: 'include': '/etc/keepalived/conf.d/4.conf' brings the files read for this configuration over 16 MiB`)), r.lines.join('\n'));
+  assert.ok(
+    r.lines.some((l) => l.startsWith(`${ROOT}:9: error: 'include': '/etc/keepalived/conf.d/4.conf' brings the files read for this configuration over 16 MiB`)),
+    r.lines.join('\n'),
+  );
 });
 
 test('haproxy.cfg: a 1 MB line is refused with file:line, the lines after it still parsed', () => {
   const { diags } = haproxy(`global\n  log ${'x'.repeat(1_000_000)}\nfrontend f\n  bind 127.0.0.1:8080\n  mode tcpx\n`);
   const lines = diags.filter((d) => d.severity === 'error').map(formatDiagnostic);
-  assert.ok(lines.some((l) => l.startsWith('h.cfg:2: error: line is 1000006 characters long')), lines.join('\n'));
-  assert.ok(lines.some((l) => l.startsWith('h.cfg:5:')), 'the line after the long one is still checked');
+  assert.ok(
+    lines.some((l) => l.startsWith('h.cfg:2: error: line is 1000006 characters long')),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => l.startsWith('h.cfg:5:')),
+    'the line after the long one is still checked',
+  );
 });
 
 test('halb.yaml: 10,000 nested brackets or indentation levels are refused with file:line:col', () => {
@@ -79,20 +91,29 @@ test('halb.yaml: 10,000 nested brackets or indentation levels are refused with f
   const r = yamlFull('frontends: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n');
   assert.equal(r.config, undefined);
   const lines = r.diagnostics.map(formatDiagnostic);
-  assert.ok(lines.some((l) => /^halb\.yaml:1:\d+: error: 'yaml': nesting is more than 64 levels deep/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /^halb\.yaml:1:\d+: error: 'yaml': nesting is more than 64 levels deep/.test(l)),
+    lines.join('\n'),
+  );
   assert.ok(!lines.some((l) => /call stack/.test(l)), lines.join('\n'));
   assert.ok(performance.now() - t0 < 3000);
   const block = 'a:\n' + Array.from({ length: 100 }, (_, i) => ' '.repeat(i + 1) + 'a:\n').join('');
   const r2 = yamlFull(block);
   const l2 = r2.diagnostics.map(formatDiagnostic);
-  assert.ok(l2.some((l) => /^halb\.yaml:65:\d+: error: 'yaml': nesting is more than 64/.test(l)), l2.join('\n'));
+  assert.ok(
+    l2.some((l) => /^halb\.yaml:65:\d+: error: 'yaml': nesting is more than 64/.test(l)),
+    l2.join('\n'),
+  );
 });
 
 test('halb.yaml: a 1 MB line is refused with its line number', () => {
   const r = yamlFull(`global:\n  maxconn: 10\n# ${'x'.repeat(1_000_000)}\n`);
   const lines = r.diagnostics.map(formatDiagnostic);
   assert.equal(r.config, undefined);
-  assert.ok(lines.some((l) => l.startsWith("halb.yaml:3: error: 'yaml': line is 1000002 characters long")), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.startsWith("halb.yaml:3: error: 'yaml': line is 1000002 characters long")),
+    lines.join('\n'),
+  );
 });
 
 test('tooDeep: counts flow and block collections, keys too', () => {
@@ -105,16 +126,27 @@ test('tooDeep: counts flow and block collections, keys too', () => {
 
 test('halb.yaml: an alias bomb is refused by the alias limit, with file:line', () => {
   const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i < 10; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill('*' + String.fromCharCode(96 + i)).join(', ')}]`);
+  for (let i = 1; i < 10; i++)
+    lines.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+        .fill('*' + String.fromCharCode(96 + i))
+        .join(', ')}]`,
+    );
   const r = yamlFull(lines.join('\n') + '\n');
   assert.equal(r.config, undefined);
-  assert.ok(r.diagnostics.some((d) => d.severity === 'error' && d.file === 'halb.yaml' && /alias|Excessive/i.test(d.message)), r.diagnostics.map(formatDiagnostic).join('\n'));
+  assert.ok(
+    r.diagnostics.some((d) => d.severity === 'error' && d.file === 'halb.yaml' && /alias|Excessive/i.test(d.message)),
+    r.diagnostics.map(formatDiagnostic).join('\n'),
+  );
 });
 
 test('keepalived.conf: a brace bomb in an include is refused at its line instead of expanding 16 M paths', () => {
   const r = keepalived({ [ROOT]: INSTANCE + `include /etc/keepalived/x${'{a,b}'.repeat(24)}\n` });
   assert.equal(r.ok, false);
-  assert.ok(r.lines.some((l) => l.startsWith(`${ROOT}:9: error: 'include': `) && l.includes('brace expansion gives more than 1024 patterns')), r.lines.join('\n'));
+  assert.ok(
+    r.lines.some((l) => l.startsWith(`${ROOT}:9: error: 'include': `) && l.includes('brace expansion gives more than 1024 patterns')),
+    r.lines.join('\n'),
+  );
   assert.ok(r.ms < 2000, `took ${r.ms} ms`);
 });
 
@@ -123,7 +155,10 @@ test('keepalived.conf: definitions that multiply a line stop at the line limit',
   const defs = [`$A=${v}`, '$B=$A $A $A $A $A $A $A $A', '$C=$B $B $B $B $B $B $B $B', '$D=$C $C $C $C $C $C $C $C'];
   const r = keepalived({ [ROOT]: `${defs.join('\n')}\nglobal_defs {\n router_id $D\n}\n` });
   assert.equal(r.ok, false);
-  assert.ok(r.lines.some((l) => l.startsWith(`${ROOT}:6: error: definition '$`) && l.includes('expands this line beyond 65536 characters')), r.lines.join('\n'));
+  assert.ok(
+    r.lines.some((l) => l.startsWith(`${ROOT}:6: error: definition '$`) && l.includes('expands this line beyond 65536 characters')),
+    r.lines.join('\n'),
+  );
   assert.ok(r.ms < 2000, `took ${r.ms} ms`);
 });
 

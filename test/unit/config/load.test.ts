@@ -55,7 +55,10 @@ test('keepalived.conf goes through loadKeepalived; its errors refuse the config'
   // With the placeholder loader this reports "not built yet"; with the real one, an error for this bad input.
   const r = loadConfig({ haproxy: 'h.cfg', keepalived: 'k.conf' }, { readFile: memFs({ 'h.cfg': LB_CFG, 'k.conf': 'vrrp_instance X {\n  virtual_router_id 999\n  priority 300\n' }), env: {} });
   assert.equal(r.config, undefined);
-  assert.ok(errors(r.diagnostics).some((d) => d.file.endsWith('k.conf')), 'an error in the keepalived file');
+  assert.ok(
+    errors(r.diagnostics).some((d) => d.file.endsWith('k.conf')),
+    'an error in the keepalived file',
+  );
 });
 
 test('unreadable files, empty configs and no sources are errors', () => {
@@ -69,9 +72,15 @@ test('unreadable files, empty configs and no sources are errors', () => {
 });
 
 test('diagnostics come sorted by file then line', () => {
-  const r = loadConfig({ haproxy: 'h.cfg' }, { readFile: memFs({ 'h.cfg': `backend b\n    server a 10.0.0.1\nfrontend f\n    bind :80\n    default_backend x\nbackend c\n    balance nope\n` }), env: {} });
+  const r = loadConfig(
+    { haproxy: 'h.cfg' },
+    { readFile: memFs({ 'h.cfg': `backend b\n    server a 10.0.0.1\nfrontend f\n    bind :80\n    default_backend x\nbackend c\n    balance nope\n` }), env: {} },
+  );
   const lines = r.diagnostics.map((d) => d.line);
-  assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+  assert.deepEqual(
+    lines,
+    [...lines].sort((a, b) => a - b),
+  );
 });
 
 test('no listener at all is a warning (HAProxy would not start); a frontend without bind too', () => {

@@ -63,7 +63,12 @@ test('parseCapEff reads the effective mask; hasCap tests one bit', () => {
 });
 
 test('everything present: no diagnostic', () => {
-  const ok = load(CONFIG.replace('eth9', 'eth0').replace(', { address: 10.0.1.10/24, dev: eth8 }', '').replace('trackInterfaces: [{ name: bond1 }]', 'trackInterfaces: []').replace(', "198.51.100.7:8080", "10.0.0.10:443"', ''));
+  const ok = load(
+    CONFIG.replace('eth9', 'eth0')
+      .replace(', { address: 10.0.1.10/24, dev: eth8 }', '')
+      .replace('trackInterfaces: [{ name: bond1 }]', 'trackInterfaces: []')
+      .replace(', "198.51.100.7:8080", "10.0.0.10:443"', ''),
+  );
   assert.deepEqual(lines(nodeChecks(ok, facts(), { privilegeSeverity: 'error' })), []);
 });
 
@@ -92,10 +97,16 @@ test('at halb run a missing or non-executable program is a warning: keepalived s
 test('ip_nonlocal_bind allows binds to absent addresses; 127.0.0.0/8 is always local', () => {
   const cfg = load(CONFIG.replace('"192.0.2.5:80"', '"127.0.0.2:80"'));
   const ds = nodeChecks(cfg, facts({ nonlocalBind: { v4: true, v6: false } }), { privilegeSeverity: 'error' });
-  assert.deepEqual(ds.filter((d) => /bind/.test(d.message)), []);
+  assert.deepEqual(
+    ds.filter((d) => /bind/.test(d.message)),
+    [],
+  );
   // Addresses compare by value, not spelling.
   const v6 = load(CONFIG.replace('"192.0.2.5:80"', '"[0:0::1]:8081"').replace(', "198.51.100.7:8080", "10.0.0.10:443"', ''));
-  assert.deepEqual(nodeChecks(v6, facts(), { privilegeSeverity: 'error' }).filter((d) => /bind/.test(d.message)), []);
+  assert.deepEqual(
+    nodeChecks(v6, facts(), { privilegeSeverity: 'error' }).filter((d) => /bind/.test(d.message)),
+    [],
+  );
 });
 
 test('a bind on a VIP this node holds now warns that a backup node would fail', () => {
@@ -119,10 +130,16 @@ test('privileges: VRRP needs NET_RAW and NET_ADMIN, low ports NET_BIND_SERVICE, 
   // Root in a container without CAP_NET_RAW: uid 0 is not enough, the mask decides.
   const rootNoRaw = facts({ capEff: ALL_CAPS & ~mask('CAP_NET_RAW') });
   const vrrp = nodeChecks(cfg, rootNoRaw, { privilegeSeverity: 'error' }).filter((d) => /CAP_/.test(d.message));
-  assert.deepEqual(vrrp.map((d) => d.message), ['VRRP instance VI_1 needs CAP_NET_RAW and CAP_NET_ADMIN (missing: CAP_NET_RAW): run as root or grant them (systemd: AmbientCapabilities=; a container: --cap-add)']);
+  assert.deepEqual(
+    vrrp.map((d) => d.message),
+    ['VRRP instance VI_1 needs CAP_NET_RAW and CAP_NET_ADMIN (missing: CAP_NET_RAW): run as root or grant them (systemd: AmbientCapabilities=; a container: --cap-add)'],
+  );
   // A lowered ip_unprivileged_port_start makes low ports free for everyone.
   const lowered = nodeChecks(cfg, facts({ capEff: mask('CAP_NET_RAW', 'CAP_NET_ADMIN'), unprivilegedPortStart: 80 }), { privilegeSeverity: 'error' });
-  assert.deepEqual(lowered.filter((d) => /CAP_/.test(d.message)), []);
+  assert.deepEqual(
+    lowered.filter((d) => /CAP_/.test(d.message)),
+    [],
+  );
   // halb check reports them as warnings (it may run as another user than the daemon).
   const warned = nodeChecks(cfg, noCaps, { privilegeSeverity: 'warning' }).filter((d) => /CAP_/.test(d.message));
   assert.ok(warned.length > 0, 'the missing capabilities are reported');
@@ -135,24 +152,38 @@ test('parseProcNetTcp: listening sockets only, IPv4 and IPv6 words in host byte 
    1: 00000000:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 2 1 0 100 0 0 10 0
    2: 0100007F:A40B 0100007F:E112 01 00000000:00000000 00:00000000 00000000     0        0 3 1 0 100 0 0 10 0
 `;
-  assert.deepEqual(parseProcNetTcp(v4, 4), [{ address: '127.0.0.1', port: 8080 }, { address: '0.0.0.0', port: 80 }]);
+  assert.deepEqual(parseProcNetTcp(v4, 4), [
+    { address: '127.0.0.1', port: 8080 },
+    { address: '0.0.0.0', port: 80 },
+  ]);
   const v6 = `  sl  local_address                         remote_address                        st
    0: 00000000000000000000000001000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000
    1: 000080FE00000000FF005002020303FE:01BB 00000000000000000000000000000000:0000 0A 00000000:00000000
 `;
-  assert.deepEqual(parseProcNetTcp(v6, 6).map((l) => [l.address, l.port]), [
-    ['0:0:0:0:0:0:0:1', 80],
-    ['fe80:0:0:0:250:ff:fe03:302', 443],
-  ]);
+  assert.deepEqual(
+    parseProcNetTcp(v6, 6).map((l) => [l.address, l.port]),
+    [
+      ['0:0:0:0:0:0:0:1', 80],
+      ['fe80:0:0:0:250:ff:fe03:302', 443],
+    ],
+  );
 });
 
 test('ports in use (halb check only): a listener on the same port and an overlapping address warns', () => {
   const cfg = load(CONFIG.replace('eth9', 'eth0'));
-  const busy = facts({ listeners: [{ address: '0.0.0.0', port: 8080 }, { address: '127.0.0.1', port: 80 }] });
+  const busy = facts({
+    listeners: [
+      { address: '0.0.0.0', port: 8080 },
+      { address: '127.0.0.1', port: 80 },
+    ],
+  });
   const ds = nodeChecks(cfg, busy, { privilegeSeverity: 'error', portsInUse: true }).filter((d) => /listens/.test(d.message));
   assert.deepEqual(lines(ds), [
     'halb.yaml:3:29: warning: bind 198.51.100.7:8080 (frontend web): another process listens on this port now (a running halb or haproxy?): halb run here would fail with "address already in use"',
   ]);
   // halb run leaves it to the real bind.
-  assert.deepEqual(nodeChecks(cfg, busy, { privilegeSeverity: 'error' }).filter((d) => /listens/.test(d.message)), []);
+  assert.deepEqual(
+    nodeChecks(cfg, busy, { privilegeSeverity: 'error' }).filter((d) => /listens/.test(d.message)),
+    [],
+  );
 });

@@ -12,7 +12,10 @@ test('schema/halb.schema.json is up to date (regenerate: npm run docs)', () => {
 });
 
 test('the JSON Schema is strict and documents defaults', () => {
-  const s = JSON.parse(halbJsonSchemaText()) as { additionalProperties: boolean; properties: Record<string, { default?: unknown; items?: { properties: Record<string, { default?: unknown }>; additionalProperties: boolean } }> };
+  const s = JSON.parse(halbJsonSchemaText()) as {
+    additionalProperties: boolean;
+    properties: Record<string, { default?: unknown; items?: { properties: Record<string, { default?: unknown }>; additionalProperties: boolean } }>;
+  };
   assert.equal(s.additionalProperties, false);
   const backend = s.properties.backends!.items!;
   assert.equal(backend.additionalProperties, false);

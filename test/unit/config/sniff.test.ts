@@ -60,18 +60,30 @@ test('resolveSources: -f detects each file; explicit flags pass through', () => 
 });
 
 test('resolveSources: a file under the wrong flag names the right one', () => {
-  assert.throws(() => resolveSources({ config: 'lb.cfg' }, read), (e: unknown) => {
-    assert.ok(e instanceof UsageError);
-    assert.equal(e.message, 'lb.cfg looks like a haproxy.cfg, not a halb.yaml (line 1: defaults): use --haproxy lb.cfg (or -f lb.cfg, which detects the format)');
-    return true;
-  });
+  assert.throws(
+    () => resolveSources({ config: 'lb.cfg' }, read),
+    (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.equal(e.message, 'lb.cfg looks like a haproxy.cfg, not a halb.yaml (line 1: defaults): use --haproxy lb.cfg (or -f lb.cfg, which detects the format)');
+      return true;
+    },
+  );
   assert.throws(() => resolveSources({ haproxy: 'vrrp.conf' }, read), /vrrp\.conf looks like a keepalived\.conf, not a haproxy\.cfg .*use --keepalived vrrp\.conf/);
   assert.throws(() => resolveSources({ keepalived: 'halb.yaml' }, read), /halb\.yaml looks like a halb\.yaml, not a keepalived\.conf .*use -c halb\.yaml/);
 });
 
 test('resolveSources: unknown content, two files of one format, a format the command does not take, an unreadable -f', () => {
-  assert.throws(() => resolveSources({ file: ['notes.txt'] }, read), (e: unknown) => e instanceof UsageError && /cannot tell what notes\.txt is/.test(e.message));
+  assert.throws(
+    () => resolveSources({ file: ['notes.txt'] }, read),
+    (e: unknown) => e instanceof UsageError && /cannot tell what notes\.txt is/.test(e.message),
+  );
   assert.throws(() => resolveSources({ file: ['lb.cfg', 'other.cfg'] }, read), /two haproxy\.cfg files given \(lb\.cfg and other\.cfg\)/);
-  assert.throws(() => resolveSources({ file: ['halb.yaml'] }, read, ['haproxy', 'keepalived']), /halb\.yaml is a halb\.yaml .*this command takes --haproxy haproxy\.cfg or --keepalived keepalived\.conf/);
-  assert.throws(() => resolveSources({ file: ['nope.cfg'] }, read), (e: unknown) => e instanceof ConfigError && e.diagnostics[0]!.file === 'nope.cfg' && /cannot read/.test(e.message));
+  assert.throws(
+    () => resolveSources({ file: ['halb.yaml'] }, read, ['haproxy', 'keepalived']),
+    /halb\.yaml is a halb\.yaml .*this command takes --haproxy haproxy\.cfg or --keepalived keepalived\.conf/,
+  );
+  assert.throws(
+    () => resolveSources({ file: ['nope.cfg'] }, read),
+    (e: unknown) => e instanceof ConfigError && e.diagnostics[0]!.file === 'nope.cfg' && /cannot read/.test(e.message),
+  );
 });

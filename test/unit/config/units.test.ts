@@ -4,7 +4,16 @@ import { formatDuration, parseDuration } from '../../../src/config/units.js';
 import { parseBindAddress, splitHostPort } from '../../../src/config/address.js';
 
 test('HAProxy time units: no unit is ms; us ms s m h d', () => {
-  const cases: [string, number][] = [['2000', 2000], ['100us', 0.1], ['500ms', 500], ['2s', 2000], ['3m', 180_000], ['1h', 3_600_000], ['1d', 86_400_000], ['0', 0]];
+  const cases: [string, number][] = [
+    ['2000', 2000],
+    ['100us', 0.1],
+    ['500ms', 500],
+    ['2s', 2000],
+    ['3m', 180_000],
+    ['1h', 3_600_000],
+    ['1d', 86_400_000],
+    ['0', 0],
+  ];
   for (const [t, ms] of cases) assert.deepEqual(parseDuration(t), { ok: true, value: ms }, t);
 });
 

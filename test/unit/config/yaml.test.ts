@@ -20,7 +20,14 @@ backends:
   const c = r.config!;
   const fe = c.frontends[0]!;
   assert.equal(fe.mode, 'tcp');
-  assert.deepEqual(fe.binds.map((b) => [b.address, b.port, b.pos!.line]), [['0.0.0.0', 80, 3], ['::1', 8080, 3], ['::', 81, 3]]);
+  assert.deepEqual(
+    fe.binds.map((b) => [b.address, b.port, b.pos!.line]),
+    [
+      ['0.0.0.0', 80, 3],
+      ['::1', 8080, 3],
+      ['::', 81, 3],
+    ],
+  );
   assert.deepEqual(fe.log, { httplog: false, tcplog: false, dontlognull: false });
   assert.deepEqual(fe.errorFiles, {});
   assert.equal(fe.httpServerClose, false);
@@ -119,7 +126,8 @@ test('YAML syntax errors and duplicate keys are reported with their line', () =>
 });
 
 test('errorFiles are read at load time, a missing one is an error at its key', () => {
-  const ok = yamlFull(`frontends:
+  const ok = yamlFull(
+    `frontends:
   - name: web
     mode: http
     binds: ["*:80"]
@@ -127,7 +135,9 @@ test('errorFiles are read at load time, a missing one is an error at its key', (
     errorFiles: { 503: /e/503.http }
 backends:
   - { name: web, mode: http, servers: [] }
-`, { '/e/503.http': 'HTTP/1.0 503 Service Unavailable\r\n\r\nbusy' });
+`,
+    { '/e/503.http': 'HTTP/1.0 503 Service Unavailable\r\n\r\nbusy' },
+  );
   assert.deepEqual(errors(ok.diagnostics), []);
   assert.equal(ok.config!.frontends[0]!.errorFiles[503]!.content, 'HTTP/1.0 503 Service Unavailable\r\n\r\nbusy');
   const bad = yamlFull(`backends:
@@ -159,7 +169,11 @@ test('health checks, balance object form, tcp-check steps', () => {
   assert.deepEqual(a!.healthCheck, { type: 'http', method: 'OPTIONS', uri: '/', version: 'HTTP/1.0' });
   assert.deepEqual(b!.healthCheck, {
     type: 'tcp-check',
-    steps: [{ kind: 'connect', port: 6379, ssl: false }, { kind: 'send', data: 'PING\r\n' }, { kind: 'expect', negate: false, match: 'string', pattern: '+PONG' }],
+    steps: [
+      { kind: 'connect', port: 6379, ssl: false },
+      { kind: 'send', data: 'PING\r\n' },
+      { kind: 'expect', negate: false, match: 'string', pattern: '+PONG' },
+    ],
   });
   assert.deepEqual(c!.healthCheck, { type: 'http', method: 'GET', uri: '/healthz', version: 'HTTP/1.1', host: 'k8s', expect: { negate: false, kind: 'status', value: '200-399' } });
   const bad = yamlFull('backends:\n  - name: a\n    healthCheck: { type: htp }\n');
@@ -197,10 +211,13 @@ test('vrrp section: keepalived defaults, VIP forms, track refs, garp inheritance
   assert.deepEqual({ ...v.scripts[0], pos: undefined }, { name: 'chk', script: '/bin/true', interval: 2000, fall: 1, rise: 1, weight: -20, weightReverse: false, pos: undefined });
   const [i1, i6] = v.instances;
   assert.deepEqual([i1!.initialState, i1!.priority, i1!.advertInt, i1!.version, i1!.family, i1!.nopreempt, i1!.preemptDelay, i1!.checksumPseudoHeader], ['BACKUP', 100, 1000, 2, 4, false, 0, true]);
-  assert.deepEqual(i1!.virtualAddresses.map((a) => ({ ...a, pos: undefined })), [
-    { address: '10.0.0.10', prefix: 24, family: 4, pos: undefined },
-    { address: '10.0.0.11', prefix: 32, family: 4, dev: 'eth1', label: 'eth1:vip', pos: undefined },
-  ]);
+  assert.deepEqual(
+    i1!.virtualAddresses.map((a) => ({ ...a, pos: undefined })),
+    [
+      { address: '10.0.0.10', prefix: 24, family: 4, pos: undefined },
+      { address: '10.0.0.11', prefix: 32, family: 4, dev: 'eth1', label: 'eth1:vip', pos: undefined },
+    ],
+  );
   assert.deepEqual(i1!.trackScripts, [{ name: 'chk' }, { name: 'chk', weight: 5 }]);
   assert.deepEqual(i1!.garp, { masterDelay: 2000, masterRepeat: 3, masterRefreshRepeat: 1, interval: 0 });
   assert.deepEqual([i6!.family, i6!.version, i6!.advertInt, i6!.virtualAddresses[0]!.prefix], [6, 3, 100, 64]);
@@ -270,7 +287,7 @@ test('a server address with a port in it is refused with a hint', () => {
   expectDiag(r.diagnostics, 'error', 5, 'backends[0].servers[0].address', /give the port in 'port'/);
 });
 
-test('checkSsl keeps HAProxy\'s secure default: verify required (system CA store)', () => {
+test("checkSsl keeps HAProxy's secure default: verify required (system CA store)", () => {
   const r = yamlFull('backends:\n  - name: b\n    servers: [{ name: s, address: 10.0.0.1, port: 443, check: true, checkSsl: true }]\n');
   assert.deepEqual(errors(r.diagnostics), []);
   assert.equal(r.config!.backends[0]!.servers[0]!.verify, 'required');

@@ -47,13 +47,26 @@ test('a limit smaller than the reserve still leaves maxconn 1', () => {
 });
 
 test('needs come from the config: binds (twice: paused listeners keep a duplicate), checks, nameservers, stats', () => {
-  const fe = frontend('fe', 'be', { binds: [{ address: '127.0.0.1', port: 8080 }, { address: '127.0.0.1', port: 8081 }] });
+  const fe = frontend('fe', 'be', {
+    binds: [
+      { address: '127.0.0.1', port: 8080 },
+      { address: '127.0.0.1', port: 8081 },
+    ],
+  });
   const be = backend('be', [server('s1', 9001, { check: true }), server('s2', 9002, { check: true }), server('s3', 9003)]);
   const cfg = {
     global: { maxconn: 100 },
     frontends: [fe],
     backends: [be],
-    resolvers: [{ name: 'dns', nameservers: [{ name: 'a', address: '127.0.0.1', port: 53 }, { name: 'b', address: '127.0.0.2', port: 53 }] }],
+    resolvers: [
+      {
+        name: 'dns',
+        nameservers: [
+          { name: 'a', address: '127.0.0.1', port: 53 },
+          { name: 'b', address: '127.0.0.2', port: 53 },
+        ],
+      },
+    ],
     stats: [{ name: 'stats', binds: [{ address: '127.0.0.1', port: 8404 }], uri: '/stats', auth: [], hideVersion: false }],
     vrrp: { globals: {}, scripts: [], trackFiles: [], instances: [], syncGroups: [] },
   } as unknown as HalbConfig;

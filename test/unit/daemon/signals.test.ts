@@ -28,7 +28,10 @@ test('installSignals: dumps, reload, memory, ignore; stop once; no reload while 
   await s.stopped;
   await new Promise((r) => setImmediate(r));
   const got = lines.map((l) => [l.signal, l.action, l.msg]);
-  assert.deepEqual(got.map((g) => g[0]), ['SIGUSR1', 'SIGUSR2', 'SIGHUP', 'SIGQUIT', 'SIGALRM', 'SIGTERM', 'SIGINT', 'SIGHUP']);
+  assert.deepEqual(
+    got.map((g) => g[0]),
+    ['SIGUSR1', 'SIGUSR2', 'SIGHUP', 'SIGQUIT', 'SIGALRM', 'SIGTERM', 'SIGINT', 'SIGHUP'],
+  );
   assert.ok(lines.every((l) => l.event === 'signal'));
   assert.equal(got[6]![2], 'received SIGINT, already stopping');
   assert.equal(got[7]![2], 'received SIGHUP while stopping, not reloaded');

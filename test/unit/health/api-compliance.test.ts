@@ -23,10 +23,15 @@ healthApiCompliance(
     const drive = async (b: string, s: string, up: boolean): Promise<void> => {
       if (up) failing.delete(portOf(b, s));
       else failing.add(portOf(b, s));
-      await eventually(`${b}/${s} ${up ? 'UP' : 'DOWN'}`, async () => {
-        await timers.advanceTo(clock.now() + 1000);
-        return api.isUp(b, s) === up;
-      }, 5000, 0);
+      await eventually(
+        `${b}/${s} ${up ? 'UP' : 'DOWN'}`,
+        async () => {
+          await timers.advanceTo(clock.now() + 1000);
+          return api.isUp(b, s) === up;
+        },
+        5000,
+        0,
+      );
     };
     return { api, fail: (b, s) => drive(b, s, false), recover: (b, s) => drive(b, s, true) };
   },

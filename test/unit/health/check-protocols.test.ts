@@ -15,10 +15,7 @@ test('http check request: method, uri, version; Host only when configured or HTT
     buildHttpCheckRequest({ method: 'GET', uri: '/healthz', version: 'HTTP/1.1' }, '10.0.0.1:6443'),
     'GET /healthz HTTP/1.1\r\nHost: 10.0.0.1:6443\r\nUser-Agent: halb-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n',
   );
-  assert.equal(
-    buildHttpCheckRequest({ method: 'HEAD', uri: '/', version: 'HTTP/1.0' }, 'x'),
-    'HEAD / HTTP/1.0\r\nUser-Agent: halb-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n',
-  );
+  assert.equal(buildHttpCheckRequest({ method: 'HEAD', uri: '/', version: 'HTTP/1.0' }, 'x'), 'HEAD / HTTP/1.0\r\nUser-Agent: halb-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n');
   assert.match(buildHttpCheckRequest({ method: 'GET', uri: '/', version: 'HTTP/1.0', host: 'api.example' }, 'x'), /\r\nHost: api\.example\r\n/);
 });
 
@@ -32,7 +29,10 @@ test('status line parsing', () => {
 });
 
 test('expected status: default 2xx/3xx, lists, ranges, rstatus, negation', () => {
-  assert.deepEqual([199, 200, 302, 399, 400, 500].map((c) => statusMatches(c, undefined)), [false, true, true, true, false, false]);
+  assert.deepEqual(
+    [199, 200, 302, 399, 400, 500].map((c) => statusMatches(c, undefined)),
+    [false, true, true, true, false, false],
+  );
   const st = (value: string, negate = false) => ({ kind: 'status' as const, value, negate });
   assert.equal(statusMatches(204, st('200')), false);
   assert.equal(statusMatches(200, st('200')), true);
@@ -47,7 +47,10 @@ test('expected status: default 2xx/3xx, lists, ranges, rstatus, negation', () =>
   assert.equal(statusMatches(301, rs('^2')), false);
   assert.equal(statusMatches(301, rs('^2', true)), true);
   assert.equal(statusMatches(200, rs('(')), false);
-  assert.deepEqual(parseStatusRanges('200, 300-399'), [[200, 200], [300, 399]]);
+  assert.deepEqual(parseStatusRanges('200, 300-399'), [
+    [200, 200],
+    [300, 399],
+  ]);
   assert.equal(parseStatusRanges('399-300'), undefined);
 });
 
@@ -95,7 +98,10 @@ test('hello reply verdicts', () => {
 test('history keeps the newest N transitions, oldest first', () => {
   const h = new TransitionHistory(3);
   for (let i = 0; i < 5; i++) h.push({ backend: 'b', server: 's', from: 'UP', to: 'DOWN', reason: String(i), at: i });
-  assert.deepEqual(h.list().map((t) => t.reason), ['2', '3', '4']);
+  assert.deepEqual(
+    h.list().map((t) => t.reason),
+    ['2', '3', '4'],
+  );
   const empty = new TransitionHistory(0);
   empty.push({ backend: 'b', server: 's', from: 'UP', to: 'DOWN', reason: 'x', at: 0 });
   assert.deepEqual(empty.list(), []);

@@ -8,7 +8,17 @@ import type { ServerSnapshot } from '../../../src/health/monitor.js';
 test('scrape reflects the monitor snapshot', async () => {
   let snap: ServerSnapshot[] = [
     {
-      backend: 'be', server: 's', state: 'UP', backup: false, checked: true, health: 4, rise: 2, fall: 3, address: '127.0.0.1', reason: 'x', history: [],
+      backend: 'be',
+      server: 's',
+      state: 'UP',
+      backup: false,
+      checked: true,
+      health: 4,
+      rise: 2,
+      fall: 3,
+      address: '127.0.0.1',
+      reason: 'x',
+      history: [],
       counters: { checks: 5, checkFailures: 1, transitions: 2, passiveFailures: 0, dnsQueries: 0, dnsFailures: 0 },
       lastCheck: { ok: true, status: 'L4OK', reason: 'Layer4 check passed', durationMs: 3 },
     },

@@ -24,8 +24,7 @@ function harness(opts: Omit<HealthMonitorOptions, 'logger' | 'clock' | 'timers' 
     return healthy(srv.name, t) ? checkResult('L7OK', 2, { code: 200 }) : checkResult('L7STS', 2, { code: 500 });
   };
   const mon = createHealthMonitor({ ...opts, logger: logs.logger, clock, timers, checker });
-  const transcript = () =>
-    logs.lines.filter((l) => l.event === 'server_state' || l.event === 'backend_down' || l.event === 'server_address').map((l) => `t=${l._t} ${l.msg}`);
+  const transcript = () => logs.lines.filter((l) => l.event === 'server_state' || l.event === 'backend_down' || l.event === 'server_address').map((l) => `t=${l._t} ${l.msg}`);
   return { clock, timers, logs, calls, mon, transcript };
 }
 
@@ -63,7 +62,10 @@ test('spread first checks, DOWN at the first failure, back UP after rise; one ti
     'Health check for server be/s2 succeeded, reason: Layer7 check passed, code: 200, check duration: 2ms, status: 2/2 UP.',
   ]);
   const snap = h.mon.snapshot().find((s) => s.server === 's2')!;
-  assert.deepEqual(snap.history.map((t) => `${t.from}->${t.to}`), ['UP->DOWN', 'DOWN->UP']);
+  assert.deepEqual(
+    snap.history.map((t) => `${t.from}->${t.to}`),
+    ['UP->DOWN', 'DOWN->UP'],
+  );
   assert.deepEqual(snap.counters, { checks: 4, checkFailures: 2, transitions: 2, passiveFailures: 0, dnsQueries: 0, dnsFailures: 0 });
   assert.equal(h.mon.counters().checks, 9);
   assert.equal(h.timers.pending, 1);
@@ -92,7 +94,10 @@ test('backend with no server left logs an error; unchecked servers are UP; disab
   assert.equal(h.mon.snapshot().find((s) => s.server === 'm')!.state, 'MAINT');
   assert.equal(h.mon.isUp('api', 'nope'), false);
   assert.equal(h.mon.isUp('nope', 'a'), false);
-  assert.ok(h.calls.every((c) => !c.endsWith(':2003') && !c.endsWith(':2004')), 'unchecked and disabled servers are never checked');
+  assert.ok(
+    h.calls.every((c) => !c.endsWith(':2003') && !c.endsWith(':2004')),
+    'unchecked and disabled servers are never checked',
+  );
   assert.deepEqual(h.transcript(), [
     't=0 api/a is DOWN, reason: Layer7 wrong status, code: 500, check duration: 2ms. 1 active and 1 backup servers left.',
     't=50 api/b is DOWN, reason: Layer7 wrong status, code: 500, check duration: 2ms. 1 active and 0 backup servers left.',
@@ -178,8 +183,14 @@ test('hostname servers: init-addr libc failure leaves the server DOWN without st
   assert.equal(h.mon.addressOf('be', 'h'), undefined);
   assert.deepEqual(changes, ['be/ip=127.0.0.7', 'be/h=127.0.0.1', 'be/h=127.0.0.2', 'be/h=none']);
   const t = h.transcript();
-  assert.ok(t.some((l) => l.startsWith('t=5000 be/h is DOWN, reason: DNS: NX domain.')), t.join('\n'));
-  assert.ok(t.some((l) => l.includes('be/h changed its IP from 127.0.0.1 to 127.0.0.2')), t.join('\n'));
+  assert.ok(
+    t.some((l) => l.startsWith('t=5000 be/h is DOWN, reason: DNS: NX domain.')),
+    t.join('\n'),
+  );
+  assert.ok(
+    t.some((l) => l.includes('be/h changed its IP from 127.0.0.1 to 127.0.0.2')),
+    t.join('\n'),
+  );
   await h.mon.stop();
 });
 
@@ -233,7 +244,10 @@ test('reload carry-over: unchanged servers keep state, health, address and histo
   await h.timers.advanceTo(500);
   const snap = h.mon.snapshot();
   await h.mon.stop();
-  assert.deepEqual(snap.map((s) => s.state), ['DOWN', 'UP', 'UP', 'DOWN']);
+  assert.deepEqual(
+    snap.map((s) => s.state),
+    ['DOWN', 'UP', 'UP', 'DOWN'],
+  );
 
   const h2 = harness({ backends: [mk(false)], carryOver: snap }, () => true);
   // Before any check of the new monitor, the DOWN server is still DOWN: no flap on reload.

@@ -67,10 +67,7 @@ function run(cfg: RiseFallConfig, events: Ev[], start = initialState(cfg, { now:
 }
 
 test('starts UP but goes DOWN at the first failure (HAProxy health = rise)', () => {
-  assert.equal(
-    run(base, [{ t: 0, ok: false }]),
-    ['t=0 start -> UP health=2/4 next=0', 't=0 FAIL -> DOWN health=0/4 next=1000 [UP->DOWN: Layer7 wrong status code 500]'].join('\n'),
-  );
+  assert.equal(run(base, [{ t: 0, ok: false }]), ['t=0 start -> UP health=2/4 next=0', 't=0 FAIL -> DOWN health=0/4 next=1000 [UP->DOWN: Layer7 wrong status code 500]'].join('\n'));
 });
 
 test('first success makes it fully UP; then fall=3 consecutive failures take it DOWN, with fastinter while going down', () => {
@@ -178,11 +175,15 @@ test('a check that took its whole timeout is followed at once; missed slots are 
   // hanging server, fall 3, inter 100, timeout = inter: DOWN at 3 × inter
   const cfg = { ...base, inter: 100 };
   assert.equal(
-    run(cfg, [
-      { t: 100, ok: false, startedAt: 0 },
-      { t: 200, ok: false },
-      { t: 300, ok: false },
-    ], { ...initialState(cfg, { now: 0, firstCheckDelay: 0, hasAddress: true }), health: 4 }),
+    run(
+      cfg,
+      [
+        { t: 100, ok: false, startedAt: 0 },
+        { t: 200, ok: false },
+        { t: 300, ok: false },
+      ],
+      { ...initialState(cfg, { now: 0, firstCheckDelay: 0, hasAddress: true }), health: 4 },
+    ),
     [
       't=0 start -> UP health=4/4 next=0',
       't=100 FAIL -> UP health=3/4 next=100',
@@ -245,12 +246,9 @@ test('disabled servers are MAINT and ignore everything', () => {
       { t: 1, passive: 'refused' },
       { t: 2, address: false },
     ]),
-    [
-      't=0 start -> MAINT health=0/4 next=-',
-      't=0 ok   -> MAINT health=0/4 next=-',
-      't=1 passive refused (errors 0) -> MAINT health=0/4 next=-',
-      't=2 address lost -> MAINT health=0/4 next=-',
-    ].join('\n'),
+    ['t=0 start -> MAINT health=0/4 next=-', 't=0 ok   -> MAINT health=0/4 next=-', 't=1 passive refused (errors 0) -> MAINT health=0/4 next=-', 't=2 address lost -> MAINT health=0/4 next=-'].join(
+      '\n',
+    ),
   );
 });
 
@@ -298,8 +296,14 @@ test('recheckNow only for checked servers with an address', () => {
 
 test('interval table: inter when fully up, downinter when fully down, fastinter in between (defaults to inter)', () => {
   const cfg = { ...base, fastinter: 200, downinter: 5000 };
-  assert.deepEqual([0, 1, 2, 3, 4].map((h) => checkInterval(cfg, h)), [5000, 200, 200, 200, 1000]);
-  assert.deepEqual([0, 1, 4].map((h) => checkInterval(base, h)), [1000, 1000, 1000]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4].map((h) => checkInterval(cfg, h)),
+    [5000, 200, 200, 200, 1000],
+  );
+  assert.deepEqual(
+    [0, 1, 4].map((h) => checkInterval(base, h)),
+    [1000, 1000, 1000],
+  );
 });
 
 test('check timeouts follow the manual: timeout check => connect min(connect, inter) + read timeout; else inter total', () => {

@@ -13,7 +13,10 @@ test('unknown servers are up; set() changes state and emits one transition per c
   assert.equal(h.isUp('be', 's'), false);
   h.set('be', 's', 'MAINT');
   assert.equal(h.isUp('be', 's'), false);
-  assert.deepEqual(seen.map((t) => `${t.from}>${t.to}@${t.at}`), ['UP>DOWN@42', 'DOWN>MAINT@42']);
+  assert.deepEqual(
+    seen.map((t) => `${t.from}>${t.to}@${t.at}`),
+    ['UP>DOWN@42', 'DOWN>MAINT@42'],
+  );
 });
 
 test('passive failures mark a server down after passiveFall consecutive ones; success resets', () => {

@@ -65,7 +65,10 @@ test('before the first master answers, requests are "electing…", not failures'
   assert.equal(sum.counted, 125);
   assert.deepEqual(sum.firstMaster, { node: 'n1', t: 3502 });
   assert.equal(sum.longestOutage, undefined);
-  assert.match(renderSummary(sum, { software: 'halb', intervalMs: 20 }).join('\n'), /first master +n1, answering at t=3\.5s \(175 requests sent while electing, not counted as failures\)[\s\S]*failed requests 0 of 125/);
+  assert.match(
+    renderSummary(sum, { software: 'halb', intervalMs: 20 }).join('\n'),
+    /first master +n1, answering at t=3\.5s \(175 requests sent while electing, not counted as failures\)[\s\S]*failed requests 0 of 125/,
+  );
 });
 
 test('requests that time out after the first answer but started before it are still electing', () => {
@@ -234,7 +237,10 @@ test('chaos cycles: master dies, comes back, a backend dies, comes back, the nex
     ['host-dies n1', 'host-back n1', 'backend-dies b1', 'backend-back b1', 'host-dies n2', 'host-back n2', 'backend-dies b2', 'backend-back b2'],
   );
   const k = new ChaosCycle(false, ['b1']);
-  assert.deepEqual([k.next('n1'), k.next('n2'), k.next('n2')].map((s) => s.kind), ['host-dies', 'host-back', 'host-dies']);
+  assert.deepEqual(
+    [k.next('n1'), k.next('n2'), k.next('n2')].map((s) => s.kind),
+    ['host-dies', 'host-back', 'host-dies'],
+  );
 });
 
 test('an outage and its failures belong to the event that started it, even when the next event comes before it ends', () => {

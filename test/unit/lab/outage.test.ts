@@ -5,8 +5,7 @@ import { analyzeOutage, steadyNode, type Attempt } from '../../../src/lab/outage
 /** Attempts every 10 ms from `from` to `to` (exclusive), answered 2 ms later by `node` or failing at +500. */
 function run(from: number, to: number, node: string | undefined, startIndex = 0): Attempt[] {
   const out: Attempt[] = [];
-  for (let s = from, i = startIndex; s < to; s += 10, i++)
-    out.push(node ? { i, s, e: s + 2, ok: true, node } : { i, s, e: s + 500, ok: false, err: 'timeout' });
+  for (let s = from, i = startIndex; s < to; s += 10, i++) out.push(node ? { i, s, e: s + 2, ok: true, node } : { i, s, e: s + 500, ok: false, err: 'timeout' });
   return out;
 }
 

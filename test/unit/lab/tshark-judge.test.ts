@@ -13,13 +13,7 @@ test('valid v2 and v3 advertisements pass', () => {
 
 test('bad checksum, unverified checksum, wrong type, undissected and malformed packets are flagged', () => {
   const r = judgeTsharkFields(
-    [
-      '1\t112\t\t2\t1\t51\t150\t0\t\t8388608',
-      '2\t112\t\t3\t1\t51\t150\t2\t\t',
-      '3\t112\t\t2\t2\t51\t150\t1\t\t',
-      '4\t112\t\t\t\t\t\t\t\t',
-      '5\t112\t\t2\t1\t51\t150\t1\t1\t',
-    ].join('\n'),
+    ['1\t112\t\t2\t1\t51\t150\t0\t\t8388608', '2\t112\t\t3\t1\t51\t150\t2\t\t', '3\t112\t\t2\t2\t51\t150\t1\t\t', '4\t112\t\t\t\t\t\t\t\t', '5\t112\t\t2\t1\t51\t150\t1\t1\t'].join('\n'),
   );
   assert.deepEqual(
     r.invalid.map((p) => [p.frame, p.problems]),

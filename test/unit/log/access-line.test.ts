@@ -13,17 +13,46 @@ function capture(opts: Parameters<typeof pino>[0] = {}): { logger: Logger; lines
 const withoutTime = (line: string): string => line.replace(/"time":"[^"]*"/, '"time":"T"');
 
 const http: AccessLogRecord = {
-  event: 'access', mode: 'http', frontend: 'fe', backend: 'be', server: 's1', client: '127.0.0.1:5000',
-  connectMs: 0.123, responseMs: -1, totalMs: 12.5, bytesIn: 77, bytesOut: 1234, status: 200,
-  termination: '--', retries: 1, redispatches: 0, method: 'GET', uri: '/a?b="c"\\d\u0001é\u2028',
+  event: 'access',
+  mode: 'http',
+  frontend: 'fe',
+  backend: 'be',
+  server: 's1',
+  client: '127.0.0.1:5000',
+  connectMs: 0.123,
+  responseMs: -1,
+  totalMs: 12.5,
+  bytesIn: 77,
+  bytesOut: 1234,
+  status: 200,
+  termination: '--',
+  retries: 1,
+  redispatches: 0,
+  method: 'GET',
+  uri: '/a?b="c"\\d\u0001é\u2028',
 };
 const tcp: AccessLogRecord = {
-  event: 'access', mode: 'tcp', frontend: 'fe_tcp', backend: 'be', server: '-', client: '[::1]:1',
-  connectMs: -1, responseMs: -1, totalMs: Number.NaN, bytesIn: 0, bytesOut: 0,
-  termination: 'SC', retries: 3, redispatches: 2, reason: 'connect: refused "x"',
+  event: 'access',
+  mode: 'tcp',
+  frontend: 'fe_tcp',
+  backend: 'be',
+  server: '-',
+  client: '[::1]:1',
+  connectMs: -1,
+  responseMs: -1,
+  totalMs: Number.NaN,
+  bytesIn: 0,
+  bytesOut: 0,
+  termination: 'SC',
+  retries: 3,
+  redispatches: 2,
+  reason: 'connect: refused "x"',
 };
 
-for (const [name, rec] of [['http', http], ['tcp', tcp]] as const) {
+for (const [name, rec] of [
+  ['http', http],
+  ['tcp', tcp],
+] as const) {
   test(`access line is byte-identical to pino's (${name}, apart from the time)`, () => {
     const a = capture();
     const b = capture();
@@ -67,8 +96,13 @@ test('lines are written together, in order, within 10 ms of the first; 512 waiti
   assert.equal(b.lines.length, 0);
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(b.lines.length, 1);
-  const parsed = b.lines[0]!.trimEnd().split('\n').map((l) => JSON.parse(l) as { mode: string });
-  assert.deepEqual(parsed.map((p) => p.mode), ['http', 'tcp']);
+  const parsed = b.lines[0]!.trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { mode: string });
+  assert.deepEqual(
+    parsed.map((p) => p.mode),
+    ['http', 'tcp'],
+  );
   for (let i = 0; i < 512; i++) writeAccess(b.logger, tcp);
   assert.equal(b.lines.length, 2, 'a full batch does not wait for the timer');
   assert.equal(b.lines[1]!.trimEnd().split('\n').length, 512);
@@ -77,8 +111,37 @@ test('lines are written together, in order, within 10 ms of the first; 512 waiti
 test('numbers are written as JSON.stringify writes them: timings, integers, negatives, large and non-finite', () => {
   let seed = 3;
   const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-  const values: number[] = [0, -0, 1, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 2 ** 53 - 1, 2 ** 53, 1e21, 1.5e300, -1, -12.5,
-    0.001, 0.01, 0.1, 0.999, 999_999_999.999, 1e9 + 0.5, 0.0005, 1 / 3, 5e-7, Number.NaN, Infinity, -Infinity, Number.MIN_VALUE];
+  const values: number[] = [
+    0,
+    -0,
+    1,
+    9,
+    10,
+    99,
+    100,
+    2 ** 31 - 1,
+    2 ** 31,
+    2 ** 32 + 5,
+    2 ** 53 - 1,
+    2 ** 53,
+    1e21,
+    1.5e300,
+    -1,
+    -12.5,
+    0.001,
+    0.01,
+    0.1,
+    0.999,
+    999_999_999.999,
+    1e9 + 0.5,
+    0.0005,
+    1 / 3,
+    5e-7,
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    Number.MIN_VALUE,
+  ];
   for (let i = 0; i < 3000; i++) {
     const x = rnd() * 10 ** Math.floor(rnd() * 12);
     values.push(Math.round(x * 1000) / 1000, Math.round(x), -Math.round(x * 1000) / 1000, x);
@@ -104,8 +167,15 @@ test('a line longer than a whole batch (a huge URI) is written on its own, in or
   writeAccess(b.logger, huge);
   writeAccess(b.logger, tcp);
   flushAccess(b.logger);
-  const lines = b.lines.join('').trimEnd().split('\n').map((l) => JSON.parse(l) as { uri?: string; mode: string });
-  assert.deepEqual(lines.map((l) => l.mode), ['tcp', 'http', 'tcp']);
+  const lines = b.lines
+    .join('')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { uri?: string; mode: string });
+  assert.deepEqual(
+    lines.map((l) => l.mode),
+    ['tcp', 'http', 'tcp'],
+  );
   assert.equal(lines[1]!.uri, huge.uri);
 });
 
@@ -157,9 +227,15 @@ test('lines without retries, as termination codes and methods change from line t
   const a = capture();
   const b = capture();
   const variants: Partial<AccessLogRecord>[] = [
-    { termination: '--', method: 'GET' }, { termination: '--', method: 'GET' }, { termination: 'SH', method: 'GET' },
-    { termination: '--', method: 'POST' }, { termination: '--', method: undefined }, { termination: 'cR', method: 'M-SEARCH' },
-    { termination: '--', method: 'GET', retries: 2 }, { termination: '--', method: 'GET' }, { termination: '--', method: 'GET', redispatches: 1 },
+    { termination: '--', method: 'GET' },
+    { termination: '--', method: 'GET' },
+    { termination: 'SH', method: 'GET' },
+    { termination: '--', method: 'POST' },
+    { termination: '--', method: undefined },
+    { termination: 'cR', method: 'M-SEARCH' },
+    { termination: '--', method: 'GET', retries: 2 },
+    { termination: '--', method: 'GET' },
+    { termination: '--', method: 'GET', redispatches: 1 },
   ];
   for (const v of variants) {
     const rec: AccessLogRecord = { ...http, retries: 0, redispatches: 0, ...v };

@@ -23,7 +23,10 @@ test('a storm that closes: a release when the count has halved, another when it 
   // settled at 9,500 (t=3 s), halved at t=9 s, gone at t=15 s
   const s = [0, 5000, 9500, 9500, 9500, 9500, 9500, 9500, 7000, 4000, 4000, 3000, 2000, 1000, 500, 0];
   const r = run(s);
-  assert.deepEqual(r.map((x, i) => (x ? i : -1)).filter((i) => i >= 0), [3, 9, 14]);
+  assert.deepEqual(
+    r.map((x, i) => (x ? i : -1)).filter((i) => i >= 0),
+    [3, 9, 14],
+  );
 });
 
 test('small swings never release: fewer than STORM_MIN_SESSIONS, or not down to half the peak', () => {

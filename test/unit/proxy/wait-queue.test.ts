@@ -33,10 +33,19 @@ test('timeout queue: expired entries leave oldest first, the others stay; no tim
   q.add('forever', 1, undefined);
   q.add('b', 2, 10);
   q.add('c', 20, 10);
-  assert.deepEqual(q.takeExpired(9).map((e) => e.item), []);
-  assert.deepEqual(q.takeExpired(12).map((e) => e.item), ['a', 'b']);
+  assert.deepEqual(
+    q.takeExpired(9).map((e) => e.item),
+    [],
+  );
+  assert.deepEqual(
+    q.takeExpired(12).map((e) => e.item),
+    ['a', 'b'],
+  );
   assert.equal(q.length, 2);
-  assert.deepEqual(q.takeExpired(1e9).map((e) => e.item), ['c']);
+  assert.deepEqual(
+    q.takeExpired(1e9).map((e) => e.item),
+    ['c'],
+  );
   assert.equal(q.peek()?.item, 'forever');
   assert.equal(q.peek()?.deadline, Infinity);
 });

@@ -15,13 +15,20 @@ test('one copy per distinct shape, each with two servers at the responder and a 
     ],
     backends: [
       backend('masters', [server('m1', 6443, { address: '10.0.0.1', check: true, backup: false, maxconn: 5 }), server('m2', 6443, { hostname: 'm2.example', address: 'm2.example' })], {
-        mode: 'tcp', balance: { algo: 'source', hashType: 'consistent' },
+        mode: 'tcp',
+        balance: { algo: 'source', hashType: 'consistent' },
       }),
       backend('routers', [server('r1', 80, { backup: true, disabled: true, weight: 7 })]),
     ],
   };
   const w = warmupTopology(real, 40000);
-  assert.deepEqual(w.frontends.map((f) => [f.name, f.mode, f.defaultBackend]), [['warmup-0', 'http', 'warmup-0'], ['warmup-1', 'tcp', 'warmup-1']]);
+  assert.deepEqual(
+    w.frontends.map((f) => [f.name, f.mode, f.defaultBackend]),
+    [
+      ['warmup-0', 'http', 'warmup-0'],
+      ['warmup-1', 'tcp', 'warmup-1'],
+    ],
+  );
   for (const f of w.frontends) {
     assert.deepEqual(f.binds, [{ address: '127.0.0.1', port: 0 }]);
     assert.equal(f.maxconn, undefined);
@@ -63,6 +70,12 @@ test('at most six copies, the modes taken in turn so that neither is left cold',
     }
   }
   const w = warmupTopology({ frontends, backends }, 1);
-  assert.deepEqual(w.frontends.map((f) => f.mode), ['http', 'tcp', 'http', 'tcp', 'http', 'tcp']);
-  assert.deepEqual(w.backends.map((b) => b.balance.algo), ['roundrobin', 'roundrobin', 'static-rr', 'static-rr', 'leastconn', 'leastconn']);
+  assert.deepEqual(
+    w.frontends.map((f) => f.mode),
+    ['http', 'tcp', 'http', 'tcp', 'http', 'tcp'],
+  );
+  assert.deepEqual(
+    w.backends.map((b) => b.balance.algo),
+    ['roundrobin', 'roundrobin', 'static-rr', 'static-rr', 'leastconn', 'leastconn'],
+  );
 });

@@ -81,7 +81,10 @@ test('scripts that stop being tracked stop running; newly tracked ones start', a
   assert.ok(runs.includes('/bin/b-fail'));
   assert.ok(changes.some((c) => c.name === 'b' && !c.ok));
   assert.equal(tr.scriptStatus('a'), 'unknown', 'forgotten');
-  assert.deepEqual(tr.snapshot().filter((c) => c.kind === 'script'), [{ kind: 'script', name: 'b', ok: false }]);
+  assert.deepEqual(
+    tr.snapshot().filter((c) => c.kind === 'script'),
+    [{ kind: 'script', name: 'b', ok: false }],
+  );
 });
 
 test('an unchanged script keeps its state; a changed one starts over', async (t) => {

@@ -7,7 +7,8 @@ const PASSWD = 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534::/:/usr/sb
 const GROUP = 'root:x:0:\nnogroup:x:65534:\nstaff:x:50:alice\n';
 
 function db(passwd: string): UserDb {
-  const u = parsePasswd(passwd), g = parseGroup(GROUP);
+  const u = parsePasswd(passwd),
+    g = parseGroup(GROUP);
   return { user: (n) => u.get(n), group: (n) => g.get(n) };
 }
 

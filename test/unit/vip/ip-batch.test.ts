@@ -44,11 +44,7 @@ function setup(t: { after(f: () => void): void }): { batch: IpBatch; fallbackCal
 test('IpBatch runs commands in order and reports failures per command', async (t) => {
   const { batch, fallbackCalls } = setup(t);
   const run = batch.runner();
-  const results = await Promise.allSettled([
-    run(['addr', 'add', '10.0.0.1/24', 'dev', 'eth0']),
-    run(['addr', 'add', 'FAIL/24', 'dev', 'eth0']),
-    run(['addr', 'del', '10.0.0.1/24', 'dev', 'eth0']),
-  ]);
+  const results = await Promise.allSettled([run(['addr', 'add', '10.0.0.1/24', 'dev', 'eth0']), run(['addr', 'add', 'FAIL/24', 'dev', 'eth0']), run(['addr', 'del', '10.0.0.1/24', 'dev', 'eth0'])]);
   assert.equal(results[0].status, 'fulfilled');
   assert.equal(results[1].status, 'rejected');
   const err = (results[1] as PromiseRejectedResult).reason as IpCommandError;

@@ -148,7 +148,10 @@ test('state file: replaced atomically once, then updated in place; always parses
     const { renameSync: rn } = await import('node:fs');
     rn(join(dir, 'other'), stateFile);
     await m.add(vip, 'eth0');
-    assert.deepEqual(read().addresses.map((a) => a.address), ['10.0.0.10']);
+    assert.deepEqual(
+      read().addresses.map((a) => a.address),
+      ['10.0.0.10'],
+    );
     await m.close();
   }));
 
@@ -159,8 +162,15 @@ test('warm(): the add path runs dry — no request, nothing recorded, no announc
     const m = new LinuxVipManager({ stateFile, ip: recordingIp().runner, native: f.native, fastPath: true });
     m.warm(vip, 'eth0');
     await m.add({ ...vip, address: '10.0.0.11' }, 'eth0'); // queued behind the dry run
-    assert.deepEqual(f.requests.map((r) => r.addr), ['10.0.0.11'], 'only the real add reached netlink');
-    assert.deepEqual(m.ownedAddresses().map((a) => a.address), ['10.0.0.11']);
+    assert.deepEqual(
+      f.requests.map((r) => r.addr),
+      ['10.0.0.11'],
+      'only the real add reached netlink',
+    );
+    assert.deepEqual(
+      m.ownedAddresses().map((a) => a.address),
+      ['10.0.0.11'],
+    );
     assert.doesNotMatch(readFileSync(stateFile, 'utf8'), /10\.0\.0\.10"/);
     assert.deepEqual(f.garps, []);
     await m.close();

@@ -76,10 +76,16 @@ test('add records ownership before adding; label and nodad; add/remove are idemp
     assert.match(ip.stateAtAdd[0]!, /10\.0\.0\.10/, 'state file names the address before `ip addr add` runs');
     await m.remove(v4, 'eth0');
     await m.remove(v4, 'eth0');
-    assert.deepEqual(m.ownedAddresses().map((a) => a.address), ['fd00::10']);
+    assert.deepEqual(
+      m.ownedAddresses().map((a) => a.address),
+      ['fd00::10'],
+    );
     const state = JSON.parse(await readFile(stateFile, 'utf8')) as { pid: number; addresses: { address: string }[] };
     assert.equal(state.pid, process.pid);
-    assert.deepEqual(state.addresses.map((a) => a.address), ['fd00::10']);
+    assert.deepEqual(
+      state.addresses.map((a) => a.address),
+      ['fd00::10'],
+    );
   }));
 
 test('an address that existed before is not recorded as ours; dev overrides the interface', () =>
@@ -111,7 +117,10 @@ test('cleanupStale removes only recorded addresses that are still present', () =
     const ip = fakeIp(devs, () => stateFile);
     const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
     const crashed = {
-      version: 1, bootId, pid: 999_999_999, pidStart: '1',
+      version: 1,
+      bootId,
+      pid: 999_999_999,
+      pidStart: '1',
       addresses: [
         { ifname: 'eth0', address: '10.0.0.10', prefix: 24, family: 4 },
         { ifname: 'eth0', address: '10.0.0.11', prefix: 24, family: 4 }, // gone from eth0
@@ -122,7 +131,10 @@ test('cleanupStale removes only recorded addresses that are still present', () =
     const m = new LinuxVipManager({ stateFile, ip: ip.runner });
     await m.cleanupStale();
     assert.deepEqual(devs, { eth0: ['10.0.0.1/24', '10.0.0.20/24'], eth1: ['10.0.0.11/24'] });
-    assert.deepEqual(ip.log.filter((l) => l.startsWith('addr del')), ['addr del 10.0.0.10/24 dev eth0']);
+    assert.deepEqual(
+      ip.log.filter((l) => l.startsWith('addr del')),
+      ['addr del 10.0.0.10/24 dev eth0'],
+    );
     assert.deepEqual((JSON.parse(await readFile(stateFile, 'utf8')) as { addresses: unknown[] }).addresses, []);
   }));
 

@@ -50,7 +50,14 @@ test('an off-link old master or a missing nft: nothing installed, reported, take
   assert.equal(runs, 0);
 
   const enoent = Object.assign(new Error('spawn nft ENOENT'), { code: 'ENOENT' });
-  const missing = new NftStrayForwarder({ logger: silentLogger(), run: async () => { runs++; throw enoent; }, cidrsOf: () => ['10.77.0.1/24'] });
+  const missing = new NftStrayForwarder({
+    logger: silentLogger(),
+    run: async () => {
+      runs++;
+      throw enoent;
+    },
+    cidrsOf: () => ['10.77.0.1/24'],
+  });
   assert.equal(await missing.forward(req), false);
   assert.equal(await missing.forward(req), false);
   assert.equal(runs, 1, 'nft is not looked for again');

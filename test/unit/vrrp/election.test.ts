@@ -165,8 +165,16 @@ test('simulated LAN: elections converge to exactly one master, the best live rou
         const check = (when: string): void => {
           const masters = nodes.filter((n) => n.alive && n.s.phase === 'MASTER');
           const b = best(nodes);
-          assert.deepEqual(masters.map((m) => m.addr), [b.addr], `${when}: one master, the best (${JSON.stringify(ps)})`);
-          assert.deepEqual(nodes.filter((n) => n.alive && n.holding).map((n) => n.addr), [b.addr], `${when}: only it holds the VIP`);
+          assert.deepEqual(
+            masters.map((m) => m.addr),
+            [b.addr],
+            `${when}: one master, the best (${JSON.stringify(ps)})`,
+          );
+          assert.deepEqual(
+            nodes.filter((n) => n.alive && n.holding).map((n) => n.addr),
+            [b.addr],
+            `${when}: only it holds the VIP`,
+          );
         };
         // with loss some adverts vanish, but three in a row rarely do: judge after quiet periods
         if (loss === 0) check('after startup');

@@ -107,7 +107,10 @@ test('fuzz: mutated keepalived adverts never throw; every rejection has its reas
     }),
     { seed: SEED, numRuns: RUNS },
   );
-  assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), RUNS);
+  assert.equal(
+    Object.values(counts).reduce((a, b) => a + b, 0),
+    RUNS,
+  );
   // The mutations are rich enough to reach each structural reason.
   for (const r of ['short', 'truncated', 'bad-length', 'bad-checksum', 'bad-version', 'bad-type', 'ttl'] as const) {
     assert.ok(counts[r] > 0, `reached ${r}: ${JSON.stringify(counts)}`);
@@ -135,7 +138,17 @@ test('fuzz: adverts with consistent checksums but hostile fields are judged, nev
         src: fc.constantFrom('10.99.0.1', '10.99.0.2', '10.99.0.3'),
       }),
       (f) => {
-        const a: Advert = { version: 2, family: 4, vrid: f.vrid, priority: f.priority, advertInt: f.secs * 1000, addresses: f.addresses, authType: f.authType, authData: passwordAuthData(f.password), reserved: 0 };
+        const a: Advert = {
+          version: 2,
+          family: 4,
+          vrid: f.vrid,
+          priority: f.priority,
+          advertInt: f.secs * 1000,
+          addresses: f.addresses,
+          authType: f.authType,
+          authData: passwordAuthData(f.password),
+          reserved: 0,
+        };
         const rx: ReceivedVrrp = { src: f.src, dst: '224.0.0.18', ttl: f.ttl, payload: encodeAdvert(a, { src: f.src, dst: '224.0.0.18', pseudoHeader: true }) };
         judge(rx, 0, counts);
       },
@@ -149,7 +162,18 @@ test('fuzz: adverts with consistent checksums but hostile fields are judged, nev
 
 test('fuzz: random event sequences keep the machine invariants', () => {
   const cfgs = [
-    machineConfig(instance({ priority: 100, vips: ['10.0.0.100'], trackScripts: [{ name: 'a', weight: -30 }, { name: 'b', weight: 0 }, { name: 'c', weight: 40 }] }), { primaryAddress: '10.0.0.5' }),
+    machineConfig(
+      instance({
+        priority: 100,
+        vips: ['10.0.0.100'],
+        trackScripts: [
+          { name: 'a', weight: -30 },
+          { name: 'b', weight: 0 },
+          { name: 'c', weight: 40 },
+        ],
+      }),
+      { primaryAddress: '10.0.0.5' },
+    ),
     machineConfig(instance({ priority: 255, vips: ['10.0.0.100'] }), { primaryAddress: '10.0.0.5' }),
     machineConfig(instance({ priority: 120, nopreempt: true, preemptDelay: 700, unicastPeers: ['10.0.0.4', '10.0.0.6'], vips: ['10.0.0.100'] }), { primaryAddress: '10.0.0.5' }),
     machineConfig(instance({ priority: 50, version: 2, advertInt: 2000, unicastPeers: ['10.0.0.4'], vips: ['10.0.0.100'] }), { primaryAddress: '10.0.0.5', stopHoldMax: 1500 }),
@@ -170,7 +194,10 @@ test('fuzz: random event sequences keep the machine invariants', () => {
     { weight: 1, arbitrary: fc.constant({ type: 'start' } as const) },
     { weight: 1, arbitrary: fc.constant({ type: 'stop' } as const) },
     { weight: 1, arbitrary: fc.record({ type: fc.constant('conflict' as const), src: fc.ipV4(), addresses: fc.array(fc.ipV4(), { maxLength: 2 }) }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('sync' as const), to: fc.constantFrom('MASTER', 'BACKUP', 'FAULT', 'FAULT-CLEARED') as fc.Arbitrary<'MASTER' | 'BACKUP' | 'FAULT' | 'FAULT-CLEARED'> }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ type: fc.constant('sync' as const), to: fc.constantFrom('MASTER', 'BACKUP', 'FAULT', 'FAULT-CLEARED') as fc.Arbitrary<'MASTER' | 'BACKUP' | 'FAULT' | 'FAULT-CLEARED'> }),
+    },
   );
   fc.assert(
     fc.property(fc.nat(cfgs.length - 1), fc.array(fc.tuple(fc.nat(3000), event), { maxLength: 60 }), (ci, evs) => {

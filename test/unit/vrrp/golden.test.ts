@@ -20,23 +20,43 @@ interface Expect {
 
 const EXPECT: Record<string, Expect> = {
   'v2-pass-ipv4': {
-    version: 2, vrid: 51, priority: 150, advertInt: 1000, addresses: ['10.99.0.100', '10.99.0.101'],
+    version: 2,
+    vrid: 51,
+    priority: 150,
+    advertInt: 1000,
+    addresses: ['10.99.0.100', '10.99.0.101'],
     inst: instance({ version: 2, vrid: 51, priority: 100, advertInt: 1000, vips: ['10.99.0.100', '10.99.0.101'], auth: { type: 'PASS', password: 'halbpw' } }),
   },
   'v3-ipv4': {
-    version: 3, vrid: 52, priority: 200, advertInt: 500, addresses: ['10.99.0.110', '10.99.0.111', '10.99.0.112'],
+    version: 3,
+    vrid: 52,
+    priority: 200,
+    advertInt: 500,
+    addresses: ['10.99.0.110', '10.99.0.111', '10.99.0.112'],
     inst: instance({ version: 3, vrid: 52, advertInt: 500, vips: ['10.99.0.110', '10.99.0.111', '10.99.0.112'] }),
   },
   'v3-ipv6': {
-    version: 3, vrid: 53, priority: 120, advertInt: 1000, addresses: ['fd00:99::100'],
+    version: 3,
+    vrid: 53,
+    priority: 120,
+    advertInt: 1000,
+    addresses: ['fd00:99::100'],
     inst: instance({ version: 3, vrid: 53, family: 6, vips: ['fd00:99::100'] }),
   },
   'v3-ipv4-unicast': {
-    version: 3, vrid: 54, priority: 100, advertInt: 1000, addresses: ['10.99.0.120'],
+    version: 3,
+    vrid: 54,
+    priority: 100,
+    advertInt: 1000,
+    addresses: ['10.99.0.120'],
     inst: instance({ version: 3, vrid: 54, vips: ['10.99.0.120'], unicastSrcIp: '10.99.0.2', unicastPeers: ['10.99.0.1'] }),
   },
   'v2-ipv4-unicast': {
-    version: 2, vrid: 55, priority: 254, advertInt: 1000, addresses: ['10.99.0.130'],
+    version: 2,
+    vrid: 55,
+    priority: 254,
+    advertInt: 1000,
+    addresses: ['10.99.0.130'],
     inst: instance({ version: 2, vrid: 55, vips: ['10.99.0.130'], unicastSrcIp: '10.99.0.2', unicastPeers: ['10.99.0.1'] }),
   },
 };

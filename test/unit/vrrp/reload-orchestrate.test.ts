@@ -41,7 +41,13 @@ test('a socket that cannot be opened: an added instance is skipped, a restarted 
     silentLogger(),
   );
   assert.ok(r);
-  assert.deepEqual(r.effective.instances.map((i) => [i.name, i.interface]), [['A', 'eth0'], ['B', 'eth0']]);
+  assert.deepEqual(
+    r.effective.instances.map((i) => [i.name, i.interface]),
+    [
+      ['A', 'eth0'],
+      ['B', 'eth0'],
+    ],
+  );
   assert.equal(r.plan.unchanged, true);
   assert.equal(r.transports.size, 0);
 });
@@ -54,5 +60,8 @@ test('settle: the runtime could not start an added instance: its socket closes, 
   const running = settleVrrpReload(r, [{ instance: 'C', action: 'add', error: 'boom' }], table);
   assert.equal(r.transports.get('C')!.closed, true);
   assert.deepEqual([...table.keys()], ['A', 'C']);
-  assert.deepEqual(running.instances.map((i) => i.name), ['A']);
+  assert.deepEqual(
+    running.instances.map((i) => i.name),
+    ['A'],
+  );
 });

@@ -24,7 +24,13 @@ function actions(running: VrrpConfig, next: VrrpConfig): Record<string, ReloadAc
 test('identical configs: keep everywhere, unchanged', () => {
   const p = planVrrpReload(cfg([A, B]), cfg([A, B]));
   assert.equal(p.unchanged, true);
-  assert.deepEqual(p.instances.map((x) => [x.instance, x.action, x.changes]), [['A', 'keep', []], ['B', 'keep', []]]);
+  assert.deepEqual(
+    p.instances.map((x) => [x.instance, x.action, x.changes]),
+    [
+      ['A', 'keep', []],
+      ['B', 'keep', []],
+    ],
+  );
   assert.deepEqual(p.definitions, []);
 });
 
@@ -47,7 +53,10 @@ test('an absent optional field equals one set to undefined', () => {
 
 test('added and removed instances; removals come first', () => {
   const p = planVrrpReload(cfg([A]), cfg([B]));
-  assert.deepEqual(p.instances.map((x) => `${x.instance}:${x.action}`), ['A:remove', 'B:add']);
+  assert.deepEqual(
+    p.instances.map((x) => `${x.instance}:${x.action}`),
+    ['A:remove', 'B:add'],
+  );
   assert.equal(p.unchanged, false);
   assert.equal(p.byName.B!.action, 'add');
 });
@@ -98,8 +107,14 @@ for (const [field, over] of IDENTITY) {
 test('every instance field is classified, update and identity sets are disjoint', () => {
   const all = Object.keys(instance({ unicastSrcIp: 'x', auth: { type: 'PASS', password: 'p' }, dontTrackPrimary: true, fastTakeover: true, stopHoldMax: 1 }));
   const known = new Set<string>([...UPDATE_FIELDS, ...IDENTITY_FIELDS, 'name']);
-  assert.deepEqual(all.filter((k) => !known.has(k)), []);
-  assert.deepEqual(UPDATE_FIELDS.filter((f) => (IDENTITY_FIELDS as readonly string[]).includes(f)), []);
+  assert.deepEqual(
+    all.filter((k) => !known.has(k)),
+    [],
+  );
+  assert.deepEqual(
+    UPDATE_FIELDS.filter((f) => (IDENTITY_FIELDS as readonly string[]).includes(f)),
+    [],
+  );
 });
 
 test('an update and an identity change together: restart, listing both', () => {

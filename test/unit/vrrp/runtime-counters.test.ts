@@ -74,16 +74,16 @@ test('a whole VrrpConfig can be handed to the runtime factory', (t) => {
   );
   t.after(() => rt.halt());
   rt.start();
-  assert.deepEqual(rt.status().map((s) => `${s.name}=${s.state}`), ['A=BACKUP', 'B=BACKUP']);
+  assert.deepEqual(
+    rt.status().map((s) => `${s.name}=${s.state}`),
+    ['A=BACKUP', 'B=BACKUP'],
+  );
 });
 
 test('halt() during a clean stop releases the waiting stop()', async (t) => {
   const transport = new CaptureTransport();
   const clock = new ManualClock(0);
-  const rt = createVrrpRuntime(
-    { instances: [instance({ name: 'A', vrid: 1, priority: 255 })] },
-    { clock, logger: silentLogger(), vips: new MemoryVipManager(), transportFor: () => transport },
-  );
+  const rt = createVrrpRuntime({ instances: [instance({ name: 'A', vrid: 1, priority: 255 })] }, { clock, logger: silentLogger(), vips: new MemoryVipManager(), transportFor: () => transport });
   t.after(() => rt.halt());
   rt.start();
   assert.equal(rt.status()[0]!.state, 'MASTER');

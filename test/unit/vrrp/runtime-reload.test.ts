@@ -133,7 +133,10 @@ test('update on a master: a removed VIP goes, the others stay', async (t) => {
   assert.equal(h.state('A'), 'MASTER');
   assert.ok(h.vips.has('10.0.0.100'));
   assert.ok(!h.vips.has('10.0.0.101'));
-  assert.deepEqual(h.vips.ops.filter((o) => o.op === 'remove').map((o) => o.address), ['10.0.0.101']);
+  assert.deepEqual(
+    h.vips.ops.filter((o) => o.op === 'remove').map((o) => o.address),
+    ['10.0.0.101'],
+  );
 });
 
 test('update on a backup: VIP changes touch no address', async (t) => {
@@ -180,7 +183,10 @@ test('keep leaves an instance untouched while its neighbour is updated', async (
   await h.makeMaster('B');
   const sentA = h.transports.get('A')!.sent.length;
   const { plan } = await h.reload(config([A, { ...B, priority: 120 }]));
-  assert.deepEqual(plan.instances.map((p) => p.action), ['keep', 'update']);
+  assert.deepEqual(
+    plan.instances.map((p) => p.action),
+    ['keep', 'update'],
+  );
   assert.equal(h.transports.get('A')!.sent.length, sentA, 'nothing sent for the kept instance');
   assert.equal(h.logs.filter((l) => l.event === 'vrrp_reload').length, 1, 'one line, for the change only');
   assert.equal(h.rt.status().find((s) => s.name === 'B')!.priority, 120);
@@ -204,7 +210,10 @@ test('remove: a master stops cleanly with priority 0 and keeps the VIP until the
   await new Promise((r) => setTimeout(r, 20)); // release grace (1 ms here)
   assert.ok(!h.vips.has('10.0.0.100'));
   assert.ok(trA.closed, 'its transport was closed');
-  assert.deepEqual(h.rt.status().map((s) => `${s.name}=${s.state}`), ['B=MASTER']);
+  assert.deepEqual(
+    h.rt.status().map((s) => `${s.name}=${s.state}`),
+    ['B=MASTER'],
+  );
   assert.ok(h.vips.has('10.0.0.200'));
 });
 
@@ -241,9 +250,15 @@ test('add: a new instance starts; a failing one is reported, the rest keeps runn
   const h = harness(t, config([A]));
   await h.makeMaster('A');
   const { failed } = await h.reload(config([A, inst('B', 2), inst('C', 3, { interface: 'missing0' })]));
-  assert.deepEqual(failed.map((f) => `${f.instance}:${f.action}`), ['C:add']);
+  assert.deepEqual(
+    failed.map((f) => `${f.instance}:${f.action}`),
+    ['C:add'],
+  );
   assert.match(failed[0]!.error, /missing0/);
-  assert.deepEqual(h.rt.status().map((s) => `${s.name}=${s.state}`), ['A=MASTER', 'B=BACKUP']);
+  assert.deepEqual(
+    h.rt.status().map((s) => `${s.name}=${s.state}`),
+    ['A=MASTER', 'B=BACKUP'],
+  );
   assert.ok(h.logs.some((l) => l.level === 50 && l.event === 'vrrp_reload_failed' && l.instance === 'C'));
 });
 
@@ -267,7 +282,10 @@ test('stop() during a reload waiting on a hand-over starts nothing new', async (
   h.fromPeer('A', 100, A);
   await Promise.all([reloading, stopping]);
   assert.equal(h.all.length, 1, 'no transport opened for the restart');
-  assert.deepEqual(h.rt.status().map((s) => s.state), ['STOPPED']);
+  assert.deepEqual(
+    h.rt.status().map((s) => s.state),
+    ['STOPPED'],
+  );
 });
 
 test('sync group membership follows the reload', async (t) => {
@@ -280,5 +298,8 @@ test('sync group membership follows the reload', async (t) => {
   // A takes over: B follows as a group member now
   h.fromPeer('A', 0);
   await flush();
-  assert.deepEqual(h.rt.status().map((s) => `${s.name}=${s.state}`), ['A=MASTER', 'B=MASTER']);
+  assert.deepEqual(
+    h.rt.status().map((s) => `${s.name}=${s.state}`),
+    ['A=MASTER', 'B=MASTER'],
+  );
 });

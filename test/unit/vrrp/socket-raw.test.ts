@@ -130,12 +130,18 @@ test('packets are demultiplexed by VRID; unknown VRIDs and malformed datagrams a
     { payload: Buffer.from([]), src: '' },
     { payload: Buffer.from([0x21, 1]), truncated: true },
   );
-  assert.deepEqual(got1.map((p) => [p.src, p.ttl, p.payload[2]]), [['10.0.0.2', 255, 100]]);
-  assert.deepEqual(got2.map((p) => p.src), ['10.0.0.3']);
+  assert.deepEqual(
+    got1.map((p) => [p.src, p.ttl, p.payload[2]]),
+    [['10.0.0.2', 255, 100]],
+  );
+  assert.deepEqual(
+    got2.map((p) => p.src),
+    ['10.0.0.3'],
+  );
   assert.deepEqual({ ...t1.stats }, { received: 5, malformed: 2, unknownVrid: 1, sent: 0, sendDropped: 0, sendErrors: 0, recvErrors: 0, absorbed: 0 });
 });
 
-test('packets for a VRID nobody here listens to reach every instance\'s other-VRID hook', () => {
+test("packets for a VRID nobody here listens to reach every instance's other-VRID hook", () => {
   const n = new FakeNative();
   const pool = new RawSocketPool(n);
   const t1 = new RawVrrpTransport({ family: 4, ifname: 'eth0', vrid: 1, localAddress: '10.0.0.1', pool });
@@ -193,12 +199,18 @@ test('openRawTransport looks up the primary address; a missing interface or addr
   const n = new FakeNative();
   const pool = new RawSocketPool(n);
   const ip = async () => ({
-    stdout: JSON.stringify([{ ifindex: 7, ifname: 'eth0', addr_info: [
-      { family: 'inet6', local: 'fd00::1', prefixlen: 64, scope: 'global' },
-      { family: 'inet', local: '10.0.0.1', prefixlen: 24 },
-      { family: 'inet', local: '10.0.0.50', prefixlen: 24, secondary: true },
-      { family: 'inet6', local: 'fe80::1', prefixlen: 64, scope: 'link' },
-    ] }]),
+    stdout: JSON.stringify([
+      {
+        ifindex: 7,
+        ifname: 'eth0',
+        addr_info: [
+          { family: 'inet6', local: 'fd00::1', prefixlen: 64, scope: 'global' },
+          { family: 'inet', local: '10.0.0.1', prefixlen: 24 },
+          { family: 'inet', local: '10.0.0.50', prefixlen: 24, secondary: true },
+          { family: 'inet6', local: 'fe80::1', prefixlen: 64, scope: 'link' },
+        ],
+      },
+    ]),
     stderr: '',
   });
   assert.equal((await openRawTransport({ family: 4, ifname: 'eth0', pool, ip })).localAddress, '10.0.0.1');

@@ -68,7 +68,7 @@ async function toMaster(h: ReturnType<typeof setup>): Promise<void> {
   await until('MASTER', () => h.state() === 'MASTER');
 }
 
-test('a backup that stalls past Master_Down does not take over when the master\'s adverts are queued', async (t) => {
+test("a backup that stalls past Master_Down does not take over when the master's adverts are queued", async (t) => {
   const h = setup(t);
   h.transport.listener!(h.advertFromPeer(150));
   assert.equal(h.state(), 'BACKUP');
@@ -154,7 +154,10 @@ function master(): MachineState {
 test('machine: a stall of Master_Down_Interval or more makes a MASTER advertise and re-announce; shorter ones do nothing', () => {
   const s = master();
   const at = s.deadlines.advert! + 1000;
-  assert.deepEqual(step(s, { type: 'stall', ms: 1000 }, at).effects, [{ type: 'SendAdvert', priority: 100 }, { type: 'SendGarp', count: 1 }]);
+  assert.deepEqual(step(s, { type: 'stall', ms: 1000 }, at).effects, [
+    { type: 'SendAdvert', priority: 100 },
+    { type: 'SendGarp', count: 1 },
+  ]);
   assert.equal(step(s, { type: 'stall', ms: 1000 }, at).state.deadlines.advert, at + 10);
   assert.deepEqual(step(s, { type: 'stall', ms: 25 }, s.deadlines.advert! + 25).effects, [], 'under 3 intervals: the tick advertises');
   const backup = step(initialState(machineConfig(def, { primaryAddress: ME })), { type: 'start' }, 0).state;

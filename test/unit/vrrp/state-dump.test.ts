@@ -57,13 +57,38 @@ function config(): VrrpConfig {
 
 function counters(over: Partial<InstanceCounters> = {}): InstanceCounters {
   const rxRejected = {
-    short: 1, 'bad-version': 0, 'bad-type': 2, truncated: 3, 'bad-length': 4, 'bad-checksum': 0, ttl: 5,
-    'auth-type': 6, auth: 7, 'address-count': 8, 'address-list': 9, 'advert-interval': 10, 'unicast-peer': 0, 'own-advert': 0, 'unicast-dst': 0, 'multicast-dst': 0,
+    short: 1,
+    'bad-version': 0,
+    'bad-type': 2,
+    truncated: 3,
+    'bad-length': 4,
+    'bad-checksum': 0,
+    ttl: 5,
+    'auth-type': 6,
+    auth: 7,
+    'address-count': 8,
+    'address-list': 9,
+    'advert-interval': 10,
+    'unicast-peer': 0,
+    'own-advert': 0,
+    'unicast-dst': 0,
+    'multicast-dst': 0,
   } as InstanceCounters['rxRejected'];
   return {
-    rxAccepted: 40, rxRejected, rxOtherVrid: 11, rxPriorityZero: 2, txAdverts: 30, txPriorityZero: 1, txErrors: 0, garpSent: 5,
-    vipErrors: 0, conflicts: 0, stalls: 0, transitions: { 'INIT->BACKUP': 1, 'BACKUP->MASTER': 3, 'MASTER->BACKUP': 2, 'MASTER->STOPPING': 1 },
-    transitionsByReason: {} as InstanceCounters['transitionsByReason'], ...over,
+    rxAccepted: 40,
+    rxRejected,
+    rxOtherVrid: 11,
+    rxPriorityZero: 2,
+    txAdverts: 30,
+    txPriorityZero: 1,
+    txErrors: 0,
+    garpSent: 5,
+    vipErrors: 0,
+    conflicts: 0,
+    stalls: 0,
+    transitions: { 'INIT->BACKUP': 1, 'BACKUP->MASTER': 3, 'MASTER->BACKUP': 2, 'MASTER->STOPPING': 1 },
+    transitionsByReason: {} as InstanceCounters['transitionsByReason'],
+    ...over,
   };
 }
 
@@ -72,10 +97,12 @@ function sources(status: InstanceStatus[], script: 'ok' | 'failed' | 'unknown' =
 }
 
 test('data file: section banners, one block per instance, State in keepalived spelling', () => {
-  const { data } = dumpTexts(sources([
-    { name: 'VI_1', state: 'BACKUP', priority: 100, since: 9_000, master: '10.99.0.2', masterPriority: 150, sourceIp: '10.99.0.1', failingTracks: 0 },
-    { name: 'VI_2', state: 'MASTER', priority: 90, since: 8_000, sourceIp: '10.99.0.1' },
-  ]));
+  const { data } = dumpTexts(
+    sources([
+      { name: 'VI_1', state: 'BACKUP', priority: 100, since: 9_000, master: '10.99.0.2', masterPriority: 150, sourceIp: '10.99.0.1', failingTracks: 0 },
+      { name: 'VI_2', state: 'MASTER', priority: 90, since: 8_000, sourceIp: '10.99.0.1' },
+    ]),
+  );
   const lines = data.split('\n');
   assert.equal(lines[0], '------< Global definitions >------');
   assert.ok(lines.includes(' Router ID = lb1'));
@@ -137,17 +164,47 @@ test('stats file: keepalived layout, counters mapped reason by reason', () => {
   assert.deepEqual(
     { ...s },
     {
-      name: 'VI_1', received: 40, sent: 30, becameMaster: 3, releasedMaster: 3, lengthErrors: 1 + 3 + 4, ttlErrors: 5, invalidType: 2,
-      advertIntervalErrors: 10, addressListErrors: 8 + 9, authInvalidType: 0, authTypeMismatch: 6, authFailure: 7, priorityZeroReceived: 2, priorityZeroSent: 1,
+      name: 'VI_1',
+      received: 40,
+      sent: 30,
+      becameMaster: 3,
+      releasedMaster: 3,
+      lengthErrors: 1 + 3 + 4,
+      ttlErrors: 5,
+      invalidType: 2,
+      advertIntervalErrors: 10,
+      addressListErrors: 8 + 9,
+      authInvalidType: 0,
+      authTypeMismatch: 6,
+      authFailure: 7,
+      priorityZeroReceived: 2,
+      priorityZeroSent: 1,
     },
   );
   const text = keepalivedStats([s]);
   assert.equal(
     text,
     [
-      'VRRP Instance: VI_1', '  Advertisements:', '    Received: 40', '    Sent: 30', '  Became master: 3', '  Released master: 3',
-      '  Packet Errors:', '    Length: 8', '    TTL: 5', '    Invalid Type: 2', '    Advertisement Interval: 10', '    Address List: 17',
-      '  Authentication Errors:', '    Invalid Type: 0', '    Type Mismatch: 6', '    Failure: 7', '  Priority Zero:', '    Received: 2', '    Sent: 1', '',
+      'VRRP Instance: VI_1',
+      '  Advertisements:',
+      '    Received: 40',
+      '    Sent: 30',
+      '  Became master: 3',
+      '  Released master: 3',
+      '  Packet Errors:',
+      '    Length: 8',
+      '    TTL: 5',
+      '    Invalid Type: 2',
+      '    Advertisement Interval: 10',
+      '    Address List: 17',
+      '  Authentication Errors:',
+      '    Invalid Type: 0',
+      '    Type Mismatch: 6',
+      '    Failure: 7',
+      '  Priority Zero:',
+      '    Received: 2',
+      '    Sent: 1',
+      '',
     ].join('\n'),
   );
 });

@@ -8,7 +8,13 @@ import { trackVerdict } from '../../../src/vrrp/machine.js';
 import { instance } from '../../helpers/vrrp-instance.js';
 
 const cfg = machineConfig(
-  instance({ trackScripts: [{ name: 'up', weight: 10, reverse: true }, { name: 'down', weight: -20, reverse: true }], trackFiles: [{ name: 'f' }] }),
+  instance({
+    trackScripts: [
+      { name: 'up', weight: 10, reverse: true },
+      { name: 'down', weight: -20, reverse: true },
+    ],
+    trackFiles: [{ name: 'f' }],
+  }),
   { primaryAddress: '10.0.0.1', trackFiles: [{ name: 'f', path: '/run/f', weight: -5, pos: { file: 'x', line: 1, col: 1 } }] },
 );
 

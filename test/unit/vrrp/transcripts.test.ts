@@ -9,7 +9,9 @@ import { runTranscript } from './transcript-runner.js';
 const DIR = fileURLToPath(new URL('../../../../test/unit/vrrp/transcripts/', import.meta.url));
 const update = process.env.HALB_UPDATE_TRANSCRIPTS === '1';
 
-const files = readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.txt'))
+  .sort();
 
 test('transcripts exist', () => {
   assert.ok(files.length > 0);

@@ -50,7 +50,12 @@ const cases: Array<[string, ReturnType<typeof advertPolicy>, ReceivedVrrp, Rejec
   ['our own advert looped back', advertPolicy(v3inst), rx(v3advert, { src: '10.0.0.1' }), 'own-advert', '10.0.0.1'],
   ['v2 auth none while we use PASS', advertPolicy(v2inst), rx({ ...v2advert, authType: 0, authData: new Uint8Array(8) }), 'auth-type'],
   ['v2 wrong password', advertPolicy(v2inst), rx({ ...v2advert, authData: passwordAuthData('secreT') }), 'auth'],
-  ['v2 password only the first 8 bytes count', advertPolicy(instance({ ...v2inst, auth: { type: 'PASS', password: 'secret-and-more' } })), rx({ ...v2advert, authData: passwordAuthData('secret-a') }), 'ok'],
+  [
+    'v2 password only the first 8 bytes count',
+    advertPolicy(instance({ ...v2inst, auth: { type: 'PASS', password: 'secret-and-more' } })),
+    rx({ ...v2advert, authData: passwordAuthData('secret-a') }),
+    'ok',
+  ],
   ['one address more', advertPolicy(v3inst), rx({ ...v3advert, addresses: ['10.0.0.100', '10.0.0.101'] }), 'address-count'],
   ['different address', advertPolicy(v3inst), rx({ ...v3advert, addresses: ['10.0.0.200'] }), 'address-list'],
   ['v2 interval differs', advertPolicy(v2inst), rx({ ...v2advert, advertInt: 2000 }), 'advert-interval'],
@@ -77,7 +82,10 @@ for (const [name, policy, packet, want, local] of cases) {
 
 test('every rejection reason has a case above', () => {
   const covered = new Set(cases.map((c) => c[3]));
-  assert.deepEqual(REJECT_REASONS.filter((r) => !covered.has(r)), []);
+  assert.deepEqual(
+    REJECT_REASONS.filter((r) => !covered.has(r)),
+    [],
+  );
 });
 
 test('an address mismatch is flagged as a probable VRID conflict', () => {

@@ -4,10 +4,7 @@ import { Procs, wrapCommand } from '../../../../bench/lb/procs.js';
 
 test('placement wraps with prlimit then taskset, both exec the program (same pid)', () => {
   assert.deepEqual(wrapCommand('haproxy', ['-db'], {}), ['haproxy', ['-db']]);
-  assert.deepEqual(wrapCommand('haproxy', ['-db'], { cpu: 0, nofile: 20000 }), [
-    'prlimit',
-    ['--nofile=20000:20000', 'taskset', '-c', '0', 'haproxy', '-db'],
-  ]);
+  assert.deepEqual(wrapCommand('haproxy', ['-db'], { cpu: 0, nofile: 20000 }), ['prlimit', ['--nofile=20000:20000', 'taskset', '-c', '0', 'haproxy', '-db']]);
 });
 
 test('stopAll ends every child, waitForLine sees past and future lines', async (t) => {

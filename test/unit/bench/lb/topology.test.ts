@@ -8,7 +8,15 @@ test('one haproxy.cfg text carries every frontend, its mode, bind and servers', 
     redispatch: true,
     frontends: [
       { name: 'fe_http', mode: 'http', port: 4001, servers: [{ name: 's1', port: 5001 }] },
-      { name: 'fe_fo', mode: 'http', port: 4002, servers: [{ name: 's1', port: 5002, opts: 'check inter 1s fall 3 rise 2' }, { name: 's2', port: 5003 }] },
+      {
+        name: 'fe_fo',
+        mode: 'http',
+        port: 4002,
+        servers: [
+          { name: 's1', port: 5002, opts: 'check inter 1s fall 3 rise 2' },
+          { name: 's2', port: 5003 },
+        ],
+      },
     ],
   });
   assert.match(cfg, /^global\n    nbthread 1\n    maxconn 1000$/m);

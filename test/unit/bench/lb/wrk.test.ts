@@ -31,7 +31,9 @@ test('parses request rate, totals and percentiles with their units', () => {
 });
 
 test('a clean report has zero errors; seconds-scale latencies convert to ms', () => {
-  const text = REPORT.replace(/  Socket errors.*\n/, '').replace(/  Non-2xx.*\n/, '').replace('99%    2.45ms', '99%    1.50s');
+  const text = REPORT.replace(/  Socket errors.*\n/, '')
+    .replace(/  Non-2xx.*\n/, '')
+    .replace('99%    2.45ms', '99%    1.50s');
   const r = parseWrk(text);
   assert.equal(r.non2xx3xx, 0);
   assert.deepEqual(r.socketErrors, { connect: 0, read: 0, write: 0, timeout: 0 });

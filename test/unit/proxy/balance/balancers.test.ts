@@ -45,9 +45,21 @@ test('roundrobin distributes exactly by weight and skips down servers', () => {
   const servers = [srv('a', 3), srv('b', 2), srv('c', 1)];
   const b = createBalancer(servers, { algo: 'roundrobin', allBackups: false });
   const v = new View(3);
-  assert.deepEqual(counts(Array.from({ length: 600 }, () => b.pick(v)), 3), [300, 200, 100]);
+  assert.deepEqual(
+    counts(
+      Array.from({ length: 600 }, () => b.pick(v)),
+      3,
+    ),
+    [300, 200, 100],
+  );
   v.up[0] = false;
-  assert.deepEqual(counts(Array.from({ length: 300 }, () => b.pick(v)), 3), [0, 200, 100]);
+  assert.deepEqual(
+    counts(
+      Array.from({ length: 300 }, () => b.pick(v)),
+      3,
+    ),
+    [0, 200, 100],
+  );
 });
 
 test('static-rr schedule has sum(weights) entries with exact shares', () => {
@@ -57,9 +69,21 @@ test('static-rr schedule has sum(weights) entries with exact shares', () => {
   const servers = [srv('a', 2), srv('b', 1)];
   const b = createBalancer(servers, { algo: 'static-rr', allBackups: false });
   const v = new View(2);
-  assert.deepEqual(counts(Array.from({ length: 30 }, () => b.pick(v)), 2), [20, 10]);
+  assert.deepEqual(
+    counts(
+      Array.from({ length: 30 }, () => b.pick(v)),
+      2,
+    ),
+    [20, 10],
+  );
   v.up[0] = false;
-  assert.deepEqual(counts(Array.from({ length: 10 }, () => b.pick(v)), 2), [0, 10]);
+  assert.deepEqual(
+    counts(
+      Array.from({ length: 10 }, () => b.pick(v)),
+      2,
+    ),
+    [0, 10],
+  );
 });
 
 test('leastconn picks the least loaded and breaks ties round robin', () => {
@@ -67,7 +91,10 @@ test('leastconn picks the least loaded and breaks ties round robin', () => {
   const b = createBalancer(servers, { algo: 'leastconn', allBackups: false });
   const v = new View(3);
   // All idle: ties rotate a, b, c, a, ...
-  assert.deepEqual(Array.from({ length: 6 }, () => b.pick(v)), [0, 1, 2, 0, 1, 2]);
+  assert.deepEqual(
+    Array.from({ length: 6 }, () => b.pick(v)),
+    [0, 1, 2, 0, 1, 2],
+  );
   v.c = [5, 1, 3];
   assert.equal(b.pick(v), 1);
   v.c = [2, 2, 9];
@@ -109,12 +136,18 @@ test('random uses two choices: the less loaded of two draws wins', () => {
   const b = createBalancer(servers, { algo: 'random', allBackups: false, random: rng(7) });
   const v = new View(3);
   v.c = [100, 0, 100];
-  const c = counts(Array.from({ length: 3000 }, () => b.pick(v)), 3);
+  const c = counts(
+    Array.from({ length: 3000 }, () => b.pick(v)),
+    3,
+  );
   // b wins whenever it is among the two draws: P = 1 - (2/3)^2 = 5/9.
   assert.ok(c[1]! > 1500 && c[1]! < 1850, `b got ${c[1]}`);
   // With equal loads, the spread follows weights.
   const wb = createBalancer([srv('a', 3), srv('b', 1)], { algo: 'random', allBackups: false, random: rng(3) });
-  const wc = counts(Array.from({ length: 4000 }, () => wb.pick(new View(2))), 2);
+  const wc = counts(
+    Array.from({ length: 4000 }, () => wb.pick(new View(2))),
+    2,
+  );
   assert.ok(Math.abs(wc[0]! / 4000 - 0.75) < 0.04, `weights spread ${wc}`);
 });
 

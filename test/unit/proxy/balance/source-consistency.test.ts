@@ -81,5 +81,8 @@ test('source: a server going down moves only its own clients, and they come back
   const displaced = new Set(during.filter((_, k) => before[k] === 2));
   assert.ok(displaced.size >= 2, `displaced clients went to ${[...displaced]}`);
   v.up[2] = true;
-  assert.deepEqual(clients.map((c) => b.pick(v, { clientAddress: c })), before);
+  assert.deepEqual(
+    clients.map((c) => b.pick(v, { clientAddress: c })),
+    before,
+  );
 });

@@ -163,7 +163,13 @@ test('responses: status, framing by status and method', () => {
 });
 
 test('bad responses are 502', () => {
-  for (const t of ['HTTP/1.1 2000 OK\r\n\r\n', 'HTTP/1.1 099 x\r\n\r\n', 'ICY 200 OK\r\n\r\n', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 'HTTP/1.1 200 OK\r\nBad Header: 1\r\n\r\n']) {
+  for (const t of [
+    'HTTP/1.1 2000 OK\r\n\r\n',
+    'HTTP/1.1 099 x\r\n\r\n',
+    'ICY 200 OK\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nBad Header: 1\r\n\r\n',
+  ]) {
     assert.equal(errStatus(res(t)), 502, t);
   }
   const garbage = Buffer.from('garbage without end');
@@ -174,7 +180,7 @@ test('bad responses are 502', () => {
 
 test('fuzz: random bytes never throw', () => {
   let seed = 42;
-  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const alphabet = 'GET /HTP1.\r\n:abc \t\x00\x7f\xff0123456789';
   for (let n = 0; n < 3000; n++) {
     let s = n % 2 ? 'GET / HTTP/1.1\r\n' : '';
@@ -202,10 +208,54 @@ test('first lines read from bytes accept exactly the RFC 9112 grammar (checked a
   const statusLine = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
   let seed = 7;
   const rnd = (n: number): number => Math.floor(((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * n);
-  const pieces = ['GET', 'POST', 'OPTIONS', 'M-SEARCH', 'get', ' ', '  ', '/', '/a?b=c', '*', 'HTTP/1.1', 'HTTP/1.0', 'HTTP/1.2', 'HTTP/2.0', 'http/1.1',
-    '200', '404', '099', '1000', 'OK', 'Not Found', '\t', '\x00', '\x7f', '\xe9', '\x01', 'HTTP/1.1 ', ' 200', ''];
-  const lines = ['GET / HTTP/1.1', 'OPTIONS * HTTP/1.0', 'M-SEARCH * HTTP/1.1', 'GET /\xe9 HTTP/1.1', 'GET /\x7f HTTP/1.1', 'GET /\x00 HTTP/1.1', 'GET  / HTTP/1.1', 'GET / HTTP/1.1 ',
-    'HTTP/1.1 200 OK', 'HTTP/1.1 200', 'HTTP/1.1 200 ', 'HTTP/1.0 599 x\ty\xe9', 'HTTP/1.1 200 O\x01K', 'HTTP/1.1 200 O\x7fK', 'HTTP/1.1 200OK'];
+  const pieces = [
+    'GET',
+    'POST',
+    'OPTIONS',
+    'M-SEARCH',
+    'get',
+    ' ',
+    '  ',
+    '/',
+    '/a?b=c',
+    '*',
+    'HTTP/1.1',
+    'HTTP/1.0',
+    'HTTP/1.2',
+    'HTTP/2.0',
+    'http/1.1',
+    '200',
+    '404',
+    '099',
+    '1000',
+    'OK',
+    'Not Found',
+    '\t',
+    '\x00',
+    '\x7f',
+    '\xe9',
+    '\x01',
+    'HTTP/1.1 ',
+    ' 200',
+    '',
+  ];
+  const lines = [
+    'GET / HTTP/1.1',
+    'OPTIONS * HTTP/1.0',
+    'M-SEARCH * HTTP/1.1',
+    'GET /\xe9 HTTP/1.1',
+    'GET /\x7f HTTP/1.1',
+    'GET /\x00 HTTP/1.1',
+    'GET  / HTTP/1.1',
+    'GET / HTTP/1.1 ',
+    'HTTP/1.1 200 OK',
+    'HTTP/1.1 200',
+    'HTTP/1.1 200 ',
+    'HTTP/1.0 599 x\ty\xe9',
+    'HTTP/1.1 200 O\x01K',
+    'HTTP/1.1 200 O\x7fK',
+    'HTTP/1.1 200OK',
+  ];
   for (let n = 0; n < 4000; n++) {
     // a third start like a status line, a third like a request line
     let line = ['', 'HTTP/1.1 200', 'GET /'][n % 3]!;
