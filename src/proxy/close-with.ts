@@ -6,24 +6,7 @@
 // (a few hundred bytes on an idle socket: nearly always), close() right after send() delivers the
 // same bytes followed by a FIN, as the shutdown did; otherwise Node's path as before.
 import type { Socket } from 'node:net';
-import { loadNative } from '../native/addon.js';
-import { socketFd } from './socket-fd.js';
-
-type SendNow = (fd: number, bytes: Uint8Array) => number;
-
-let sendNow: SendNow | null | undefined;
-
-function native(): SendNow | null {
-  if (sendNow === undefined) {
-    try {
-      sendNow = loadNative().sendNow ?? null;
-    } catch {
-      sendNow = null;
-    }
-    if (process.env.HALB_DIRECT_WRITE === '0') sendNow = null;
-  }
-  return sendNow;
-}
+import { sendDirect } from './direct-write.js';
 
 function destroyOnFinish(this: Socket): void {
   this.destroy();
@@ -32,16 +15,14 @@ function destroyOnFinish(this: Socket): void {
 /** Sends `body` to the client, then closes the connection. */
 export function sendAndClose(s: Socket, body: Buffer): void {
   if (s.destroyed) return;
-  const send = native();
-  if (send !== null && s.writableLength === 0 && !s.writableCorked && !s.connecting && !s.writableEnded) {
-    const fd = socketFd(s);
-    const sent = fd === undefined ? 0 : send(fd, body);
+  if (!s.writableEnded) {
+    const sent = sendDirect(s, body);
     if (sent === body.length) {
       s.destroy();
       return;
     }
-    // The kernel took part of it (or nothing, or the send failed): the rest goes Node's way, so
-    // ordering and error reporting stay Node's.
+    // The kernel took part of it (or nothing, or the direct path is off): the rest goes Node's
+    // way, so ordering and error reporting stay Node's.
     if (sent > 0) body = body.subarray(sent);
   }
   s.end(body);

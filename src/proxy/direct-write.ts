@@ -28,16 +28,20 @@ function native(): SendNow | null {
   return sendNow;
 }
 
+/**
+ * Bytes of `b` the kernel took at once, sent directly when Node holds nothing for `s`; 0 when the
+ * direct path is off or not possible now, or the kernel took nothing (or the send failed).
+ */
+export function sendDirect(s: Socket, b: Buffer): number {
+  const send = native();
+  if (send === null || s.writableLength !== 0 || s.writableCorked || s.connecting || s.destroyed) return 0;
+  const fd = socketFd(s);
+  return fd === undefined ? 0 : Math.max(0, send(fd, b));
+}
+
 /** Like socket.write(b): false when the caller should wait for 'drain'. */
 export function writeNow(s: Socket, b: Buffer): boolean {
-  const send = native();
-  if (send !== null && s.writableLength === 0 && !s.writableCorked && !s.connecting && !s.destroyed) {
-    const fd = socketFd(s);
-    if (fd !== undefined) {
-      const sent = send(fd, b);
-      if (sent === b.length) return true;
-      if (sent > 0) return s.write(b.subarray(sent));
-    }
-  }
-  return s.write(b);
+  const sent = sendDirect(s, b);
+  if (sent === b.length) return true;
+  return s.write(sent > 0 ? b.subarray(sent) : b);
 }
