@@ -1,11 +1,13 @@
 // Shared by the lab scenario tests: skip detection and the capture check.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after } from 'node:test';
 import { requireRoot, timescale } from '../../src/lab/root.js';
 import { softwareAvailability } from '../../src/lab/software.js';
 import type { SoftwareKind } from '../../src/lab/node-software.js';
 import { checkVrrpPcap, type VrrpPcapReport } from '../../src/lab/capture.js';
 import type { VrrpLab } from '../../src/lab/vrrp-lab.js';
+import type { HalbNode } from '../../src/lab/halb-node.js';
 import type { Prober, ProberOptions } from '../../src/lab/prober.js';
 
 /** Skip reason for a scenario needing root, ip netns and the given node software; undefined = run. */
@@ -98,4 +100,30 @@ export async function killN1AwaitN2(v: VrrpLab, prober: Prober, waitMs: number):
   await v.hostDeath('n1');
   await prober.waitSteady('n2', 20, waitMs);
   await v.waitArp('n2', ts(2000));
+}
+
+/** A halb node's JSON log lines so far, parsed (`T`: the fields the test reads). */
+export function nodeLogEvents<T extends object>(node: HalbNode): T[] {
+  const out: T[] = [];
+  for (const line of readFileSync(node.logPath, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch {
+      /* a line cut by a concurrent write */
+    }
+  }
+  return out;
+}
+
+/** The halb daemon's own pid (the node's process group also holds its `ip` helpers). */
+export function halbDaemonPid(node: HalbNode): number {
+  for (const pid of node.pids()) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('halb.js')) return pid;
+    } catch {
+      /* exited */
+    }
+  }
+  throw new Error(`no halb process on ${node.host}`);
 }

@@ -8,12 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { VrrpLab, runScenario } from '../../src/lab/vrrp-lab.js';
 import { renderKeepalivedConf } from '../../src/lab/keepalived-conf.js';
 import type { HalbNode } from '../../src/lab/halb-node.js';
 import { waitFor, sleep } from '../../src/lab/wait.js';
-import { scenarioSkip, ts, checkNoLeftoversAfterAll } from './lab-helpers.js';
+import { scenarioSkip, ts, checkNoLeftoversAfterAll, nodeLogEvents, halbDaemonPid } from './lab-helpers.js';
 
 checkNoLeftoversAfterAll();
 
@@ -23,29 +23,8 @@ interface LogEvent {
   readonly diagnostics?: string[];
 }
 
-function events(node: HalbNode): LogEvent[] {
-  const out: LogEvent[] = [];
-  for (const line of readFileSync(node.logPath, 'utf8').split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      out.push(JSON.parse(line) as LogEvent);
-    } catch {
-      /* a line cut by a concurrent write */
-    }
-  }
-  return out;
-}
-
-function daemonPid(node: HalbNode): number {
-  for (const pid of node.pids()) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('halb.js')) return pid;
-    } catch {
-      /* exited */
-    }
-  }
-  throw new Error(`no halb process on ${node.host}`);
-}
+const events = (node: HalbNode): LogEvent[] => nodeLogEvents<LogEvent>(node);
+const daemonPid = halbDaemonPid;
 
 const skip = await scenarioSkip('halb');
 test('halb master SIGHUPed with an include of /dev/zero or a FIFO keeps advertising: no takeover', { skip, timeout: ts(60_000) }, async (t) => {

@@ -12,12 +12,12 @@
 //      serving, and takes the VIP when the master's host dies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { VrrpLab, runScenario } from '../../src/lab/vrrp-lab.js';
 import { renderKeepalivedConf, type VrrpInstanceSpec, type VrrpNodeConfig } from '../../src/lab/keepalived-conf.js';
 import { HalbNode } from '../../src/lab/halb-node.js';
 import { waitFor, sleep } from '../../src/lab/wait.js';
-import { scenarioSkip, ts, checkNoLeftoversAfterAll } from './lab-helpers.js';
+import { scenarioSkip, ts, checkNoLeftoversAfterAll, nodeLogEvents, halbDaemonPid } from './lab-helpers.js';
 
 checkNoLeftoversAfterAll();
 
@@ -30,30 +30,8 @@ interface LogEvent {
   readonly action?: string;
 }
 
-function events(node: HalbNode): LogEvent[] {
-  const out: LogEvent[] = [];
-  for (const line of readFileSync(node.logPath, 'utf8').split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      out.push(JSON.parse(line) as LogEvent);
-    } catch {
-      /* a line cut by a concurrent write */
-    }
-  }
-  return out;
-}
-
-/** The halb daemon's own pid (the node's process group also holds its `ip` helpers). */
-function daemonPid(node: HalbNode): number {
-  for (const pid of node.pids()) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('halb.js')) return pid;
-    } catch {
-      /* exited */
-    }
-  }
-  throw new Error(`no halb process on ${node.host}`);
-}
+const events = (node: HalbNode): LogEvent[] => nodeLogEvents<LogEvent>(node);
+const daemonPid = halbDaemonPid;
 
 /** Writes the node's new config and SIGHUPs it; resolves once it logged the reload. */
 async function reload(node: HalbNode, config: VrrpNodeConfig): Promise<void> {
